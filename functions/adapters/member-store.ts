@@ -1,0 +1,167 @@
+// MemberStore on DynamoDB: uniqueness of e-mail and phone by conditional writes in one transaction.
+import {
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { ConsentRecord, Member } from '#schema/member';
+import type { ConfirmEmailResult, CreateMemberResult, MemberStep, MemberStore } from '#app/ports';
+import { keys, nameIndex, withoutKeys } from './keys.ts';
+
+const MAX_CONFLICT_RETRIES = 5;
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+export class DynamoMemberStore implements MemberStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async createMember(member: Member, consentHistory: readonly ConsentRecord[]): Promise<CreateMemberResult> {
+    const owners: { kind: 'email' | 'phone'; key: ReturnType<typeof keys.emailOwner> }[] = [];
+    if (member.email) owners.push({ kind: 'email', key: keys.emailOwner(member.email) });
+    if (member.phone) owners.push({ kind: 'phone', key: keys.phoneOwner(member.phone) });
+    const mustNotExist = 'attribute_not_exists(PK)';
+    const items = [
+      ...owners.map((owner) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...owner.key, entity: `${owner.kind}-owner`, memberId: member.memberId },
+          ConditionExpression: mustNotExist,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      })),
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.member(member.memberId), ...nameIndex(member.name, member.memberId), entity: 'member', ...member },
+          ConditionExpression: mustNotExist,
+        },
+      },
+      ...consentHistory.map((record) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.consentRecord(record.memberId, record.at, record.channel), entity: 'consent', ...record },
+        },
+      })),
+    ];
+
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+        return { created: true };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        // The owner items come first, so reasons[i] belongs to owners[i].
+        for (const [index] of owners.entries()) {
+          const reason = reasons[index];
+          const existing = reason?.Item?.['memberId'];
+          if (reason?.Code === 'ConditionalCheckFailed' && existing && 'S' in existing && existing.S) {
+            return { created: false, existingMemberId: existing.S };
+          }
+        }
+        const conflicted = reasons.some((reason) => reason.Code === 'TransactionConflict');
+        if (!conflicted || attempt >= MAX_CONFLICT_RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt + Math.random() * 20));
+      }
+    }
+  }
+
+  async getMember(memberId: string): Promise<Member | null> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.member(memberId), ConsistentRead: true }),
+    );
+    return Item ? withoutKeys<Member>(Item) : null;
+  }
+
+  async claimStep(memberId: string, step: MemberStep, now: Date, staleBefore: Date, once: boolean): Promise<boolean> {
+    const free = once
+      ? '(attribute_not_exists(steps.#step) OR (attribute_not_exists(steps.#step.doneAt) AND steps.#step.claimedAt < :stale))'
+      : '(attribute_not_exists(steps.#step) OR steps.#step.claimedAt < :stale)';
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.member(memberId),
+          UpdateExpression: 'SET steps.#step = :claim',
+          ConditionExpression: `attribute_exists(PK) AND ${free}`,
+          ExpressionAttributeNames: { '#step': step },
+          ExpressionAttributeValues: { ':claim': { claimedAt: now.toISOString() }, ':stale': staleBefore.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async completeStep(memberId: string, step: MemberStep, now: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.member(memberId),
+        UpdateExpression: 'SET steps.#step.doneAt = :now',
+        ConditionExpression: 'attribute_exists(steps.#step)',
+        ExpressionAttributeNames: { '#step': step },
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      }),
+    );
+  }
+
+  async releaseStep(memberId: string, step: MemberStep, claimedAt: Date): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.member(memberId),
+          UpdateExpression: 'REMOVE steps.#step',
+          ConditionExpression: 'steps.#step.claimedAt = :claimedAt AND attribute_not_exists(steps.#step.doneAt)',
+          ExpressionAttributeNames: { '#step': step },
+          ExpressionAttributeValues: { ':claimedAt': claimedAt.toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async confirmEmail(memberId: string, email: string, record: ConsentRecord): Promise<ConfirmEmailResult> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.member(memberId),
+                UpdateExpression: 'SET consents.email.confirmedAt = :at',
+                ConditionExpression:
+                  '#status = :active AND email = :email AND consents.email.#value = :true AND attribute_not_exists(consents.email.confirmedAt)',
+                ExpressionAttributeNames: { '#status': 'status', '#value': 'value' },
+                ExpressionAttributeValues: { ':at': record.at, ':active': 'active', ':email': email, ':true': true },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.consentRecord(memberId, record.at, record.channel), entity: 'consent', ...record },
+              },
+            },
+          ],
+        }),
+      );
+      return 'confirmed';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const member = await this.getMember(memberId);
+      if (member?.email === email && member.consents.email.confirmedAt) return 'already-confirmed';
+      if (error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')) throw error;
+      return 'not-pending';
+    }
+  }
+}

@@ -1,0 +1,152 @@
+// Use case: a person enrolls through the web form. One member per e-mail and per phone, consents recorded,
+// e-mail confirmed by double opt-in, `Member Enrolled` put on the bus; safe to repeat and to run concurrently.
+import { randomUUID } from 'node:crypto';
+import { enrollmentRequest, type EnrollmentRequest, type EnrollmentResponse } from '#schema/enrollment';
+import type { ConsentRecord, Member } from '#schema/member';
+import type { MemberEnrolled } from '#schema/events';
+import { normaliseEmail, normaliseName, normalisePhone } from '#domain/identity';
+import { isInFuture, localDate, needsGuardianConsent, parseMemberDate } from '#domain/member-date';
+import { bindingOf, signToken } from '#domain/signed-token';
+import { confirmationMail } from '#domain/enrollment-mail';
+import { fieldErrors, ValidationError } from './validation.ts';
+import { runStepOnce } from './member-step.ts';
+import type { Clock, EventPublisher, Mailer, MemberStore, TokenSecret } from './ports.ts';
+
+export const DEFAULT_TIME_ZONE = 'Asia/Seoul';
+export const CONFIRMATION_VALID_DAYS = 7;
+/** A repeated enrollment re-sends an unconfirmed confirmation mail at most this often. */
+export const CONFIRMATION_RESEND_AFTER_MS = 10 * 60 * 1000;
+/** A claim older than this whose side effect never completed (a crashed run) may be taken over. */
+export const STALE_CLAIM_MS = 2 * 60 * 1000;
+export const ENROLLMENT_SOURCE = 'join-form';
+
+export interface EnrollDeps {
+  readonly members: MemberStore;
+  readonly mailer: Mailer;
+  readonly events: EventPublisher;
+  readonly secret: TokenSecret;
+  readonly clock: Clock;
+  readonly publicBaseUrl: string;
+  readonly newId?: () => string;
+}
+
+/** Validates the body: shape and formats (zod), then the rules that need today's date. */
+export function parseEnrollment(body: unknown, now: Date): EnrollmentRequest {
+  const parsed = enrollmentRequest.safeParse(body);
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
+  const request = parsed.data;
+  const today = localDate(now, request.timeZone ?? DEFAULT_TIME_ZONE);
+  const errors = [];
+  const birthday = request.birthday === undefined ? null : parseMemberDate(request.birthday);
+  if (birthday && isInFuture(birthday, today)) errors.push({ path: 'birthday', message: 'Birthday lies in the future' });
+  else if (birthday && needsGuardianConsent(birthday, today) && request.guardianConsent !== true) {
+    errors.push({ path: 'guardianConsent', message: 'Members under 14 need the consent of a legal guardian' });
+  }
+  const anniversary = request.anniversary === undefined ? null : parseMemberDate(request.anniversary);
+  if (anniversary && isInFuture(anniversary, today)) errors.push({ path: 'anniversary', message: 'Anniversary lies in the future' });
+  if (errors.length > 0) throw new ValidationError(errors);
+  return request;
+}
+
+export function buildMember(request: EnrollmentRequest, memberId: string, now: Date): { member: Member; history: ConsentRecord[] } {
+  const at = now.toISOString();
+  const email = request.email === undefined ? undefined : (normaliseEmail(request.email) ?? undefined);
+  const phone = request.phone === undefined ? undefined : (normalisePhone(request.phone) ?? undefined);
+  const consent = (value: boolean) => ({ value, at, source: ENROLLMENT_SOURCE });
+  const member: Member = {
+    memberId,
+    status: 'active',
+    name: normaliseName(request.name),
+    ...(email && { email }),
+    ...(phone && { phone }),
+    ...(request.birthday && { birthday: request.birthday }),
+    ...(request.anniversary && { anniversary: request.anniversary }),
+    ...(request.postalAddress && { postalAddress: { ...request.postalAddress, country: request.postalAddress.country ?? 'KR' } }),
+    locale: request.locale,
+    timeZone: new Intl.DateTimeFormat('en', { timeZone: request.timeZone ?? DEFAULT_TIME_ZONE }).resolvedOptions().timeZone,
+    consents: {
+      email: consent(request.consents.email),
+      sms: consent(request.consents.sms),
+      post: consent(request.consents.post),
+      nightTime: consent(request.consents.nightTime),
+    },
+    ...(request.guardianConsent !== undefined && { guardianConsent: request.guardianConsent }),
+    ...(request.survey && { survey: request.survey }),
+    enrolledAt: at,
+    source: ENROLLMENT_SOURCE,
+    steps: {},
+  };
+  const channels = ['email', 'sms', 'post', 'nightTime'] as const;
+  const history: ConsentRecord[] = channels.map((channel) => ({
+    memberId,
+    channel,
+    value: request.consents[channel],
+    at,
+    source: ENROLLMENT_SOURCE,
+  }));
+  if (request.guardianConsent !== undefined) {
+    history.push({ memberId, channel: 'guardian', value: request.guardianConsent, at, source: ENROLLMENT_SOURCE });
+  }
+  return { member, history };
+}
+
+function awaitsConfirmation(member: Member): boolean {
+  return member.email !== undefined && member.consents.email.value && member.consents.email.confirmedAt === undefined;
+}
+
+export async function enrollMember(body: unknown, deps: EnrollDeps): Promise<EnrollmentResponse> {
+  const now = deps.clock();
+  const request = parseEnrollment(body, now);
+  const memberId = (deps.newId ?? randomUUID)();
+  const { member, history } = buildMember(request, memberId, now);
+
+  const result = await deps.members.createMember(member, history);
+  const stored = result.created ? member : await deps.members.getMember(result.existingMemberId);
+  if (!stored) throw new Error('member owning the contact vanished');
+
+  await sendConfirmationOnce(stored, now, deps);
+  await publishEnrolledOnce(stored, now, deps);
+  return { memberId: stored.memberId, status: awaitsConfirmation(stored) ? 'pending_confirmation' : 'active' };
+}
+
+async function sendConfirmationOnce(member: Member, now: Date, deps: EnrollDeps): Promise<void> {
+  if (!awaitsConfirmation(member) || !member.email) return;
+  const staleBefore = new Date(now.getTime() - CONFIRMATION_RESEND_AFTER_MS);
+  const email = member.email;
+  await runStepOnce(deps.members, member.memberId, 'confirmationMail', { now, staleBefore, once: false }, async () => {
+    const secret = deps.secret.current();
+    const token = signToken(
+      {
+        purpose: 'confirm-email',
+        sub: member.memberId,
+        exp: Math.floor(now.getTime() / 1000) + CONFIRMATION_VALID_DAYS * 86_400,
+        bind: bindingOf(email, secret),
+      },
+      secret,
+    );
+    const confirmUrl = `${deps.publicBaseUrl}/members/confirm?token=${encodeURIComponent(token)}`;
+    const mail = confirmationMail({ locale: member.locale, name: member.name, confirmUrl, validDays: CONFIRMATION_VALID_DAYS });
+    await deps.mailer.send({ to: email, ...mail, tags: { touchpoint: 'email-confirmation', kind: 'transactional' } });
+  });
+}
+
+async function publishEnrolledOnce(member: Member, now: Date, deps: EnrollDeps): Promise<void> {
+  const detail: MemberEnrolled = {
+    memberId: member.memberId,
+    enrolledAt: member.enrolledAt,
+    locale: member.locale,
+    timeZone: member.timeZone,
+    consents: {
+      email: member.consents.email.value,
+      sms: member.consents.sms.value,
+      post: member.consents.post.value,
+      nightTime: member.consents.nightTime.value,
+    },
+    emailConfirmationPending: awaitsConfirmation(member),
+    source: member.source,
+  };
+  const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);
+  await runStepOnce(deps.members, member.memberId, 'enrolledEvent', { now, staleBefore, once: true }, () =>
+    deps.events.publish('Member Enrolled', detail),
+  );
+}

@@ -1,0 +1,51 @@
+// What the use cases need from the outside world; adapters implement these for AWS, tests for memory.
+import type { ConsentRecord, Member, StepState } from '#schema/member';
+
+export type Clock = () => Date;
+
+export type CreateMemberResult = { created: true } | { created: false; existingMemberId: string };
+
+export type ConfirmEmailResult = 'confirmed' | 'already-confirmed' | 'not-pending';
+
+/** A side effect tracked on the member item so it runs once however often the request is repeated. */
+export type MemberStep = 'confirmationMail' | 'enrolledEvent' | 'welcomeMail';
+
+export interface MemberStore {
+  /** Creates the member, its e-mail and phone ownership records and consent history in one transaction. */
+  createMember(member: Member, consentHistory: readonly ConsentRecord[]): Promise<CreateMemberResult>;
+  getMember(memberId: string): Promise<Member | null>;
+  /**
+   * Claims a step: succeeds when it was never claimed, or (when not `once`) was claimed before `staleBefore`,
+   * or (when `once`) was claimed before `staleBefore` and never completed.
+   */
+  claimStep(memberId: string, step: MemberStep, now: Date, staleBefore: Date, once: boolean): Promise<boolean>;
+  completeStep(memberId: string, step: MemberStep, now: Date): Promise<void>;
+  /** Gives a claim back after the side effect failed, so a retry may claim it again. */
+  releaseStep(memberId: string, step: MemberStep, claimedAt: Date): Promise<void>;
+  /** Marks the e-mail channel confirmed if the address is still the one the token was made for. */
+  confirmEmail(memberId: string, email: string, record: ConsentRecord): Promise<ConfirmEmailResult>;
+}
+
+export interface OutgoingMail {
+  readonly to: string;
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+  /** SES message tags, for the configuration set's event destination. No PII. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+}
+
+export interface EventPublisher {
+  publish(detailType: string, detail: object): Promise<void>;
+}
+
+export interface TokenSecret {
+  current(): string;
+}
+
+export type { StepState };

@@ -1,0 +1,65 @@
+// The two transactional mails of enrollment, per locale: the double opt-in confirmation and the welcome.
+import type { Locale } from '#schema/common';
+
+export interface RenderedMail {
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+}
+
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+function layout(locale: Locale, title: string, paragraphs: string[], action?: { label: string; url: string }): string {
+  const body = paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n');
+  const button = action
+    ? `<p><a href="${escapeHtml(action.url)}" style="display:inline-block;padding:12px 20px;background:#1f4e79;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(action.label)}</a></p>\n<p style="font-size:12px;color:#555">${escapeHtml(action.url)}</p>`
+    : '';
+  return `<!doctype html>\n<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>\n<body style="font-family:sans-serif;line-height:1.6">\n<h1 style="font-size:20px">${escapeHtml(title)}</h1>\n${body}\n${button}\n</body></html>`;
+}
+
+export function confirmationMail(input: { locale: Locale; name: string; confirmUrl: string; validDays: number }): RenderedMail {
+  if (input.locale === 'ko') {
+    const title = '이메일 주소를 확인해 주세요';
+    const lines = [
+      `${input.name}님, 단골 멤버십에 가입해 주셔서 감사합니다.`,
+      `이메일 수신에 동의하셨습니다. 아래 버튼을 눌러 이메일 주소를 확인해 주세요. 링크는 ${input.validDays}일 동안 유효합니다.`,
+      '본인이 가입하지 않으셨다면 이 메일을 무시하셔도 됩니다. 확인하지 않으면 이메일은 발송되지 않습니다.',
+    ];
+    return {
+      subject: '[단골] 이메일 수신 동의를 확인해 주세요',
+      html: layout('ko', title, lines, { label: '이메일 확인하기', url: input.confirmUrl }),
+      text: `${title}\n\n${lines.join('\n\n')}\n\n${input.confirmUrl}\n`,
+    };
+  }
+  const title = 'Please confirm your e-mail address';
+  const lines = [
+    `${input.name}, thank you for joining the membership.`,
+    `You agreed to receive e-mail from us. Please confirm your address with the button below; the link is valid for ${input.validDays} days.`,
+    'If you did not sign up, ignore this message: without confirmation we will not e-mail you.',
+  ];
+  return {
+    subject: 'Please confirm your e-mail address',
+    html: layout('en', title, lines, { label: 'Confirm my e-mail', url: input.confirmUrl }),
+    text: `${title}\n\n${lines.join('\n\n')}\n\n${input.confirmUrl}\n`,
+  };
+}
+
+export function welcomeMail(input: { locale: Locale; name: string }): RenderedMail {
+  if (input.locale === 'ko') {
+    const title = `${input.name}님, 환영합니다`;
+    const lines = [
+      '이메일 주소가 확인되었습니다. 이제 멤버십 소식과 혜택을 이메일로 받아보실 수 있습니다.',
+      '구매 금액에 따라 등급이 올라가며, 등급별 혜택과 생일 축하 메시지를 보내드립니다.',
+      '수신을 원하지 않으시면 언제든지 메일 하단의 수신거부 링크로 철회하실 수 있습니다.',
+    ];
+    return { subject: '[단골] 멤버십 가입을 환영합니다', html: layout('ko', title, lines), text: `${title}\n\n${lines.join('\n\n')}\n` };
+  }
+  const title = `Welcome, ${input.name}`;
+  const lines = [
+    'Your e-mail address is confirmed. From now on you will receive membership news and benefits by e-mail.',
+    'Your tier rises with your purchases; each tier has its own benefits, and we will greet you on your birthday.',
+    'You can withdraw at any time with the unsubscribe link at the bottom of our mails.',
+  ];
+  return { subject: 'Welcome to the membership', html: layout('en', title, lines), text: `${title}\n\n${lines.join('\n\n')}\n` };
+}

@@ -1,0 +1,32 @@
+// Normalises the contact data that identifies one person across channels: e-mail, phone, name.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+
+const EMAIL_SHAPE = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
+
+/** Lower-cased, trimmed e-mail, or null when it is not a plausible address. */
+export function normaliseEmail(raw: string): string | null {
+  const email = raw.normalize('NFC').trim().toLowerCase();
+  if (email.length > 254 || !EMAIL_SHAPE.test(email)) return null;
+  const [local = '', domain = ''] = email.split('@');
+  if (local.length > 64 || domain.startsWith('.') || domain.includes('..') || local.includes('..')) return null;
+  return email;
+}
+
+/** E.164 form of a phone given in any common Korean (010-1234-5678) or international form, or null. */
+export function normalisePhone(raw: string, defaultCountry: 'KR' = 'KR'): string | null {
+  const trimmed = raw.trim();
+  if (trimmed.length === 0 || trimmed.length > 32 || /[a-z]/i.test(trimmed)) return null;
+  const parsed = parsePhoneNumberFromString(trimmed, defaultCountry);
+  if (!parsed || !parsed.isValid()) return null;
+  return parsed.number;
+}
+
+/** Name in NFC with inner whitespace collapsed, so 홍길동 typed on any keyboard compares equal. */
+export function normaliseName(raw: string): string {
+  return raw.normalize('NFC').trim().replace(/\s+/g, ' ');
+}
+
+/** The receiving domain of an address (for per-domain waves and reports). */
+export function emailDomain(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1);
+}

@@ -1,0 +1,27 @@
+// Environment read and checked once, at cold start; a missing variable fails the first invocation loudly.
+import { z } from '#schema/zod';
+
+const sections = {
+  table: z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }),
+  bus: z.object({ EVENT_BUS_NAME: z.string().check(z.minLength(1)) }),
+  mail: z.object({
+    MAIL_FROM: z.string().check(z.minLength(3)),
+    SES_CONFIGURATION_SET: z.string().check(z.minLength(1)),
+    PUBLIC_BASE_URL: z.url(),
+  }),
+  tokens: z.object({
+    TOKEN_SECRET: z.optional(z.string().check(z.minLength(32))),
+    TOKEN_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  }),
+};
+
+type Sections = typeof sections;
+
+export function readConfig<S extends keyof Sections>(section: S): z.infer<Sections[S]> {
+  const parsed = sections[section].safeParse(process.env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new Error(`configuration: missing or invalid environment variables: ${names}`);
+  }
+  return parsed.data as z.infer<Sections[S]>;
+}

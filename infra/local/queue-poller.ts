@@ -1,0 +1,86 @@
+// Polls each topology queue in fauxqs and invokes its consumer with SQS batches, as Lambda's event source mapping
+// does: successful records are deleted, those named in batchItemFailures (or all, if the handler throws) return
+// after the visibility timeout, and fauxqs moves them to the DLQ after maxReceiveCount receives.
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { QueueSpec } from '../topology.ts';
+import { invoke } from './lambda-runner.ts';
+
+export interface QueuePoller {
+  stop(): Promise<void>;
+}
+
+function toSqsEvent(messages: Message[], queueArn: string, region: string): SQSEvent {
+  return {
+    Records: messages.map((message) => ({
+      messageId: message.MessageId ?? '',
+      receiptHandle: message.ReceiptHandle ?? '',
+      body: message.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
+        SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
+        SenderId: message.Attributes?.SenderId ?? 'local',
+        ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: message.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: region,
+    })),
+  };
+}
+
+export function startQueuePoller(options: {
+  sqs: SQSClient;
+  spec: QueueSpec;
+  queueUrl: string;
+  queueArn: string;
+  region: string;
+  onError?: (error: unknown) => void;
+}): QueuePoller {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const { Messages = [] } = await options.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: options.queueUrl,
+            MaxNumberOfMessages: Math.min(10, options.spec.batchSize),
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['All'],
+          }),
+        );
+        if (Messages.length === 0 || !running) continue;
+        let failed: Set<string>;
+        try {
+          const response = (await invoke(options.spec.consumer, toSqsEvent(Messages, options.queueArn, options.region))) as SQSBatchResponse | undefined;
+          failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+        } catch (error) {
+          options.onError?.(error);
+          failed = new Set(Messages.map((message) => message.MessageId ?? ''));
+        }
+        const done = Messages.filter((message) => !failed.has(message.MessageId ?? ''));
+        if (done.length > 0) {
+          await options.sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: options.queueUrl,
+              Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })),
+            }),
+          );
+        }
+      } catch (error) {
+        if (running) {
+          options.onError?.(error);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// SNS front for the local stack: captures `Publish` to a PhoneNumber (which fauxqs lacks) and passes every other
+// SNS call through to fauxqs, so one SNS endpoint serves SMS, topics and subscriptions as in AWS.
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+
+export interface CapturedSms {
+  readonly messageId: string;
+  readonly phoneNumber: string;
+  readonly message: string;
+  readonly attributes: Record<string, string>;
+  readonly at: string;
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+/** SNS query-protocol message attributes: MessageAttributes.entry.N.Name / .Value.StringValue. */
+function messageAttributes(form: URLSearchParams): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (let n = 1; form.has(`MessageAttributes.entry.${n}.Name`); n++) {
+    const name = form.get(`MessageAttributes.entry.${n}.Name`) ?? '';
+    attributes[name] = form.get(`MessageAttributes.entry.${n}.Value.StringValue`) ?? '';
+  }
+  return attributes;
+}
+
+export interface SmsCapture {
+  readonly server: Server;
+  readonly messages: CapturedSms[];
+  stop(): Promise<void>;
+}
+
+export async function startSmsCapture(options: { port: number; fauxqsPort: number }): Promise<SmsCapture> {
+  const messages: CapturedSms[] = [];
+  const server = createServer(async (request, response) => {
+    const body = await readBody(request);
+    const form = new URLSearchParams(body.toString('utf8'));
+    if (request.method === 'POST' && form.get('Action') === 'Publish' && form.get('PhoneNumber')) {
+      const messageId = randomUUID();
+      messages.push({
+        messageId,
+        phoneNumber: form.get('PhoneNumber') ?? '',
+        message: form.get('Message') ?? '',
+        attributes: messageAttributes(form),
+        at: new Date().toISOString(),
+      });
+      response.writeHead(200, { 'content-type': 'text/xml' });
+      response.end(
+        `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+      );
+      return;
+    }
+    if (request.method === 'GET' && request.url === '/messages') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ messages }));
+      return;
+    }
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: options.fauxqsPort, method: request.method, path: request.url, headers: request.headers },
+      (reply) => {
+        response.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(response);
+      },
+    );
+    upstream.on('error', () => {
+      response.writeHead(502);
+      response.end();
+    });
+    upstream.end(body);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  return { server, messages, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}

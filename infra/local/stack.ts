@@ -1,0 +1,212 @@
+// The whole local stack in one process: DynamoDB Local (Java), the SES v2 emulator, fauxqs (SQS/SNS), the SMS
+// capture, the PutEvents endpoint, the HTTP gateway, the queue pollers and the scheduler — all from the topology.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startFauxqs } from 'fauxqs';
+import sesServerModule from 'aws-ses-v2-local';
+import { EVENT_BUS_NAME, queues, schedules } from '../topology.ts';
+import { ensureTable, startDynamoLocal } from './dynamodb-local.ts';
+import { startSmsCapture } from './sms-capture.ts';
+import { startEventsEndpoint } from './events-endpoint.ts';
+import { startGateway, type LocalRoute } from './gateway.ts';
+import { startQueuePoller, type QueuePoller } from './queue-poller.ts';
+import { fireSchedule, startScheduler } from './scheduler.ts';
+
+export const LOCAL_REGION = 'ap-northeast-2';
+export const LOCAL_TABLE_NAME = 'dangol';
+/** Locally a failed message comes back after this many seconds, so redrive to the DLQ takes seconds, not minutes. */
+export const LOCAL_VISIBILITY_TIMEOUT_SECONDS = 1;
+
+export interface LocalPorts {
+  http: number;
+  dynamodb: number;
+  ses: number;
+  sqsSns: number;
+  sms: number;
+  events: number;
+}
+
+export const DEFAULT_PORTS: LocalPorts = { http: 3000, dynamodb: 8000, ses: 8005, sqsSns: 4566, sms: 8006, events: 4010 };
+
+export interface LocalStack {
+  readonly ports: LocalPorts;
+  readonly urls: Record<keyof LocalPorts, string>;
+  /** The environment the handlers run with (also set on this process). */
+  readonly env: Record<string, string>;
+  readonly queueUrls: ReadonlyMap<string, string>;
+  stop(): Promise<void>;
+}
+
+type SesServer = (config?: { host?: string; port?: number }) => Promise<Server>;
+const startSes: SesServer =
+  (sesServerModule as unknown as { default?: SesServer }).default ?? (sesServerModule as unknown as SesServer);
+
+function tokenSecret(dataDir: string | undefined): string {
+  if (process.env['TOKEN_SECRET']) return process.env['TOKEN_SECRET'];
+  if (!dataDir) return randomBytes(32).toString('hex');
+  // With a data directory the members persist, so links in mails sent before a restart must still verify.
+  const file = join(dataDir, 'token-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+export function handlerEnvironment(ports: LocalPorts, secret: string): Record<string, string> {
+  const base = (port: number) => `http://127.0.0.1:${port}`;
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: base(ports.dynamodb),
+    AWS_ENDPOINT_URL_SESV2: base(ports.ses),
+    AWS_ENDPOINT_URL_SQS: base(ports.sqsSns),
+    AWS_ENDPOINT_URL_SNS: base(ports.sms),
+    AWS_ENDPOINT_URL_EVENTBRIDGE: base(ports.events),
+    TABLE_NAME: LOCAL_TABLE_NAME,
+    EVENT_BUS_NAME,
+    MAIL_FROM: 'dangol <members@dangol.example>',
+    SES_CONFIGURATION_SET: 'dangol-local',
+    PUBLIC_BASE_URL: base(ports.http),
+    TOKEN_SECRET: secret,
+    POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
+  };
+}
+
+async function fetchJson(url: string): Promise<unknown> {
+  const response = await fetch(url);
+  return response.json();
+}
+
+export async function startLocalStack(options: { ports: LocalPorts; dataDir?: string; log?: (line: string) => void }): Promise<LocalStack> {
+  const { ports } = options;
+  const log = options.log ?? (() => undefined);
+  const stops: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) await Promise.resolve(stopOne()).catch(() => undefined);
+  };
+  try {
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    const env = handlerEnvironment(ports, tokenSecret(options.dataDir));
+    // The handlers read their configuration at import, so it is in place before the first one loads.
+    Object.assign(process.env, env);
+
+    const dynamo = await startDynamoLocal({ port: ports.dynamodb, ...(options.dataDir && { dataDir: options.dataDir }) });
+    stops.push(() => dynamo.stop());
+    await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
+
+    const ses = await startSes({ host: '127.0.0.1', port: ports.ses });
+    stops.push(() => new Promise<void>((resolve) => { ses.closeAllConnections(); ses.close(() => resolve()); }));
+
+    const fauxqs = await startFauxqs({ port: ports.sqsSns, host: '127.0.0.1', logger: false, defaultRegion: LOCAL_REGION });
+    stops.push(() => fauxqs.stop());
+
+    const sms = await startSmsCapture({ port: ports.sms, fauxqsPort: ports.sqsSns });
+    stops.push(() => sms.stop());
+
+    const sqs = new SQSClient({
+      region: LOCAL_REGION,
+      endpoint: env['AWS_ENDPOINT_URL_SQS'],
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    stops.push(() => sqs.destroy());
+    const queueUrls = new Map<string, string>();
+    const queueArns = new Map<string, string>();
+    for (const spec of queues) {
+      const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${spec.name}-dlq` }));
+      const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'];
+      const queue = await sqs.send(
+        new CreateQueueCommand({
+          QueueName: spec.name,
+          Attributes: {
+            VisibilityTimeout: String(LOCAL_VISIBILITY_TIMEOUT_SECONDS),
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: spec.maxReceiveCount }),
+          },
+        }),
+      );
+      const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'];
+      queueUrls.set(spec.name, queue.QueueUrl ?? '');
+      queueUrls.set(`${spec.name}-dlq`, dlq.QueueUrl ?? '');
+      queueArns.set(spec.name, arn ?? '');
+    }
+
+    const events = await startEventsEndpoint({ port: ports.events, sqs, queueUrls, region: LOCAL_REGION });
+    stops.push(() => events.stop());
+
+    const pollers: QueuePoller[] = queues.map((spec) =>
+      startQueuePoller({
+        sqs,
+        spec,
+        queueUrl: queueUrls.get(spec.name) ?? '',
+        queueArn: queueArns.get(spec.name) ?? '',
+        region: LOCAL_REGION,
+        onError: (error) => log(`[queue ${spec.name}] ${error instanceof Error ? error.message : String(error)}`),
+      }),
+    );
+    stops.push(async () => {
+      await Promise.all(pollers.map((poller) => poller.stop()));
+    });
+
+    const scheduler = startScheduler({
+      region: LOCAL_REGION,
+      onError: (name, error) => log(`[schedule ${name}] ${error instanceof Error ? error.message : String(error)}`),
+    });
+    stops.push(() => scheduler.stop());
+
+    const localRoutes: LocalRoute[] = [
+      async (request, _body, url) => {
+        if (request.method !== 'GET' || url.pathname !== '/_local/outbox') return null;
+        const store = (await fetchJson(`http://127.0.0.1:${ports.ses}/store`)) as { emails?: unknown[] };
+        return {
+          status: 200,
+          body: { email: store.emails ?? [], sms: sms.messages, post: [], events: events.events },
+        };
+      },
+      async (request, _body, url) => {
+        if (request.method !== 'POST' || url.pathname !== '/_local/outbox/clear') return null;
+        await fetch(`http://127.0.0.1:${ports.ses}/clear-store`, { method: 'POST' });
+        sms.messages.length = 0;
+        events.events.length = 0;
+        return { status: 200, body: { cleared: true } };
+      },
+      async (request, body, url) => {
+        const match = /^\/_local\/schedules\/([\w-]+)$/.exec(url.pathname);
+        if (request.method !== 'POST' || !match) return null;
+        const name = match[1] ?? '';
+        if (!schedules.some((spec) => spec.name === name)) {
+          return { status: 404, body: { title: 'Not Found', status: 404, detail: `No schedule ${name}; known: ${schedules.map((s) => s.name).join(', ')}` } };
+        }
+        let at = new Date();
+        if (body.length > 0) {
+          const input = JSON.parse(body.toString('utf8')) as { at?: string };
+          if (input.at !== undefined) at = new Date(input.at);
+          if (Number.isNaN(at.getTime())) return { status: 400, body: { title: 'Invalid request', status: 400, detail: '`at` must be an ISO 8601 time' } };
+        }
+        const result = await fireSchedule(name, at, LOCAL_REGION);
+        return { status: 200, body: { rule: name, at: at.toISOString(), result: result ?? null } };
+      },
+    ];
+    const gateway = await startGateway({ port: ports.http, localRoutes });
+    stops.push(() => gateway.stop());
+
+    const url = (port: number) => `http://127.0.0.1:${port}`;
+    return {
+      ports,
+      urls: {
+        http: url(ports.http),
+        dynamodb: url(ports.dynamodb),
+        ses: url(ports.ses),
+        sqsSns: url(ports.sqsSns),
+        sms: url(ports.sms),
+        events: url(ports.events),
+      },
+      env,
+      queueUrls,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,34 @@
+// The single-table layout as data: the CDK stateful stack and the local stack both create the table from it.
+export interface IndexDesign {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  /** What the index is for; shown in the README's access-pattern table. */
+  readonly purpose: string;
+}
+
+export const tableDesign = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  timeToLiveAttribute: 'expiresAt',
+  indexes: [
+    {
+      name: 'GSI1',
+      partitionKey: 'GSI1PK',
+      sortKey: 'GSI1SK',
+      purpose: 'member look-up by name prefix; members due for tier review by date',
+    },
+    {
+      name: 'GSI2',
+      partitionKey: 'GSI2PK',
+      sortKey: 'GSI2SK',
+      purpose: 'date audiences: birthday and anniversary by MM-DD and time-zone bucket',
+    },
+    {
+      name: 'GSI3',
+      partitionKey: 'GSI3PK',
+      sortKey: 'GSI3SK',
+      purpose: 'tier audiences, sharded; follow-ups due by hour',
+    },
+  ] satisfies readonly IndexDesign[],
+} as const;

@@ -1,0 +1,84 @@
+// Routes, event rules, queues and schedules declared once: the CDK stacks and the local stack are both built from this.
+
+/** What a handler may touch; the CDK stack turns each into env vars and grants, the local stack into env vars. */
+export type Capability = 'table' | 'bus' | 'mail' | 'tokens' | 'sms' | 'fulfilment';
+
+export interface HandlerSpec {
+  /** kebab-case; the entry is functions/handlers/<name>.ts with a `handler` export. */
+  readonly name: string;
+  readonly description: string;
+  readonly capabilities: readonly Capability[];
+  readonly timeoutSeconds?: number;
+  readonly memoryMb?: number;
+}
+
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway HTTP API path, `{name}` for a path parameter. */
+  readonly path: string;
+  readonly handler: string;
+  readonly auth: 'public' | 'admin';
+}
+
+export interface QueueSpec {
+  /** Logical name; the physical name is generated in AWS and equals this locally. */
+  readonly name: string;
+  readonly consumer: string;
+  readonly batchSize: number;
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the queue's dead-letter queue. */
+  readonly maxReceiveCount: number;
+}
+
+export interface EventRuleSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly detailTypes: readonly string[];
+  readonly targetQueue: string;
+}
+
+export interface ScheduleSpec {
+  readonly name: string;
+  readonly description: string;
+  /** EventBridge cron fields (minutes hours day-of-month month day-of-week year), in UTC. */
+  readonly cron: { minute: string; hour: string; day?: string; month?: string; weekDay?: string };
+  readonly handler: string;
+}
+
+export const EVENT_BUS_NAME = 'loyalty';
+export const EVENT_SOURCE = 'dangol';
+
+export const handlers: readonly HandlerSpec[] = [
+  { name: 'join-form', description: 'Serves the enrollment web form', capabilities: [] },
+  {
+    name: 'enroll-member',
+    description: 'Enrolls a member from the web form',
+    capabilities: ['table', 'bus', 'mail', 'tokens'],
+  },
+  {
+    name: 'confirm-email',
+    description: 'Double opt-in confirmation of the e-mail channel',
+    capabilities: ['table', 'bus', 'mail', 'tokens'],
+  },
+];
+
+export const routes: readonly RouteSpec[] = [
+  { method: 'GET', path: '/join', handler: 'join-form', auth: 'public' },
+  { method: 'POST', path: '/members', handler: 'enroll-member', auth: 'public' },
+  { method: 'GET', path: '/members/confirm', handler: 'confirm-email', auth: 'public' },
+];
+
+export const queues: readonly QueueSpec[] = [];
+
+export const eventRules: readonly EventRuleSpec[] = [];
+
+export const schedules: readonly ScheduleSpec[] = [];
+
+export const topology = { handlers, routes, queues, eventRules, schedules } as const;
+export type Topology = typeof topology;
+
+export function handlerSpec(name: string): HandlerSpec {
+  const spec = handlers.find((candidate) => candidate.name === name);
+  if (!spec) throw new Error(`unknown handler ${name}`);
+  return spec;
+}

@@ -1,0 +1,57 @@
+// The member as stored and as the use cases see it.
+import { z } from './zod.ts';
+import { isoInstant, locale } from './common.ts';
+import { postalAddress, survey } from './enrollment.ts';
+
+export const consentState = z.strictObject({
+  value: z.boolean(),
+  at: isoInstant,
+  source: z.string(),
+  /** E-mail only: when the member confirmed the address (double opt-in). */
+  confirmedAt: z.optional(isoInstant),
+});
+export type ConsentState = z.infer<typeof consentState>;
+
+export const consentChannel = z.enum(['email', 'sms', 'post', 'nightTime', 'guardian']);
+export type ConsentChannel = z.infer<typeof consentChannel>;
+
+/** One line of the consent history kept for the law: who agreed to what, when, through which source. */
+export const consentRecord = z.strictObject({
+  memberId: z.string(),
+  channel: consentChannel,
+  value: z.boolean(),
+  at: isoInstant,
+  source: z.string(),
+});
+export type ConsentRecord = z.infer<typeof consentRecord>;
+
+export const memberStatus = z.enum(['active', 'erased']);
+
+/** Progress of a side effect that must happen once (a mail, an event): claimed before, done after. */
+export const stepState = z.strictObject({ claimedAt: isoInstant, doneAt: z.optional(isoInstant) });
+export type StepState = z.infer<typeof stepState>;
+
+export const member = z.strictObject({
+  memberId: z.string(),
+  status: memberStatus,
+  name: z.string(),
+  email: z.optional(z.string()),
+  phone: z.optional(z.string()),
+  birthday: z.optional(z.string()),
+  anniversary: z.optional(z.string()),
+  postalAddress: z.optional(postalAddress),
+  locale,
+  timeZone: z.string(),
+  consents: z.strictObject({
+    email: consentState,
+    sms: consentState,
+    post: consentState,
+    nightTime: consentState,
+  }),
+  guardianConsent: z.optional(z.boolean()),
+  survey: z.optional(survey),
+  enrolledAt: isoInstant,
+  source: z.string(),
+  steps: z.record(z.string(), stepState),
+});
+export type Member = z.infer<typeof member>;
