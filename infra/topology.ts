@@ -50,15 +50,17 @@ export const EVENT_SOURCE = 'dangol';
 
 export const handlers: readonly HandlerSpec[] = [
   { name: 'join-form', description: 'Serves the enrollment web form', capabilities: [] },
-  {
-    name: 'enroll-member',
-    description: 'Enrolls a member from the web form',
-    capabilities: ['table', 'bus', 'mail', 'tokens'],
-  },
+  { name: 'enroll-member', description: 'Enrolls a member from the web form', capabilities: ['table', 'bus'] },
   {
     name: 'confirm-email',
     description: 'Double opt-in confirmation of the e-mail channel',
-    capabilities: ['table', 'bus', 'mail', 'tokens'],
+    capabilities: ['table', 'bus', 'tokens'],
+  },
+  {
+    name: 'send-enrollment-mail',
+    description: 'Sends the double opt-in and welcome mails',
+    capabilities: ['table', 'mail', 'tokens'],
+    timeoutSeconds: 30,
   },
 ];
 
@@ -68,9 +70,18 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/members/confirm', handler: 'confirm-email', auth: 'public' },
 ];
 
-export const queues: readonly QueueSpec[] = [];
+export const queues: readonly QueueSpec[] = [
+  { name: 'enrollment-mail', consumer: 'send-enrollment-mail', batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+];
 
-export const eventRules: readonly EventRuleSpec[] = [];
+export const eventRules: readonly EventRuleSpec[] = [
+  {
+    name: 'enrollment-mail',
+    description: 'Enrollment events that need a transactional mail',
+    detailTypes: ['Member Enrolled', 'Email Confirmation Requested', 'Member Email Confirmed'],
+    targetQueue: 'enrollment-mail',
+  },
+];
 
 export const schedules: readonly ScheduleSpec[] = [];
 

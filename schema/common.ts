@@ -1,7 +1,6 @@
 // Field schemas shared by requests, events and stored items.
-import { z } from './zod.ts';
-import { normaliseEmail, normalisePhone } from '#domain/identity';
-import { isValidTimeZone, parseMemberDate } from '#domain/member-date';
+import * as z from 'zod/mini';
+import './zod-locale.ts';
 
 export const locale = z.enum(['ko', 'en']);
 export type Locale = z.infer<typeof locale>;
@@ -9,33 +8,17 @@ export type Locale = z.infer<typeof locale>;
 export const channel = z.enum(['email', 'sms', 'post']);
 export type Channel = z.infer<typeof channel>;
 
-export const emailAddress = z.string().check(
-  z.maxLength(254),
-  z.refine((value) => normaliseEmail(value) !== null, { message: 'Invalid e-mail address' }),
-);
-
-export const phoneNumber = z.string().check(
-  z.maxLength(32),
-  z.refine((value) => normalisePhone(value) !== null, {
-    message: 'Invalid phone number: use a Korean number (010-1234-5678) or E.164 (+821012345678)',
-  }),
-);
-
-export const memberDate = z.string().check(
-  z.maxLength(10),
-  z.refine((value) => parseMemberDate(value) !== null, {
-    message: 'Invalid date: use YYYY-MM-DD, or --MM-DD when the year is not given',
-  }),
-);
-
-export const timeZone = z.string().check(
-  z.maxLength(64),
-  z.refine(isValidTimeZone, { message: 'Unknown IANA time zone, e.g. Asia/Seoul' }),
-);
-
 export const isoInstant = z.iso.datetime({ offset: true });
 
 export const money = z.strictObject({
   value: z.int().check(z.minimum(0)),
   currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
 });
+
+export const consents = z.strictObject({
+  email: z.boolean(),
+  sms: z.boolean(),
+  post: z.boolean(),
+  nightTime: z.boolean(),
+});
+export type Consents = z.infer<typeof consents>;

@@ -1,6 +1,8 @@
 // POST /members: the enrollment request and its answer.
-import { z } from './zod.ts';
-import { emailAddress, locale, memberDate, phoneNumber, timeZone } from './common.ts';
+import * as z from 'zod/mini';
+import './zod-locale.ts';
+import { consents, type Consents, locale } from './common.ts';
+import { emailAddress, memberDate, phoneNumber, timeZone } from './contact.ts';
 
 const text = (max: number) =>
   z.string().check(
@@ -15,20 +17,14 @@ export const postalAddress = z.strictObject({
   country: z.optional(z.string().check(z.regex(/^[A-Z]{2}$/, 'Use an ISO 3166-1 alpha-2 code, e.g. KR'))),
 });
 
-export const consents = z.strictObject({
-  email: z.boolean(),
-  sms: z.boolean(),
-  post: z.boolean(),
-  nightTime: z.boolean(),
-});
-export type Consents = z.infer<typeof consents>;
-
 export const survey = z.strictObject({
   interests: z.optional(z.array(text(40)).check(z.maxLength(10))),
   buyingPower: z.optional(z.enum(['low', 'medium', 'high'])),
   ownProductExperience: z.optional(z.boolean()),
   competitorProductExperience: z.optional(z.boolean()),
 });
+
+export { consents, type Consents };
 
 export const enrollmentRequest = z
   .strictObject({

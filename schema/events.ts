@@ -1,7 +1,7 @@
 // Events on the `loyalty` bus that dangol puts for other systems (out) and accepts from sales channels (in).
-import { z } from './zod.ts';
-import { isoInstant, locale } from './common.ts';
-import { consents } from './enrollment.ts';
+import * as z from 'zod/mini';
+import './zod-locale.ts';
+import { consents, isoInstant, locale } from './common.ts';
 
 export const memberEnrolled = z.strictObject({
   memberId: z.string(),
@@ -14,8 +14,24 @@ export const memberEnrolled = z.strictObject({
 });
 export type MemberEnrolled = z.infer<typeof memberEnrolled>;
 
+export const memberEmailConfirmed = z.strictObject({ memberId: z.string(), confirmedAt: isoInstant });
+export type MemberEmailConfirmed = z.infer<typeof memberEmailConfirmed>;
+
+export const emailConfirmationRequested = z.strictObject({ memberId: z.string(), requestedAt: isoInstant });
+export type EmailConfirmationRequested = z.infer<typeof emailConfirmationRequested>;
+
 /** detail-type → detail schema, for every event dangol puts or accepts; `npm run schema` writes one JSON Schema each. */
 export const eventCatalogue = {
-  out: { 'Member Enrolled': memberEnrolled },
+  out: {
+    'Member Enrolled': memberEnrolled,
+    'Member Email Confirmed': memberEmailConfirmed,
+    'Email Confirmation Requested': emailConfirmationRequested,
+  },
   in: {},
 } as const;
+
+/** The EventBridge envelope as it arrives in SQS from a rule, for the events the enrollment mail sender reads. */
+export const enrollmentMailEvent = z.object({
+  'detail-type': z.enum(['Member Enrolled', 'Email Confirmation Requested', 'Member Email Confirmed']),
+  detail: z.object({ memberId: z.string().check(z.minLength(1), z.maxLength(64)) }),
+});

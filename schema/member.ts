@@ -1,5 +1,6 @@
 // The member as stored and as the use cases see it.
-import { z } from './zod.ts';
+import * as z from 'zod/mini';
+import './zod-locale.ts';
 import { isoInstant, locale } from './common.ts';
 import { postalAddress, survey } from './enrollment.ts';
 

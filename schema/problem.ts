@@ -1,5 +1,6 @@
 // RFC 9457 problem details, the body of every error answer.
-import { z } from './zod.ts';
+import * as z from 'zod/mini';
+import './zod-locale.ts';
 
 export const fieldError = z.strictObject({ path: z.string(), message: z.string() });
 export type FieldError = z.infer<typeof fieldError>;

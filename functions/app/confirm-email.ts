@@ -1,15 +1,16 @@
-// Use case: the member follows the double opt-in link; the e-mail channel becomes active and the welcome mail goes once.
+// Use case: the member follows the double opt-in link; the e-mail channel becomes active and
+// `Member Email Confirmed` goes on the bus once (the mail sender sends the welcome mail from it).
 import { bindingOf, verifyToken } from '#domain/signed-token';
-import { welcomeMail } from '#domain/enrollment-mail';
+import { STALE_CLAIM_MS } from '#domain/enrollment-rules';
 import type { Locale } from '#schema/common';
+import type { MemberEmailConfirmed } from '#schema/events';
 import { ValidationError } from './validation.ts';
-import type { Clock, Mailer, MemberStore, TokenSecret } from './ports.ts';
-import { STALE_CLAIM_MS } from './enroll-member.ts';
 import { runStepOnce } from './member-step.ts';
+import type { Clock, EventPublisher, MemberStore, TokenSecret } from './ports.ts';
 
 export interface ConfirmDeps {
   readonly members: MemberStore;
-  readonly mailer: Mailer;
+  readonly events: EventPublisher;
   readonly secret: TokenSecret;
   readonly clock: Clock;
 }
@@ -34,20 +35,21 @@ export async function confirmEmail(token: string | undefined, deps: ConfirmDeps)
   if (!member || member.status !== 'active' || !member.email || bindingOf(member.email, secret) !== check.claims.bind) {
     throw invalidLink('The confirmation link is not valid');
   }
+  const confirmedAt = now.toISOString();
   const result = await deps.members.confirmEmail(member.memberId, member.email, {
     memberId: member.memberId,
     channel: 'email',
     value: true,
-    at: now.toISOString(),
+    at: confirmedAt,
     source: 'double-opt-in',
   });
   if (result === 'not-pending') throw invalidLink('This address has no e-mail consent waiting for confirmation');
 
-  // Also on a repeated click: a run that confirmed but crashed before the welcome left the step unclaimed or stale.
+  // Also on a repeated click: a run that confirmed but crashed before publishing left the step open.
+  const detail: MemberEmailConfirmed = { memberId: member.memberId, confirmedAt };
   const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);
-  const email = member.email;
-  await runStepOnce(deps.members, member.memberId, 'welcomeMail', { now, staleBefore, once: true }, () =>
-    deps.mailer.send({ to: email, ...welcomeMail({ locale: member.locale, name: member.name }), tags: { touchpoint: 'welcome', kind: 'transactional' } }),
+  await runStepOnce(deps.members, member.memberId, 'confirmedEvent', { now, staleBefore, once: true }, () =>
+    deps.events.publish('Member Email Confirmed', detail),
   );
   return { memberId: member.memberId, locale: member.locale, result };
 }

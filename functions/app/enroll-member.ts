@@ -1,32 +1,24 @@
 // Use case: a person enrolls through the web form. One member per e-mail and per phone, consents recorded,
-// e-mail confirmed by double opt-in, `Member Enrolled` put on the bus; safe to repeat and to run concurrently.
+// `Member Enrolled` put on the bus (the mail sender sends the double opt-in mail from it); safe to repeat and to
+// run concurrently.
 import { randomUUID } from 'node:crypto';
 import { enrollmentRequest, type EnrollmentRequest, type EnrollmentResponse } from '#schema/enrollment';
 import type { ConsentRecord, Member } from '#schema/member';
-import type { MemberEnrolled } from '#schema/events';
+import type { EmailConfirmationRequested, MemberEnrolled } from '#schema/events';
 import { normaliseEmail, normaliseName, normalisePhone } from '#domain/identity';
 import { isInFuture, localDate, needsGuardianConsent, parseMemberDate } from '#domain/member-date';
-import { bindingOf, signToken } from '#domain/signed-token';
-import { confirmationMail } from '#domain/enrollment-mail';
+import { awaitsEmailConfirmation, CONFIRMATION_RESEND_AFTER_MS, STALE_CLAIM_MS } from '#domain/enrollment-rules';
 import { fieldErrors, ValidationError } from './validation.ts';
 import { runStepOnce } from './member-step.ts';
-import type { Clock, EventPublisher, Mailer, MemberStore, TokenSecret } from './ports.ts';
+import type { Clock, EventPublisher, MemberStore } from './ports.ts';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Seoul';
-export const CONFIRMATION_VALID_DAYS = 7;
-/** A repeated enrollment re-sends an unconfirmed confirmation mail at most this often. */
-export const CONFIRMATION_RESEND_AFTER_MS = 10 * 60 * 1000;
-/** A claim older than this whose side effect never completed (a crashed run) may be taken over. */
-export const STALE_CLAIM_MS = 2 * 60 * 1000;
 export const ENROLLMENT_SOURCE = 'join-form';
 
 export interface EnrollDeps {
   readonly members: MemberStore;
-  readonly mailer: Mailer;
   readonly events: EventPublisher;
-  readonly secret: TokenSecret;
   readonly clock: Clock;
-  readonly publicBaseUrl: string;
   readonly newId?: () => string;
 }
 
@@ -90,10 +82,6 @@ export function buildMember(request: EnrollmentRequest, memberId: string, now: D
   return { member, history };
 }
 
-function awaitsConfirmation(member: Member): boolean {
-  return member.email !== undefined && member.consents.email.value && member.consents.email.confirmedAt === undefined;
-}
-
 export async function enrollMember(body: unknown, deps: EnrollDeps): Promise<EnrollmentResponse> {
   const now = deps.clock();
   const request = parseEnrollment(body, now);
@@ -104,30 +92,9 @@ export async function enrollMember(body: unknown, deps: EnrollDeps): Promise<Enr
   const stored = result.created ? member : await deps.members.getMember(result.existingMemberId);
   if (!stored) throw new Error('member owning the contact vanished');
 
-  await sendConfirmationOnce(stored, now, deps);
   await publishEnrolledOnce(stored, now, deps);
-  return { memberId: stored.memberId, status: awaitsConfirmation(stored) ? 'pending_confirmation' : 'active' };
-}
-
-async function sendConfirmationOnce(member: Member, now: Date, deps: EnrollDeps): Promise<void> {
-  if (!awaitsConfirmation(member) || !member.email) return;
-  const staleBefore = new Date(now.getTime() - CONFIRMATION_RESEND_AFTER_MS);
-  const email = member.email;
-  await runStepOnce(deps.members, member.memberId, 'confirmationMail', { now, staleBefore, once: false }, async () => {
-    const secret = deps.secret.current();
-    const token = signToken(
-      {
-        purpose: 'confirm-email',
-        sub: member.memberId,
-        exp: Math.floor(now.getTime() / 1000) + CONFIRMATION_VALID_DAYS * 86_400,
-        bind: bindingOf(email, secret),
-      },
-      secret,
-    );
-    const confirmUrl = `${deps.publicBaseUrl}/members/confirm?token=${encodeURIComponent(token)}`;
-    const mail = confirmationMail({ locale: member.locale, name: member.name, confirmUrl, validDays: CONFIRMATION_VALID_DAYS });
-    await deps.mailer.send({ to: email, ...mail, tags: { touchpoint: 'email-confirmation', kind: 'transactional' } });
-  });
+  if (!result.created) await requestConfirmationAgain(stored, now, deps);
+  return { memberId: stored.memberId, status: awaitsEmailConfirmation(stored) ? 'pending_confirmation' : 'active' };
 }
 
 async function publishEnrolledOnce(member: Member, now: Date, deps: EnrollDeps): Promise<void> {
@@ -142,11 +109,20 @@ async function publishEnrolledOnce(member: Member, now: Date, deps: EnrollDeps):
       post: member.consents.post.value,
       nightTime: member.consents.nightTime.value,
     },
-    emailConfirmationPending: awaitsConfirmation(member),
+    emailConfirmationPending: awaitsEmailConfirmation(member),
     source: member.source,
   };
   const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);
   await runStepOnce(deps.members, member.memberId, 'enrolledEvent', { now, staleBefore, once: true }, () =>
     deps.events.publish('Member Enrolled', detail),
   );
+}
+
+/** Enrolling again while the e-mail is unconfirmed asks for the mail again (the sender allows one per 10 minutes). */
+async function requestConfirmationAgain(member: Member, now: Date, deps: EnrollDeps): Promise<void> {
+  if (!awaitsEmailConfirmation(member)) return;
+  const last = member.steps['confirmationMail']?.claimedAt;
+  if (last && Date.parse(last) > now.getTime() - CONFIRMATION_RESEND_AFTER_MS) return;
+  const detail: EmailConfirmationRequested = { memberId: member.memberId, requestedAt: now.toISOString() };
+  await deps.events.publish('Email Confirmation Requested', detail);
 }

@@ -1,7 +1,16 @@
 // Normalises the contact data that identifies one person across channels: e-mail, phone, name.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { brotliDecompressSync } from 'node:zlib';
+import { parsePhoneNumberFromString, type MetadataJson } from 'libphonenumber-js/core';
+import { PHONE_METADATA_BROTLI_BASE64 } from '#schema/generated/phone-metadata';
 
 const EMAIL_SHAPE = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
+
+let phoneMetadata: MetadataJson | undefined;
+/** libphonenumber's own metadata, unpacked once per container (see schema/generate.ts). */
+function metadata(): MetadataJson {
+  phoneMetadata ??= JSON.parse(brotliDecompressSync(Buffer.from(PHONE_METADATA_BROTLI_BASE64, 'base64')).toString('utf8')) as MetadataJson;
+  return phoneMetadata;
+}
 
 /** Lower-cased, trimmed e-mail, or null when it is not a plausible address. */
 export function normaliseEmail(raw: string): string | null {
@@ -16,7 +25,7 @@ export function normaliseEmail(raw: string): string | null {
 export function normalisePhone(raw: string, defaultCountry: 'KR' = 'KR'): string | null {
   const trimmed = raw.trim();
   if (trimmed.length === 0 || trimmed.length > 32 || /[a-z]/i.test(trimmed)) return null;
-  const parsed = parsePhoneNumberFromString(trimmed, defaultCountry);
+  const parsed = parsePhoneNumberFromString(trimmed, defaultCountry, metadata());
   if (!parsed || !parsed.isValid()) return null;
   return parsed.number;
 }

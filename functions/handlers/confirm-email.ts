@@ -1,10 +1,10 @@
-// GET /members/confirm?token= — double opt-in: activates the e-mail channel and sends the welcome mail.
+// GET /members/confirm?token= — double opt-in: activates the e-mail channel (the welcome mail follows).
 import { confirmEmail } from '#app/confirm-email';
 import { confirmationPage } from '#app/confirmation-page';
 import { html, httpHandler, json, problemOf, wantsHtml } from '#shared/http';
-import { enrollmentWiring } from '#shared/wiring';
+import { eventPublisher, memberStore, systemClock, tokenSecret } from '#shared/wiring';
 
-const deps = await enrollmentWiring();
+const deps = { members: memberStore(), events: eventPublisher(), secret: await tokenSecret(), clock: systemClock };
 
 export const handler = httpHandler(
   async (event) => {

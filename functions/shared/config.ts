@@ -1,5 +1,6 @@
 // Environment read and checked once, at cold start; a missing variable fails the first invocation loudly.
-import { z } from '#schema/zod';
+import * as z from 'zod/mini';
+import '#schema/zod-locale';
 
 const sections = {
   table: z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }),

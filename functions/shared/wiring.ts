@@ -1,5 +1,5 @@
 // Builds the adapters a handler's use case needs from its configuration, once per container.
-import type { Clock } from '#app/ports';
+import type { Clock, EventPublisher, Mailer, MemberStore, TokenSecret } from '#app/ports';
 import { dynamoDocumentClient } from '#adapters/aws-clients';
 import { DynamoMemberStore } from '#adapters/member-store';
 import { SesMailer, sesClient } from '#adapters/ses-mailer';
@@ -9,16 +9,22 @@ import { readConfig } from './config.ts';
 
 export const systemClock: Clock = () => new Date();
 
-export async function enrollmentWiring() {
-  const { TABLE_NAME } = readConfig('table');
-  const { EVENT_BUS_NAME } = readConfig('bus');
-  const mail = readConfig('mail');
+export function memberStore(): MemberStore {
+  return new DynamoMemberStore(dynamoDocumentClient(), readConfig('table').TABLE_NAME);
+}
+
+export function eventPublisher(): EventPublisher {
+  return new EventBridgePublisher(eventBridgeClient(), readConfig('bus').EVENT_BUS_NAME);
+}
+
+export function tokenSecret(): Promise<TokenSecret> {
+  return loadTokenSecret(readConfig('tokens'));
+}
+
+export function mailer(): { mailer: Mailer; publicBaseUrl: string } {
+  const config = readConfig('mail');
   return {
-    members: new DynamoMemberStore(dynamoDocumentClient(), TABLE_NAME),
-    mailer: new SesMailer(sesClient(), mail.MAIL_FROM, mail.SES_CONFIGURATION_SET),
-    events: new EventBridgePublisher(eventBridgeClient(), EVENT_BUS_NAME),
-    secret: await loadTokenSecret(readConfig('tokens')),
-    clock: systemClock,
-    publicBaseUrl: mail.PUBLIC_BASE_URL.replace(/\/$/, ''),
+    mailer: new SesMailer(sesClient(), config.MAIL_FROM, config.SES_CONFIGURATION_SET),
+    publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/$/, ''),
   };
 }

@@ -1,0 +1,17 @@
+// How every handler is bundled: one minified ESM file per handler, AWS SDK v3 inside (not the runtime's copy).
+// The CDK functions and the benchmark both use these settings, so what is measured is what is deployed.
+export const LAMBDA_NODE_TARGET = 'node22';
+
+export const bundlingSettings = {
+  format: 'esm',
+  minify: true,
+  target: LAMBDA_NODE_TARGET,
+  mainFields: ['module', 'main'],
+  /** ESM bundles have no `require`; some CommonJS dependencies call it for Node built-ins. */
+  banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
+  /** Lambda gives credentials in env vars: the default provider chain is replaced by the env provider (-95 KB). */
+  alias: { '@aws-sdk/credential-provider-node': './functions/shared/lambda-credentials.ts' },
+} as const;
+
+/** Upper bound of a handler bundle, checked by tests/infra (zod classic alone would add ~450 KB: we use zod/mini). */
+export const MAX_BUNDLE_BYTES = 400 * 1024;

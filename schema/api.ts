@@ -1,0 +1,40 @@
+// The HTTP API described as data for OpenAPI: each route of the topology with its zod request and response schemas.
+import type * as z from 'zod/mini';
+import { enrollmentRequest, enrollmentResponse } from './enrollment.ts';
+import { problem } from './problem.ts';
+
+export interface RouteDoc {
+  readonly summary: string;
+  readonly query?: Record<string, { description: string; required: boolean }>;
+  readonly requestBody?: z.ZodMiniType;
+  readonly responses: Record<number, { description: string; json?: z.ZodMiniType; html?: true }>;
+}
+
+const badRequest = { description: 'Invalid input: one entry per wrong field', json: problem };
+
+/** Keyed by `METHOD /path` exactly as in infra/topology.ts; a test fails when a route has no entry here. */
+export const apiDocs: Record<string, RouteDoc> = {
+  'GET /join': {
+    summary: 'The enrollment web form (Korean by default, English with ?lang=en or Accept-Language)',
+    query: { lang: { description: '`ko` or `en`', required: false } },
+    responses: { 200: { description: 'HTML form', html: true } },
+  },
+  'POST /members': {
+    summary: 'Enroll a member; the same e-mail or phone again answers the existing member',
+    requestBody: enrollmentRequest,
+    responses: {
+      202: { description: 'Enrolled (new or existing person alike)', json: enrollmentResponse },
+      400: badRequest,
+      413: { description: 'Body larger than 16 KB', json: problem },
+      415: { description: 'Body is not application/json', json: problem },
+    },
+  },
+  'GET /members/confirm': {
+    summary: 'Double opt-in: confirm the e-mail channel (HTML for browsers, JSON otherwise)',
+    query: { token: { description: 'Signed token from the confirmation mail', required: true } },
+    responses: {
+      200: { description: 'Confirmed, or already confirmed' },
+      400: { description: 'Missing, invalid or expired token', json: problem },
+    },
+  },
+};
