@@ -10,17 +10,22 @@ interface Issue {
 
 const joinPath = (path: readonly PropertyKey[]) => path.map(String).join('.');
 
-/** One entry per wrong field; an unknown field is named by its own path. */
+/** One entry per wrong field (its messages joined); an unknown field is named by its own path. */
 export function fieldErrors(issues: readonly Issue[]): FieldError[] {
-  const errors: FieldError[] = [];
+  const byPath = new Map<string, string[]>();
+  const add = (path: string, message: string) => {
+    const messages = byPath.get(path) ?? [];
+    if (!messages.includes(message)) messages.push(message);
+    byPath.set(path, messages);
+  };
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys' && issue.keys) {
-      for (const key of issue.keys) errors.push({ path: joinPath([...issue.path, key]), message: 'Unknown field' });
+      for (const key of issue.keys) add(joinPath([...issue.path, key]), 'Unknown field');
     } else {
-      errors.push({ path: joinPath(issue.path) || '(body)', message: issue.message });
+      add(joinPath(issue.path) || '(body)', issue.message);
     }
   }
-  return errors;
+  return [...byPath].map(([path, messages]) => ({ path, message: messages.join('; ') }));
 }
 
 export class ValidationError extends Error {
