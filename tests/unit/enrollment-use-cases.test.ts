@@ -1,0 +1,103 @@
+// Enrollment, confirmation and enrollment mail as use cases over in-memory ports.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { enrollMember } from '#app/enroll-member';
+import { confirmEmail } from '#app/confirm-email';
+import { sendConfirmationMail, sendWelcomeMail } from '#app/send-enrollment-mail';
+import { ValidationError } from '#app/validation';
+import { ManualClock, MemoryMemberStore, RecordingMailer, RecordingPublisher } from './fakes.ts';
+
+const SECRET = 'k'.repeat(64);
+const body = (overrides: Record<string, unknown> = {}) => ({
+  name: '이서연',
+  email: 'seoyeon@example.com',
+  phone: '010-9876-5432',
+  locale: 'ko',
+  consents: { email: true, sms: true, post: false, nightTime: false },
+  ...overrides,
+});
+
+describe('enrollment use cases', () => {
+  let members: MemoryMemberStore;
+  let events: RecordingPublisher;
+  let mailer: RecordingMailer;
+  let clock: ManualClock;
+  let ids: number;
+  const enrollDeps = () => ({ members, events, clock: clock.now, newId: () => `m${++ids}` });
+  const mailDeps = () => ({ members, mailer, secret: { current: () => SECRET }, clock: clock.now, publicBaseUrl: 'https://example.test' });
+  const confirmDeps = () => ({ members, events, secret: { current: () => SECRET }, clock: clock.now });
+
+  beforeEach(() => {
+    members = new MemoryMemberStore();
+    events = new RecordingPublisher();
+    mailer = new RecordingMailer();
+    clock = new ManualClock(new Date('2026-11-22T03:00:00Z'));
+    ids = 0;
+  });
+
+  it('enrolls once, publishes Member Enrolled once, and answers the same id to a repeat', async () => {
+    expect(await enrollMember(body(), enrollDeps())).toEqual({ memberId: 'm1', status: 'pending_confirmation' });
+    expect(await enrollMember(body({ email: 'SEOYEON@example.com' }), enrollDeps())).toEqual({ memberId: 'm1', status: 'pending_confirmation' });
+    expect(members.members.size).toBe(1);
+    expect(events.published.filter((event) => event.detailType === 'Member Enrolled')).toHaveLength(1);
+    expect(events.published[0]?.detail).toMatchObject({ memberId: 'm1', emailConfirmationPending: true, consents: { email: true, sms: true } });
+    expect(JSON.stringify(events.published)).not.toMatch(/seoyeon|이서연|9876/);
+  });
+
+  it('sends the confirmation mail once per 10 minutes and asks again only after that', async () => {
+    await enrollMember(body(), enrollDeps());
+    expect(await sendConfirmationMail('m1', mailDeps())).toBe('sent');
+    expect(await sendConfirmationMail('m1', mailDeps())).toBe('already-sent');
+    await enrollMember(body(), enrollDeps());
+    expect(events.published.map((event) => event.detailType)).toEqual(['Member Enrolled']);
+    clock.advance(10 * 60 * 1000 + 1);
+    await enrollMember(body(), enrollDeps());
+    expect(events.published.map((event) => event.detailType)).toEqual(['Member Enrolled', 'Email Confirmation Requested']);
+    expect(await sendConfirmationMail('m1', mailDeps())).toBe('sent');
+    expect(mailer.sent).toHaveLength(2);
+    expect(mailer.sent[0]).toMatchObject({ to: 'seoyeon@example.com', subject: '[단골] 이메일 수신 동의를 확인해 주세요', tags: { kind: 'transactional' } });
+  });
+
+  it('gives the claim back when SES fails, so the retry sends', async () => {
+    await enrollMember(body(), enrollDeps());
+    mailer.failNext = true;
+    await expect(sendConfirmationMail('m1', mailDeps())).rejects.toThrow('SES is down');
+    expect(await sendConfirmationMail('m1', mailDeps())).toBe('sent');
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('confirms with the mailed link, publishes Member Email Confirmed once, and welcomes once', async () => {
+    await enrollMember(body(), enrollDeps());
+    await sendConfirmationMail('m1', mailDeps());
+    const token = new URL(/href="([^"]+)"/.exec(mailer.sent[0]?.html ?? '')?.[1]?.replace(/&amp;/g, '&') ?? '').searchParams.get('token') ?? '';
+    expect(await confirmEmail(token, confirmDeps())).toEqual({ memberId: 'm1', locale: 'ko', result: 'confirmed' });
+    expect(await confirmEmail(token, confirmDeps())).toEqual({ memberId: 'm1', locale: 'ko', result: 'already-confirmed' });
+    expect(events.published.filter((event) => event.detailType === 'Member Email Confirmed')).toHaveLength(1);
+    expect(members.history.filter((record) => record.source === 'double-opt-in')).toHaveLength(1);
+    expect(await sendWelcomeMail('m1', mailDeps())).toBe('sent');
+    expect(await sendWelcomeMail('m1', mailDeps())).toBe('already-sent');
+    expect(await sendConfirmationMail('m1', mailDeps())).toBe('not-needed');
+    expect((await enrollMember(body(), enrollDeps())).status).toBe('active');
+  });
+
+  it('refuses an expired link', async () => {
+    await enrollMember(body(), enrollDeps());
+    await sendConfirmationMail('m1', mailDeps());
+    const token = /token=([^"&]+)/.exec(mailer.sent[0]?.html ?? '')?.[1] ?? '';
+    clock.advance(7 * 86_400_000 + 1000);
+    await expect(confirmEmail(decodeURIComponent(token), confirmDeps())).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('does not welcome a member whose e-mail is not confirmed', async () => {
+    await enrollMember(body(), enrollDeps());
+    expect(await sendWelcomeMail('m1', mailDeps())).toBe('not-needed');
+  });
+
+  it('asks for a guardian under 14, judged by the local date in the member’s zone', async () => {
+    // 2026-11-22T15:30Z is already 23 November in Seoul: a child born 2012-11-23 turns 14 there, not in New York.
+    clock = new ManualClock(new Date('2026-11-22T15:30:00Z'));
+    await expect(enrollMember(body({ birthday: '2012-11-23' }), enrollDeps())).resolves.toMatchObject({ memberId: 'm1' });
+    await expect(
+      enrollMember(body({ email: 'ny@example.com', phone: '+1 212 555 0199', birthday: '2012-11-23', timeZone: 'America/New_York' }), enrollDeps()),
+    ).rejects.toMatchObject({ errors: [{ path: 'guardianConsent' }] });
+  });
+});
