@@ -1,0 +1,110 @@
+// A person enrolls at /join in headless Chromium against the `npm start` stack, finds the confirmation mail in the
+// SES emulator, follows its link, and gets the welcome mail.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { isPortFree } from '#infra/local/ports';
+import { startStack, type RunningStack } from './local-stack.ts';
+
+interface StoredMail {
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string };
+}
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+let stack: RunningStack;
+let browser: Browser;
+
+async function mailsTo(address: string): Promise<StoredMail[]> {
+  const store = (await (await fetch(`${stack.ses}/store`)).json()) as { emails: StoredMail[] };
+  return store.emails.filter((mail) => mail.destination.to.includes(address));
+}
+
+async function waitForMails(address: string, count: number): Promise<StoredMail[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const mails = await mailsTo(address);
+    if (mails.length >= count || Date.now() > deadline) return mails;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (stack && stack.child.exitCode === null) {
+    stack.child.kill('SIGKILL');
+    await stack.exited;
+  }
+});
+
+describe('enrollment in the browser', () => {
+  it('serves an accessible Korean form with unticked consents, and an English one', async () => {
+    const page = await browser.newPage({ locale: 'ko-KR' });
+    await page.goto(`${stack.base}/join`);
+    expect(await page.getAttribute('html', 'lang')).toBe('ko');
+    for (const id of ['consentEmail', 'consentSms', 'consentPost', 'consentNightTime', 'guardianConsent']) {
+      expect(await page.isChecked(`#${id}`), id).toBe(false);
+      expect(await page.locator(`label[for=${id}]`).innerText()).not.toBe('');
+    }
+    for (const id of ['name', 'email', 'phone', 'birthday']) expect(await page.locator(`label[for=${id}]`).count(), id).toBe(1);
+    await page.goto(`${stack.base}/join?lang=en`);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.locator('label[for=consentEmail]').innerText()).toContain('e-mail');
+    await page.close();
+  });
+
+  it('shows field errors from the API next to the fields', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.base}/join?lang=en`);
+    await page.fill('#name', 'Nobody');
+    await page.fill('#email', 'not-an-address');
+    await page.click('#submit');
+    await page.waitForSelector('#email[aria-invalid=true]');
+    expect(await page.locator('#email-error').innerText()).toContain('Invalid e-mail');
+    await page.close();
+  });
+
+  it('enrolls, confirms through the mailed link, and welcomes', async () => {
+    const email = `browser-${Date.now()}@example.com`;
+    const page = await browser.newPage({ locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
+    await page.goto(`${stack.base}/join`);
+    await page.fill('#name', '박지훈');
+    await page.fill('#email', email);
+    await page.fill('#phone', '010-5555-0142');
+    await page.fill('#birthday', '1988-02-29');
+    await page.check('#consentEmail');
+    await page.click('#submit');
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('확인 링크'));
+
+    const [confirmation] = await waitForMails(email, 1);
+    expect(confirmation?.subject).toBe('[단골] 이메일 수신 동의를 확인해 주세요');
+    const link = /href="([^"]+\/members\/confirm\?token=[^"]+)"/.exec(confirmation?.body.html ?? '')?.[1]?.replace(/&amp;/g, '&');
+    expect(link).toBeDefined();
+
+    const response = await page.goto(link!);
+    expect(response?.status()).toBe(200);
+    expect(await page.locator('h1').innerText()).toBe('이메일이 확인되었습니다');
+
+    const mails = await waitForMails(email, 2);
+    expect(mails.map((mail) => mail.subject)).toEqual(['[단골] 이메일 수신 동의를 확인해 주세요', '[단골] 멤버십 가입을 환영합니다']);
+    const outbox = (await (await fetch(`${stack.base}/_local/outbox`)).json()) as { email: StoredMail[]; events: { detailType: string }[] };
+    expect(outbox.email.filter((mail) => mail.destination.to.includes(email))).toHaveLength(2);
+    expect(outbox.events.map((event) => event.detailType)).toEqual(expect.arrayContaining(['Member Enrolled', 'Member Email Confirmed']));
+    await page.close();
+  });
+
+  it('stops every part on SIGTERM', async () => {
+    stack.child.kill('SIGTERM');
+    expect(await stack.exited).toBe(0);
+    for (const port of Object.values(stack.env)) expect(await isPortFree(Number(port)), `port ${port}`).toBe(true);
+  });
+});
