@@ -1,0 +1,82 @@
+// Bundle size and cold import time of each handler, as a ratio to a bundle holding only the DynamoDB client.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundlingSettings, MAX_BUNDLE_BYTES } from '#infra/bundling';
+import { handlers } from '#infra/topology';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const OUT = join(ROOT, '.cache', 'bench');
+
+async function bundle(name: string, entry: string): Promise<string> {
+  const outfile = join(OUT, `${name}.mjs`);
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: bundlingSettings.format,
+    minify: bundlingSettings.minify,
+    target: bundlingSettings.target,
+    mainFields: [...bundlingSettings.mainFields],
+    banner: { js: bundlingSettings.banner },
+    alias: bundlingSettings.alias,
+    absWorkingDir: ROOT,
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+/** Milliseconds to import the bundle in a fresh Node process (module evaluation, top-level awaits included). */
+function importMs(file: string): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: {
+      PATH: process.env['PATH'],
+      AWS_REGION: 'ap-northeast-2',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      TABLE_NAME: 'bench',
+      EVENT_BUS_NAME: 'loyalty',
+      MAIL_FROM: 'bench@example.com',
+      SES_CONFIGURATION_SET: 'bench',
+      PUBLIC_BASE_URL: 'https://bench.example',
+      TOKEN_SECRET: 'b'.repeat(64),
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    },
+  });
+  if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr}`);
+  return Number(result.stdout.trim());
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+};
+
+export async function benchBundles(runs = 15): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const baselineEntry = join(OUT, 'dynamodb-only.ts');
+  writeFileSync(
+    baselineEntry,
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nexport const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));\nexport const handler = async () => client;\n",
+  );
+  const files = new Map<string, string>([['(DynamoDB client only)', await bundle('dynamodb-only', baselineEntry)]]);
+  for (const spec of handlers) files.set(spec.name, await bundle(spec.name, join(ROOT, 'functions', 'handlers', `${spec.name}.ts`)));
+
+  const times = new Map<string, number[]>([...files.keys()].map((name) => [name, []]));
+  for (let run = 0; run < runs; run++) {
+    // Interleaved, so drift in machine load touches every bundle alike.
+    for (const [name, file] of files) times.get(name)?.push(importMs(file));
+  }
+  const baseline = median(times.get('(DynamoDB client only)') ?? []);
+  console.log(`\nBundles (esbuild, minified ESM, AWS SDK inside; limit ${MAX_BUNDLE_BYTES / 1024} KB), import time median of ${runs} fresh processes`);
+  console.log('| bundle | size KB | import ms | import ÷ DynamoDB-only |');
+  console.log('|---|---:|---:|---:|');
+  for (const [name, file] of files) {
+    const ms = median(times.get(name) ?? []);
+    console.log(`| ${name} | ${(statSync(file).size / 1024).toFixed(1)} | ${ms.toFixed(1)} | ${(ms / baseline).toFixed(2)} |`);
+  }
+}
