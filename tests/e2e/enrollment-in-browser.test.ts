@@ -83,7 +83,7 @@ describe('enrollment in the browser', () => {
     await page.fill('#birthday', '1988-02-29');
     await page.check('#consentEmail');
     await page.click('#submit');
-    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('확인 링크'));
+    await page.locator('#status', { hasText: '확인 링크' }).waitFor();
 
     const [confirmation] = await waitForMails(email, 1);
     expect(confirmation?.subject).toBe('[단골] 이메일 수신 동의를 확인해 주세요');
