@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import './zod-locale.ts';
 import { consents, isoInstant, locale } from './common.ts';
+import { purchaseCompleted, purchaseRefunded } from './purchases.ts';
 
 export const memberEnrolled = z.strictObject({
   memberId: z.string(),
@@ -20,14 +21,28 @@ export type MemberEmailConfirmed = z.infer<typeof memberEmailConfirmed>;
 export const emailConfirmationRequested = z.strictObject({ memberId: z.string(), requestedAt: isoInstant });
 export type EmailConfirmationRequested = z.infer<typeof emailConfirmationRequested>;
 
+export const tierChangeReason = z.enum(['purchase', 'refund-review', 'review', 'manual']);
+export type TierChangeReason = z.infer<typeof tierChangeReason>;
+
+export const tierChanged = z.strictObject({
+  memberId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  reason: tierChangeReason,
+  at: isoInstant,
+  ladderVersion: z.int(),
+});
+export type TierChanged = z.infer<typeof tierChanged>;
+
 /** detail-type → detail schema, for every event dangol puts or accepts; `npm run schema` writes one JSON Schema each. */
 export const eventCatalogue = {
   out: {
     'Member Enrolled': memberEnrolled,
     'Member Email Confirmed': memberEmailConfirmed,
     'Email Confirmation Requested': emailConfirmationRequested,
+    'Tier Changed': tierChanged,
   },
-  in: {},
+  in: { 'Purchase Completed': purchaseCompleted, 'Purchase Refunded': purchaseRefunded },
 } as const;
 
 /** The EventBridge envelope as it arrives in SQS from a rule, for the events the enrollment mail sender reads. */
