@@ -16,7 +16,7 @@ export const tableDesign = {
       name: 'GSI1',
       partitionKey: 'GSI1PK',
       sortKey: 'GSI1SK',
-      purpose: 'member look-up by name prefix; members due for tier review by date',
+      purpose: 'member look-up by name prefix',
     },
     {
       name: 'GSI2',
@@ -28,7 +28,13 @@ export const tableDesign = {
       name: 'GSI3',
       partitionKey: 'GSI3PK',
       sortKey: 'GSI3SK',
-      purpose: 'tier audiences, sharded; follow-ups due by hour',
+      purpose: 'due touchpoints by kind and time; tier audiences, sharded; follow-ups due by hour',
+    },
+    {
+      name: 'GSI4',
+      partitionKey: 'GSI4PK',
+      sortKey: 'GSI4SK',
+      purpose: 'members due for tier review, 10 shards by review time (sparse: base-tier members carry none)',
     },
   ] satisfies readonly IndexDesign[],
 } as const;

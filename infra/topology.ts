@@ -1,7 +1,7 @@
 // Routes, event rules, queues and schedules declared once: the CDK stacks and the local stack are both built from this.
 
 /** What a handler may touch; the CDK stack turns each into env vars and grants, the local stack into env vars. */
-export type Capability = 'table' | 'bus' | 'mail' | 'tokens' | 'sms' | 'fulfilment';
+export type Capability = 'table' | 'bus' | 'mail' | 'tokens' | 'sms' | 'fulfilment' | 'purchasesDlq';
 
 export interface HandlerSpec {
   /** kebab-case; the entry is functions/handlers/<name>.ts with a `handler` export. */
@@ -62,6 +62,13 @@ export const handlers: readonly HandlerSpec[] = [
     capabilities: ['table', 'mail', 'tokens'],
     timeoutSeconds: 30,
   },
+  {
+    name: 'ingest-purchases',
+    description: 'Applies purchases and refunds from every sales channel to spend and tiers',
+    capabilities: ['table', 'bus', 'purchasesDlq'],
+    timeoutSeconds: 30,
+    memoryMb: 512,
+  },
 ];
 
 export const routes: readonly RouteSpec[] = [
@@ -72,6 +79,7 @@ export const routes: readonly RouteSpec[] = [
 
 export const queues: readonly QueueSpec[] = [
   { name: 'enrollment-mail', consumer: 'send-enrollment-mail', batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  { name: 'purchases', consumer: 'ingest-purchases', batchSize: 10, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
 ];
 
 export const eventRules: readonly EventRuleSpec[] = [
@@ -80,6 +88,12 @@ export const eventRules: readonly EventRuleSpec[] = [
     description: 'Enrollment events that need a transactional mail',
     detailTypes: ['Member Enrolled', 'Email Confirmation Requested', 'Member Email Confirmed'],
     targetQueue: 'enrollment-mail',
+  },
+  {
+    name: 'purchases',
+    description: 'Purchases and refunds from every sales channel',
+    detailTypes: ['Purchase Completed', 'Purchase Refunded'],
+    targetQueue: 'purchases',
   },
 ];
 

@@ -16,7 +16,33 @@ export const keys = {
     SK: `CONSENT#${at}#${channel}`,
   }),
   consentHistoryPrefix: (memberId: string) => ({ PK: `MEMBER#${memberId}`, SKPrefix: 'CONSENT#' }),
+  /** Exactly-once purchases: one order record per (channel, orderId). */
+  order: (channel: string, orderId: string): Key => ({ PK: `ORDER#${channel}#${orderId}`, SK: 'ORDER' }),
+  /** Exactly-once refunds: one record per (channel, refundId). */
+  refund: (channel: string, refundId: string): Key => ({ PK: `REFUND#${channel}#${refundId}`, SK: 'REFUND' }),
+  /** Purchases by someone not (yet) a member, kept against the contact the channel gave. */
+  prospect: (prospectKey: string): Key => ({ PK: prospectKey, SK: 'PROSPECT' }),
+  prospectKeyByEmail: (email: string) => `PROSPECT#EMAIL#${email}`,
+  prospectKeyByPhone: (phone: string) => `PROSPECT#PHONE#${phone}`,
+  tierHistory: (memberId: string, sk: string): Key => ({ PK: `MEMBER#${memberId}`, SK: sk }),
+  /** A touchpoint that became due for one member (VIP entry, downgrade notice) for the dispatcher to send. */
+  dueTouchpoint: (memberId: string, kind: string, ref: string): Key => ({ PK: `MEMBER#${memberId}`, SK: `DUE#${kind}#${ref}` }),
+  tierLadder: (): Key => ({ PK: 'CONFIG', SK: 'TIER_LADDER' }),
 };
+
+export const REVIEW_SHARDS = 10;
+
+/** GSI4 attributes of a member profile due for tier review at `reviewAt` (sparse: only members above the base tier). */
+export function reviewIndex(memberId: string, reviewAt: string): { GSI4PK: string; GSI4SK: string } {
+  let hash = 0;
+  for (const char of memberId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return { GSI4PK: `REVIEW#${hash % REVIEW_SHARDS}`, GSI4SK: `${reviewAt}#${memberId}` };
+}
+
+/** GSI3 attributes of a due touchpoint, by kind and time. */
+export function dueIndex(kind: string, dueAt: string, memberId: string): { GSI3PK: string; GSI3SK: string } {
+  return { GSI3PK: `DUE#${kind}`, GSI3SK: `${dueAt}#${memberId}` };
+}
 
 /** GSI1 attributes of a member profile: look-up by name prefix within the partition of its first letter. */
 export function nameIndex(name: string, memberId: string): { GSI1PK: string; GSI1SK: string } {
@@ -24,7 +50,7 @@ export function nameIndex(name: string, memberId: string): { GSI1PK: string; GSI
   return { GSI1PK: `NAME#${[...folded][0] ?? '_'}`, GSI1SK: `${folded}#${memberId}` };
 }
 
-export const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'entity'] as const;
+export const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK', 'entity'] as const;
 
 /** The stored item minus its key and index attributes. */
 export function withoutKeys<T>(item: Record<string, unknown>): T {

@@ -20,6 +20,8 @@ export interface EnrollDeps {
   readonly events: EventPublisher;
   readonly clock: Clock;
   readonly newId?: () => string;
+  /** Joins purchases made before enrollment (kept as a prospect under the same e-mail or phone). */
+  readonly absorbProspects?: (memberId: string, contacts: { email?: string; phone?: string }) => Promise<unknown>;
 }
 
 /** Validates the body: shape and formats (zod), then the rules that need today's date. */
@@ -93,6 +95,8 @@ export async function enrollMember(body: unknown, deps: EnrollDeps): Promise<Enr
   if (!stored) throw new Error('member owning the contact vanished');
 
   await publishEnrolledOnce(stored, now, deps);
+  // Also on a repeat, so a merge cut short by a crash is finished; each prospect joins at most once.
+  await deps.absorbProspects?.(stored.memberId, { ...(stored.email && { email: stored.email }), ...(stored.phone && { phone: stored.phone }) });
   if (!result.created) await requestConfirmationAgain(stored, now, deps);
   return { memberId: stored.memberId, status: awaitsEmailConfirmation(stored) ? 'pending_confirmation' : 'active' };
 }

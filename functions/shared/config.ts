@@ -10,6 +10,11 @@ const sections = {
     SES_CONFIGURATION_SET: z.string().check(z.minLength(1)),
     PUBLIC_BASE_URL: z.url(),
   }),
+  programme: z.object({
+    PROGRAMME_CURRENCY: z._default(z.string().check(z.regex(/^[A-Z]{3}$/)), 'KRW'),
+    PROGRAMME_TIME_ZONE: z._default(z.string().check(z.minLength(1)), 'Asia/Seoul'),
+  }),
+  purchasesDlq: z.object({ PURCHASES_DLQ_URL: z.string().check(z.regex(/^https?:\/\//)) }),
   tokens: z.object({
     TOKEN_SECRET: z.optional(z.string().check(z.minLength(32))),
     TOKEN_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),

@@ -5,6 +5,8 @@ import { DynamoMemberStore } from '#adapters/member-store';
 import { SesMailer, sesClient } from '#adapters/ses-mailer';
 import { EventBridgePublisher, eventBridgeClient } from '#adapters/event-bus';
 import { loadTokenSecret } from '#adapters/token-secret';
+import { DynamoPurchaseStore } from '#adapters/purchase-store';
+import { DynamoLadderSource } from '#adapters/tier-ladder-store';
 import { readConfig } from './config.ts';
 
 export const systemClock: Clock = () => new Date();
@@ -26,5 +28,18 @@ export function mailer(): { mailer: Mailer; publicBaseUrl: string } {
   return {
     mailer: new SesMailer(sesClient(), config.MAIL_FROM, config.SES_CONFIGURATION_SET),
     publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/$/, ''),
+  };
+}
+
+export function purchaseDeps() {
+  const { TABLE_NAME } = readConfig('table');
+  const programme = readConfig('programme');
+  const db = dynamoDocumentClient();
+  return {
+    store: new DynamoPurchaseStore(db, TABLE_NAME),
+    ladders: new DynamoLadderSource(db, TABLE_NAME),
+    events: eventPublisher(),
+    clock: systemClock,
+    programme: { currency: programme.PROGRAMME_CURRENCY, timeZone: programme.PROGRAMME_TIME_ZONE },
   };
 }

@@ -29,6 +29,10 @@ export interface ServiceStackProps extends StackProps {
   readonly mailFrom: string;
   /** Public base URL for links in mail; defaults to the HTTP API's own endpoint. */
   readonly publicBaseUrl?: string;
+  /** ISO 4217 currency of the programme (default KRW); purchases in another currency are rejected. */
+  readonly programmeCurrency?: string;
+  /** IANA zone of the programme's months and schedules (default Asia/Seoul). */
+  readonly programmeTimeZone?: string;
 }
 
 export class ServiceStack extends Stack {
@@ -94,6 +98,10 @@ export class ServiceStack extends Stack {
       }
       if (capabilities.includes('tokens')) env['TOKEN_SECRET_ARN'] = tokenSecret.secretArn;
       if (capabilities.includes('fulfilment')) env['FULFILMENT_TOPIC_ARN'] = fulfilment.topicArn;
+      if (capabilities.includes('table')) {
+        env['PROGRAMME_CURRENCY'] = props.programmeCurrency ?? 'KRW';
+        env['PROGRAMME_TIME_ZONE'] = props.programmeTimeZone ?? 'Asia/Seoul';
+      }
       return env;
     };
 
@@ -176,6 +184,11 @@ export class ServiceStack extends Stack {
       });
       const consumer = this.functions.get(spec.consumer)?.fn;
       if (!consumer) throw new Error(`queue ${spec.name} names unknown consumer ${spec.consumer}`);
+      const consumerSpec = topology.handlers.find((handler) => handler.name === spec.consumer);
+      if (spec.name === 'purchases' && consumerSpec?.capabilities.includes('purchasesDlq')) {
+        consumer.addEnvironment('PURCHASES_DLQ_URL', dlq.queueUrl);
+        dlq.grantSendMessages(consumer);
+      }
       consumer.addEventSource(new SqsEventSource(queue, { batchSize: spec.batchSize, reportBatchItemFailures: true }));
       queues.set(spec.name, queue);
     }

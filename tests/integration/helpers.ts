@@ -60,3 +60,63 @@ export function newPerson(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+const localAws = { region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+
+/** Puts events on the local bus through the real EventBridge client, as a sales channel would. */
+export async function putEvents(entries: { detailType: string; detail: unknown }[]): Promise<void> {
+  const { EventBridgeClient, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
+  const bus = new EventBridgeClient({ ...localAws, endpoint: urls().events });
+  for (let i = 0; i < entries.length; i += 10) {
+    const result = await bus.send(
+      new PutEventsCommand({
+        Entries: entries.slice(i, i + 10).map((entry) => ({ EventBusName: 'loyalty', Source: 'test.shop', DetailType: entry.detailType, Detail: JSON.stringify(entry.detail) })),
+      }),
+    );
+    if (result.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(result.Entries)}`);
+  }
+  bus.destroy();
+}
+
+export async function sqs() {
+  const { SQSClient } = await import('@aws-sdk/client-sqs');
+  return new SQSClient({ ...localAws, endpoint: urls().sqsSns });
+}
+
+/** Waits until a queue has no visible and no in-flight messages. */
+export async function drained(queue: string, timeoutMs = 30_000): Promise<void> {
+  const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
+  const client = await sqs();
+  const QueueUrl = inject('queueUrls')[queue];
+  let quietSince = 0;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { Attributes = {} } = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+    );
+    const busy = Number(Attributes['ApproximateNumberOfMessages']) + Number(Attributes['ApproximateNumberOfMessagesNotVisible']) + Number(Attributes['ApproximateNumberOfMessagesDelayed'] ?? 0);
+    if (busy === 0) {
+      if (quietSince && Date.now() - quietSince > 300) return;
+      quietSince ||= Date.now();
+    } else quietSince = 0;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`queue ${queue} did not drain in ${timeoutMs} ms`);
+}
+
+/** Reads (and deletes) what is in a dead-letter queue, with the reason attribute. */
+export async function takeDeadLetters(queue: string): Promise<{ body: string; reason?: string }[]> {
+  const { ReceiveMessageCommand, DeleteMessageCommand } = await import('@aws-sdk/client-sqs');
+  const client = await sqs();
+  const QueueUrl = inject('queueUrls')[`${queue}-dlq`];
+  const out: { body: string; reason?: string }[] = [];
+  for (;;) {
+    const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }));
+    if (Messages.length === 0) return out;
+    for (const message of Messages) {
+      const reason = message.MessageAttributes?.['reason']?.StringValue;
+      out.push({ body: message.Body ?? '', ...(reason && { reason }) });
+      await client.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
+    }
+  }
+}

@@ -1,0 +1,210 @@
+// Use cases: a purchase or a refund from any sales channel updates its owner's spend buckets and tier, exactly once
+// per (channel, orderId) / (channel, refundId), in one DynamoDB transaction; anything that can never apply is
+// rejected with a reason (it goes to the dead-letter queue), never half-applied.
+import { purchaseCompleted, purchaseRefunded, type PurchaseCompleted, type PurchaseRefunded } from '#schema/purchases';
+import type { TierChanged } from '#schema/events';
+import type { TierLadder } from '#schema/tier-ladder';
+import { normaliseEmail, normalisePhone } from '#domain/identity';
+import { applyPurchase, applyRefund, mergeAggregates, monthKey, pruneMonths } from '#domain/spend-window';
+import { initialTierState, onPurchase, onRefund, tierIndex, type TierDecision } from '#domain/tier-engine';
+import type { Clock, EventPublisher } from './ports.ts';
+import type { Account, LadderSource, PurchaseStore, TierEffects } from './purchase-ports.ts';
+
+export class RejectedEvent extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'RejectedEvent';
+  }
+}
+
+export interface IngestDeps {
+  readonly store: PurchaseStore;
+  readonly ladders: LadderSource;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+  readonly programme: { readonly currency: string; readonly timeZone: string };
+}
+
+export type IngestOutcome = 'applied' | 'duplicate';
+
+const MAX_CONFLICT_RETRIES = 8;
+
+function parse<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } }, detail: unknown, what: string): T {
+  const parsed = schema.safeParse(detail);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(detail)'}: ${issue.message}`).join('; ');
+    throw new RejectedEvent(`malformed ${what}: ${fields}`);
+  }
+  return parsed.data;
+}
+
+export function tierEffects(ladder: TierLadder, decision: TierDecision): TierEffects {
+  const change = decision.change;
+  const upgraded = change !== undefined && tierIndex(ladder, change.to) > tierIndex(ladder, change.from);
+  const entered = upgraded ? ladder.tiers.find((tier) => tier.code === change.to) : undefined;
+  return {
+    state: decision.state,
+    ...(decision.change && { change: decision.change }),
+    ...(decision.notice && { notice: decision.notice }),
+    ...(decision.nextReviewAt && { nextReviewAt: decision.nextReviewAt }),
+    ladderVersion: ladder.version,
+    entryTouchpoint: entered?.entryTouchpoint ?? false,
+  };
+}
+
+/** Runs an optimistic write again (after `reload`) while another write to the same account won the race. */
+async function retryOnConflict(run: () => Promise<'applied' | 'duplicate' | 'conflict'>, reload: () => Promise<void> = async () => undefined): Promise<IngestOutcome> {
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await run();
+    if (outcome !== 'conflict') return outcome;
+    if (attempt >= MAX_CONFLICT_RETRIES) throw new Error('too many concurrent updates of one member');
+    await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** Math.min(attempt, 6) * Math.random()));
+    await reload();
+  }
+}
+
+export async function recordPurchase(detail: unknown, deps: IngestDeps): Promise<IngestOutcome> {
+  const purchase: PurchaseCompleted = parse(purchaseCompleted, detail, 'Purchase Completed');
+  if (purchase.amount.currency !== deps.programme.currency) {
+    throw new RejectedEvent(`currency ${purchase.amount.currency} is not the programme's ${deps.programme.currency}`);
+  }
+  const first = await deps.store.resolveAccount({
+    ...(purchase.member && { memberId: purchase.member.memberId }),
+    ...(purchase.customer?.email && { email: normaliseEmail(purchase.customer.email) ?? undefined }),
+    ...(purchase.customer?.phone && { phone: normalisePhone(purchase.customer.phone) ?? undefined }),
+    ...(purchase.customer?.name && { name: purchase.customer.name }),
+  });
+  if (!first) throw new RejectedEvent(`unknown member ${purchase.member?.memberId ?? ''} and no customer contact to keep the purchase against`);
+  const owner = first.owner;
+  let account: Account = first;
+
+  const ladder = await deps.ladders.current();
+  const month = monthKey(new Date(purchase.occurredAt), deps.programme.timeZone);
+  const occurredAt = new Date(purchase.occurredAt).toISOString();
+  let tierChangeSK: string | undefined;
+  const outcome = await retryOnConflict(async () => {
+    const now = deps.clock();
+    const aggregates = pruneMonths(applyPurchase(account.aggregates, month, purchase.amount.value, occurredAt), monthKey(now, deps.programme.timeZone));
+    const tier =
+      owner.kind === 'member'
+        ? tierEffects(ladder, onPurchase(ladder, account.tierState ?? initialTierState(ladder, now), aggregates, { now, timeZone: deps.programme.timeZone }))
+        : undefined;
+    tierChangeSK = tier?.change ? tierHistorySK(tier.change.at, purchase.channel, purchase.orderId) : undefined;
+    return deps.store.recordPurchase({
+      order: {
+        channel: purchase.channel,
+        orderId: purchase.orderId,
+        ownerKey: owner.key,
+        amount: purchase.amount.value,
+        currency: purchase.amount.currency,
+        refunded: 0,
+        month,
+        occurredAt,
+        ...(tierChangeSK && { tierChangeSK }),
+      },
+      ...(purchase.items && { items: purchase.items }),
+      account,
+      aggregates,
+      ...(tier && { tier }),
+    });
+  }, async () => {
+    account = await deps.store.loadAccount(owner);
+  });
+  if (outcome === 'applied') await finishTierEvent(owner.key, tierChangeSK, deps);
+  else {
+    const order = await deps.store.getOrder(purchase.channel, purchase.orderId);
+    await finishTierEvent(order?.ownerKey ?? owner.key, order?.tierChangeSK, deps);
+  }
+  return outcome;
+}
+
+export async function recordRefund(detail: unknown, deps: IngestDeps): Promise<IngestOutcome> {
+  const refund: PurchaseRefunded = parse(purchaseRefunded, detail, 'Purchase Refunded');
+  if (refund.amount.currency !== deps.programme.currency) {
+    throw new RejectedEvent(`currency ${refund.amount.currency} is not the programme's ${deps.programme.currency}`);
+  }
+  if (await deps.store.refundExists(refund.channel, refund.refundId)) return 'duplicate';
+  const ladder = await deps.ladders.current();
+  return retryOnConflict(async () => {
+    const order = await deps.store.getOrder(refund.channel, refund.orderId);
+    if (!order) throw new RejectedEvent(`refund ${refund.refundId} names unknown order ${refund.channel}/${refund.orderId}`);
+    const left = order.amount - order.refunded;
+    if (refund.amount.value > left) {
+      if (await deps.store.refundExists(refund.channel, refund.refundId)) return 'duplicate';
+      throw new RejectedEvent(`refund ${refund.refundId} of ${refund.amount.value} exceeds the ${left} left of order ${refund.orderId}`);
+    }
+    const account = await deps.store.resolveAccount(ownerQuery(order.ownerKey));
+    if (!account) throw new RejectedEvent(`order ${refund.orderId} belongs to no member or prospect any more`);
+    const owner = account.owner;
+    const now = deps.clock();
+    const aggregates = applyRefund(account.aggregates, order.month, refund.amount.value, refund.amount.value === left);
+    const tier =
+      owner.kind === 'member'
+        ? tierEffects(ladder, onRefund(ladder, account.tierState ?? initialTierState(ladder, now), aggregates, { now, timeZone: deps.programme.timeZone }))
+        : undefined;
+    return deps.store.recordRefund({
+      refund: { channel: refund.channel, refundId: refund.refundId, orderId: refund.orderId, amount: refund.amount.value, occurredAt: new Date(refund.occurredAt).toISOString() },
+      order,
+      account,
+      aggregates,
+      ...(tier && { tier }),
+    });
+  });
+}
+
+export function tierHistorySK(at: string, ...ref: string[]): string {
+  return `TIER#${at}#${ref.join('#')}`;
+}
+
+/** An order's owner key back to a look-up: members by id, prospects by their contact (they may have joined since). */
+function ownerQuery(ownerKey: string): { memberId?: string; email?: string; phone?: string } {
+  if (ownerKey.startsWith('MEMBER#')) return { memberId: ownerKey.slice('MEMBER#'.length) };
+  if (ownerKey.startsWith('PROSPECT#EMAIL#')) return { email: ownerKey.slice('PROSPECT#EMAIL#'.length) };
+  return { phone: ownerKey.slice('PROSPECT#PHONE#'.length) };
+}
+
+/** Publishes the Tier Changed event of a committed change that has not been published yet (crash-safe). */
+export async function finishTierEvent(ownerKey: string, sk: string | undefined, deps: Pick<IngestDeps, 'store' | 'events' | 'clock'>): Promise<void> {
+  if (!sk || !ownerKey.startsWith('MEMBER#')) return;
+  const memberId = ownerKey.slice('MEMBER#'.length);
+  const pending = await deps.store.unpublishedTierChange(memberId, sk);
+  if (!pending) return;
+  const detail: TierChanged = {
+    memberId,
+    from: pending.change.from,
+    to: pending.change.to,
+    reason: pending.change.reason,
+    at: pending.change.at,
+    ladderVersion: pending.ladderVersion,
+  };
+  await deps.events.publish('Tier Changed', detail);
+  await deps.store.markTierChangePublished(memberId, sk, deps.clock());
+}
+
+/**
+ * When a person enrolls, purchases kept against their e-mail or phone as a prospect join the new member: the
+ * buckets are added, the tier is evaluated as after a purchase, and the prospect points at the member from then on.
+ */
+export async function absorbProspects(memberId: string, contacts: { email?: string; phone?: string }, deps: IngestDeps): Promise<number> {
+  const prospectKeys = [contacts.email && `PROSPECT#EMAIL#${contacts.email}`, contacts.phone && `PROSPECT#PHONE#${contacts.phone}`].filter(
+    (key): key is string => Boolean(key),
+  );
+  let merged = 0;
+  for (const key of prospectKeys) {
+    const outcome = await retryOnConflict(async () => {
+      const prospect = await deps.store.prospectAccount(key);
+      if (!prospect || prospect.aggregates.purchaseCount === 0) return 'duplicate';
+      const member = await deps.store.loadAccount({ kind: 'member', key: `MEMBER#${memberId}`, memberId });
+      const ladder = await deps.ladders.current();
+      const now = deps.clock();
+      const aggregates = pruneMonths(mergeAggregates(member.aggregates, prospect.aggregates), monthKey(now, deps.programme.timeZone));
+      const tier = tierEffects(ladder, onPurchase(ladder, member.tierState ?? initialTierState(ladder, now), aggregates, { now, timeZone: deps.programme.timeZone }));
+      const historySK = tier.change ? tierHistorySK(tier.change.at, 'prospect', key) : undefined;
+      const result = await deps.store.mergeProspect({ prospect, member, aggregates, tier, ...(historySK && { historySK }) });
+      if (result === 'applied') await finishTierEvent(`MEMBER#${memberId}`, historySK, deps);
+      return result;
+    });
+    if (outcome === 'applied') merged += 1;
+  }
+  return merged;
+}

@@ -1,0 +1,78 @@
+// What purchase ingestion and the tier review need from storage.
+import type { SpendAggregates } from '#domain/spend-window';
+import type { DowngradeNotice, TierChange, TierState } from '#domain/tier-engine';
+import type { TierLadder } from '#schema/tier-ladder';
+
+/** Whose spend a purchase counts for: a member, or a prospect keyed by the contact the channel gave. */
+export type Owner =
+  | { readonly kind: 'member'; readonly key: string; readonly memberId: string }
+  | { readonly kind: 'prospect'; readonly key: string; readonly contact: { email?: string; phone?: string; name?: string } };
+
+export interface Account {
+  readonly owner: Owner;
+  readonly aggregates: SpendAggregates;
+  readonly tierState?: TierState;
+  /** Optimistic lock on the aggregates; 0 when the item has none yet. */
+  readonly version: number;
+}
+
+export interface OrderRecord {
+  readonly channel: string;
+  readonly orderId: string;
+  readonly ownerKey: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly refunded: number;
+  readonly month: string;
+  readonly occurredAt: string;
+  /** Sort key of the tier-history entry this order caused, if any (to finish publishing its event). */
+  readonly tierChangeSK?: string;
+}
+
+export interface TierEffects {
+  readonly state: TierState;
+  readonly change?: TierChange;
+  readonly notice?: DowngradeNotice;
+  readonly nextReviewAt?: string;
+  readonly ladderVersion: number;
+  /** Whether entering the new tier records the vip_entry touchpoint as due. */
+  readonly entryTouchpoint: boolean;
+}
+
+export type WriteOutcome = 'applied' | 'duplicate' | 'conflict';
+
+export interface PurchaseStore {
+  /** Finds whose account a purchase counts for (member by id, else by e-mail or phone, else a prospect) and reads it. */
+  resolveAccount(query: { memberId?: string; email?: string; phone?: string; name?: string }): Promise<Account | null>;
+  loadAccount(owner: Owner): Promise<Account>;
+  getOrder(channel: string, orderId: string): Promise<OrderRecord | null>;
+  refundExists(channel: string, refundId: string): Promise<boolean>;
+  /** One transaction: the order (must not exist) and the owner's aggregates (at the expected version). */
+  recordPurchase(input: { order: OrderRecord; items?: unknown; account: Account; aggregates: SpendAggregates; tier?: TierEffects }): Promise<WriteOutcome>;
+  /** One transaction: the refund (must not exist), the order's refunded total and the owner's aggregates. */
+  recordRefund(input: {
+    refund: { channel: string; refundId: string; orderId: string; amount: number; occurredAt: string };
+    order: OrderRecord;
+    account: Account;
+    aggregates: SpendAggregates;
+    tier?: TierEffects;
+  }): Promise<WriteOutcome>;
+  /** A prospect's account by its key, unless it already joined a member. */
+  prospectAccount(prospectKey: string): Promise<Account | null>;
+  /** One transaction: the prospect marked as joined to the member, its buckets added to the member's. */
+  mergeProspect(input: { prospect: Account; member: Account; aggregates: SpendAggregates; tier: TierEffects; historySK?: string }): Promise<WriteOutcome>;
+  /** The tier-history entry's Tier Changed event still unpublished, if any. */
+  unpublishedTierChange(memberId: string, sk: string): Promise<TierChangeRecord | null>;
+  markTierChangePublished(memberId: string, sk: string, at: Date): Promise<void>;
+}
+
+export interface TierChangeRecord {
+  readonly memberId: string;
+  readonly sk: string;
+  readonly change: TierChange;
+  readonly ladderVersion: number;
+}
+
+export interface LadderSource {
+  current(): Promise<TierLadder>;
+}

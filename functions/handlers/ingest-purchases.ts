@@ -1,0 +1,43 @@
+// SQS consumer (rule `purchases`): applies Purchase Completed / Purchase Refunded exactly once. An event that can
+// never apply goes to the dead-letter queue at once with its reason; an unexpected failure is reported for that
+// record only, retried by SQS, and redriven to the DLQ after maxReceiveCount.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { recordPurchase, recordRefund, RejectedEvent } from '#app/ingest-purchase';
+import { DeadLetters, sqsClient } from '#adapters/dead-letters';
+import { readConfig } from '#shared/config';
+import { logger } from '#shared/logger';
+import { purchaseDeps } from '#shared/wiring';
+
+const deps = purchaseDeps();
+const deadLetters = new DeadLetters(sqsClient(), readConfig('purchasesDlq').PURCHASES_DLQ_URL);
+const processor = new BatchProcessor(EventType.SQS);
+
+function envelope(body: string): { detailType: unknown; detail: unknown } {
+  try {
+    const parsed = JSON.parse(body) as { 'detail-type'?: unknown; detail?: unknown };
+    return { detailType: parsed['detail-type'], detail: parsed.detail };
+  } catch {
+    throw new RejectedEvent('malformed message: not JSON');
+  }
+}
+
+async function apply(record: SQSRecord): Promise<string> {
+  const { detailType, detail } = envelope(record.body);
+  if (detailType === 'Purchase Completed') return recordPurchase(detail, deps);
+  if (detailType === 'Purchase Refunded') return recordRefund(detail, deps);
+  throw new RejectedEvent(`unexpected detail-type ${JSON.stringify(detailType)}`);
+}
+
+async function handleRecord(record: SQSRecord): Promise<void> {
+  try {
+    const outcome = await apply(record);
+    logger.info('purchase event', { messageId: record.messageId, outcome });
+  } catch (error) {
+    if (!(error instanceof RejectedEvent)) throw error;
+    logger.warn('purchase event rejected to the DLQ', { messageId: record.messageId, reason: error.reason });
+    await deadLetters.reject(record.body, error.reason, record.messageId);
+  }
+}
+
+export const handler = async (event: SQSEvent, context: Context) => processPartialResponse(event, handleRecord, processor, { context });
