@@ -1,7 +1,7 @@
 // Routes, event rules, queues and schedules declared once: the CDK stacks and the local stack are both built from this.
 
 /** What a handler may touch; the CDK stack turns each into env vars and grants, the local stack into env vars. */
-export type Capability = 'table' | 'bus' | 'mail' | 'tokens' | 'sms' | 'fulfilment' | 'purchasesDlq';
+export type Capability = 'table' | 'bus' | 'mail' | 'tokens' | 'sms' | 'fulfilment' | 'purchasesDlq' | 'reviewQueue';
 
 export interface HandlerSpec {
   /** kebab-case; the entry is functions/handlers/<name>.ts with a `handler` export. */
@@ -69,6 +69,14 @@ export const handlers: readonly HandlerSpec[] = [
     timeoutSeconds: 30,
     memoryMb: 512,
   },
+  { name: 'start-tier-review', description: 'Starts the monthly tier review', capabilities: ['table', 'reviewQueue'] },
+  {
+    name: 'review-tiers',
+    description: 'Reviews one page of members due for tier review',
+    capabilities: ['table', 'bus', 'reviewQueue'],
+    timeoutSeconds: 120,
+    memoryMb: 512,
+  },
 ];
 
 export const routes: readonly RouteSpec[] = [
@@ -80,6 +88,7 @@ export const routes: readonly RouteSpec[] = [
 export const queues: readonly QueueSpec[] = [
   { name: 'enrollment-mail', consumer: 'send-enrollment-mail', batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
   { name: 'purchases', consumer: 'ingest-purchases', batchSize: 10, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  { name: 'tier-review', consumer: 'review-tiers', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 3 },
 ];
 
 export const eventRules: readonly EventRuleSpec[] = [
@@ -97,7 +106,14 @@ export const eventRules: readonly EventRuleSpec[] = [
   },
 ];
 
-export const schedules: readonly ScheduleSpec[] = [];
+export const schedules: readonly ScheduleSpec[] = [
+  {
+    name: 'tier-review',
+    description: 'Monthly tier review: notices, renewals and downgrades after the grace period (10:00 KST on the 1st)',
+    cron: { minute: '0', hour: '1', day: '1' },
+    handler: 'start-tier-review',
+  },
+];
 
 export const topology = { handlers, routes, queues, eventRules, schedules } as const;
 export type Topology = typeof topology;

@@ -1,4 +1,5 @@
-// Sends an event that can never apply to its queue's dead-letter queue at once, with the reason as an attribute.
+// Sends an event that can never apply to its queue's dead-letter queue at once, with the reason as an attribute;
+// also the module holding the container's one SQS client.
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 
 let client: SQSClient | undefined;

@@ -28,6 +28,8 @@ export const keys = {
   /** A touchpoint that became due for one member (VIP entry, downgrade notice) for the dispatcher to send. */
   dueTouchpoint: (memberId: string, kind: string, ref: string): Key => ({ PK: `MEMBER#${memberId}`, SK: `DUE#${kind}#${ref}` }),
   tierLadder: (): Key => ({ PK: 'CONFIG', SK: 'TIER_LADDER' }),
+  /** Counters of one tier review run (items read, members reviewed, changes, notices). */
+  reviewRun: (runId: string): Key => ({ PK: `REVIEWRUN#${runId}`, SK: 'STATS' }),
 };
 
 export const REVIEW_SHARDS = 10;

@@ -1,11 +1,11 @@
 // PurchaseStore on DynamoDB: each purchase or refund is one TransactWriteItems — the order/refund record that must
 // not exist yet, plus the owner's aggregates guarded by an optimistic version (plus tier history and due items).
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { EMPTY_AGGREGATES, type SpendAggregates } from '#domain/spend-window';
 import type { TierState } from '#domain/tier-engine';
 import type { Account, OrderRecord, Owner, PurchaseStore, TierChangeRecord, TierEffects, WriteOutcome } from '#app/purchase-ports';
-import { dueIndex, keys, reviewIndex, withoutKeys } from './keys.ts';
+import { dueIndex, keys, REVIEW_SHARDS, reviewIndex, withoutKeys } from './keys.ts';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -18,6 +18,8 @@ interface AccountItem extends Partial<SpendAggregates> {
 }
 
 export class DynamoPurchaseStore implements PurchaseStore {
+  readonly shards = REVIEW_SHARDS;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -240,6 +242,40 @@ export class DynamoPurchaseStore implements PurchaseStore {
       this.accountUpdate(input.account, input.aggregates, input.tier),
     ];
     return this.transact(items, 0);
+  }
+
+  async applyReview(input: { account: Account; aggregates: SpendAggregates; tier: TierEffects; historySK?: string }): Promise<WriteOutcome> {
+    const items: TransactItem[] = [this.accountUpdate(input.account, input.aggregates, input.tier), ...this.tierItems(input.account.owner, input.tier, input.historySK)];
+    return this.transact(items, null);
+  }
+
+  async dueForReview(shard: number, reviewAt: string, pageSize: number, cursor?: Record<string, unknown>) {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'GSI4',
+        KeyConditionExpression: 'GSI4PK = :shard AND GSI4SK <= :upTo',
+        ExpressionAttributeValues: { ':shard': `REVIEW#${shard}`, ':upTo': `${reviewAt}#\uffff` },
+        Limit: pageSize,
+        ...(cursor && { ExclusiveStartKey: cursor }),
+      }),
+    );
+    const accounts = (result.Items ?? []).map((item) => {
+      const memberId = String(item['memberId']);
+      return this.toAccount({ kind: 'member', key: keys.member(memberId).PK, memberId }, item as AccountItem);
+    });
+    return { accounts, itemsRead: result.ScannedCount ?? accounts.length, ...(result.LastEvaluatedKey && { cursor: result.LastEvaluatedKey }) };
+  }
+
+  async addReviewStats(runId: string, stats: { itemsRead: number; reviewed: number; changed: number; notices: number }): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.reviewRun(runId),
+        UpdateExpression: 'ADD itemsRead :read, reviewed :reviewed, changed :changed, notices :notices, pages :one SET entity = :entity',
+        ExpressionAttributeValues: { ':read': stats.itemsRead, ':reviewed': stats.reviewed, ':changed': stats.changed, ':notices': stats.notices, ':one': 1, ':entity': 'review-run' },
+      }),
+    );
   }
 
   async prospectAccount(prospectKey: string): Promise<Account | null> {

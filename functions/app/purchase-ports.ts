@@ -57,6 +57,8 @@ export interface PurchaseStore {
     aggregates: SpendAggregates;
     tier?: TierEffects;
   }): Promise<WriteOutcome>;
+  /** One transaction: the review's decision on the member (state, review index, history, notice). */
+  applyReview(input: { account: Account; aggregates: SpendAggregates; tier: TierEffects; historySK?: string }): Promise<WriteOutcome>;
   /** A prospect's account by its key, unless it already joined a member. */
   prospectAccount(prospectKey: string): Promise<Account | null>;
   /** One transaction: the prospect marked as joined to the member, its buckets added to the member's. */

@@ -7,6 +7,8 @@ import { EventBridgePublisher, eventBridgeClient } from '#adapters/event-bus';
 import { loadTokenSecret } from '#adapters/token-secret';
 import { DynamoPurchaseStore } from '#adapters/purchase-store';
 import { DynamoLadderSource } from '#adapters/tier-ladder-store';
+import { SqsReviewQueue } from '#adapters/review-queue';
+import { sqsClient } from '#adapters/dead-letters';
 import { readConfig } from './config.ts';
 
 export const systemClock: Clock = () => new Date();
@@ -41,5 +43,13 @@ export function purchaseDeps() {
     events: eventPublisher(),
     clock: systemClock,
     programme: { currency: programme.PROGRAMME_CURRENCY, timeZone: programme.PROGRAMME_TIME_ZONE },
+  };
+}
+
+export function reviewDeps() {
+  const purchases = purchaseDeps();
+  return {
+    ...purchases,
+    queue: new SqsReviewQueue(sqsClient(), readConfig('reviewQueue').TIER_REVIEW_QUEUE_URL),
   };
 }

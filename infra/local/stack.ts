@@ -131,7 +131,11 @@ export async function startLocalStack(options: { ports: LocalPorts; dataDir?: st
       queueArns.set(spec.name, arn ?? '');
     }
     // What the CDK stack passes as <QUEUE>_DLQ_URL to a consumer that rejects events straight to its DLQ.
-    for (const spec of queues) env[`${spec.name.toUpperCase().replace(/-/g, '_')}_DLQ_URL`] = queueUrls.get(`${spec.name}-dlq`) ?? '';
+    for (const spec of queues) {
+      const name = spec.name.toUpperCase().replace(/-/g, '_');
+      env[`${name}_QUEUE_URL`] = queueUrls.get(spec.name) ?? '';
+      env[`${name}_DLQ_URL`] = queueUrls.get(`${spec.name}-dlq`) ?? '';
+    }
     Object.assign(process.env, env);
 
     const events = await startEventsEndpoint({ port: ports.events, sqs, queueUrls, region: LOCAL_REGION });

@@ -192,6 +192,14 @@ export class ServiceStack extends Stack {
       consumer.addEventSource(new SqsEventSource(queue, { batchSize: spec.batchSize, reportBatchItemFailures: true }));
       queues.set(spec.name, queue);
     }
+    for (const spec of topology.handlers) {
+      if (!spec.capabilities.includes('reviewQueue')) continue;
+      const queue = queues.get('tier-review');
+      const fn = this.functions.get(spec.name)?.fn;
+      if (!queue || !fn) throw new Error(`handler ${spec.name} needs the tier-review queue`);
+      fn.addEnvironment('TIER_REVIEW_QUEUE_URL', queue.queueUrl);
+      queue.grantSendMessages(fn);
+    }
 
     for (const spec of topology.eventRules) {
       const queue = queues.get(spec.targetQueue);

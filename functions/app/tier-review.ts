@@ -1,0 +1,87 @@
+// Use case: the monthly tier review. The schedule fans out one message per index shard; each message reviews one
+// page of the members due (sparse GSI4, no Scan) and hands the rest on through the queue, so any number of members
+// is reviewed without reaching the Lambda time limit. Re-running a page is harmless: the review is a function of
+// each member's stored state, which the first run already moved on.
+import { monthKey, pruneMonths } from '#domain/spend-window';
+import { initialTierState, review } from '#domain/tier-engine';
+import type { Clock, EventPublisher } from './ports.ts';
+import type { Account, LadderSource, PurchaseStore } from './purchase-ports.ts';
+import { finishTierEvent, tierEffects, tierHistorySK } from './ingest-purchase.ts';
+
+export interface ReviewPageMessage {
+  readonly runId: string;
+  /** The review's point in time; members whose review time is at or before it are due. */
+  readonly reviewAt: string;
+  readonly shard: number;
+  readonly cursor?: Record<string, unknown>;
+}
+
+export interface ReviewStats {
+  readonly itemsRead: number;
+  readonly reviewed: number;
+  readonly changed: number;
+  readonly notices: number;
+}
+
+export interface ReviewStore {
+  readonly shards: number;
+  dueForReview(shard: number, reviewAt: string, pageSize: number, cursor?: Record<string, unknown>): Promise<{ accounts: Account[]; itemsRead: number; cursor?: Record<string, unknown> }>;
+  addReviewStats(runId: string, stats: ReviewStats): Promise<void>;
+}
+
+export interface ReviewQueue {
+  enqueue(messages: readonly ReviewPageMessage[]): Promise<void>;
+}
+
+export interface ReviewDeps {
+  readonly store: PurchaseStore & ReviewStore;
+  readonly ladders: LadderSource;
+  readonly events: EventPublisher;
+  readonly queue: ReviewQueue;
+  readonly clock: Clock;
+  readonly programme: { readonly timeZone: string };
+  readonly pageSize?: number;
+}
+
+const DEFAULT_PAGE_SIZE = 100;
+
+export async function startTierReview(at: Date, deps: Pick<ReviewDeps, 'store' | 'queue'>): Promise<ReviewPageMessage[]> {
+  const reviewAt = at.toISOString();
+  const messages = Array.from({ length: deps.store.shards }, (_, shard) => ({ runId: reviewAt, reviewAt, shard }));
+  await deps.queue.enqueue(messages);
+  return messages;
+}
+
+export async function reviewPage(message: ReviewPageMessage, deps: ReviewDeps): Promise<ReviewStats> {
+  const page = await deps.store.dueForReview(message.shard, message.reviewAt, deps.pageSize ?? DEFAULT_PAGE_SIZE, message.cursor);
+  if (page.cursor) await deps.queue.enqueue([{ ...message, cursor: page.cursor }]);
+  const ladder = await deps.ladders.current();
+  const clock = { now: new Date(message.reviewAt), timeZone: deps.programme.timeZone };
+  let itemsRead = page.itemsRead;
+  let changed = 0;
+  let notices = 0;
+  for (const first of page.accounts) {
+    if (first.owner.kind !== 'member') continue;
+    let account = first;
+    for (let attempt = 0; ; attempt++) {
+      const state = account.tierState ?? initialTierState(ladder, clock.now);
+      const aggregates = pruneMonths(account.aggregates, monthKey(clock.now, clock.timeZone));
+      const tier = tierEffects(ladder, review(ladder, state, aggregates, clock));
+      const historySK = tier.change ? tierHistorySK(tier.change.at, 'review', message.runId) : undefined;
+      const outcome = await deps.store.applyReview({ account, aggregates, tier, ...(historySK && { historySK }) });
+      if (outcome === 'applied') {
+        if (tier.change) changed += 1;
+        if (tier.notice) notices += 1;
+        await finishTierEvent(account.owner.key, historySK, deps);
+        break;
+      }
+      // A purchase changed the member meanwhile: read it again and review what is there now.
+      if (attempt >= 5) throw new Error('member kept changing during the review');
+      account = await deps.store.loadAccount(account.owner);
+      itemsRead += 1;
+    }
+  }
+  const stats = { itemsRead, reviewed: page.accounts.length, changed, notices };
+  await deps.store.addReviewStats(message.runId, stats);
+  return stats;
+}
