@@ -2,7 +2,6 @@
 import * as z from 'zod/mini';
 import './zod-locale.ts';
 import { consents, isoInstant, locale } from './common.ts';
-import { purchaseCompleted, purchaseRefunded } from './purchases.ts';
 
 export const memberEnrolled = z.strictObject({
   memberId: z.string(),
@@ -34,16 +33,7 @@ export const tierChanged = z.strictObject({
 });
 export type TierChanged = z.infer<typeof tierChanged>;
 
-/** detail-type → detail schema, for every event dangol puts or accepts; `npm run schema` writes one JSON Schema each. */
-export const eventCatalogue = {
-  out: {
-    'Member Enrolled': memberEnrolled,
-    'Member Email Confirmed': memberEmailConfirmed,
-    'Email Confirmation Requested': emailConfirmationRequested,
-    'Tier Changed': tierChanged,
-  },
-  in: { 'Purchase Completed': purchaseCompleted, 'Purchase Refunded': purchaseRefunded },
-} as const;
+
 
 /** The EventBridge envelope as it arrives in SQS from a rule, for the events the enrollment mail sender reads. */
 export const enrollmentMailEvent = z.object({

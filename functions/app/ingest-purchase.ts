@@ -2,13 +2,14 @@
 // per (channel, orderId) / (channel, refundId), in one DynamoDB transaction; anything that can never apply is
 // rejected with a reason (it goes to the dead-letter queue), never half-applied.
 import { purchaseCompleted, purchaseRefunded, type PurchaseCompleted, type PurchaseRefunded } from '#schema/purchases';
-import type { TierChanged } from '#schema/events';
-import type { TierLadder } from '#schema/tier-ladder';
 import { normaliseEmail, normalisePhone } from '#domain/identity';
 import { applyPurchase, applyRefund, mergeAggregates, monthKey, pruneMonths } from '#domain/spend-window';
-import { initialTierState, onPurchase, onRefund, tierIndex, type TierDecision } from '#domain/tier-engine';
+import { initialTierState, onPurchase, onRefund } from '#domain/tier-engine';
 import type { Clock, EventPublisher } from './ports.ts';
-import type { Account, LadderSource, PurchaseStore, TierEffects } from './purchase-ports.ts';
+import type { Account, LadderSource, PurchaseStore } from './purchase-ports.ts';
+import { finishTierEvent, tierEffects, tierHistorySK } from './tier-effects.ts';
+
+export { finishTierEvent, tierEffects, tierHistorySK };
 
 export class RejectedEvent extends Error {
   constructor(readonly reason: string) {
@@ -36,20 +37,6 @@ function parse<T>(schema: { safeParse(input: unknown): { success: true; data: T 
     throw new RejectedEvent(`malformed ${what}: ${fields}`);
   }
   return parsed.data;
-}
-
-export function tierEffects(ladder: TierLadder, decision: TierDecision): TierEffects {
-  const change = decision.change;
-  const upgraded = change !== undefined && tierIndex(ladder, change.to) > tierIndex(ladder, change.from);
-  const entered = upgraded ? ladder.tiers.find((tier) => tier.code === change.to) : undefined;
-  return {
-    state: decision.state,
-    ...(decision.change && { change: decision.change }),
-    ...(decision.notice && { notice: decision.notice }),
-    ...(decision.nextReviewAt && { nextReviewAt: decision.nextReviewAt }),
-    ladderVersion: ladder.version,
-    entryTouchpoint: entered?.entryTouchpoint ?? false,
-  };
 }
 
 /** Runs an optimistic write again (after `reload`) while another write to the same account won the race. */
@@ -152,33 +139,11 @@ export async function recordRefund(detail: unknown, deps: IngestDeps): Promise<I
   });
 }
 
-export function tierHistorySK(at: string, ...ref: string[]): string {
-  return `TIER#${at}#${ref.join('#')}`;
-}
-
 /** An order's owner key back to a look-up: members by id, prospects by their contact (they may have joined since). */
 function ownerQuery(ownerKey: string): { memberId?: string; email?: string; phone?: string } {
   if (ownerKey.startsWith('MEMBER#')) return { memberId: ownerKey.slice('MEMBER#'.length) };
   if (ownerKey.startsWith('PROSPECT#EMAIL#')) return { email: ownerKey.slice('PROSPECT#EMAIL#'.length) };
   return { phone: ownerKey.slice('PROSPECT#PHONE#'.length) };
-}
-
-/** Publishes the Tier Changed event of a committed change that has not been published yet (crash-safe). */
-export async function finishTierEvent(ownerKey: string, sk: string | undefined, deps: Pick<IngestDeps, 'store' | 'events' | 'clock'>): Promise<void> {
-  if (!sk || !ownerKey.startsWith('MEMBER#')) return;
-  const memberId = ownerKey.slice('MEMBER#'.length);
-  const pending = await deps.store.unpublishedTierChange(memberId, sk);
-  if (!pending) return;
-  const detail: TierChanged = {
-    memberId,
-    from: pending.change.from,
-    to: pending.change.to,
-    reason: pending.change.reason,
-    at: pending.change.at,
-    ladderVersion: pending.ladderVersion,
-  };
-  await deps.events.publish('Tier Changed', detail);
-  await deps.store.markTierChangePublished(memberId, sk, deps.clock());
 }
 
 /**

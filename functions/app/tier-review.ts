@@ -6,7 +6,7 @@ import { monthKey, pruneMonths } from '#domain/spend-window';
 import { initialTierState, review } from '#domain/tier-engine';
 import type { Clock, EventPublisher } from './ports.ts';
 import type { Account, LadderSource, PurchaseStore } from './purchase-ports.ts';
-import { finishTierEvent, tierEffects, tierHistorySK } from './ingest-purchase.ts';
+import { finishTierEvent, tierEffects, tierHistorySK } from './tier-effects.ts';
 
 export interface ReviewPageMessage {
   readonly runId: string;

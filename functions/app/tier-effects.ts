@@ -1,0 +1,45 @@
+// What a tier decision writes and publishes: the effects record, the history key, the Tier Changed event.
+import type { TierChanged } from '#schema/events';
+import type { TierLadder } from '#schema/tier-ladder';
+import { tierIndex, type TierDecision } from '#domain/tier-engine';
+import type { Clock, EventPublisher } from './ports.ts';
+import type { PurchaseStore, TierEffects } from './purchase-ports.ts';
+
+export function tierEffects(ladder: TierLadder, decision: TierDecision): TierEffects {
+  const change = decision.change;
+  const upgraded = change !== undefined && tierIndex(ladder, change.to) > tierIndex(ladder, change.from);
+  const entered = upgraded ? ladder.tiers.find((tier) => tier.code === change.to) : undefined;
+  return {
+    state: decision.state,
+    ...(decision.change && { change: decision.change }),
+    ...(decision.notice && { notice: decision.notice }),
+    ...(decision.nextReviewAt && { nextReviewAt: decision.nextReviewAt }),
+    ladderVersion: ladder.version,
+    entryTouchpoint: entered?.entryTouchpoint ?? false,
+  };
+}
+
+
+export function tierHistorySK(at: string, ...ref: string[]): string {
+  return `TIER#${at}#${ref.join('#')}`;
+}
+
+
+/** Publishes the Tier Changed event of a committed change that has not been published yet (crash-safe). */
+export async function finishTierEvent(ownerKey: string, sk: string | undefined, deps: { store: PurchaseStore; events: EventPublisher; clock: Clock }): Promise<void> {
+  if (!sk || !ownerKey.startsWith('MEMBER#')) return;
+  const memberId = ownerKey.slice('MEMBER#'.length);
+  const pending = await deps.store.unpublishedTierChange(memberId, sk);
+  if (!pending) return;
+  const detail: TierChanged = {
+    memberId,
+    from: pending.change.from,
+    to: pending.change.to,
+    reason: pending.change.reason,
+    at: pending.change.at,
+    ladderVersion: pending.ladderVersion,
+  };
+  await deps.events.publish('Tier Changed', detail);
+  await deps.store.markTierChangePublished(memberId, sk, deps.clock());
+}
+
