@@ -1,6 +1,14 @@
 // PurchaseStore on DynamoDB: each purchase or refund is one TransactWriteItems — the order/refund record that must
 // not exist yet, plus the owner's aggregates guarded by an optimistic version (plus tier history and due items).
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { EMPTY_AGGREGATES, type SpendAggregates } from '#domain/spend-window';
 import type { TierState } from '#domain/tier-engine';
@@ -44,8 +52,32 @@ export class DynamoPurchaseStore implements PurchaseStore {
     };
   }
 
+  private readonly prefetched = new Map<string, AccountItem>();
+
+  async prefetchMembers(memberIds: readonly string[]): Promise<void> {
+    this.prefetched.clear();
+    const unique = [...new Set(memberIds)].slice(0, 100);
+    if (unique.length < 2) return;
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+      [this.tableName]: { Keys: unique.map((memberId) => keys.member(memberId)), ConsistentRead: true },
+    };
+    for (let round = 0; request && round < 5; round++) {
+      const result: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of result.Responses?.[this.tableName] ?? []) this.prefetched.set(String(item['memberId']), item as AccountItem);
+      const rest = result.UnprocessedKeys?.[this.tableName];
+      request = rest?.Keys?.length ? { [this.tableName]: { Keys: rest.Keys, ConsistentRead: true } } : undefined;
+    }
+  }
+
+  forgetPrefetched(): void {
+    this.prefetched.clear();
+  }
+
   private async memberAccount(memberId: string): Promise<Account | null> {
-    const item = (await this.get(keys.member(memberId))) as AccountItem | undefined;
+    // A prefetched item serves one purchase only; a conflict reloads through GetItem.
+    const cached = this.prefetched.get(memberId);
+    this.prefetched.delete(memberId);
+    const item = cached ?? ((await this.get(keys.member(memberId))) as AccountItem | undefined);
     if (!item || item.status === 'erased') return null;
     return this.toAccount({ kind: 'member', key: keys.member(memberId).PK, memberId }, item);
   }

@@ -42,6 +42,10 @@ export interface TierEffects {
 export type WriteOutcome = 'applied' | 'duplicate' | 'conflict';
 
 export interface PurchaseStore {
+  /** Reads many members' accounts in one call ahead of a batch; resolveAccount then uses each at most once. */
+  prefetchMembers(memberIds: readonly string[]): Promise<void>;
+  /** Drops what a batch prefetched and did not use, so nothing stale outlives the batch. */
+  forgetPrefetched(): void;
   /** Finds whose account a purchase counts for (member by id, else by e-mail or phone, else a prospect) and reads it. */
   resolveAccount(query: { memberId?: string; email?: string; phone?: string; name?: string }): Promise<Account | null>;
   loadAccount(owner: Owner): Promise<Account>;

@@ -40,4 +40,31 @@ async function handleRecord(record: SQSRecord): Promise<void> {
   }
 }
 
-export const handler = async (event: SQSEvent, context: Context) => processPartialResponse(event, handleRecord, processor, { context });
+/** The members a batch names by id, read in one BatchGetItem instead of one GetItem each. */
+function memberIdsOf(event: SQSEvent): string[] {
+  const ids: string[] = [];
+  for (const record of event.Records) {
+    try {
+      const parsed = JSON.parse(record.body) as { 'detail-type'?: string; detail?: { member?: { memberId?: unknown } } };
+      const id = parsed.detail?.member?.memberId;
+      if (parsed['detail-type'] === 'Purchase Completed' && typeof id === 'string' && id.length <= 64) ids.push(id);
+    } catch {
+      // A malformed record is rejected by its own handling below.
+    }
+  }
+  return ids;
+}
+
+export const handler = async (event: SQSEvent, context: Context) => {
+  try {
+    await deps.store.prefetchMembers(memberIdsOf(event));
+  } catch (error) {
+    // Only an optimisation: each record reads its member itself when the batch read fails.
+    logger.warn('member prefetch failed', { error: error instanceof Error ? error.message : String(error) });
+  }
+  try {
+    return await processPartialResponse(event, handleRecord, processor, { context });
+  } finally {
+    deps.store.forgetPrefetched();
+  }
+};

@@ -44,10 +44,12 @@ function importMs(file: string): number {
       SES_CONFIGURATION_SET: 'bench',
       PUBLIC_BASE_URL: 'https://bench.example',
       TOKEN_SECRET: 'b'.repeat(64),
+      PURCHASES_DLQ_URL: 'http://127.0.0.1:9/dlq',
+      TIER_REVIEW_QUEUE_URL: 'http://127.0.0.1:9/review',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
   });
-  if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr}`);
+  if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr.slice(-600)}`);
   return Number(result.stdout.trim());
 }
 

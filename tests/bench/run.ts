@@ -1,5 +1,7 @@
 // `npm run bench`: figures measured in one run on this machine; only the ratios are meant to be compared.
 import { benchBundles } from './bundles.ts';
+import { benchPurchases } from './purchases.ts';
 
 console.log(`dangol bench — ${new Date().toISOString()} — node ${process.version}`);
 await benchBundles();
+await benchPurchases();
