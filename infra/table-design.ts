@@ -28,7 +28,7 @@ export const tableDesign = {
       name: 'GSI3',
       partitionKey: 'GSI3PK',
       sortKey: 'GSI3SK',
-      purpose: 'due touchpoints by kind and time; tier audiences, sharded; follow-ups due by hour',
+      purpose: 'due touchpoints by kind and time; every member in 10 shards (monthly RFM scoring)',
     },
     {
       name: 'GSI4',

@@ -1,7 +1,7 @@
 // Routes, event rules, queues and schedules declared once: the CDK stacks and the local stack are both built from this.
 
 /** What a handler may touch; the CDK stack turns each into env vars and grants, the local stack into env vars. */
-export type Capability = 'table' | 'bus' | 'mail' | 'tokens' | 'sms' | 'fulfilment' | 'purchasesDlq' | 'reviewQueue';
+export type Capability = 'table' | 'bus' | 'mail' | 'tokens' | 'sms' | 'fulfilment' | 'purchasesDlq';
 
 export interface HandlerSpec {
   /** kebab-case; the entry is functions/handlers/<name>.ts with a `handler` export. */
@@ -10,6 +10,8 @@ export interface HandlerSpec {
   readonly capabilities: readonly Capability[];
   readonly timeoutSeconds?: number;
   readonly memoryMb?: number;
+  /** Queues the handler sends to; each becomes env `<NAME>_QUEUE_URL` with a send grant. */
+  readonly sendsTo?: readonly string[];
 }
 
 export interface RouteSpec {
@@ -69,11 +71,21 @@ export const handlers: readonly HandlerSpec[] = [
     timeoutSeconds: 30,
     memoryMb: 512,
   },
-  { name: 'start-tier-review', description: 'Starts the monthly tier review', capabilities: ['table', 'reviewQueue'] },
+  { name: 'start-tier-review', description: 'Starts the monthly tier review', capabilities: ['table'], sendsTo: ['tier-review'] },
   {
     name: 'review-tiers',
     description: 'Reviews one page of members due for tier review',
-    capabilities: ['table', 'bus', 'reviewQueue'],
+    capabilities: ['table', 'bus'],
+    sendsTo: ['tier-review'],
+    timeoutSeconds: 120,
+    memoryMb: 512,
+  },
+  { name: 'start-rfm-scoring', description: 'Recomputes RFM breakpoints and starts scoring', capabilities: ['table'], sendsTo: ['rfm-scoring'] },
+  {
+    name: 'score-rfm',
+    description: 'Scores RFM and LTV for one page of members',
+    capabilities: ['table'],
+    sendsTo: ['rfm-scoring'],
     timeoutSeconds: 120,
     memoryMb: 512,
   },
@@ -89,6 +101,7 @@ export const queues: readonly QueueSpec[] = [
   { name: 'enrollment-mail', consumer: 'send-enrollment-mail', batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
   { name: 'purchases', consumer: 'ingest-purchases', batchSize: 10, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   { name: 'tier-review', consumer: 'review-tiers', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 3 },
+  { name: 'rfm-scoring', consumer: 'score-rfm', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 3 },
 ];
 
 export const eventRules: readonly EventRuleSpec[] = [
@@ -112,6 +125,12 @@ export const schedules: readonly ScheduleSpec[] = [
     description: 'Monthly tier review: notices, renewals and downgrades after the grace period (10:00 KST on the 1st)',
     cron: { minute: '0', hour: '1', day: '1' },
     handler: 'start-tier-review',
+  },
+  {
+    name: 'rfm-scoring',
+    description: 'Monthly RFM scores and LTV of every member (11:00 KST on the 1st)',
+    cron: { minute: '0', hour: '2', day: '1' },
+    handler: 'start-rfm-scoring',
   },
 ];
 

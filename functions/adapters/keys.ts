@@ -30,15 +30,28 @@ export const keys = {
   tierLadder: (): Key => ({ PK: 'CONFIG', SK: 'TIER_LADDER' }),
   /** Counters of one tier review run (items read, members reviewed, changes, notices). */
   reviewRun: (runId: string): Key => ({ PK: `REVIEWRUN#${runId}`, SK: 'STATS' }),
+  /** One page's RFM histograms of a scoring run, merged into the next run's breakpoints. */
+  rfmPageHistogram: (runId: string, shard: number, page: number): Key => ({ PK: `RFMRUN#${runId}`, SK: `HIST#${shard}#${String(page).padStart(6, '0')}` }),
+  rfmBreakpoints: (): Key => ({ PK: 'CONFIG', SK: 'RFM_BREAKPOINTS' }),
 };
 
 export const REVIEW_SHARDS = 10;
+export const POPULATION_SHARDS = 10;
+
+function shardOf(memberId: string, shards: number): number {
+  let hash = 0;
+  for (const char of memberId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % shards;
+}
+
+/** GSI3 attributes every member profile carries: the whole population in shards, for monthly jobs (RFM). */
+export function populationIndex(memberId: string): { GSI3PK: string; GSI3SK: string } {
+  return { GSI3PK: `MEMBERS#${shardOf(memberId, POPULATION_SHARDS)}`, GSI3SK: memberId };
+}
 
 /** GSI4 attributes of a member profile due for tier review at `reviewAt` (sparse: only members above the base tier). */
 export function reviewIndex(memberId: string, reviewAt: string): { GSI4PK: string; GSI4SK: string } {
-  let hash = 0;
-  for (const char of memberId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return { GSI4PK: `REVIEW#${hash % REVIEW_SHARDS}`, GSI4SK: `${reviewAt}#${memberId}` };
+  return { GSI4PK: `REVIEW#${shardOf(memberId, REVIEW_SHARDS)}`, GSI4SK: `${reviewAt}#${memberId}` };
 }
 
 /** GSI3 attributes of a due touchpoint, by kind and time. */

@@ -8,7 +8,7 @@ import {
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { ConsentRecord, Member } from '#schema/member';
 import type { ConfirmEmailResult, CreateMemberResult, MemberStep, MemberStore } from '#app/ports';
-import { keys, nameIndex, withoutKeys } from './keys.ts';
+import { keys, nameIndex, populationIndex, withoutKeys } from './keys.ts';
 
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -37,7 +37,7 @@ export class DynamoMemberStore implements MemberStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...keys.member(member.memberId), ...nameIndex(member.name, member.memberId), entity: 'member', ...member },
+          Item: { ...keys.member(member.memberId), ...nameIndex(member.name, member.memberId), ...populationIndex(member.memberId), entity: 'member', ...member },
           ConditionExpression: mustNotExist,
         },
       },

@@ -15,6 +15,7 @@ const sections = {
     PROGRAMME_TIME_ZONE: z._default(z.string().check(z.minLength(1)), 'Asia/Seoul'),
   }),
   reviewQueue: z.object({ TIER_REVIEW_QUEUE_URL: z.string().check(z.regex(/^https?:\/\//)) }),
+  rfmQueue: z.object({ RFM_SCORING_QUEUE_URL: z.string().check(z.regex(/^https?:\/\//)) }),
   purchasesDlq: z.object({ PURCHASES_DLQ_URL: z.string().check(z.regex(/^https?:\/\//)) }),
   tokens: z.object({
     TOKEN_SECRET: z.optional(z.string().check(z.minLength(32))),

@@ -7,7 +7,10 @@ import { EventBridgePublisher, eventBridgeClient } from '#adapters/event-bus';
 import { loadTokenSecret } from '#adapters/token-secret';
 import { DynamoPurchaseStore } from '#adapters/purchase-store';
 import { DynamoLadderSource } from '#adapters/tier-ladder-store';
-import { SqsReviewQueue } from '#adapters/review-queue';
+import { SqsJsonQueue } from '#adapters/json-queue';
+import { DynamoRfmStore } from '#adapters/rfm-store';
+import type { ReviewPageMessage } from '#app/tier-review';
+import type { RfmPageMessage } from '#app/rfm-scoring';
 import { sqsClient } from '#adapters/dead-letters';
 import { readConfig } from './config.ts';
 
@@ -50,6 +53,17 @@ export function reviewDeps() {
   const purchases = purchaseDeps();
   return {
     ...purchases,
-    queue: new SqsReviewQueue(sqsClient(), readConfig('reviewQueue').TIER_REVIEW_QUEUE_URL),
+    queue: new SqsJsonQueue<ReviewPageMessage>(sqsClient(), readConfig('reviewQueue').TIER_REVIEW_QUEUE_URL),
+  };
+}
+
+export function rfmDeps() {
+  const { TABLE_NAME } = readConfig('table');
+  const programme = readConfig('programme');
+  return {
+    store: new DynamoRfmStore(dynamoDocumentClient(), TABLE_NAME),
+    queue: new SqsJsonQueue<RfmPageMessage>(sqsClient(), readConfig('rfmQueue').RFM_SCORING_QUEUE_URL),
+    clock: systemClock,
+    programme: { timeZone: programme.PROGRAMME_TIME_ZONE },
   };
 }

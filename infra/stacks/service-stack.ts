@@ -193,12 +193,13 @@ export class ServiceStack extends Stack {
       queues.set(spec.name, queue);
     }
     for (const spec of topology.handlers) {
-      if (!spec.capabilities.includes('reviewQueue')) continue;
-      const queue = queues.get('tier-review');
-      const fn = this.functions.get(spec.name)?.fn;
-      if (!queue || !fn) throw new Error(`handler ${spec.name} needs the tier-review queue`);
-      fn.addEnvironment('TIER_REVIEW_QUEUE_URL', queue.queueUrl);
-      queue.grantSendMessages(fn);
+      for (const queueName of spec.sendsTo ?? []) {
+        const queue = queues.get(queueName);
+        const fn = this.functions.get(spec.name)?.fn;
+        if (!queue || !fn) throw new Error(`handler ${spec.name} sends to unknown queue ${queueName}`);
+        fn.addEnvironment(`${queueName.toUpperCase().replace(/-/g, '_')}_QUEUE_URL`, queue.queueUrl);
+        queue.grantSendMessages(fn);
+      }
     }
 
     for (const spec of topology.eventRules) {

@@ -46,6 +46,7 @@ function importMs(file: string): number {
       TOKEN_SECRET: 'b'.repeat(64),
       PURCHASES_DLQ_URL: 'http://127.0.0.1:9/dlq',
       TIER_REVIEW_QUEUE_URL: 'http://127.0.0.1:9/review',
+      RFM_SCORING_QUEUE_URL: 'http://127.0.0.1:9/rfm',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
   });

@@ -41,6 +41,7 @@ export async function benchPurchases(): Promise<void> {
       EVENT_BUS_NAME: 'loyalty',
       PURCHASES_DLQ_URL: 'http://127.0.0.1:9/dlq',
       TIER_REVIEW_QUEUE_URL: 'http://127.0.0.1:9/review',
+      RFM_SCORING_QUEUE_URL: 'http://127.0.0.1:9/rfm',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
     const raw = localDynamoClient(dynamo.endpoint);

@@ -1,14 +1,13 @@
-// ReviewQueue on SQS: the tier review's pages travel as messages, 10 to a batch call.
+// A queue of JSON messages on SQS (pages of the tier review and of RFM scoring), 10 to a batch call.
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { ReviewPageMessage, ReviewQueue } from '#app/tier-review';
 
-export class SqsReviewQueue implements ReviewQueue {
+export class SqsJsonQueue<T> {
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(messages: readonly ReviewPageMessage[]): Promise<void> {
+  async enqueue(messages: readonly T[]): Promise<void> {
     for (let i = 0; i < messages.length; i += 10) {
       const batch = messages.slice(i, i + 10);
       const result = await this.sqs.send(
@@ -17,7 +16,7 @@ export class SqsReviewQueue implements ReviewQueue {
           Entries: batch.map((message, index) => ({ Id: String(index), MessageBody: JSON.stringify(message) })),
         }),
       );
-      if (result.Failed?.length) throw new Error(`could not enqueue ${result.Failed.length} review page(s): ${result.Failed[0]?.Message ?? ''}`);
+      if (result.Failed?.length) throw new Error(`could not enqueue ${result.Failed.length} message(s): ${result.Failed[0]?.Message ?? ''}`);
     }
   }
 }

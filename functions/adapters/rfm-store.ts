@@ -1,0 +1,92 @@
+// RfmStore on DynamoDB: breakpoints in CONFIG, page histograms per run, the population through GSI3 (no Scan).
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { RfmBreakpoints, RfmHistograms } from '#domain/rfm';
+import type { SpendAggregates } from '#domain/spend-window';
+import type { MemberRfm, RfmStore } from '#app/rfm-scoring';
+import { keys, POPULATION_SHARDS } from './keys.ts';
+
+export class DynamoRfmStore implements RfmStore {
+  readonly shards = POPULATION_SHARDS;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async breakpoints(): Promise<{ runId: string; breakpoints: RfmBreakpoints } | null> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.rfmBreakpoints(), ConsistentRead: true }));
+    return Item ? { runId: String(Item['runId']), breakpoints: Item['breakpoints'] as RfmBreakpoints } : null;
+  }
+
+  async saveBreakpoints(runId: string, breakpoints: RfmBreakpoints, basedOn: string | null): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.rfmBreakpoints(), entity: 'rfm-breakpoints', runId, breakpoints, basedOn, savedAt: new Date().toISOString() } }),
+    );
+  }
+
+  async runHistograms(runId: string): Promise<RfmHistograms[]> {
+    const out: RfmHistograms[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :hist)',
+          ExpressionAttributeValues: { ':pk': keys.rfmPageHistogram(runId, 0, 0).PK, ':hist': 'HIST#' },
+          ...(cursor && { ExclusiveStartKey: cursor }),
+        }),
+      );
+      for (const item of result.Items ?? []) out.push(item['histograms'] as RfmHistograms);
+      cursor = result.LastEvaluatedKey;
+    } while (cursor);
+    return out;
+  }
+
+  async populationPage(shard: number, pageSize: number, cursor?: Record<string, unknown>) {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'GSI3',
+        KeyConditionExpression: 'GSI3PK = :shard',
+        FilterExpression: '#status = :active',
+        ProjectionExpression: 'memberId, spendByMonth, ordersByMonth, purchaseCount, firstPurchaseAt, lastPurchaseAt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':shard': `MEMBERS#${shard}`, ':active': 'active' },
+        Limit: pageSize,
+        ...(cursor && { ExclusiveStartKey: cursor }),
+      }),
+    );
+    const members = (result.Items ?? []).map((item) => ({
+      memberId: String(item['memberId']),
+      aggregates: {
+        spendByMonth: (item['spendByMonth'] as Record<string, number> | undefined) ?? {},
+        ordersByMonth: (item['ordersByMonth'] as Record<string, number> | undefined) ?? {},
+        purchaseCount: Number(item['purchaseCount'] ?? 0),
+        ...(item['firstPurchaseAt'] ? { firstPurchaseAt: String(item['firstPurchaseAt']) } : {}),
+        ...(item['lastPurchaseAt'] ? { lastPurchaseAt: String(item['lastPurchaseAt']) } : {}),
+      } satisfies SpendAggregates,
+    }));
+    return { members, itemsRead: result.ScannedCount ?? members.length, ...(result.LastEvaluatedKey && { cursor: result.LastEvaluatedKey }) };
+  }
+
+  async saveMemberRfm(memberId: string, rfm: MemberRfm): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.member(memberId),
+          UpdateExpression: 'SET rfm = :rfm, ltv = :ltv',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':rfm': rfm, ':ltv': rfm.ltv },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async savePageHistogram(runId: string, shard: number, page: number, histograms: RfmHistograms): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.rfmPageHistogram(runId, shard, page), entity: 'rfm-histogram', histograms } }));
+  }
+}

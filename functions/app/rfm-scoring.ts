@@ -1,0 +1,100 @@
+// Use case: monthly RFM scoring and LTV. The start merges last run's page histograms into new quantile breakpoints
+// (so the fifths follow the population month by month), then fans out one message per population shard; each page
+// scores its members with those breakpoints, stores R/F/M, offer group and LTV on them, and keeps its histogram for
+// the next run. Pages hand on through the queue, so population size never meets the Lambda time limit.
+import { monthKey, rollingTotals, type SpendAggregates } from '#domain/spend-window';
+import {
+  addToHistograms,
+  breakpointsFrom,
+  DEFAULT_BREAKPOINTS,
+  DEFAULT_RFM_SETTINGS,
+  emptyHistograms,
+  lifetimeValue,
+  mergeHistograms,
+  rfmFigures,
+  rfmScore,
+  type RfmBreakpoints,
+  type RfmFigures,
+  type RfmHistograms,
+  type RfmScore,
+  type RfmSettings,
+} from '#domain/rfm';
+import type { Clock } from './ports.ts';
+
+export interface RfmPageMessage {
+  readonly runId: string;
+  readonly at: string;
+  readonly shard: number;
+  readonly page: number;
+  readonly cursor?: Record<string, unknown>;
+}
+
+export interface MemberRfm {
+  readonly figures: RfmFigures;
+  readonly score: RfmScore;
+  readonly ltv: number;
+  readonly yearlySpend: number;
+  readonly scoredAt: string;
+  readonly breakpointsOf: string;
+}
+
+export interface RfmStore {
+  readonly shards: number;
+  breakpoints(): Promise<{ runId: string; breakpoints: RfmBreakpoints } | null>;
+  saveBreakpoints(runId: string, breakpoints: RfmBreakpoints, basedOn: string | null): Promise<void>;
+  runHistograms(runId: string): Promise<RfmHistograms[]>;
+  populationPage(shard: number, pageSize: number, cursor?: Record<string, unknown>): Promise<{ members: { memberId: string; aggregates: SpendAggregates }[]; itemsRead: number; cursor?: Record<string, unknown> }>;
+  saveMemberRfm(memberId: string, rfm: MemberRfm): Promise<void>;
+  savePageHistogram(runId: string, shard: number, page: number, histograms: RfmHistograms): Promise<void>;
+}
+
+export interface RfmQueue {
+  enqueue(messages: readonly RfmPageMessage[]): Promise<void>;
+}
+
+export interface RfmDeps {
+  readonly store: RfmStore;
+  readonly queue: RfmQueue;
+  readonly clock: Clock;
+  readonly programme: { readonly timeZone: string };
+  readonly settings?: RfmSettings;
+  readonly pageSize?: number;
+}
+
+export async function startRfmScoring(at: Date, deps: Pick<RfmDeps, 'store' | 'queue' | 'programme'>): Promise<{ runId: string; breakpoints: RfmBreakpoints }> {
+  const runId = monthKey(at, deps.programme.timeZone);
+  const current = await deps.store.breakpoints();
+  const previousRun = current && current.runId !== runId ? current.runId : null;
+  let breakpoints = current?.breakpoints ?? DEFAULT_BREAKPOINTS;
+  if (current?.runId !== runId) {
+    // Recompute the fifths once per run, from the population the last run saw.
+    if (previousRun) breakpoints = breakpointsFrom(mergeHistograms(await deps.store.runHistograms(previousRun)), breakpoints);
+    await deps.store.saveBreakpoints(runId, breakpoints, previousRun);
+  }
+  await deps.queue.enqueue(Array.from({ length: deps.store.shards }, (_, shard) => ({ runId, at: at.toISOString(), shard, page: 0 })));
+  return { runId, breakpoints };
+}
+
+export async function scoreRfmPage(message: RfmPageMessage, deps: RfmDeps): Promise<{ scored: number; itemsRead: number }> {
+  const settings = deps.settings ?? DEFAULT_RFM_SETTINGS;
+  const page = await deps.store.populationPage(message.shard, deps.pageSize ?? 200, message.cursor);
+  if (page.cursor) await deps.queue.enqueue([{ ...message, page: message.page + 1, cursor: page.cursor }]);
+  const breakpoints = (await deps.store.breakpoints())?.breakpoints ?? DEFAULT_BREAKPOINTS;
+  const now = new Date(message.at);
+  const histograms = emptyHistograms();
+  for (const member of page.members) {
+    const figures = rfmFigures(member.aggregates, now, deps.programme.timeZone, settings);
+    addToHistograms(histograms, figures);
+    const yearlySpend = Math.max(0, rollingTotals(member.aggregates, monthKey(now, deps.programme.timeZone), 12).spend);
+    await deps.store.saveMemberRfm(member.memberId, {
+      figures,
+      score: rfmScore(figures, breakpoints),
+      ltv: lifetimeValue(yearlySpend, settings),
+      yearlySpend,
+      scoredAt: message.at,
+      breakpointsOf: message.runId,
+    });
+  }
+  await deps.store.savePageHistogram(message.runId, message.shard, message.page, histograms);
+  return { scored: page.members.length, itemsRead: page.itemsRead };
+}
