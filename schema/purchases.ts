@@ -1,4 +1,5 @@
-// Purchase events from sales channels (in), as they arrive in `detail` on the `loyalty` bus.
+// Purchase events from sales channels (in), as they arrive in `detail` on the `loyalty` bus. Fields beyond the
+// contract's are ignored rather than rejected: a channel adding a field must not send its sales to the DLQ.
 import * as z from 'zod/mini';
 import './zod-locale.ts';
 import { isoInstant, money } from './common.ts';
@@ -7,22 +8,23 @@ import { emailAddress, phoneNumber } from './contact.ts';
 const id = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\w.:/@-]+$/, 'Use letters, digits and . : / @ - _'));
 const channelName = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[a-z0-9][a-z0-9-]*$/, 'Use lower-case letters, digits and -'));
 
-export const purchaseItem = z.strictObject({
+export const purchaseItem = z.object({
   sku: z.string().check(z.minLength(1), z.maxLength(64)),
   name: z.optional(z.string().check(z.maxLength(200))),
   quantity: z.int().check(z.minimum(1), z.maximum(100_000)),
-  amount: money,
+  /** Line amount: money, or a bare integer in the programme currency's minor units. */
+  amount: z.union([money, z.int().check(z.minimum(0))]),
 });
 
 export const purchaseCompleted = z
-  .strictObject({
+  .object({
     orderId: id,
     channel: channelName,
     occurredAt: isoInstant,
     amount: money,
-    member: z.optional(z.strictObject({ memberId: z.string().check(z.minLength(1), z.maxLength(64)) })),
+    member: z.optional(z.object({ memberId: z.string().check(z.minLength(1), z.maxLength(64)) })),
     customer: z.optional(
-      z.strictObject({
+      z.object({
         email: z.optional(emailAddress),
         phone: z.optional(phoneNumber),
         name: z.optional(z.string().check(z.maxLength(100))),
@@ -40,7 +42,7 @@ export const purchaseCompleted = z
 export type PurchaseCompleted = z.infer<typeof purchaseCompleted>;
 
 export const purchaseRefunded = z
-  .strictObject({
+  .object({
     orderId: id,
     refundId: id,
     channel: channelName,

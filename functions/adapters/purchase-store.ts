@@ -134,7 +134,7 @@ export class DynamoPurchaseStore implements PurchaseStore {
     const remove: string[] = [];
     if (aggregates.firstPurchaseAt) (set.push('firstPurchaseAt = :first'), (values[':first'] = aggregates.firstPurchaseAt));
     if (aggregates.lastPurchaseAt) (set.push('lastPurchaseAt = :last'), (values[':last'] = aggregates.lastPurchaseAt));
-    if (tier && isMember) {
+    if (tier && isMember && tier.stateChanged) {
       set.push('tierState = :tier');
       values[':tier'] = tier.state;
       if (tier.nextReviewAt) {

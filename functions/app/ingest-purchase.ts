@@ -74,7 +74,7 @@ export async function recordPurchase(detail: unknown, deps: IngestDeps): Promise
     const aggregates = pruneMonths(applyPurchase(account.aggregates, month, purchase.amount.value, occurredAt), monthKey(now, deps.programme.timeZone));
     const tier =
       owner.kind === 'member'
-        ? tierEffects(ladder, onPurchase(ladder, account.tierState ?? initialTierState(ladder, now), aggregates, { now, timeZone: deps.programme.timeZone }))
+        ? tierEffects(ladder, onPurchase(ladder, account.tierState ?? initialTierState(ladder, now), aggregates, { now, timeZone: deps.programme.timeZone }), account.tierState)
         : undefined;
     tierChangeSK = tier?.change ? tierHistorySK(tier.change.at, purchase.channel, purchase.orderId) : undefined;
     return deps.store.recordPurchase({
@@ -127,7 +127,7 @@ export async function recordRefund(detail: unknown, deps: IngestDeps): Promise<I
     const aggregates = applyRefund(account.aggregates, order.month, refund.amount.value, refund.amount.value === left);
     const tier =
       owner.kind === 'member'
-        ? tierEffects(ladder, onRefund(ladder, account.tierState ?? initialTierState(ladder, now), aggregates, { now, timeZone: deps.programme.timeZone }))
+        ? tierEffects(ladder, onRefund(ladder, account.tierState ?? initialTierState(ladder, now), aggregates, { now, timeZone: deps.programme.timeZone }), account.tierState)
         : undefined;
     return deps.store.recordRefund({
       refund: { channel: refund.channel, refundId: refund.refundId, orderId: refund.orderId, amount: refund.amount.value, occurredAt: new Date(refund.occurredAt).toISOString() },
@@ -163,7 +163,7 @@ export async function absorbProspects(memberId: string, contacts: { email?: stri
       const ladder = await deps.ladders.current();
       const now = deps.clock();
       const aggregates = pruneMonths(mergeAggregates(member.aggregates, prospect.aggregates), monthKey(now, deps.programme.timeZone));
-      const tier = tierEffects(ladder, onPurchase(ladder, member.tierState ?? initialTierState(ladder, now), aggregates, { now, timeZone: deps.programme.timeZone }));
+      const tier = tierEffects(ladder, onPurchase(ladder, member.tierState ?? initialTierState(ladder, now), aggregates, { now, timeZone: deps.programme.timeZone }), member.tierState);
       const historySK = tier.change ? tierHistorySK(tier.change.at, 'prospect', key) : undefined;
       const result = await deps.store.mergeProspect({ prospect, member, aggregates, tier, ...(historySK && { historySK }) });
       if (result === 'applied') await finishTierEvent(`MEMBER#${memberId}`, historySK, deps);

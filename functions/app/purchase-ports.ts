@@ -31,6 +31,8 @@ export interface OrderRecord {
 
 export interface TierEffects {
   readonly state: TierState;
+  /** False when the decision left the stored tier state as it was: nothing about the tier needs writing. */
+  readonly stateChanged: boolean;
   readonly change?: TierChange;
   readonly notice?: DowngradeNotice;
   readonly nextReviewAt?: string;

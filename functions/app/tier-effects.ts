@@ -1,16 +1,17 @@
 // What a tier decision writes and publishes: the effects record, the history key, the Tier Changed event.
 import type { TierChanged } from '#schema/events';
 import type { TierLadder } from '#schema/tier-ladder';
-import { tierIndex, type TierDecision } from '#domain/tier-engine';
+import { tierIndex, type TierDecision, type TierState } from '#domain/tier-engine';
 import type { Clock, EventPublisher } from './ports.ts';
 import type { PurchaseStore, TierEffects } from './purchase-ports.ts';
 
-export function tierEffects(ladder: TierLadder, decision: TierDecision): TierEffects {
+export function tierEffects(ladder: TierLadder, decision: TierDecision, previous: TierState | undefined): TierEffects {
   const change = decision.change;
   const upgraded = change !== undefined && tierIndex(ladder, change.to) > tierIndex(ladder, change.from);
   const entered = upgraded ? ladder.tiers.find((tier) => tier.code === change.to) : undefined;
   return {
     state: decision.state,
+    stateChanged: previous === undefined || JSON.stringify(previous) !== JSON.stringify(decision.state),
     ...(decision.change && { change: decision.change }),
     ...(decision.notice && { notice: decision.notice }),
     ...(decision.nextReviewAt && { nextReviewAt: decision.nextReviewAt }),

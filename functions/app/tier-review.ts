@@ -66,7 +66,8 @@ export async function reviewPage(message: ReviewPageMessage, deps: ReviewDeps): 
     for (let attempt = 0; ; attempt++) {
       const state = account.tierState ?? initialTierState(ladder, clock.now);
       const aggregates = pruneMonths(account.aggregates, monthKey(clock.now, clock.timeZone));
-      const tier = tierEffects(ladder, review(ladder, state, aggregates, clock));
+      // Always written: even an unchanged state moves the member's place in the review index past this review.
+      const tier = { ...tierEffects(ladder, review(ladder, state, aggregates, clock), account.tierState), stateChanged: true };
       const historySK = tier.change ? tierHistorySK(tier.change.at, 'review', message.runId) : undefined;
       const outcome = await deps.store.applyReview({ account, aggregates, tier, ...(historySK && { historySK }) });
       if (outcome === 'applied') {

@@ -110,13 +110,14 @@ export async function benchPurchases(): Promise<void> {
     console.log('| concurrency (batches in flight) | raw transactions/s | handler purchases/s | handler ÷ raw |');
     console.log('|---:|---:|---:|---:|');
     for (const concurrency of [1, 8]) {
-      const batches = concurrency === 1 ? 30 : 80;
-      // Alternate the two measurements so drift touches both alike.
+      const ROUNDS = 4;
+      const batches = concurrency === 1 ? 12 : 32;
+      // Alternate the two measurements, round by round, so drift in machine load touches both alike.
       let rawRate = 0;
       let handlerRate = 0;
-      for (let round = 0; round < 2; round++) {
-        rawRate += (BATCH * (await timed(concurrency, batches / 2, rawOp))) / 2;
-        handlerRate += (BATCH * (await timed(concurrency, batches / 2, handlerOp))) / 2;
+      for (let round = 0; round < ROUNDS; round++) {
+        rawRate += (BATCH * (await timed(concurrency, batches, rawOp))) / ROUNDS;
+        handlerRate += (BATCH * (await timed(concurrency, batches, handlerOp))) / ROUNDS;
       }
       console.log(`| ${concurrency} | ${rawRate.toFixed(0)} | ${handlerRate.toFixed(0)} | ${(handlerRate / rawRate).toFixed(2)} |`);
     }
