@@ -1,9 +1,11 @@
 // SQS consumer (rule `purchases`): applies Purchase Completed / Purchase Refunded exactly once. An event that can
 // never apply goes to the dead-letter queue at once with its reason; an unexpected failure is reported for that
-// record only, retried by SQS, and redriven to the DLQ after maxReceiveCount.
+// record only and retried by SQS, and on its last receive goes to the DLQ with the error as its reason.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { recordPurchase, recordRefund, RejectedEvent } from '#app/ingest-purchase';
+import { applyOrDeadLetter } from '#app/dead-letter-policy';
+import { queues } from '#infra/topology';
 import { DeadLetters, sqsClient } from '#adapters/dead-letters';
 import { readConfig } from '#shared/config';
 import { logger } from '#shared/logger';
@@ -29,15 +31,17 @@ async function apply(record: SQSRecord): Promise<string> {
   throw new RejectedEvent(`unexpected detail-type ${JSON.stringify(detailType)}`);
 }
 
+const MAX_RECEIVES = queues.find((queue) => queue.name === 'purchases')?.maxReceiveCount ?? 5;
+
 async function handleRecord(record: SQSRecord): Promise<void> {
-  try {
-    const outcome = await apply(record);
-    logger.info('purchase event', { messageId: record.messageId, outcome });
-  } catch (error) {
-    if (!(error instanceof RejectedEvent)) throw error;
-    logger.warn('purchase event rejected to the DLQ', { messageId: record.messageId, reason: error.reason });
-    await deadLetters.reject(record.body, error.reason, record.messageId);
-  }
+  const outcome = await applyOrDeadLetter(
+    { messageId: record.messageId, body: record.body, receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1 },
+    () => apply(record),
+    deadLetters,
+    MAX_RECEIVES,
+  );
+  if ('deadLettered' in outcome) logger.warn('purchase event sent to the DLQ', { messageId: record.messageId, reason: outcome.deadLettered });
+  else logger.info('purchase event', { messageId: record.messageId, outcome: outcome.applied });
 }
 
 /** The members a batch names by id, read in one BatchGetItem instead of one GetItem each. */
