@@ -23,6 +23,8 @@ export interface TierChange {
   readonly at: string;
   readonly figures: { spend12m: number; purchases12m: number; windowEnd: string; threshold: number; thresholdPurchases?: number };
   readonly manualUntil?: string;
+  /** Who set a manual tier (an admin's id, never personal data). */
+  readonly by?: string;
 }
 
 export interface DowngradeNotice {

@@ -60,6 +60,7 @@ function memberIdsOf(event: SQSEvent): string[] {
 }
 
 export const handler = async (event: SQSEvent, context: Context) => {
+  logger.addContext(context);
   try {
     await deps.store.prefetchMembers(memberIdsOf(event));
   } catch (error) {

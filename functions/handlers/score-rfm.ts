@@ -14,4 +14,7 @@ async function handleRecord(record: SQSRecord): Promise<void> {
   logger.info('rfm page scored', { runId: message.runId, shard: message.shard, page: message.page, ...stats });
 }
 
-export const handler = async (event: SQSEvent, context: Context) => processPartialResponse(event, handleRecord, processor, { context });
+export const handler = async (event: SQSEvent, context: Context) => {
+  logger.addContext(context);
+  return processPartialResponse(event, handleRecord, processor, { context });
+};

@@ -1,12 +1,13 @@
 // Schedule `rfm-scoring` (monthly): recomputes the RFM breakpoints and starts scoring, one message per shard.
-import type { ScheduledEvent } from 'aws-lambda';
+import type { Context, ScheduledEvent } from 'aws-lambda';
 import { startRfmScoring } from '#app/rfm-scoring';
 import { logger } from '#shared/logger';
 import { rfmDeps } from '#shared/wiring';
 
 const deps = rfmDeps();
 
-export const handler = async (event: ScheduledEvent) => {
+export const handler = async (event: ScheduledEvent, context: Context) => {
+  logger.addContext(context);
   const started = await startRfmScoring(new Date(event.time), deps);
   logger.info('rfm scoring started', { runId: started.runId });
   return started;

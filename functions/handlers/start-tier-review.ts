@@ -1,12 +1,13 @@
 // Schedule `tier-review` (monthly): starts the review, one message per shard of the review index.
-import type { ScheduledEvent } from 'aws-lambda';
+import type { Context, ScheduledEvent } from 'aws-lambda';
 import { startTierReview } from '#app/tier-review';
 import { logger } from '#shared/logger';
 import { reviewDeps } from '#shared/wiring';
 
 const deps = reviewDeps();
 
-export const handler = async (event: ScheduledEvent) => {
+export const handler = async (event: ScheduledEvent, context: Context) => {
+  logger.addContext(context);
   const messages = await startTierReview(new Date(event.time), deps);
   logger.info('tier review started', { reviewAt: event.time, shards: messages.length });
   return { reviewAt: new Date(event.time).toISOString(), shards: messages.length };

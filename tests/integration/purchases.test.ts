@@ -172,3 +172,20 @@ describe('bad events', () => {
     expect(totalSpend(await profile(memberId))).toBe(77_000);
   });
 });
+
+describe('manual tier override', () => {
+  it('sets the tier until a date, records who and why in the history, and publishes Tier Changed', async () => {
+    const memberId = await enrolled();
+    const { overrideTier } = await import('#app/override-tier');
+    const { purchaseDeps } = await import('#shared/wiring');
+    const until = new Date(Date.now() + 90 * 86_400_000);
+    expect(await overrideTier({ memberId, tier: 'A', until, by: 'admin-42' }, purchaseDeps())).toBe('applied');
+    expect(await overrideTier({ memberId, tier: 'A', until, by: 'admin-42' }, purchaseDeps())).toBe('unchanged');
+    const item = await profile(memberId);
+    expect(item['tierState']).toMatchObject({ tier: 'A', keptUntil: until.toISOString() });
+    const history = await memberItems(memberId, 'TIER#');
+    expect(history).toEqual([expect.objectContaining({ from: 'D', to: 'A', reason: 'manual', manualUntil: until.toISOString(), by: 'admin-42' })]);
+    expect(history[0]?.['eventPublishedAt']).toBeDefined();
+    await expect(overrideTier({ memberId, tier: 'Z', until, by: 'admin-42' }, purchaseDeps())).rejects.toMatchObject({ errors: [{ path: 'tier' }] });
+  });
+});
