@@ -21,5 +21,7 @@ async function handleRecord(record: SQSRecord): Promise<void> {
   logger.info('enrollment mail', { detailType: event['detail-type'], memberId: event.detail.memberId, outcome });
 }
 
-export const handler = async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, handleRecord, processor, { context });
+export const handler = async (event: SQSEvent, context: Context) => {
+  logger.addContext(context);
+  return processPartialResponse(event, handleRecord, processor, { context });
+};
