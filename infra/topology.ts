@@ -80,6 +80,7 @@ export const handlers: readonly HandlerSpec[] = [
     timeoutSeconds: 120,
     memoryMb: 512,
   },
+  { name: 'admin-get-tiers', description: 'Admin: reads the tier ladder', capabilities: ['table'] },
   { name: 'start-rfm-scoring', description: 'Recomputes RFM breakpoints and starts scoring', capabilities: ['table'], sendsTo: ['rfm-scoring'] },
   {
     name: 'score-rfm',
@@ -95,6 +96,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/join', handler: 'join-form', auth: 'public' },
   { method: 'POST', path: '/members', handler: 'enroll-member', auth: 'public' },
   { method: 'GET', path: '/members/confirm', handler: 'confirm-email', auth: 'public' },
+  { method: 'GET', path: '/admin/tiers', handler: 'admin-get-tiers', auth: 'admin' },
 ];
 
 export const queues: readonly QueueSpec[] = [

@@ -2,6 +2,7 @@
 import type * as z from 'zod/mini';
 import { enrollmentRequest, enrollmentResponse } from './enrollment.ts';
 import { problem } from './problem.ts';
+import { tierLadder } from './tier-ladder.ts';
 
 export interface RouteDoc {
   readonly summary: string;
@@ -35,6 +36,14 @@ export const apiDocs: Record<string, RouteDoc> = {
     responses: {
       200: { description: 'Confirmed, or already confirmed' },
       400: { description: 'Missing, invalid or expired token', json: problem },
+    },
+  },
+  'GET /admin/tiers': {
+    summary: 'The tier ladder in force (ETag: its version). Groups marketing or viewer.',
+    responses: {
+      200: { description: 'The ladder', json: tierLadder },
+      401: { description: 'No valid bearer token', json: problem },
+      403: { description: 'Not in the marketing or viewer group', json: problem },
     },
   },
 };

@@ -120,7 +120,9 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(options: { port: number; localRoutes: LocalRoute[] }): Promise<Gateway> {
+export type AdminVerifier = (authorization: string | undefined) => Promise<Record<string, unknown> | null>;
+
+export async function startGateway(options: { port: number; localRoutes: LocalRoute[]; verifyAdmin: AdminVerifier }): Promise<Gateway> {
   const server = createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -136,7 +138,14 @@ export async function startGateway(options: { port: number; localRoutes: LocalRo
       const route = matchRoute(request.method ?? 'GET', url.pathname);
       if (route === null) return sendProblem(response, 404, 'Not Found', `No route ${url.pathname}`);
       if (route === 'method-not-allowed') return sendProblem(response, 405, 'Method Not Allowed', `${request.method} is not served on ${url.pathname}`);
-      const result = (await invoke(route.spec.handler, toApiGatewayEvent(request, body, url, route))) as APIGatewayProxyStructuredResultV2;
+      const event = toApiGatewayEvent(request, body, url, route);
+      if (route.spec.auth === 'admin') {
+        // As API Gateway's JWT authorizer: no valid token, no call to the handler.
+        const claims = await options.verifyAdmin(event.headers['authorization']);
+        if (!claims) return sendProblem(response, 401, 'Unauthorized', 'A valid bearer token is required (npm run admin-token)');
+        (event.requestContext as unknown as { authorizer: object }).authorizer = { jwt: { claims, scopes: null } };
+      }
+      const result = (await invoke(route.spec.handler, event)) as APIGatewayProxyStructuredResultV2;
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
       if (result.cookies?.length) response.setHeader('set-cookie', result.cookies);

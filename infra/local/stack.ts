@@ -14,6 +14,7 @@ import { startEventsEndpoint } from './events-endpoint.ts';
 import { startGateway, type LocalRoute } from './gateway.ts';
 import { startQueuePoller, type QueuePoller } from './queue-poller.ts';
 import { fireSchedule, startScheduler } from './scheduler.ts';
+import { adminVerifier } from './admin-keys.ts';
 
 export const LOCAL_REGION = 'ap-northeast-2';
 export const LOCAL_TABLE_NAME = 'dangol';
@@ -194,7 +195,8 @@ export async function startLocalStack(options: { ports: LocalPorts; dataDir?: st
         return { status: 200, body: { rule: name, at: at.toISOString(), result: result ?? null } };
       },
     ];
-    const gateway = await startGateway({ port: ports.http, localRoutes });
+    const verifyAdmin = await adminVerifier(options.dataDir ? join(options.dataDir, 'local-admin') : undefined);
+    const gateway = await startGateway({ port: ports.http, localRoutes, verifyAdmin });
     stops.push(() => gateway.stop());
 
     const url = (port: number) => `http://127.0.0.1:${port}`;

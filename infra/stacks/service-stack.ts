@@ -1,6 +1,8 @@
 // Everything that runs: one function per handler, the HTTP API, queues with DLQs and alarms, event rules,
 // schedules, the SES configuration set and the SNS topics — all built from infra/topology.ts.
-import { CfnOutput, Duration, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
+import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool } from 'aws-cdk-lib/aws-cognito';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -84,6 +86,24 @@ export class ServiceStack extends Stack {
       ],
     });
 
+    // Marketing staff and viewers sign in to the admin API through Cognito; groups decide what they may do.
+    const adminPool = new UserPool(this, 'AdminUserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const group of ['marketing', 'viewer']) new CfnUserPoolGroup(this, `AdminGroup${pascal(group)}`, { userPoolId: adminPool.userPoolId, groupName: group });
+    const adminClient = adminPool.addClient('AdminClient', { authFlows: { userSrp: true }, generateSecret: false, preventUserExistenceErrors: true });
+    const adminAuthorizer = new HttpJwtAuthorizer('AdminJwt', `https://cognito-idp.${this.region}.amazonaws.com/${adminPool.userPoolId}`, {
+      jwtAudience: [adminClient.userPoolClientId],
+    });
+
     this.api = new HttpApi(this, 'HttpApi', { description: 'dangol public and admin API', createDefaultStage: true });
     const publicBaseUrl = props.publicBaseUrl ?? this.api.apiEndpoint;
 
@@ -138,6 +158,7 @@ export class ServiceStack extends Stack {
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${pascal(route.handler)}${route.method}Integration`, fn),
+        ...(route.auth === 'admin' && { authorizer: adminAuthorizer }),
       });
     }
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
@@ -230,6 +251,8 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'JoinFormUrl', { value: `${this.api.apiEndpoint}/join` });
     new CfnOutput(this, 'FulfilmentTopicArn', { value: fulfilment.topicArn });
+    new CfnOutput(this, 'AdminUserPoolId', { value: adminPool.userPoolId });
+    new CfnOutput(this, 'AdminClientId', { value: adminClient.userPoolClientId });
   }
 }
 

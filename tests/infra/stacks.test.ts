@@ -58,7 +58,8 @@ describe('stateful stack', () => {
     stateful.hasResourceProperties('AWS::Events::EventBus', { Name: EVENT_BUS_NAME });
     expect(stateful.toJSON().Resources[STATEFUL_LOGICAL_IDS.table].Properties.TableName).toBeUndefined();
     const physicalNameKeys = ['TableName', 'QueueName', 'TopicName', 'FunctionName', 'RoleName', 'SecretName', 'Name', 'ConfigurationSetName', 'LogGroupName'];
-    const exempt = ['AWS::ApiGatewayV2::Api', 'AWS::Events::EventBus'];
+    // Names CloudFormation requires and that live inside the API, plus the bus that producers address by name.
+    const exempt = ['AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Authorizer', 'AWS::Events::EventBus'];
     for (const template of [stateful, service]) {
       for (const [id, resource] of Object.entries(template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>)) {
         if (exempt.includes(resource.Type)) continue;
@@ -89,6 +90,16 @@ describe('service stack built from the topology', () => {
       const [method = '', path = ''] = key.split(' ');
       expect(matchRoute(method, path.replace(/\{(\w+)\+?\}/g, 'x')), key).toMatchObject({ spec: { method, path } });
     }
+  });
+
+  it('puts the Cognito JWT authorizer on every admin route and on no public one', () => {
+    const routesByKey = Object.values(service.findResources('AWS::ApiGatewayV2::Route')).map((route) => (route as { Properties: Record<string, unknown> }).Properties);
+    for (const spec of topology.routes) {
+      const route = routesByKey.find((candidate) => candidate['RouteKey'] === `${spec.method} ${spec.path}`);
+      expect(route?.['AuthorizationType'] ?? 'NONE', `${spec.method} ${spec.path}`).toBe(spec.auth === 'admin' ? 'JWT' : 'NONE');
+    }
+    service.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
+    service.resourceCountIs('AWS::Cognito::UserPoolGroup', 2);
   });
 
   it('gives every queue a dead-letter queue with an alarm, and every consumer partial batch failures', () => {
