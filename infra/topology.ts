@@ -81,6 +81,8 @@ export const handlers: readonly HandlerSpec[] = [
     memoryMb: 512,
   },
   { name: 'admin-get-tiers', description: 'Admin: reads the tier ladder', capabilities: ['table'] },
+  { name: 'admin-find-members', description: 'Admin: looks members up by e-mail, phone or name', capabilities: ['table'] },
+  { name: 'admin-get-member', description: 'Admin: one member with tier history, spend and contacts', capabilities: ['table'] },
   { name: 'start-rfm-scoring', description: 'Recomputes RFM breakpoints and starts scoring', capabilities: ['table'], sendsTo: ['rfm-scoring'] },
   {
     name: 'score-rfm',
@@ -97,6 +99,8 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/members', handler: 'enroll-member', auth: 'public' },
   { method: 'GET', path: '/members/confirm', handler: 'confirm-email', auth: 'public' },
   { method: 'GET', path: '/admin/tiers', handler: 'admin-get-tiers', auth: 'admin' },
+  { method: 'GET', path: '/admin/members', handler: 'admin-find-members', auth: 'admin' },
+  { method: 'GET', path: '/admin/members/{id}', handler: 'admin-get-member', auth: 'admin' },
 ];
 
 export const queues: readonly QueueSpec[] = [

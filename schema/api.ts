@@ -3,6 +3,7 @@ import type * as z from 'zod/mini';
 import { enrollmentRequest, enrollmentResponse } from './enrollment.ts';
 import { problem } from './problem.ts';
 import { tierLadder } from './tier-ladder.ts';
+import { memberLookupResponse, memberView } from './admin-members.ts';
 
 export interface RouteDoc {
   readonly summary: string;
@@ -44,6 +45,31 @@ export const apiDocs: Record<string, RouteDoc> = {
       200: { description: 'The ladder', json: tierLadder },
       401: { description: 'No valid bearer token', json: problem },
       403: { description: 'Not in the marketing or viewer group', json: problem },
+    },
+  },
+  'GET /admin/members': {
+    summary: 'Look members up: exact e-mail or phone (normalised), or name prefix (Hangul included), paged. Groups marketing or viewer.',
+    query: {
+      email: { description: 'Exact e-mail address', required: false },
+      phone: { description: 'Phone in any common form', required: false },
+      name: { description: 'Name prefix', required: false },
+      limit: { description: 'Page size, 1–50 (default 20)', required: false },
+      cursor: { description: '`next` of the previous page', required: false },
+    },
+    responses: {
+      200: { description: 'Matching members', json: memberLookupResponse },
+      400: { description: 'Not exactly one of email, phone, name; or an invalid value', json: problem },
+      401: { description: 'No valid bearer token', json: problem },
+      403: { description: 'Not in the marketing or viewer group', json: problem },
+    },
+  },
+  'GET /admin/members/{id}': {
+    summary: 'One member: profile, consents, tier and its history with reasons, spend, RFM, due and sent touchpoints.',
+    responses: {
+      200: { description: 'The member', json: memberView },
+      401: { description: 'No valid bearer token', json: problem },
+      403: { description: 'Not in the marketing or viewer group', json: problem },
+      404: { description: 'No such member', json: problem },
     },
   },
 };

@@ -23,13 +23,14 @@ function openApi(): object {
     const key = `${route.method} ${route.path}`;
     const doc = apiDocs[key];
     if (!doc) throw new Error(`schema/api.ts has no entry for ${key}`);
-    const parameters = Object.entries(doc.query ?? {}).map(([name, query]) => ({
+    const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const parameters = [...pathParameters, ...Object.entries(doc.query ?? {}).map(([name, query]) => ({
       name,
       in: 'query',
       required: query.required,
       description: query.description,
       schema: { type: 'string' },
-    }));
+    }))];
     const responses: Record<string, object> = {};
     for (const [status, response] of Object.entries(doc.responses)) {
       const type = Number(status) >= 400 ? 'application/problem+json' : 'application/json';

@@ -9,6 +9,7 @@ import { DynamoPurchaseStore } from '#adapters/purchase-store';
 import { DynamoLadderSource } from '#adapters/tier-ladder-store';
 import { SqsJsonQueue } from '#adapters/json-queue';
 import { DynamoRfmStore } from '#adapters/rfm-store';
+import { DynamoMemberDirectory } from '#adapters/member-directory';
 import type { ReviewPageMessage } from '#app/tier-review';
 import type { RfmPageMessage } from '#app/rfm-scoring';
 import { sqsClient } from '#adapters/dead-letters';
@@ -63,6 +64,18 @@ export function rfmDeps() {
   return {
     store: new DynamoRfmStore(dynamoDocumentClient(), TABLE_NAME),
     queue: new SqsJsonQueue<RfmPageMessage>(sqsClient(), readConfig('rfmQueue').RFM_SCORING_QUEUE_URL),
+    clock: systemClock,
+    programme: { timeZone: programme.PROGRAMME_TIME_ZONE },
+  };
+}
+
+export function lookupDeps() {
+  const { TABLE_NAME } = readConfig('table');
+  const programme = readConfig('programme');
+  const db = dynamoDocumentClient();
+  return {
+    directory: new DynamoMemberDirectory(db, TABLE_NAME),
+    ladders: new DynamoLadderSource(db, TABLE_NAME),
     clock: systemClock,
     programme: { timeZone: programme.PROGRAMME_TIME_ZONE },
   };

@@ -1,0 +1,80 @@
+// Admin reads of members: by e-mail or phone through the ownership items, by name prefix through GSI1, and the
+// member's own items (profile, consent history, tier history, due touchpoints) in one Query.
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { MemberDirectory } from '#app/member-lookup';
+import { keys, withoutKeys } from './keys.ts';
+
+export interface MemberItems {
+  readonly profile: Record<string, unknown>;
+  readonly consentHistory: Record<string, unknown>[];
+  readonly tierHistory: Record<string, unknown>[];
+  readonly due: Record<string, unknown>[];
+}
+
+const encodeCursor = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
+
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (typeof key === 'object' && key !== null && !Array.isArray(key) && Object.values(key).every((v) => typeof v === 'string')) return key as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new Error('invalid cursor');
+}
+
+export class DynamoMemberDirectory implements MemberDirectory {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async profile(memberId: string): Promise<Record<string, unknown> | null> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.member(memberId) }));
+    return Item ? withoutKeys<Record<string, unknown>>(Item) : null;
+  }
+
+  async ownerOf(kind: 'email' | 'phone', value: string): Promise<string | null> {
+    const key = kind === 'email' ? keys.emailOwner(value) : keys.phoneOwner(value);
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key }));
+    return typeof Item?.['memberId'] === 'string' ? Item['memberId'] : null;
+  }
+
+  async byNamePrefix(folded: string, limit: number, cursor?: string): Promise<{ profiles: Record<string, unknown>[]; next?: string }> {
+    const first = [...folded][0] ?? '_';
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': `NAME#${first}`, ':prefix': folded },
+        Limit: limit,
+        ...(cursor && { ExclusiveStartKey: decodeCursor(cursor) }),
+      }),
+    );
+    const next = encodeCursor(result.LastEvaluatedKey);
+    return { profiles: (result.Items ?? []).map((item) => withoutKeys<Record<string, unknown>>(item)), ...(next && { next }) };
+  }
+
+  async memberItems(memberId: string): Promise<MemberItems | null> {
+    const items: Record<string, unknown>[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.member(memberId).PK },
+          ...(cursor && { ExclusiveStartKey: cursor }),
+        }),
+      );
+      items.push(...(result.Items ?? []));
+      cursor = result.LastEvaluatedKey;
+    } while (cursor);
+    const profile = items.find((item) => item['SK'] === 'PROFILE');
+    if (!profile) return null;
+    const bySk = (prefix: string) => items.filter((item) => String(item['SK']).startsWith(prefix)).map((item) => withoutKeys<Record<string, unknown>>(item));
+    return { profile: withoutKeys<Record<string, unknown>>(profile), consentHistory: bySk('CONSENT#'), tierHistory: bySk('TIER#'), due: bySk('DUE#') };
+  }
+}
