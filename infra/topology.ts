@@ -81,6 +81,8 @@ export const handlers: readonly HandlerSpec[] = [
     memoryMb: 512,
   },
   { name: 'admin-get-tiers', description: 'Admin: reads the tier ladder', capabilities: ['table'] },
+  { name: 'admin-put-tiers', description: 'Admin: edits the tier ladder (from the next review)', capabilities: ['table'] },
+  { name: 'admin-get-audit', description: 'Admin: reads the audit log', capabilities: ['table'] },
   { name: 'admin-find-members', description: 'Admin: looks members up by e-mail, phone or name', capabilities: ['table'] },
   { name: 'admin-get-member', description: 'Admin: one member with tier history, spend and contacts', capabilities: ['table'] },
   { name: 'start-rfm-scoring', description: 'Recomputes RFM breakpoints and starts scoring', capabilities: ['table'], sendsTo: ['rfm-scoring'] },
@@ -99,6 +101,8 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/members', handler: 'enroll-member', auth: 'public' },
   { method: 'GET', path: '/members/confirm', handler: 'confirm-email', auth: 'public' },
   { method: 'GET', path: '/admin/tiers', handler: 'admin-get-tiers', auth: 'admin' },
+  { method: 'PUT', path: '/admin/tiers', handler: 'admin-put-tiers', auth: 'admin' },
+  { method: 'GET', path: '/admin/audit', handler: 'admin-get-audit', auth: 'admin' },
   { method: 'GET', path: '/admin/members', handler: 'admin-find-members', auth: 'admin' },
   { method: 'GET', path: '/admin/members/{id}', handler: 'admin-get-member', auth: 'admin' },
 ];

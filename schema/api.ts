@@ -2,7 +2,7 @@
 import type * as z from 'zod/mini';
 import { enrollmentRequest, enrollmentResponse } from './enrollment.ts';
 import { problem } from './problem.ts';
-import { tierLadder } from './tier-ladder.ts';
+import { tierLadder, tierLadderInput } from './tier-ladder.ts';
 import { memberLookupResponse, memberView } from './admin-members.ts';
 
 export interface RouteDoc {
@@ -43,6 +43,32 @@ export const apiDocs: Record<string, RouteDoc> = {
     summary: 'The tier ladder in force (ETag: its version). Groups marketing or viewer.',
     responses: {
       200: { description: 'The ladder', json: tierLadder },
+      401: { description: 'No valid bearer token', json: problem },
+      403: { description: 'Not in the marketing or viewer group', json: problem },
+    },
+  },
+  'PUT /admin/tiers': {
+    summary: 'Replace the tier ladder; needs If-Match with the version read; takes effect at the next tier review. Group marketing.',
+    requestBody: tierLadderInput,
+    responses: {
+      200: { description: 'Saved as pending (ETag: the new version)', json: tierLadder },
+      400: { description: 'Invalid ladder or If-Match, one entry per field', json: problem },
+      401: { description: 'No valid bearer token', json: problem },
+      403: { description: 'Not in the marketing group', json: problem },
+      412: { description: 'The ladder changed since it was read', json: problem },
+      428: { description: 'If-Match missing', json: problem },
+    },
+  },
+  'GET /admin/audit': {
+    summary: 'Admin writes of a month (who, when, what, before/after version), newest first. Groups marketing or viewer.',
+    query: {
+      month: { description: 'YYYY-MM (default: this month)', required: false },
+      limit: { description: '1–100 (default 50)', required: false },
+      cursor: { description: '`next` of the previous page', required: false },
+    },
+    responses: {
+      200: { description: 'Audit entries' },
+      400: { description: 'Invalid month, limit or cursor', json: problem },
       401: { description: 'No valid bearer token', json: problem },
       403: { description: 'Not in the marketing or viewer group', json: problem },
     },

@@ -15,33 +15,35 @@ export const tierDefinition = z.strictObject({
 });
 export type TierDefinition = z.infer<typeof tierDefinition>;
 
-export const tierLadder = z
-  .strictObject({
-    version: z.int().check(z.minimum(0)),
-    currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
-    /** Lowest first; the first tier has minSpend 0 and is where every member starts. */
-    tiers: z.array(tierDefinition).check(z.minLength(1), z.maxLength(12)),
-    /** A tier reached is kept at least this many months. */
-    graceMonths: z.int().check(z.minimum(0), z.maximum(36)),
-    /** A downgrade at review goes down at most this many tiers. */
-    downgradeSteps: z.int().check(z.minimum(1), z.maximum(12)),
-    /** The downgrade notice goes out this many days before the tier can drop. */
-    noticeDays: z.int().check(z.minimum(1), z.maximum(90)),
-  })
-  .check(
-    z.refine((ladder) => ladder.tiers[0]?.minSpend === 0 && ladder.tiers[0]?.minPurchases === undefined, {
-      message: 'The first tier is the base tier: minSpend 0, no minPurchases',
-      path: ['tiers', 0],
-    }),
-    z.refine((ladder) => ladder.tiers.every((tier, i) => i === 0 || tier.minSpend > (ladder.tiers[i - 1]?.minSpend ?? -1)), {
-      message: 'Thresholds must rise strictly from tier to tier',
-      path: ['tiers'],
-    }),
-    z.refine((ladder) => new Set(ladder.tiers.map((tier) => tier.code)).size === ladder.tiers.length, {
-      message: 'Tier codes must be unique',
-      path: ['tiers'],
-    }),
-  );
+const ladderFields = {
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+  /** Lowest first; the first tier has minSpend 0 and is where every member starts. */
+  tiers: z.array(tierDefinition).check(z.minLength(1), z.maxLength(12)),
+  /** A tier reached is kept at least this many months. */
+  graceMonths: z.int().check(z.minimum(0), z.maximum(36)),
+  /** A downgrade at review goes down at most this many tiers. */
+  downgradeSteps: z.int().check(z.minimum(1), z.maximum(12)),
+  /** The downgrade notice goes out this many days before the tier can drop. */
+  noticeDays: z.int().check(z.minimum(1), z.maximum(90)),
+};
+
+type LadderShape = { tiers: TierDefinition[] };
+const ladderRules = [
+  z.refine<LadderShape>((ladder) => ladder.tiers[0]?.minSpend === 0 && ladder.tiers[0]?.minPurchases === undefined, {
+    message: 'The first tier is the base tier: minSpend 0, no minPurchases',
+    path: ['tiers', 0],
+  }),
+  z.refine<LadderShape>((ladder) => ladder.tiers.every((tier, i) => i === 0 || tier.minSpend > (ladder.tiers[i - 1]?.minSpend ?? -1)), {
+    message: 'Thresholds must rise strictly from tier to tier',
+    path: ['tiers'],
+  }),
+  z.refine<LadderShape>((ladder) => new Set(ladder.tiers.map((tier) => tier.code)).size === ladder.tiers.length, {
+    message: 'Tier codes must be unique',
+    path: ['tiers'],
+  }),
+] as const;
+
+export const tierLadder = z.strictObject({ version: z.int().check(z.minimum(0)), ...ladderFields }).check(...ladderRules);
 export type TierLadder = z.infer<typeof tierLadder>;
 
 /** The seed's S/A/B/C/D grades (000_…txt slides 12–13), in KRW. */
@@ -59,3 +61,14 @@ export const DEFAULT_TIER_LADDER: TierLadder = {
   downgradeSteps: 1,
   noticeDays: 30,
 };
+
+/** PUT /admin/tiers: a whole ladder; its version is the server's (If-Match names the one being replaced). */
+export const tierLadderInput = z.strictObject(ladderFields).check(...ladderRules);
+export type TierLadderInput = z.infer<typeof tierLadderInput>;
+
+/** The stored document: the ladder in force and, once edited, the one that takes over at the next review. */
+export interface TierLadderDocument {
+  readonly version: number;
+  readonly current: TierLadder;
+  readonly pending?: { readonly ladder: TierLadder; readonly savedAt: string; readonly by: string };
+}

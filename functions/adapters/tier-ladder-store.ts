@@ -1,11 +1,14 @@
-// The tier ladder stored with a version (`CONFIG` / `TIER_LADDER`); the default ladder until marketing saves one.
-// Read at most once a minute per container.
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_TIER_LADDER, type TierLadder } from '#schema/tier-ladder';
+// The tier ladder document (`CONFIG` / `TIER_LADDER`): the ladder in force and, after an edit, the pending one that
+// takes over at the next tier review (never a silent mass change). Read at most once a minute per container.
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DEFAULT_TIER_LADDER, type TierLadder, type TierLadderDocument } from '#schema/tier-ladder';
 import type { LadderSource } from '#app/purchase-ports';
+import { auditItem } from './audit-log.ts';
 import { keys, withoutKeys } from './keys.ts';
 
-const CACHE_MS = 60_000;
+/** How long a container trusts the ladder it read (the local stack sets 0, so edits show at once). */
+const CACHE_MS = Number(process.env['LADDER_CACHE_SECONDS'] ?? 60) * 1000;
 
 export class DynamoLadderSource implements LadderSource {
   private cached: { ladder: TierLadder; at: number } | undefined;
@@ -15,11 +18,72 @@ export class DynamoLadderSource implements LadderSource {
     private readonly tableName: string,
   ) {}
 
+  async document(): Promise<TierLadderDocument> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.tierLadder(), ConsistentRead: true }));
+    return Item ? withoutKeys<TierLadderDocument>(Item) : { version: DEFAULT_TIER_LADDER.version, current: DEFAULT_TIER_LADDER };
+  }
+
   async current(): Promise<TierLadder> {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.ladder;
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.tierLadder() }));
-    const ladder = Item ? withoutKeys<TierLadder>(Item) : DEFAULT_TIER_LADDER;
+    const ladder = (await this.document()).current;
     this.cached = { ladder, at: Date.now() };
     return ladder;
+  }
+
+  /** Saves a pending ladder if the document is still at `expectedVersion`; false when someone else got there first. */
+  async savePending(expectedVersion: number, ladder: Omit<TierLadder, 'version'>, by: string, now: Date): Promise<TierLadderDocument | null> {
+    const before = await this.document();
+    if (before.version !== expectedVersion) return null;
+    const version = expectedVersion + 1;
+    const document: TierLadderDocument = { version, current: before.current, pending: { ladder: { ...ladder, version }, savedAt: now.toISOString(), by } };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.tierLadder(), entity: 'tier-ladder', ...document },
+                ConditionExpression: expectedVersion === DEFAULT_TIER_LADDER.version ? 'attribute_not_exists(PK) OR version = :v' : 'version = :v',
+                ExpressionAttributeValues: { ':v': expectedVersion },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: auditItem({ who: by, action: 'tiers.update', target: 'tier-ladder', beforeVersion: expectedVersion, afterVersion: version, at: now.toISOString() }),
+              },
+            },
+          ],
+        }),
+      );
+      return document;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return null;
+      throw error;
+    }
+  }
+
+  /** At the review: the pending ladder, if any, becomes the one in force. */
+  async promotePending(now: Date): Promise<TierLadder | null> {
+    const document = await this.document();
+    if (!document.pending) return null;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.tierLadder(),
+          UpdateExpression: 'SET #current = :ladder, promotedAt = :now REMOVE pending',
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeNames: { '#current': 'current' },
+          ExpressionAttributeValues: { ':ladder': document.pending.ladder, ':now': now.toISOString(), ':v': document.version },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException || (error as { name?: string }).name === 'ConditionalCheckFailedException') return null;
+      throw error;
+    }
+    this.cached = undefined;
+    return document.pending.ladder;
   }
 }

@@ -45,7 +45,12 @@ export interface ReviewDeps {
 
 const DEFAULT_PAGE_SIZE = 100;
 
-export async function startTierReview(at: Date, deps: Pick<ReviewDeps, 'store' | 'queue'>): Promise<ReviewPageMessage[]> {
+export async function startTierReview(
+  at: Date,
+  deps: Pick<ReviewDeps, 'store' | 'queue'> & { promoteLadder?: (at: Date) => Promise<unknown> },
+): Promise<ReviewPageMessage[]> {
+  // A ladder edited since the last review takes effect now, for the whole review.
+  await deps.promoteLadder?.(at);
   const reviewAt = at.toISOString();
   const messages = Array.from({ length: deps.store.shards }, (_, shard) => ({ runId: reviewAt, reviewAt, shard }));
   await deps.queue.enqueue(messages);

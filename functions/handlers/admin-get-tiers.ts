@@ -1,12 +1,13 @@
-// GET /admin/tiers — the tier ladder in force, with its version as ETag (for If-Match on PUT).
+// GET /admin/tiers — the ladder in force (and a pending edit, if any), with the document version as ETag.
+import { ladderView } from '#app/edit-tiers';
 import { requireAdmin } from '#shared/admin-auth';
 import { httpHandler, json } from '#shared/http';
-import { purchaseDeps } from '#shared/wiring';
+import { ladderDeps } from '#shared/wiring';
 
-const { ladders } = purchaseDeps();
+const { ladders } = ladderDeps();
 
 export const handler = httpHandler(async (event) => {
   requireAdmin(event, 'read');
-  const ladder = await ladders.current();
-  return json(200, ladder, { etag: `"${ladder.version}"` });
+  const view = ladderView(await ladders.document());
+  return json(200, view, { etag: `"${view.version}"` });
 });

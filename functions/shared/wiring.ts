@@ -54,6 +54,7 @@ export function reviewDeps() {
   const purchases = purchaseDeps();
   return {
     ...purchases,
+    promoteLadder: (at: Date) => purchases.ladders.promotePending(at),
     queue: new SqsJsonQueue<ReviewPageMessage>(sqsClient(), readConfig('reviewQueue').TIER_REVIEW_QUEUE_URL),
   };
 }
@@ -79,4 +80,9 @@ export function lookupDeps() {
     clock: systemClock,
     programme: { timeZone: programme.PROGRAMME_TIME_ZONE },
   };
+}
+
+export function ladderDeps() {
+  const { TABLE_NAME } = readConfig('table');
+  return { ladders: new DynamoLadderSource(dynamoDocumentClient(), TABLE_NAME), clock: systemClock };
 }

@@ -72,6 +72,7 @@ export function handlerEnvironment(ports: LocalPorts, secret: string): Record<st
     PUBLIC_BASE_URL: base(ports.http),
     TOKEN_SECRET: secret,
     POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
+    LADDER_CACHE_SECONDS: '0',
   };
 }
 

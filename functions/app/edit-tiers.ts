@@ -1,0 +1,38 @@
+// Use case: marketing edits the tier ladder. The edit is conditional on the version read (If-Match) and takes
+// effect at the next tier review, never at once, so no member drops silently; the audit log records it.
+import { tierLadderInput, type TierLadderDocument, type TierLadderInput } from '#schema/tier-ladder';
+import { HttpError } from '#shared/http';
+import type { Clock } from './ports.ts';
+import { fieldErrors, ValidationError } from './validation.ts';
+
+export interface LadderDocuments {
+  document(): Promise<TierLadderDocument>;
+  savePending(expectedVersion: number, ladder: TierLadderInput, by: string, now: Date): Promise<TierLadderDocument | null>;
+}
+
+/** `If-Match: "3"` (or 3, or W/"3") → 3. */
+export function parseIfMatch(header: string | undefined): number {
+  if (header === undefined) throw new HttpError(428, 'Precondition Required', 'Send If-Match with the version (ETag) you read');
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
+  if (!match) throw new ValidationError([{ path: 'If-Match', message: 'Use the ETag of GET, e.g. "3"' }]);
+  return Number(match[1]);
+}
+
+export function ladderView(document: TierLadderDocument) {
+  return { ...document.current, version: document.version, ...(document.pending && { pending: { ...document.pending, appliesAt: 'next tier review' } }) };
+}
+
+export async function editTiers(input: { ifMatch: string | undefined; body: unknown; by: string }, deps: { ladders: LadderDocuments; clock: Clock; programmeCurrency: string }) {
+  const expected = parseIfMatch(input.ifMatch);
+  const parsed = tierLadderInput.safeParse(input.body);
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
+  if (parsed.data.currency !== deps.programmeCurrency) {
+    throw new ValidationError([{ path: 'currency', message: `The programme's currency is ${deps.programmeCurrency}` }]);
+  }
+  const saved = await deps.ladders.savePending(expected, parsed.data, input.by, deps.clock());
+  if (!saved) {
+    const current = await deps.ladders.document();
+    throw new HttpError(412, 'Precondition Failed', `The ladder is at version ${current.version}, not ${expected}: read it again`);
+  }
+  return ladderView(saved);
+}

@@ -1,0 +1,28 @@
+// GET /admin/audit?month=YYYY-MM — the admin writes of a month, newest first, paged.
+import { readAudit } from '#adapters/audit-log';
+import { dynamoDocumentClient } from '#adapters/aws-clients';
+import { requireAdmin } from '#shared/admin-auth';
+import { readConfig } from '#shared/config';
+import { httpHandler, json } from '#shared/http';
+import { ValidationError } from '#app/validation';
+
+const { TABLE_NAME } = readConfig('table');
+
+export const handler = httpHandler(async (event) => {
+  requireAdmin(event, 'read');
+  const query = event.queryStringParameters ?? {};
+  const month = query['month'] ?? new Date().toISOString().slice(0, 7);
+  const limit = Number(query['limit'] ?? 50);
+  const errors = [];
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) errors.push({ path: 'month', message: 'Use YYYY-MM' });
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) errors.push({ path: 'limit', message: 'A number from 1 to 100' });
+  const unknown = Object.keys(query).filter((key) => !['month', 'limit', 'cursor'].includes(key));
+  for (const key of unknown) errors.push({ path: key, message: 'Unknown parameter' });
+  if (errors.length > 0) throw new ValidationError(errors);
+  try {
+    return json(200, await readAudit(dynamoDocumentClient(), TABLE_NAME, month, limit, query['cursor']));
+  } catch (error) {
+    if (error instanceof Error && error.message === 'invalid cursor') throw new ValidationError([{ path: 'cursor', message: 'Invalid cursor' }]);
+    throw error;
+  }
+});
