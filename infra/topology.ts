@@ -83,6 +83,7 @@ export const handlers: readonly HandlerSpec[] = [
   { name: 'admin-get-tiers', description: 'Admin: reads the tier ladder', capabilities: ['table'] },
   { name: 'admin-put-tiers', description: 'Admin: edits the tier ladder (from the next review)', capabilities: ['table'] },
   { name: 'admin-get-audit', description: 'Admin: reads the audit log', capabilities: ['table'] },
+  { name: 'admin-report-tiers', description: 'Admin: members, spend, LTV per tier and RFM groups', capabilities: ['table'] },
   { name: 'admin-find-members', description: 'Admin: looks members up by e-mail, phone or name', capabilities: ['table'] },
   { name: 'admin-get-member', description: 'Admin: one member with tier history, spend and contacts', capabilities: ['table'] },
   { name: 'start-rfm-scoring', description: 'Recomputes RFM breakpoints and starts scoring', capabilities: ['table'], sendsTo: ['rfm-scoring'] },
@@ -103,6 +104,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/tiers', handler: 'admin-get-tiers', auth: 'admin' },
   { method: 'PUT', path: '/admin/tiers', handler: 'admin-put-tiers', auth: 'admin' },
   { method: 'GET', path: '/admin/audit', handler: 'admin-get-audit', auth: 'admin' },
+  { method: 'GET', path: '/admin/reports/tiers', handler: 'admin-report-tiers', auth: 'admin' },
   { method: 'GET', path: '/admin/members', handler: 'admin-find-members', auth: 'admin' },
   { method: 'GET', path: '/admin/members/{id}', handler: 'admin-get-member', auth: 'admin' },
 ];

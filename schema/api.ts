@@ -73,6 +73,14 @@ export const apiDocs: Record<string, RouteDoc> = {
       403: { description: 'Not in the marketing or viewer group', json: problem },
     },
   },
+  'GET /admin/reports/tiers': {
+    summary: 'Members, 12-month spend and average LTV per tier, members per RFM offer group, as of the last monthly RFM run.',
+    responses: {
+      200: { description: '`{asOf, tiers: [{code, members, spend12m, averageLtv}], rfmGroups}`' },
+      401: { description: 'No valid bearer token', json: problem },
+      403: { description: 'Not in the marketing or viewer group', json: problem },
+    },
+  },
   'GET /admin/members': {
     summary: 'Look members up: exact e-mail or phone (normalised), or name prefix (Hangul included), paged. Groups marketing or viewer.',
     query: {

@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { RfmBreakpoints, RfmHistograms } from '#domain/rfm';
 import type { SpendAggregates } from '#domain/spend-window';
-import type { MemberRfm, RfmStore } from '#app/rfm-scoring';
+import type { MemberRfm, PageReport, RfmStore } from '#app/rfm-scoring';
 import { keys, POPULATION_SHARDS } from './keys.ts';
 
 export class DynamoRfmStore implements RfmStore {
@@ -26,7 +26,11 @@ export class DynamoRfmStore implements RfmStore {
   }
 
   async runHistograms(runId: string): Promise<RfmHistograms[]> {
-    const out: RfmHistograms[] = [];
+    return (await this.runPages(runId)).map((item) => item['histograms'] as RfmHistograms);
+  }
+
+  private async runPages(runId: string): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
     let cursor: Record<string, unknown> | undefined;
     do {
       const result = await this.db.send(
@@ -37,7 +41,7 @@ export class DynamoRfmStore implements RfmStore {
           ...(cursor && { ExclusiveStartKey: cursor }),
         }),
       );
-      for (const item of result.Items ?? []) out.push(item['histograms'] as RfmHistograms);
+      out.push(...(result.Items ?? []));
       cursor = result.LastEvaluatedKey;
     } while (cursor);
     return out;
@@ -50,7 +54,7 @@ export class DynamoRfmStore implements RfmStore {
         IndexName: 'GSI3',
         KeyConditionExpression: 'GSI3PK = :shard',
         FilterExpression: '#status = :active',
-        ProjectionExpression: 'memberId, spendByMonth, ordersByMonth, purchaseCount, firstPurchaseAt, lastPurchaseAt',
+        ProjectionExpression: 'memberId, spendByMonth, ordersByMonth, purchaseCount, firstPurchaseAt, lastPurchaseAt, tierState',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':shard': `MEMBERS#${shard}`, ':active': 'active' },
         Limit: pageSize,
@@ -59,6 +63,7 @@ export class DynamoRfmStore implements RfmStore {
     );
     const members = (result.Items ?? []).map((item) => ({
       memberId: String(item['memberId']),
+      ...((item['tierState'] as { tier?: string } | undefined)?.tier && { tier: String((item['tierState'] as { tier: string }).tier) }),
       aggregates: {
         spendByMonth: (item['spendByMonth'] as Record<string, number> | undefined) ?? {},
         ordersByMonth: (item['ordersByMonth'] as Record<string, number> | undefined) ?? {},
@@ -86,7 +91,11 @@ export class DynamoRfmStore implements RfmStore {
     }
   }
 
-  async savePageHistogram(runId: string, shard: number, page: number, histograms: RfmHistograms): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.rfmPageHistogram(runId, shard, page), entity: 'rfm-histogram', histograms } }));
+  async savePageHistogram(runId: string, shard: number, page: number, histograms: RfmHistograms, report: PageReport): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.rfmPageHistogram(runId, shard, page), entity: 'rfm-histogram', histograms, report } }));
+  }
+
+  async runReports(runId: string): Promise<PageReport[]> {
+    return (await this.runPages(runId)).map((item) => item['report'] as PageReport).filter(Boolean);
   }
 }

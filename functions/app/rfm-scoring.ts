@@ -43,9 +43,39 @@ export interface RfmStore {
   breakpoints(): Promise<{ runId: string; breakpoints: RfmBreakpoints } | null>;
   saveBreakpoints(runId: string, breakpoints: RfmBreakpoints, basedOn: string | null): Promise<void>;
   runHistograms(runId: string): Promise<RfmHistograms[]>;
-  populationPage(shard: number, pageSize: number, cursor?: Record<string, unknown>): Promise<{ members: { memberId: string; aggregates: SpendAggregates }[]; itemsRead: number; cursor?: Record<string, unknown> }>;
+  populationPage(shard: number, pageSize: number, cursor?: Record<string, unknown>): Promise<{ members: { memberId: string; tier?: string; aggregates: SpendAggregates }[]; itemsRead: number; cursor?: Record<string, unknown> }>;
   saveMemberRfm(memberId: string, rfm: MemberRfm): Promise<void>;
-  savePageHistogram(runId: string, shard: number, page: number, histograms: RfmHistograms): Promise<void>;
+  savePageHistogram(runId: string, shard: number, page: number, histograms: RfmHistograms, report: PageReport): Promise<void>;
+  runReports(runId: string): Promise<PageReport[]>;
+}
+
+/** What one page adds to the tier report: per tier, members, 12-month spend and LTV; members per offer group. */
+export interface PageReport {
+  readonly byTier: Record<string, { members: number; spend12m: number; ltv: number }>;
+  readonly groups: Record<string, number>;
+}
+
+export interface TierReport {
+  readonly asOf: string | null;
+  readonly tiers: { code: string; members: number; spend12m: number; averageLtv: number }[];
+  readonly rfmGroups: Record<string, number>;
+}
+
+export function mergeReports(pages: readonly PageReport[], tierCodes: readonly string[], asOf: string | null): TierReport {
+  const byTier = new Map(tierCodes.map((code) => [code, { members: 0, spend12m: 0, ltv: 0 }]));
+  const rfmGroups: Record<string, number> = {};
+  for (const page of pages) {
+    for (const [code, figures] of Object.entries(page.byTier)) {
+      const total = byTier.get(code) ?? { members: 0, spend12m: 0, ltv: 0 };
+      byTier.set(code, { members: total.members + figures.members, spend12m: total.spend12m + figures.spend12m, ltv: total.ltv + figures.ltv });
+    }
+    for (const [group, count] of Object.entries(page.groups)) rfmGroups[group] = (rfmGroups[group] ?? 0) + count;
+  }
+  return {
+    asOf,
+    tiers: [...byTier].map(([code, total]) => ({ code, members: total.members, spend12m: total.spend12m, averageLtv: total.members ? Math.round(total.ltv / total.members) : 0 })),
+    rfmGroups,
+  };
 }
 
 export interface RfmQueue {
@@ -59,6 +89,8 @@ export interface RfmDeps {
   readonly programme: { readonly timeZone: string };
   readonly settings?: RfmSettings;
   readonly pageSize?: number;
+  /** The tier of members who never had a tier state (the ladder's base tier). */
+  readonly baseTier?: string;
 }
 
 export async function startRfmScoring(at: Date, deps: Pick<RfmDeps, 'store' | 'queue' | 'programme'>): Promise<{ runId: string; breakpoints: RfmBreakpoints }> {
@@ -82,19 +114,19 @@ export async function scoreRfmPage(message: RfmPageMessage, deps: RfmDeps): Prom
   const breakpoints = (await deps.store.breakpoints())?.breakpoints ?? DEFAULT_BREAKPOINTS;
   const now = new Date(message.at);
   const histograms = emptyHistograms();
+  const report: { byTier: Record<string, { members: number; spend12m: number; ltv: number }>; groups: Record<string, number> } = { byTier: {}, groups: {} };
   for (const member of page.members) {
     const figures = rfmFigures(member.aggregates, now, deps.programme.timeZone, settings);
     addToHistograms(histograms, figures);
     const yearlySpend = Math.max(0, rollingTotals(member.aggregates, monthKey(now, deps.programme.timeZone), 12).spend);
-    await deps.store.saveMemberRfm(member.memberId, {
-      figures,
-      score: rfmScore(figures, breakpoints),
-      ltv: lifetimeValue(yearlySpend, settings),
-      yearlySpend,
-      scoredAt: message.at,
-      breakpointsOf: message.runId,
-    });
+    const score = rfmScore(figures, breakpoints);
+    const ltv = lifetimeValue(yearlySpend, settings);
+    await deps.store.saveMemberRfm(member.memberId, { figures, score, ltv, yearlySpend, scoredAt: message.at, breakpointsOf: message.runId });
+    const tier = member.tier ?? deps.baseTier ?? 'D';
+    const total = report.byTier[tier] ?? { members: 0, spend12m: 0, ltv: 0 };
+    report.byTier[tier] = { members: total.members + 1, spend12m: total.spend12m + yearlySpend, ltv: total.ltv + ltv };
+    report.groups[score.group] = (report.groups[score.group] ?? 0) + 1;
   }
-  await deps.store.savePageHistogram(message.runId, message.shard, message.page, histograms);
+  await deps.store.savePageHistogram(message.runId, message.shard, message.page, histograms, report);
   return { scored: page.members.length, itemsRead: page.itemsRead };
 }

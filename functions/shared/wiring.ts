@@ -59,11 +59,14 @@ export function reviewDeps() {
   };
 }
 
+export function rfmStore(): DynamoRfmStore {
+  return new DynamoRfmStore(dynamoDocumentClient(), readConfig('table').TABLE_NAME);
+}
+
 export function rfmDeps() {
-  const { TABLE_NAME } = readConfig('table');
   const programme = readConfig('programme');
   return {
-    store: new DynamoRfmStore(dynamoDocumentClient(), TABLE_NAME),
+    store: rfmStore(),
     queue: new SqsJsonQueue<RfmPageMessage>(sqsClient(), readConfig('rfmQueue').RFM_SCORING_QUEUE_URL),
     clock: systemClock,
     programme: { timeZone: programme.PROGRAMME_TIME_ZONE },

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { signAdminToken } from '#infra/local/admin-keys';
 import { drained, dynamo, newPerson, post, putEvents, urls } from './helpers.ts';
 
 const TABLE = 'dangol';
@@ -43,10 +44,31 @@ describe('RFM scoring', () => {
     const idleItem = await item(`MEMBER#${idle}`, 'PROFILE');
     expect(idleItem?.['rfm']).toMatchObject({ figures: { recencyDays: null, frequency: 0, monetary: 0 }, score: { r: 1, f: 1, m: 1, group: 'occasional' } });
 
+    const token = await signAdminToken({ group: 'viewer' });
+    const report = (await (await fetch(`${urls().http}/admin/reports/tiers`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      asOf: string;
+      tiers: { code: string; members: number; spend12m: number; averageLtv: number }[];
+      rfmGroups: Record<string, number>;
+    };
+    expect(report.asOf).toBe('2026-12');
+    expect(report.tiers.map((tier) => tier.code)).toEqual(['D', 'C', 'B', 'A', 'S']);
+    const members = report.tiers.reduce((sum, tier) => sum + tier.members, 0);
+    expect(members).toBeGreaterThanOrEqual(13);
+    expect(Object.values(report.rfmGroups).reduce((a, b) => a + b, 0)).toBe(members);
+    const vip = report.tiers.find((tier) => tier.code === 'A');
+    expect(vip?.members).toBeGreaterThan(0);
+    expect(vip?.averageLtv).toBe(Math.round((vip?.spend12m ?? 0) * 0.1 * 20 / (vip?.members ?? 1)));
+
     await fire('2027-01-01T02:00:00Z');
     const second = await item('CONFIG', 'RFM_BREAKPOINTS');
     expect(second).toMatchObject({ runId: '2027-01', basedOn: '2026-12' });
     expect(second?.['breakpoints']).not.toEqual(first?.['breakpoints']);
-    expect((await item(`MEMBER#${buyers[0]}`, 'PROFILE'))?.['rfm']).toMatchObject({ breakpointsOf: '2027-01', score: { f: 1, m: 1 } });
+    // Scored again with the population's own fifths (other test files share the stack, so compare, do not pin).
+    const low = (await item(`MEMBER#${buyers[0]}`, 'PROFILE'))?.['rfm'];
+    const high = (await item(`MEMBER#${buyers[11]}`, 'PROFILE'))?.['rfm'];
+    expect(low).toMatchObject({ breakpointsOf: '2027-01' });
+    expect(low['score']['m']).toBeLessThan(high['score']['m']);
+    expect(low['score']['f']).toBeLessThan(high['score']['f']);
+    expect(high['score']).toMatchObject({ m: 5 });
   });
 });
