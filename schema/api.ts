@@ -73,6 +73,24 @@ export const apiDocs: Record<string, RouteDoc> = {
       403: { description: 'Not in the marketing or viewer group', json: problem },
     },
   },
+  'GET /admin/members/{id}/export': {
+    summary: 'Everything kept about a member, as a JSON download (audited). Groups marketing or viewer.',
+    responses: {
+      200: { description: '`{exportedAt, member, consentHistory, tierHistory, dueTouchpoints}`' },
+      401: { description: 'No valid bearer token', json: problem },
+      403: { description: 'Not in the marketing or viewer group', json: problem },
+      404: { description: 'No such member', json: problem },
+    },
+  },
+  'DELETE /admin/members/{id}': {
+    summary: 'Erase the personal data of a member; anonymous purchase records stay (audited, idempotent). Group marketing.',
+    responses: {
+      200: { description: '`{memberId, status: "erased"}`' },
+      401: { description: 'No valid bearer token', json: problem },
+      403: { description: 'Not in the marketing group', json: problem },
+      404: { description: 'No such member', json: problem },
+    },
+  },
   'GET /admin/reports/tiers': {
     summary: 'Members, 12-month spend and average LTV per tier, members per RFM offer group, as of the last monthly RFM run.',
     responses: {

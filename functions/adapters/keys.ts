@@ -1,6 +1,12 @@
 // Every DynamoDB key of the single table is built here, nowhere else (see README "Access patterns").
 
+import { createHash } from 'node:crypto';
+
 export type Key = { PK: string; SK: string };
+
+function contactHash(value: string): string {
+  return createHash('sha256').update(`dangol-contact:${value}`).digest('base64url').slice(0, 32);
+}
 
 const PROFILE = 'PROFILE';
 const OWNER = 'OWNER';
@@ -22,8 +28,9 @@ export const keys = {
   refund: (channel: string, refundId: string): Key => ({ PK: `REFUND#${channel}#${refundId}`, SK: 'REFUND' }),
   /** Purchases by someone not (yet) a member, kept against the contact the channel gave. */
   prospect: (prospectKey: string): Key => ({ PK: prospectKey, SK: 'PROSPECT' }),
-  prospectKeyByEmail: (email: string) => `PROSPECT#EMAIL#${email}`,
-  prospectKeyByPhone: (phone: string) => `PROSPECT#PHONE#${phone}`,
+  /** Keyed by a hash of the contact, so no key (and no order's ownerKey) carries an e-mail address or a phone. */
+  prospectKeyByEmail: (email: string) => `PROSPECT#EMAIL#${contactHash(email)}`,
+  prospectKeyByPhone: (phone: string) => `PROSPECT#PHONE#${contactHash(phone)}`,
   tierHistory: (memberId: string, sk: string): Key => ({ PK: `MEMBER#${memberId}`, SK: sk }),
   /** A touchpoint that became due for one member (VIP entry, downgrade notice) for the dispatcher to send. */
   dueTouchpoint: (memberId: string, kind: string, ref: string): Key => ({ PK: `MEMBER#${memberId}`, SK: `DUE#${kind}#${ref}` }),

@@ -1,6 +1,7 @@
 // Admin reads of members: by e-mail or phone through the ownership items, by name prefix through GSI1, and the
 // member's own items (profile, consent history, tier history, due touchpoints) in one Query.
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { auditItem, type AuditEntry } from './audit-log.ts';
 import type { MemberDirectory } from '#app/member-lookup';
 import { keys, withoutKeys } from './keys.ts';
 
@@ -55,6 +56,54 @@ export class DynamoMemberDirectory implements MemberDirectory {
     );
     const next = encodeCursor(result.LastEvaluatedKey);
     return { profiles: (result.Items ?? []).map((item) => withoutKeys<Record<string, unknown>>(item)), ...(next && { next }) };
+  }
+
+  async audit(entry: AuditEntry): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: auditItem(entry) }));
+  }
+
+  /**
+   * Erasure in one transaction: the profile keeps only what is not personal (id, dates, spend buckets, tier), the
+   * ownership items of its e-mail and phone go, so do prospects keyed by them; the audit entry is written with it.
+   */
+  async erase(memberId: string, contacts: { email?: string; phone?: string }, prospectKeys: readonly string[], audit: AuditEntry): Promise<boolean> {
+    const personal = ['#name', 'email', 'phone', 'birthday', 'anniversary', 'postalAddress', 'survey', 'guardianConsent', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK', 'steps'];
+    const ownerDeletes = [
+      contacts.email && keys.emailOwner(contacts.email),
+      contacts.phone && keys.phoneOwner(contacts.phone),
+    ].filter((key): key is { PK: string; SK: string } => Boolean(key));
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.member(memberId),
+                UpdateExpression: `SET #status = :erased, erasedAt = :at, consents = :noConsent REMOVE ${personal.join(', ')}`,
+                ConditionExpression: '#status = :active',
+                ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
+                ExpressionAttributeValues: {
+                  ':erased': 'erased',
+                  ':active': 'active',
+                  ':at': audit.at,
+                  ':noConsent': Object.fromEntries(['email', 'sms', 'post', 'nightTime'].map((channel) => [channel, { value: false, at: audit.at, source: 'erasure' }])),
+                },
+              },
+            },
+            ...ownerDeletes.map((key) => ({
+              Delete: { TableName: this.tableName, Key: key, ConditionExpression: 'attribute_not_exists(PK) OR memberId = :member', ExpressionAttributeValues: { ':member': memberId } },
+            })),
+            ...prospectKeys.map((prospectKey) => ({ Delete: { TableName: this.tableName, Key: keys.prospect(prospectKey) } })),
+            { Put: { TableName: this.tableName, Item: auditItem(audit) } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'TransactionCanceledException') return false;
+      throw error;
+    }
   }
 
   async memberItems(memberId: string): Promise<MemberItems | null> {

@@ -105,6 +105,20 @@ export class DynamoPurchaseStore implements PurchaseStore {
     return first ? this.toAccount({ kind: 'prospect', key: first.prospectKey, contact }, undefined) : null;
   }
 
+  async accountOfOwnerKey(ownerKey: string): Promise<Account | null> {
+    if (ownerKey.startsWith('MEMBER#')) return this.memberAccount(ownerKey.slice('MEMBER#'.length));
+    const item = (await this.get(keys.prospect(ownerKey))) as (AccountItem & { contact?: Record<string, string> }) | undefined;
+    if (!item) return null;
+    if (item.mergedInto) return this.memberAccount(item.mergedInto);
+    return this.toAccount({ kind: 'prospect', key: ownerKey, contact: item.contact ?? {} }, item);
+  }
+
+  prospectKeysOf(contacts: { email?: string; phone?: string }): string[] {
+    return [contacts.email && keys.prospectKeyByEmail(contacts.email), contacts.phone && keys.prospectKeyByPhone(contacts.phone)].filter(
+      (key): key is string => Boolean(key),
+    );
+  }
+
   async loadAccount(owner: Owner): Promise<Account> {
     if (owner.kind === 'member') return (await this.memberAccount(owner.memberId)) ?? this.toAccount(owner, undefined);
     return this.toAccount(owner, (await this.get(keys.prospect(owner.key))) as AccountItem | undefined);

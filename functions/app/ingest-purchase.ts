@@ -120,7 +120,7 @@ export async function recordRefund(detail: unknown, deps: IngestDeps): Promise<I
       if (await deps.store.refundExists(refund.channel, refund.refundId)) return 'duplicate';
       throw new RejectedEvent(`refund ${refund.refundId} of ${refund.amount.value} exceeds the ${left} left of order ${refund.orderId}`);
     }
-    const account = await deps.store.resolveAccount(ownerQuery(order.ownerKey));
+    const account = await deps.store.accountOfOwnerKey(order.ownerKey);
     if (!account) throw new RejectedEvent(`order ${refund.orderId} belongs to no member or prospect any more`);
     const owner = account.owner;
     const now = deps.clock();
@@ -139,21 +139,12 @@ export async function recordRefund(detail: unknown, deps: IngestDeps): Promise<I
   });
 }
 
-/** An order's owner key back to a look-up: members by id, prospects by their contact (they may have joined since). */
-function ownerQuery(ownerKey: string): { memberId?: string; email?: string; phone?: string } {
-  if (ownerKey.startsWith('MEMBER#')) return { memberId: ownerKey.slice('MEMBER#'.length) };
-  if (ownerKey.startsWith('PROSPECT#EMAIL#')) return { email: ownerKey.slice('PROSPECT#EMAIL#'.length) };
-  return { phone: ownerKey.slice('PROSPECT#PHONE#'.length) };
-}
-
 /**
  * When a person enrolls, purchases kept against their e-mail or phone as a prospect join the new member: the
  * buckets are added, the tier is evaluated as after a purchase, and the prospect points at the member from then on.
  */
 export async function absorbProspects(memberId: string, contacts: { email?: string; phone?: string }, deps: IngestDeps): Promise<number> {
-  const prospectKeys = [contacts.email && `PROSPECT#EMAIL#${contacts.email}`, contacts.phone && `PROSPECT#PHONE#${contacts.phone}`].filter(
-    (key): key is string => Boolean(key),
-  );
+  const prospectKeys = deps.store.prospectKeysOf(contacts);
   let merged = 0;
   for (const key of prospectKeys) {
     const outcome = await retryOnConflict(async () => {

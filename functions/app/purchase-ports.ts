@@ -44,6 +44,10 @@ export interface TierEffects {
 export type WriteOutcome = 'applied' | 'duplicate' | 'conflict';
 
 export interface PurchaseStore {
+  /** The account an order belongs to now: its member, or its prospect (or the member that prospect joined). */
+  accountOfOwnerKey(ownerKey: string): Promise<Account | null>;
+  /** The prospect keys a contact would have, for joining them to a member who enrolls with it. */
+  prospectKeysOf(contacts: { email?: string; phone?: string }): string[];
   /** Reads many members' accounts in one call ahead of a batch; resolveAccount then uses each at most once. */
   prefetchMembers(memberIds: readonly string[]): Promise<void>;
   /** Drops what a batch prefetched and did not use, so nothing stale outlives the batch. */

@@ -89,3 +89,14 @@ export function ladderDeps() {
   const { TABLE_NAME } = readConfig('table');
   return { ladders: new DynamoLadderSource(dynamoDocumentClient(), TABLE_NAME), clock: systemClock };
 }
+
+export function privacyDeps() {
+  const { TABLE_NAME } = readConfig('table');
+  const db = dynamoDocumentClient();
+  const purchases = new DynamoPurchaseStore(db, TABLE_NAME);
+  return {
+    directory: new DynamoMemberDirectory(db, TABLE_NAME),
+    prospectKeysOf: (contacts: { email?: string; phone?: string }) => purchases.prospectKeysOf(contacts),
+    clock: systemClock,
+  };
+}

@@ -1,0 +1,12 @@
+// DELETE /admin/members/{id} — erases the member's personal data (audited); anonymous purchase records stay.
+import { eraseMember } from '#app/member-privacy';
+import { requireAdmin } from '#shared/admin-auth';
+import { httpHandler, json } from '#shared/http';
+import { privacyDeps } from '#shared/wiring';
+
+const deps = privacyDeps();
+
+export const handler = httpHandler(async (event) => {
+  const admin = requireAdmin(event, 'edit');
+  return json(200, await eraseMember(event.pathParameters?.['id'] ?? '', admin.id, deps));
+});
