@@ -13,6 +13,10 @@ export interface RouteDoc {
 }
 
 const badRequest = { description: 'Invalid input: one entry per wrong field', json: problem };
+const unauthorized = { description: 'No valid bearer token', json: problem };
+const forbiddenRead = { description: 'Not in the marketing or viewer group', json: problem };
+const forbiddenEdit = { description: 'Not in the marketing group', json: problem };
+const notFound = { description: 'No such member', json: problem };
 
 /** Keyed by `METHOD /path` exactly as in infra/topology.ts; a test fails when a route has no entry here. */
 export const apiDocs: Record<string, RouteDoc> = {
@@ -43,8 +47,8 @@ export const apiDocs: Record<string, RouteDoc> = {
     summary: 'The tier ladder in force (ETag: its version). Groups marketing or viewer.',
     responses: {
       200: { description: 'The ladder', json: tierLadder },
-      401: { description: 'No valid bearer token', json: problem },
-      403: { description: 'Not in the marketing or viewer group', json: problem },
+      401: unauthorized,
+      403: forbiddenRead,
     },
   },
   'PUT /admin/tiers': {
@@ -53,8 +57,8 @@ export const apiDocs: Record<string, RouteDoc> = {
     responses: {
       200: { description: 'Saved as pending (ETag: the new version)', json: tierLadder },
       400: { description: 'Invalid ladder or If-Match, one entry per field', json: problem },
-      401: { description: 'No valid bearer token', json: problem },
-      403: { description: 'Not in the marketing group', json: problem },
+      401: unauthorized,
+      403: forbiddenEdit,
       412: { description: 'The ladder changed since it was read', json: problem },
       428: { description: 'If-Match missing', json: problem },
     },
@@ -69,34 +73,34 @@ export const apiDocs: Record<string, RouteDoc> = {
     responses: {
       200: { description: 'Audit entries' },
       400: { description: 'Invalid month, limit or cursor', json: problem },
-      401: { description: 'No valid bearer token', json: problem },
-      403: { description: 'Not in the marketing or viewer group', json: problem },
+      401: unauthorized,
+      403: forbiddenRead,
     },
   },
   'GET /admin/members/{id}/export': {
     summary: 'Everything kept about a member, as a JSON download (audited). Groups marketing or viewer.',
     responses: {
       200: { description: '`{exportedAt, member, consentHistory, tierHistory, dueTouchpoints}`' },
-      401: { description: 'No valid bearer token', json: problem },
-      403: { description: 'Not in the marketing or viewer group', json: problem },
-      404: { description: 'No such member', json: problem },
+      401: unauthorized,
+      403: forbiddenRead,
+      404: notFound,
     },
   },
   'DELETE /admin/members/{id}': {
     summary: 'Erase the personal data of a member; anonymous purchase records stay (audited, idempotent). Group marketing.',
     responses: {
       200: { description: '`{memberId, status: "erased"}`' },
-      401: { description: 'No valid bearer token', json: problem },
-      403: { description: 'Not in the marketing group', json: problem },
-      404: { description: 'No such member', json: problem },
+      401: unauthorized,
+      403: forbiddenEdit,
+      404: notFound,
     },
   },
   'GET /admin/reports/tiers': {
     summary: 'Members, 12-month spend and average LTV per tier, members per RFM offer group, as of the last monthly RFM run.',
     responses: {
       200: { description: '`{asOf, tiers: [{code, members, spend12m, averageLtv}], rfmGroups}`' },
-      401: { description: 'No valid bearer token', json: problem },
-      403: { description: 'Not in the marketing or viewer group', json: problem },
+      401: unauthorized,
+      403: forbiddenRead,
     },
   },
   'GET /admin/members': {
@@ -111,17 +115,17 @@ export const apiDocs: Record<string, RouteDoc> = {
     responses: {
       200: { description: 'Matching members', json: memberLookupResponse },
       400: { description: 'Not exactly one of email, phone, name; or an invalid value', json: problem },
-      401: { description: 'No valid bearer token', json: problem },
-      403: { description: 'Not in the marketing or viewer group', json: problem },
+      401: unauthorized,
+      403: forbiddenRead,
     },
   },
   'GET /admin/members/{id}': {
     summary: 'One member: profile, consents, tier and its history with reasons, spend, RFM, due and sent touchpoints.',
     responses: {
       200: { description: 'The member', json: memberView },
-      401: { description: 'No valid bearer token', json: problem },
-      403: { description: 'Not in the marketing or viewer group', json: problem },
-      404: { description: 'No such member', json: problem },
+      401: unauthorized,
+      403: forbiddenRead,
+      404: notFound,
     },
   },
 };

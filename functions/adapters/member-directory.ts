@@ -4,6 +4,7 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type Dynamo
 import { auditItem, type AuditEntry } from './audit-log.ts';
 import type { MemberDirectory } from '#app/member-lookup';
 import { keys, withoutKeys } from './keys.ts';
+import { queryAll } from './query-all.ts';
 
 export interface MemberItems {
   readonly profile: Record<string, unknown>;
@@ -107,20 +108,11 @@ export class DynamoMemberDirectory implements MemberDirectory {
   }
 
   async memberItems(memberId: string): Promise<MemberItems | null> {
-    const items: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': keys.member(memberId).PK },
-          ...(cursor && { ExclusiveStartKey: cursor }),
-        }),
-      );
-      items.push(...(result.Items ?? []));
-      cursor = result.LastEvaluatedKey;
-    } while (cursor);
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.member(memberId).PK },
+    });
     const profile = items.find((item) => item['SK'] === 'PROFILE');
     if (!profile) return null;
     const bySk = (prefix: string) => items.filter((item) => String(item['SK']).startsWith(prefix)).map((item) => withoutKeys<Record<string, unknown>>(item));

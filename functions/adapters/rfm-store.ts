@@ -5,6 +5,7 @@ import type { RfmBreakpoints, RfmHistograms } from '#domain/rfm';
 import type { SpendAggregates } from '#domain/spend-window';
 import type { MemberRfm, PageReport, RfmStore } from '#app/rfm-scoring';
 import { keys, POPULATION_SHARDS } from './keys.ts';
+import { queryAll } from './query-all.ts';
 
 export class DynamoRfmStore implements RfmStore {
   readonly shards = POPULATION_SHARDS;
@@ -29,22 +30,12 @@ export class DynamoRfmStore implements RfmStore {
     return (await this.runPages(runId)).map((item) => item['histograms'] as RfmHistograms);
   }
 
-  private async runPages(runId: string): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :hist)',
-          ExpressionAttributeValues: { ':pk': keys.rfmPageHistogram(runId, 0, 0).PK, ':hist': 'HIST#' },
-          ...(cursor && { ExclusiveStartKey: cursor }),
-        }),
-      );
-      out.push(...(result.Items ?? []));
-      cursor = result.LastEvaluatedKey;
-    } while (cursor);
-    return out;
+  private runPages(runId: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :hist)',
+      ExpressionAttributeValues: { ':pk': keys.rfmPageHistogram(runId, 0, 0).PK, ':hist': 'HIST#' },
+    });
   }
 
   async populationPage(shard: number, pageSize: number, cursor?: Record<string, unknown>) {
