@@ -4,6 +4,7 @@ import { enrollmentRequest, enrollmentResponse } from './enrollment.ts';
 import { problem } from './problem.ts';
 import { tierLadder, tierLadderInput } from './tier-ladder.ts';
 import { memberLookupResponse, memberView } from './admin-members.ts';
+import { calendarEntryInput } from './calendar.ts';
 
 export interface RouteDoc {
   readonly summary: string;
@@ -93,6 +94,43 @@ export const apiDocs: Record<string, RouteDoc> = {
       401: unauthorized,
       403: forbiddenEdit,
       404: notFound,
+    },
+  },
+  'GET /admin/calendar': {
+    summary: 'The benefit calendar (the seed programme is created on first use, never over edits). Groups marketing or viewer.',
+    responses: { 200: { description: '`{items: [entry with id, version, updatedAt, updatedBy]}`' }, 401: unauthorized, 403: forbiddenRead },
+  },
+  'POST /admin/calendar': {
+    summary: 'Create an entry; content is checked (known variables, both locales, SMS length). Group marketing.',
+    requestBody: calendarEntryInput,
+    responses: { 201: { description: 'Created (ETag: version 1)' }, 400: badRequest, 401: unauthorized, 403: forbiddenEdit },
+  },
+  'GET /admin/calendar/{id}': {
+    summary: 'One entry (ETag: its version). Groups marketing or viewer.',
+    responses: { 200: { description: 'The entry' }, 401: unauthorized, 403: forbiddenRead, 404: { description: 'No such entry', json: problem } },
+  },
+  'PUT /admin/calendar/{id}': {
+    summary: 'Replace an entry; If-Match with its version (412 when stale, 428 without). Group marketing.',
+    requestBody: calendarEntryInput,
+    responses: {
+      200: { description: 'Replaced (ETag: the new version)' },
+      400: badRequest,
+      401: unauthorized,
+      403: forbiddenEdit,
+      404: { description: 'No such entry', json: problem },
+      412: { description: 'The entry changed since it was read', json: problem },
+      428: { description: 'If-Match missing', json: problem },
+    },
+  },
+  'DELETE /admin/calendar/{id}': {
+    summary: 'Delete an entry; If-Match with its version. Group marketing.',
+    responses: {
+      204: { description: 'Deleted' },
+      401: unauthorized,
+      403: forbiddenEdit,
+      404: { description: 'No such entry', json: problem },
+      412: { description: 'The entry changed since it was read', json: problem },
+      428: { description: 'If-Match missing', json: problem },
     },
   },
   'GET /admin/reports/tiers': {

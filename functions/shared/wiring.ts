@@ -10,6 +10,7 @@ import { DynamoLadderSource } from '#adapters/tier-ladder-store';
 import { SqsJsonQueue } from '#adapters/json-queue';
 import { DynamoRfmStore } from '#adapters/rfm-store';
 import { DynamoMemberDirectory } from '#adapters/member-directory';
+import { DynamoCalendarStore } from '#adapters/calendar-store';
 import type { ReviewPageMessage } from '#app/tier-review';
 import type { RfmPageMessage } from '#app/rfm-scoring';
 import { sqsClient } from '#adapters/dead-letters';
@@ -99,4 +100,10 @@ export function privacyDeps() {
     prospectKeysOf: (contacts: { email?: string; phone?: string }) => purchases.prospectKeysOf(contacts),
     clock: systemClock,
   };
+}
+
+export function calendarDeps() {
+  const { TABLE_NAME } = readConfig('table');
+  const db = dynamoDocumentClient();
+  return { calendar: new DynamoCalendarStore(db, TABLE_NAME), ladders: new DynamoLadderSource(db, TABLE_NAME), clock: systemClock };
 }

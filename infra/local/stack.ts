@@ -97,6 +97,10 @@ export async function startLocalStack(options: { ports: LocalPorts; dataDir?: st
     const dynamo = await startDynamoLocal({ port: ports.dynamodb, ...(options.dataDir && { dataDir: options.dataDir }) });
     stops.push(() => dynamo.stop());
     await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
+    // The seed's benefit calendar exists from the first start (once; never over marketing's edits).
+    const { DynamoCalendarStore } = await import('#adapters/calendar-store');
+    const { dynamoDocumentClient } = await import('#adapters/aws-clients');
+    await new DynamoCalendarStore(dynamoDocumentClient(), LOCAL_TABLE_NAME).seedDefaults(new Date());
 
     const ses = await startSes({ host: '127.0.0.1', port: ports.ses });
     stops.push(() => new Promise<void>((resolve) => { ses.closeAllConnections(); ses.close(() => resolve()); }));

@@ -1,0 +1,117 @@
+// The benefit calendar on DynamoDB (partition `CALENDAR`): versioned entries, writes conditional on the version and
+// audited in the same transaction; the default calendar is seeded once, behind a marker, never over marketing's edits.
+import { randomUUID } from 'node:crypto';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CalendarEntry, CalendarEntryInput } from '#schema/calendar';
+import { DEFAULT_CALENDAR } from '#domain/default-calendar';
+import { auditItem } from './audit-log.ts';
+import { queryAll } from './query-all.ts';
+import { withoutKeys } from './keys.ts';
+
+const PK = 'CALENDAR';
+const entryKey = (id: string) => ({ PK, SK: `ENTRY#${id}` });
+const SEED_MARKER = { PK, SK: 'SEEDED#v1' };
+
+type Write = { ok: true; entry: CalendarEntry } | { ok: false; reason: 'stale' | 'missing' };
+
+export class DynamoCalendarStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Idempotent: the first call writes the defaults with a marker; every later call finds the marker and stops. */
+  async seedDefaults(now: Date): Promise<boolean> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: SEED_MARKER, ConsistentRead: true }));
+    if (Item) return false;
+    const at = now.toISOString();
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: { ...SEED_MARKER, entity: 'calendar-seed', at }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            ...DEFAULT_CALENDAR.map(({ id, ...input }) => ({
+              Put: {
+                TableName: this.tableName,
+                Item: { ...entryKey(id), entity: 'calendar-entry', ...input, id, version: 1, updatedAt: at, updatedBy: 'default-calendar' },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            })),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'TransactionCanceledException') return false;
+      throw error;
+    }
+  }
+
+  async list(): Promise<CalendarEntry[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :entry)',
+      ExpressionAttributeValues: { ':pk': PK, ':entry': 'ENTRY#' },
+      ConsistentRead: true,
+    });
+    return items.map((item) => withoutKeys<CalendarEntry>(item));
+  }
+
+  async get(id: string): Promise<CalendarEntry | null> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: entryKey(id), ConsistentRead: true }));
+    return Item ? withoutKeys<CalendarEntry>(Item) : null;
+  }
+
+  private async write(entry: CalendarEntry, condition: { expression: string; values: Record<string, unknown> }, action: string, beforeVersion: number | null): Promise<boolean> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...entryKey(entry.id), entity: 'calendar-entry', ...entry },
+                ConditionExpression: condition.expression,
+                ...(Object.keys(condition.values).length > 0 && { ExpressionAttributeValues: condition.values }),
+              },
+            },
+            { Put: { TableName: this.tableName, Item: auditItem({ who: entry.updatedBy, action, target: `calendar:${entry.id}`, beforeVersion, afterVersion: entry.version, at: entry.updatedAt }) } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'TransactionCanceledException') return false;
+      throw error;
+    }
+  }
+
+  async create(input: CalendarEntryInput, by: string, now: Date): Promise<CalendarEntry> {
+    const entry: CalendarEntry = { ...input, id: randomUUID(), version: 1, updatedAt: now.toISOString(), updatedBy: by };
+    if (!(await this.write(entry, { expression: 'attribute_not_exists(PK)', values: {} }, 'calendar.create', null))) throw new Error('calendar id collision');
+    return entry;
+  }
+
+  async replace(id: string, expectedVersion: number, input: CalendarEntryInput, by: string, now: Date): Promise<Write> {
+    const entry: CalendarEntry = { ...input, id, version: expectedVersion + 1, updatedAt: now.toISOString(), updatedBy: by };
+    if (await this.write(entry, { expression: 'version = :v', values: { ':v': expectedVersion } }, 'calendar.update', expectedVersion)) return { ok: true, entry };
+    return { ok: false, reason: (await this.get(id)) ? 'stale' : 'missing' };
+  }
+
+  async remove(id: string, expectedVersion: number, by: string, now: Date): Promise<'deleted' | 'stale' | 'missing'> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Delete: { TableName: this.tableName, Key: entryKey(id), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } } },
+            { Put: { TableName: this.tableName, Item: auditItem({ who: by, action: 'calendar.delete', target: `calendar:${id}`, beforeVersion: expectedVersion, afterVersion: null, at: now.toISOString() }) } },
+          ],
+        }),
+      );
+      return 'deleted';
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
+      return (await this.get(id)) ? 'stale' : 'missing';
+    }
+  }
+}

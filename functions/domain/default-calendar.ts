@@ -1,0 +1,117 @@
+// The seed's VIP care programme (000_…txt slide 11) as the default benefit calendar, with welcome and downgrade notice.
+import type { CalendarEntryInput } from '#schema/calendar';
+
+const ALL = ['D', 'C', 'B', 'A', 'S'];
+const VIP = ['A', 'S'];
+const mail = (koSubject: string, koBody: string, enSubject: string, enBody: string) => ({
+  ko: { subject: koSubject, html: `<p>${koBody}</p><p><a href="{{unsubscribeUrl}}">수신거부</a></p>`, text: `${koBody}\n\n수신거부: {{unsubscribeUrl}}` },
+  en: { subject: enSubject, html: `<p>${enBody}</p><p><a href="{{unsubscribeUrl}}">Unsubscribe</a></p>`, text: `${enBody}\n\nUnsubscribe: {{unsubscribeUrl}}` },
+});
+const sms = (ko: string, en: string) => ({ ko: { text: ko }, en: { text: en } });
+
+export const DEFAULT_CALENDAR: readonly (CalendarEntryInput & { id: string })[] = [
+  {
+    id: 'default-welcome',
+    name: 'Welcome',
+    kind: 'welcome',
+    trigger: { type: 'event', event: 'enrollment_confirmed' },
+    tiers: ALL,
+    channels: ['email'],
+    advertising: false,
+    content: { email: mail('[단골] {{name}}님, 환영합니다', '{{name}}님, 멤버십 가입을 환영합니다.', 'Welcome, {{name}}', 'Welcome to the membership, {{name}}.') },
+  },
+  {
+    id: 'default-vip-entry',
+    name: 'A. VIP entry notice',
+    kind: 'vip_entry',
+    trigger: { type: 'event', event: 'tier_entered' },
+    tiers: VIP,
+    channels: ['sms', 'email'],
+    advertising: true,
+    content: {
+      sms: sms('{{name}}님, {{tier}} 등급이 되셨습니다. {{couponPercent}}% 쿠폰 {{coupon}}', '{{name}}, you are now {{tier}}. {{couponPercent}}% coupon {{coupon}}'),
+      email: mail('{{tier}} 등급이 되신 것을 축하드립니다', '{{name}}님, {{tier}} 등급 혜택을 안내해 드립니다. 쿠폰 {{coupon}} ({{validUntil}}까지)', 'Welcome to {{tier}}', '{{name}}, here are your {{tier}} benefits. Coupon {{coupon}} until {{validUntil}}.'),
+    },
+    offer: { percentBy: 'tier', percents: { A: 5, S: 6 }, validityDays: 30 },
+  },
+  {
+    id: 'default-thank-you-event',
+    name: 'B. VIP thank-you event',
+    kind: 'thank_you_event',
+    trigger: { type: 'once', at: '2027-05-15T01:00:00Z' },
+    tiers: VIP,
+    channels: ['email'],
+    advertising: true,
+    content: { email: mail('{{name}}님을 VIP 감사 행사에 초대합니다', '올해의 VIP 감사 행사(문화 공연, 여행 할인)에 초대합니다.', 'You are invited to our VIP thank-you event', 'Join our VIP thank-you event: a culture evening and travel discounts.') },
+  },
+  {
+    id: 'default-birthday',
+    name: 'C. Birthday',
+    kind: 'birthday',
+    trigger: { type: 'member_date', field: 'birthday', offsetDays: 0, localHour: 10 },
+    tiers: ALL,
+    channels: ['sms', 'email'],
+    advertising: true,
+    content: {
+      sms: sms('{{name}}님, 생일을 축하드립니다! 생일 쿠폰 {{coupon}}', 'Happy birthday, {{name}}! Your coupon: {{coupon}}'),
+      email: mail('{{name}}님, 생일 축하드립니다', '생일을 진심으로 축하드립니다. 생일 쿠폰 {{coupon}}을 드립니다.', 'Happy birthday, {{name}}', 'Happy birthday! Here is your birthday coupon {{coupon}}.'),
+    },
+    offer: { percentBy: 'rfm', percents: { occasional: 6, average: 5, frequent: 3, 'most-frequent': 0 }, validityDays: 30 },
+  },
+  {
+    id: 'default-anniversary',
+    name: 'C. Wedding anniversary',
+    kind: 'anniversary',
+    trigger: { type: 'member_date', field: 'anniversary', offsetDays: 0, localHour: 10 },
+    tiers: VIP,
+    channels: ['sms', 'email'],
+    advertising: true,
+    content: {
+      sms: sms('{{name}}님, 결혼기념일을 축하드립니다!', 'Happy anniversary, {{name}}!'),
+      email: mail('{{name}}님, 결혼기념일을 축하드립니다', '뜻깊은 날을 축하드립니다.', 'Happy anniversary, {{name}}', 'Congratulations on your anniversary.'),
+    },
+  },
+  {
+    id: 'default-new-products',
+    name: 'D. New (seasonal) products',
+    kind: 'new_product',
+    trigger: { type: 'recurring', every: 'month', day: 5, hour: 10 },
+    tiers: ALL,
+    channels: ['email'],
+    advertising: true,
+    content: { email: mail('이달의 신상품', '이달의 새로운 상품을 소개합니다.', 'New this month', 'Here is what is new this month.') },
+  },
+  {
+    id: 'default-newsletter',
+    name: 'E. E-newsletter',
+    kind: 'newsletter',
+    trigger: { type: 'recurring', every: 'month', day: 15, hour: 10 },
+    tiers: ALL,
+    channels: ['email'],
+    advertising: true,
+    content: { email: mail('단골 뉴스레터', 'VIP 인터뷰, 생활 팁, 행사와 설문, 신상품 소식을 전해 드립니다.', 'The membership newsletter', 'VIP interviews, tips, events, surveys and new products.') },
+  },
+  {
+    id: 'default-quarterly-magazine',
+    name: 'E. Quarterly magazine (post, VIP only)',
+    kind: 'quarterly_mailing',
+    trigger: { type: 'recurring', every: 'quarter', day: 1, hour: 10 },
+    tiers: VIP,
+    channels: ['post'],
+    advertising: true,
+    content: { post: { ko: { title: '단골 VIP 계간지' }, en: { title: 'The VIP quarterly' } } },
+  },
+  {
+    id: 'default-tier-downgrade-notice',
+    name: 'Tier downgrade notice',
+    kind: 'tier_downgrade_notice',
+    trigger: { type: 'event', event: 'tier_downgrade_due' },
+    tiers: ['C', 'B', 'A', 'S'],
+    channels: ['email', 'sms'],
+    advertising: false,
+    content: {
+      email: mail('{{tier}} 등급 유지 안내', '{{keepBy}}까지 {{deltaToRetain}}원을 더 구매하시면 {{tier}} 등급이 유지됩니다.', 'Keeping your {{tier}} tier', 'Spend {{deltaToRetain}} more by {{keepBy}} to keep {{tier}}.'),
+      sms: sms('{{keepBy}}까지 {{deltaToRetain}}원 더 구매 시 {{tier}} 등급 유지', 'Spend {{deltaToRetain}} more by {{keepBy}} to keep {{tier}}'),
+    },
+  },
+];

@@ -1,0 +1,89 @@
+// The benefit calendar: which touchpoint goes to which tier, when, how, with which text and offer.
+import * as z from 'zod/mini';
+import './zod-locale.ts';
+import { isoInstant } from './common.ts';
+
+export const touchpointKind = z.enum([
+  'welcome',
+  'vip_entry',
+  'birthday',
+  'anniversary',
+  'newsletter',
+  'new_product',
+  'thank_you_event',
+  'quarterly_mailing',
+  'tier_downgrade_notice',
+  'consent_renewal',
+  'custom',
+]);
+
+export const trigger = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('event'), event: z.enum(['enrollment_confirmed', 'tier_entered', 'tier_downgrade_due', 'consent_renewal_due']) }),
+  z.strictObject({
+    type: z.literal('member_date'),
+    field: z.enum(['birthday', 'anniversary', 'enrolledAt']),
+    offsetDays: z.int().check(z.minimum(-30), z.maximum(30)),
+    localHour: z.int().check(z.minimum(0), z.maximum(23)),
+  }),
+  z.strictObject({
+    type: z.literal('recurring'),
+    every: z.enum(['month', 'quarter']),
+    day: z.int().check(z.minimum(1), z.maximum(28)),
+    hour: z.int().check(z.minimum(0), z.maximum(23)),
+  }),
+  z.strictObject({ type: z.literal('once'), at: isoInstant }),
+]);
+
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+const perLocale = <T extends z.ZodMiniType>(schema: T) => z.strictObject({ ko: z.optional(schema), en: z.optional(schema) });
+
+export const calendarContent = z.strictObject({
+  email: z.optional(perLocale(z.strictObject({ subject: text(200), html: text(100_000), text: text(50_000) }))),
+  sms: z.optional(perLocale(z.strictObject({ text: text(2000) }))),
+  post: z.optional(perLocale(z.strictObject({ title: text(200) }))),
+});
+
+export const calendarEntryInput = z.strictObject({
+  name: text(100),
+  kind: touchpointKind,
+  trigger,
+  /** Tier codes targeted; at least one. */
+  tiers: z.array(z.string().check(z.regex(/^[A-Z][A-Z0-9_]{0,15}$/))).check(z.minLength(1), z.maxLength(12)),
+  segments: z.optional(z.array(z.enum(['most-frequent', 'frequent', 'average', 'occasional'])).check(z.maxLength(4))),
+  channels: z.array(z.enum(['email', 'sms', 'post'])).check(z.minLength(1), z.maxLength(3)),
+  advertising: z.boolean(),
+  content: calendarContent,
+  offer: z.optional(
+    z.strictObject({
+      percentBy: z.enum(['tier', 'rfm']),
+      percents: z.record(z.string().check(z.maxLength(20)), z.int().check(z.minimum(0), z.maximum(90))),
+      validityDays: z.int().check(z.minimum(1), z.maximum(365)),
+    }),
+  ),
+  followUp: z.optional(
+    z.strictObject({
+      delayHours: z.int().check(z.minimum(1), z.maximum(168)),
+      max: z.int().check(z.minimum(1), z.maximum(2)),
+      alternates: z.array(z.strictObject({ subject: text(200), senderName: text(60) })).check(z.minLength(1), z.maxLength(2)),
+    }),
+  ),
+  preTest: z.optional(
+    z.strictObject({
+      sampleFraction: z.number().check(z.minimum(0.01), z.maximum(0.5)),
+      variants: z.array(z.strictObject({ name: text(40), subject: text(200) })).check(z.minLength(2), z.maxLength(4)),
+      metric: z.enum(['open', 'click']),
+      decisionDelayHours: z.int().check(z.minimum(1), z.maximum(72)),
+    }),
+  ),
+  frequencyCap: z.optional(z.strictObject({ max: z.int().check(z.minimum(1), z.maximum(31)), perDays: z.int().check(z.minimum(1), z.maximum(365)) })),
+  activeFrom: z.optional(isoInstant),
+  activeTo: z.optional(isoInstant),
+});
+export type CalendarEntryInput = z.infer<typeof calendarEntryInput>;
+
+export interface CalendarEntry extends CalendarEntryInput {
+  readonly id: string;
+  readonly version: number;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
