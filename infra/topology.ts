@@ -114,6 +114,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/calendar/{id}', handler: 'admin-calendar', auth: 'admin' },
   { method: 'PUT', path: '/admin/calendar/{id}', handler: 'admin-calendar', auth: 'admin' },
   { method: 'DELETE', path: '/admin/calendar/{id}', handler: 'admin-calendar', auth: 'admin' },
+  { method: 'POST', path: '/admin/calendar/{id}/preview', handler: 'admin-calendar', auth: 'admin' },
   { method: 'GET', path: '/admin/reports/tiers', handler: 'admin-report-tiers', auth: 'admin' },
   { method: 'GET', path: '/admin/members', handler: 'admin-find-members', auth: 'admin' },
   { method: 'GET', path: '/admin/members/{id}', handler: 'admin-get-member', auth: 'admin' },

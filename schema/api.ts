@@ -133,6 +133,15 @@ export const apiDocs: Record<string, RouteDoc> = {
       428: { description: 'If-Match missing', json: problem },
     },
   },
+  'POST /admin/calendar/{id}/preview': {
+    summary: 'Audience size per tier (and segment) as of the last RFM run, and the content rendered per channel and locale. Group marketing.',
+    responses: {
+      200: { description: '`{entryId, version, audience: {asOf, total, byTier}, samples: {channel: {locale: fields}}}`' },
+      401: unauthorized,
+      403: forbiddenEdit,
+      404: { description: 'No such entry', json: problem },
+    },
+  },
   'GET /admin/reports/tiers': {
     summary: 'Members, 12-month spend and average LTV per tier, members per RFM offer group, as of the last monthly RFM run.',
     responses: {

@@ -53,6 +53,8 @@ export interface RfmStore {
 export interface PageReport {
   readonly byTier: Record<string, { members: number; spend12m: number; ltv: number }>;
   readonly groups: Record<string, number>;
+  /** Members per `tier|group`, for audience estimates of calendar entries that target both. */
+  readonly tierGroups?: Record<string, number>;
 }
 
 export interface TierReport {
@@ -114,7 +116,11 @@ export async function scoreRfmPage(message: RfmPageMessage, deps: RfmDeps): Prom
   const breakpoints = (await deps.store.breakpoints())?.breakpoints ?? DEFAULT_BREAKPOINTS;
   const now = new Date(message.at);
   const histograms = emptyHistograms();
-  const report: { byTier: Record<string, { members: number; spend12m: number; ltv: number }>; groups: Record<string, number> } = { byTier: {}, groups: {} };
+  const report: { byTier: Record<string, { members: number; spend12m: number; ltv: number }>; groups: Record<string, number>; tierGroups: Record<string, number> } = {
+    byTier: {},
+    groups: {},
+    tierGroups: {},
+  };
   for (const member of page.members) {
     const figures = rfmFigures(member.aggregates, now, deps.programme.timeZone, settings);
     addToHistograms(histograms, figures);
@@ -126,7 +132,20 @@ export async function scoreRfmPage(message: RfmPageMessage, deps: RfmDeps): Prom
     const total = report.byTier[tier] ?? { members: 0, spend12m: 0, ltv: 0 };
     report.byTier[tier] = { members: total.members + 1, spend12m: total.spend12m + yearlySpend, ltv: total.ltv + ltv };
     report.groups[score.group] = (report.groups[score.group] ?? 0) + 1;
+    report.tierGroups[`${tier}|${score.group}`] = (report.tierGroups[`${tier}|${score.group}`] ?? 0) + 1;
   }
   await deps.store.savePageHistogram(message.runId, message.shard, message.page, histograms, report);
   return { scored: page.members.length, itemsRead: page.itemsRead };
+}
+
+/** Members an entry targeting these tiers (and optionally these offer groups) would reach, as of the last run. */
+export function audienceEstimate(pages: readonly PageReport[], tiers: readonly string[], segments?: readonly string[]) {
+  const byTier: Record<string, number> = Object.fromEntries(tiers.map((tier) => [tier, 0]));
+  for (const page of pages) {
+    for (const [key, count] of Object.entries(page.tierGroups ?? {})) {
+      const [tier = '', group = ''] = key.split('|');
+      if (tier in byTier && (!segments || segments.includes(group))) byTier[tier] = (byTier[tier] ?? 0) + count;
+    }
+  }
+  return { total: Object.values(byTier).reduce((a, b) => a + b, 0), byTier };
 }

@@ -8,6 +8,7 @@ import {
 } from '#app/edit-calendar';
 import { requireAdmin } from '#shared/admin-auth';
 import { header, HttpError, httpHandler, json, jsonBody } from '#shared/http';
+import { previewEntry } from '#app/preview-calendar';
 import { calendarDeps } from '#shared/wiring';
 
 const deps = calendarDeps();
@@ -39,6 +40,12 @@ export const handler = httpHandler(async (event) => {
       const admin = requireAdmin(event, 'edit');
       await deleteCalendarEntry(id, header(event, 'if-match'), admin.id, deps);
       return { statusCode: 204, headers: { 'cache-control': 'no-store' } };
+    }
+    case 'POST /admin/calendar/{id}/preview': {
+      requireAdmin(event, 'edit');
+      const entry = await getCalendarEntry(id, deps);
+      const run = await deps.rfm.breakpoints();
+      return json(200, previewEntry(entry, run ? { runId: run.runId, pages: await deps.rfm.runReports(run.runId) } : null));
     }
     default:
       throw new HttpError(404, 'Not Found', `No route ${event.routeKey}`);

@@ -105,5 +105,10 @@ export function privacyDeps() {
 export function calendarDeps() {
   const { TABLE_NAME } = readConfig('table');
   const db = dynamoDocumentClient();
-  return { calendar: new DynamoCalendarStore(db, TABLE_NAME), ladders: new DynamoLadderSource(db, TABLE_NAME), clock: systemClock };
+  return {
+    calendar: new DynamoCalendarStore(db, TABLE_NAME),
+    ladders: new DynamoLadderSource(db, TABLE_NAME),
+    rfm: new DynamoRfmStore(db, TABLE_NAME),
+    clock: systemClock,
+  };
 }

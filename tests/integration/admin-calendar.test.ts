@@ -86,6 +86,17 @@ describe('benefit calendar', () => {
     expect(reply.body['errors'].map((error: { path: string }) => error.path).sort()).toEqual(paths.sort());
   });
 
+  it('previews an entry: audience per tier from the counts of the last RFM run, content rendered per channel and locale', async () => {
+    const preview = await call('POST', '/admin/calendar/default-birthday/preview');
+    expect(preview.status).toBe(200);
+    expect(preview.body['samples']['sms']['ko']['text']).toBe('홍길동님, 생일을 축하드립니다! 생일 쿠폰 VIP-8F3K2Q');
+    expect(preview.body['samples']['email']['en']['html']).toContain('Happy birthday!');
+    const audience = preview.body['audience'];
+    expect(Object.keys(audience['byTier'])).toEqual(['D', 'C', 'B', 'A', 'S']);
+    expect(audience['total']).toBe(Object.values<number>(audience['byTier']).reduce((a, b) => a + b, 0));
+    expect((await call('POST', '/admin/calendar/no-such-entry/preview')).status).toBe(404);
+  });
+
   it('never brings back a default entry that marketing deleted', async () => {
     const list = await call('GET', '/admin/calendar');
     const anniversary = list.body['items'].find((item: { id: string }) => item.id === 'default-anniversary');

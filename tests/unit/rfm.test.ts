@@ -51,3 +51,15 @@ describe('RFM', () => {
     expect(lifetimeValue(1_000_000, { windowMonths: 12, marginRate: 0.2, expectedYears: 5 })).toBe(1_000_000);
   });
 });
+
+describe('audience estimate', () => {
+  it('sums members per targeted tier, and per segment when the entry names segments', async () => {
+    const { audienceEstimate } = await import('#app/rfm-scoring');
+    const pages = [
+      { byTier: {}, groups: {}, tierGroups: { 'A|average': 3, 'A|occasional': 2, 'B|average': 5 } },
+      { byTier: {}, groups: {}, tierGroups: { 'A|average': 1, 'S|frequent': 4 } },
+    ];
+    expect(audienceEstimate(pages, ['A', 'S'])).toEqual({ total: 10, byTier: { A: 6, S: 4 } });
+    expect(audienceEstimate(pages, ['A', 'B'], ['average'])).toEqual({ total: 9, byTier: { A: 4, B: 5 } });
+  });
+});
