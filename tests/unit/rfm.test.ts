@@ -55,7 +55,7 @@ describe('RFM', () => {
 describe('audience estimate', () => {
   it('sums members per targeted tier, and per segment when the entry names segments', async () => {
     const { audienceEstimate } = await import('#app/rfm-scoring');
-    const pages = [
+    const pages: import('#app/rfm-scoring').PageReport[] = [
       { byTier: {}, groups: {}, tierGroups: { 'A|average': 3, 'A|occasional': 2, 'B|average': 5 } },
       { byTier: {}, groups: {}, tierGroups: { 'A|average': 1, 'S|frequent': 4 } },
     ];
