@@ -86,6 +86,7 @@ export const handlers: readonly HandlerSpec[] = [
   { name: 'admin-export-member', description: 'Admin: exports all data of a member', capabilities: ['table'] },
   { name: 'admin-erase-member', description: 'Admin: erases the personal data of a member', capabilities: ['table'] },
   { name: 'admin-calendar', description: 'Admin: the benefit calendar (list, create, read, replace, delete)', capabilities: ['table'] },
+  { name: 'admin-report-campaign', description: 'Admin: outcomes of a campaign by tier, segment and variant', capabilities: ['table'] },
   { name: 'admin-report-tiers', description: 'Admin: members, spend, LTV per tier and RFM groups', capabilities: ['table'] },
   { name: 'admin-find-members', description: 'Admin: looks members up by e-mail, phone or name', capabilities: ['table'] },
   { name: 'admin-get-member', description: 'Admin: one member with tier history, spend and contacts', capabilities: ['table'] },
@@ -116,6 +117,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/admin/calendar/{id}', handler: 'admin-calendar', auth: 'admin' },
   { method: 'POST', path: '/admin/calendar/{id}/preview', handler: 'admin-calendar', auth: 'admin' },
   { method: 'GET', path: '/admin/reports/tiers', handler: 'admin-report-tiers', auth: 'admin' },
+  { method: 'GET', path: '/admin/reports/campaigns/{id}', handler: 'admin-report-campaign', auth: 'admin' },
   { method: 'GET', path: '/admin/members', handler: 'admin-find-members', auth: 'admin' },
   { method: 'GET', path: '/admin/members/{id}', handler: 'admin-get-member', auth: 'admin' },
 ];

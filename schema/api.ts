@@ -5,6 +5,7 @@ import { problem } from './problem.ts';
 import { tierLadder, tierLadderInput } from './tier-ladder.ts';
 import { memberLookupResponse, memberView } from './admin-members.ts';
 import { calendarEntryInput } from './calendar.ts';
+import { campaignReport } from './campaign-report.ts';
 
 export interface RouteDoc {
   readonly summary: string;
@@ -149,6 +150,10 @@ export const apiDocs: Record<string, RouteDoc> = {
       401: unauthorized,
       403: forbiddenRead,
     },
+  },
+  'GET /admin/reports/campaigns/{id}': {
+    summary: 'Sent, delivered, opened, clicked, bounced, complained, unsubscribed of a calendar entry, by tier, segment and variant. Groups marketing or viewer.',
+    responses: { 200: { description: 'The report', json: campaignReport }, 401: unauthorized, 403: forbiddenRead, 404: { description: 'No such campaign', json: problem } },
   },
   'GET /admin/members': {
     summary: 'Look members up: exact e-mail or phone (normalised), or name prefix (Hangul included), paged. Groups marketing or viewer.',

@@ -97,6 +97,14 @@ describe('benefit calendar', () => {
     expect((await call('POST', '/admin/calendar/no-such-entry/preview')).status).toBe(404);
   });
 
+  it('reports a campaign in the fixed shape, zeros until the sender fills it', async () => {
+    const report = await call('GET', '/admin/reports/campaigns/default-newsletter');
+    expect(report.status).toBe(200);
+    const zero = { sent: 0, delivered: 0, opened: 0, clicked: 0, bounced: 0, complained: 0, unsubscribed: 0 };
+    expect(report.body).toEqual({ campaignId: 'default-newsletter', name: 'E. E-newsletter', totals: zero, byTier: {}, bySegment: {}, byVariant: {} });
+    expect((await call('GET', '/admin/reports/campaigns/nothing-here')).status).toBe(404);
+  });
+
   it('never brings back a default entry that marketing deleted', async () => {
     const list = await call('GET', '/admin/calendar');
     const anniversary = list.body['items'].find((item: { id: string }) => item.id === 'default-anniversary');
