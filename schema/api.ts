@@ -54,7 +54,7 @@ export const apiDocs: Record<string, RouteDoc> = {
     },
   },
   'PUT /admin/tiers': {
-    summary: 'Replace the tier ladder; needs If-Match with the version read; takes effect at the next tier review. Group marketing.',
+    summary: 'Replace the tier ladder; needs If-Match with the version read; takes effect at the next tier review; answers with a preview of members moving up or down. Group marketing.',
     requestBody: tierLadderInput,
     responses: {
       200: { description: 'Saved as pending (ETag: the new version)', json: tierLadder },

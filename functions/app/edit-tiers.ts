@@ -4,6 +4,8 @@ import { tierLadderInput, type TierLadderDocument, type TierLadderInput } from '
 import { HttpError } from '#shared/http';
 import type { Clock } from './ports.ts';
 import { fieldErrors, ValidationError } from './validation.ts';
+import { previewLadderChange } from './ladder-preview.ts';
+import type { PageReport } from './rfm-scoring.ts';
 
 export interface LadderDocuments {
   document(): Promise<TierLadderDocument>;
@@ -22,7 +24,10 @@ export function ladderView(document: TierLadderDocument) {
   return { ...document.current, version: document.version, ...(document.pending && { pending: { ...document.pending, appliesAt: 'next tier review' } }) };
 }
 
-export async function editTiers(input: { ifMatch: string | undefined; body: unknown; by: string }, deps: { ladders: LadderDocuments; clock: Clock; programmeCurrency: string }) {
+export async function editTiers(
+  input: { ifMatch: string | undefined; body: unknown; by: string },
+  deps: { ladders: LadderDocuments; clock: Clock; programmeCurrency: string; lastRun?: () => Promise<{ runId: string; pages: readonly PageReport[] } | null> },
+) {
   const expected = parseIfMatch(input.ifMatch);
   const parsed = tierLadderInput.safeParse(input.body);
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
@@ -34,5 +39,6 @@ export async function editTiers(input: { ifMatch: string | undefined; body: unkn
     const current = await deps.ladders.document();
     throw new HttpError(412, 'Precondition Failed', `The ladder is at version ${current.version}, not ${expected}: read it again`);
   }
-  return ladderView(saved);
+  const preview = deps.lastRun && saved.pending ? previewLadderChange(saved.pending.ladder, await deps.lastRun()) : undefined;
+  return { ...ladderView(saved), ...(preview && { preview }) };
 }

@@ -5,6 +5,7 @@
 import { monthKey, rollingTotals, type SpendAggregates } from '#domain/spend-window';
 import {
   addToHistograms,
+  bucketOf,
   breakpointsFrom,
   DEFAULT_BREAKPOINTS,
   DEFAULT_RFM_SETTINGS,
@@ -55,6 +56,8 @@ export interface PageReport {
   readonly groups: Record<string, number>;
   /** Members per `tier|group`, for audience estimates of calendar entries that target both. */
   readonly tierGroups?: Record<string, number>;
+  /** Members per tier and 12-month spend bucket (bucketOf.monetary), for previews of a ladder edit. */
+  readonly tierSpend?: Record<string, Record<string, number>>;
 }
 
 export interface TierReport {
@@ -116,11 +119,12 @@ export async function scoreRfmPage(message: RfmPageMessage, deps: RfmDeps): Prom
   const breakpoints = (await deps.store.breakpoints())?.breakpoints ?? DEFAULT_BREAKPOINTS;
   const now = new Date(message.at);
   const histograms = emptyHistograms();
-  const report: { byTier: Record<string, { members: number; spend12m: number; ltv: number }>; groups: Record<string, number>; tierGroups: Record<string, number> } = {
-    byTier: {},
-    groups: {},
-    tierGroups: {},
-  };
+  const report: {
+    byTier: Record<string, { members: number; spend12m: number; ltv: number }>;
+    groups: Record<string, number>;
+    tierGroups: Record<string, number>;
+    tierSpend: Record<string, Record<string, number>>;
+  } = { byTier: {}, groups: {}, tierGroups: {}, tierSpend: {} };
   for (const member of page.members) {
     const figures = rfmFigures(member.aggregates, now, deps.programme.timeZone, settings);
     addToHistograms(histograms, figures);
@@ -133,6 +137,9 @@ export async function scoreRfmPage(message: RfmPageMessage, deps: RfmDeps): Prom
     report.byTier[tier] = { members: total.members + 1, spend12m: total.spend12m + yearlySpend, ltv: total.ltv + ltv };
     report.groups[score.group] = (report.groups[score.group] ?? 0) + 1;
     report.tierGroups[`${tier}|${score.group}`] = (report.tierGroups[`${tier}|${score.group}`] ?? 0) + 1;
+    const spendBuckets = (report.tierSpend[tier] ??= {});
+    const bucket = String(bucketOf.monetary(yearlySpend));
+    spendBuckets[bucket] = (spendBuckets[bucket] ?? 0) + 1;
   }
   await deps.store.savePageHistogram(message.runId, message.shard, message.page, histograms, report);
   return { scored: page.members.length, itemsRead: page.itemsRead };

@@ -82,7 +82,7 @@ export const bucketOf = {
   frequency: (count: number) => Math.min(count, 500),
   monetary: (amount: number) => (amount <= 0 ? 0 : Math.round(Math.log10(amount) * 50)),
 };
-const valueOfBucket = {
+export const valueOfBucket = {
   recencyDays: (bucket: number) => bucket,
   frequency: (bucket: number) => bucket,
   monetary: (bucket: number) => (bucket === 0 ? 0 : Math.round(10 ** (bucket / 50))),

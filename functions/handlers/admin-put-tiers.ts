@@ -3,9 +3,17 @@ import { editTiers } from '#app/edit-tiers';
 import { requireAdmin } from '#shared/admin-auth';
 import { header, httpHandler, json, jsonBody } from '#shared/http';
 import { readConfig } from '#shared/config';
-import { ladderDeps } from '#shared/wiring';
+import { ladderDeps, rfmStore } from '#shared/wiring';
 
-const deps = { ...ladderDeps(), programmeCurrency: readConfig('programme').PROGRAMME_CURRENCY };
+const rfm = rfmStore();
+const deps = {
+  ...ladderDeps(),
+  programmeCurrency: readConfig('programme').PROGRAMME_CURRENCY,
+  lastRun: async () => {
+    const run = await rfm.breakpoints();
+    return run ? { runId: run.runId, pages: await rfm.runReports(run.runId) } : null;
+  },
+};
 
 export const handler = httpHandler(async (event) => {
   const admin = requireAdmin(event, 'edit');

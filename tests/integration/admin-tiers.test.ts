@@ -43,6 +43,7 @@ describe('PUT /admin/tiers', () => {
     expect([a.status, b.status].sort()).toEqual([200, 412]);
     const winner = a.status === 200 ? a : b;
     expect(winner.body['pending']).toMatchObject({ by: 'mk-7', appliesAt: 'next tier review' });
+    expect(winner.body['preview']).toMatchObject({ up: expect.any(Number), down: expect.any(Number), unchanged: expect.any(Number), basis: expect.any(String) });
     expect(winner.etag).toBe(`"${Number(JSON.parse(etag)) + 1}"`);
     // Not in force yet: the ladder members are measured against is unchanged until the review.
     const after = await call('GET', '/admin/tiers');
