@@ -4,18 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { signAdminToken } from '#infra/local/admin-keys';
 import { DynamoCalendarStore } from '#adapters/calendar-store';
 import { dynamoDocumentClient } from '#adapters/aws-clients';
-import { urls } from './helpers.ts';
+import { adminCaller } from './helpers.ts';
 
 let marketing: string;
-const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const response = await fetch(`${urls().http}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${marketing}`, 'content-type': 'application/json', ...headers },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, etag: response.headers.get('etag'), body: (text ? JSON.parse(text) : {}) as Record<string, any> };
-};
+const call = adminCaller(() => marketing);
 
 const entry = (overrides: Record<string, unknown> = {}) => ({
   name: 'Autumn sale',

@@ -1,13 +1,11 @@
 // GET /admin/members look-ups and GET /admin/members/{id}, as marketing sees them.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signAdminToken } from '#infra/local/admin-keys';
-import { drained, newPerson, post, putEvents, urls } from './helpers.ts';
+import { adminCaller, drained, newPerson, post, putEvents } from './helpers.ts';
 
 let token: string;
-const get = async (path: string) => {
-  const response = await fetch(`${urls().http}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-};
+const call = adminCaller(() => token);
+const get = (path: string) => call('GET', path);
 
 beforeAll(async () => {
   token = await signAdminToken({ group: 'viewer', subject: 'viewer-1' });

@@ -4,13 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { signAdminToken } from '#infra/local/admin-keys';
-import { drained, dynamo, newPerson, post, putEvents, urls } from './helpers.ts';
+import { adminCaller, drained, dynamo, newPerson, post, putEvents } from './helpers.ts';
 
 let marketing: string;
-const call = async (method: string, path: string) => {
-  const response = await fetch(`${urls().http}${path}`, { method, headers: { authorization: `Bearer ${marketing}` } });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
-};
+const call = adminCaller(() => marketing);
 
 /** Every item of the table (a Scan: only tests do this) whose JSON contains one of the values. */
 async function itemsContaining(values: string[]): Promise<Record<string, unknown>[]> {

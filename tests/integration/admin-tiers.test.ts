@@ -3,17 +3,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signAdminToken } from '#infra/local/admin-keys';
 import { DEFAULT_TIER_LADDER } from '#schema/tier-ladder';
-import { drained, urls } from './helpers.ts';
+import { adminCaller, drained, urls } from './helpers.ts';
 
 let marketing: string;
-const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const response = await fetch(`${urls().http}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${marketing}`, 'content-type': 'application/json', ...headers },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, etag: response.headers.get('etag'), body: (await response.json()) as Record<string, any> };
-};
+const call = adminCaller(() => marketing);
 
 const { version: _v, ...ladder } = DEFAULT_TIER_LADDER;
 const edited = (minGold: number) => ({ ...ladder, tiers: ladder.tiers.map((tier) => (tier.code === 'B' ? { ...tier, minSpend: minGold } : tier)) });

@@ -120,3 +120,23 @@ export async function takeDeadLetters(queue: string): Promise<{ body: string; re
     }
   }
 }
+
+export interface AdminReply {
+  status: number;
+  etag: string | null;
+  headers: Headers;
+  body: Record<string, any>;
+}
+
+/** Calls an /admin route with a bearer token, as marketing's tools would. */
+export function adminCaller(token: () => string) {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<AdminReply> => {
+    const response = await fetch(`${urls().http}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json', ...headers },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, etag: response.headers.get('etag'), headers: response.headers, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
+  };
+}
