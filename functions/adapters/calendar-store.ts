@@ -1,11 +1,12 @@
 // The benefit calendar on DynamoDB (partition `CALENDAR`): versioned entries, writes conditional on the version and
 // audited in the same transaction; the default calendar is seeded once, behind a marker, never over marketing's edits.
 import { randomUUID } from 'node:crypto';
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CalendarEntry, CalendarEntryInput } from '#schema/calendar';
 import { DEFAULT_CALENDAR } from '#domain/default-calendar';
 import { auditItem } from './audit-log.ts';
 import { queryAll } from './query-all.ts';
+import { transactUnlessCancelled } from './transactions.ts';
 import { withoutKeys } from './keys.ts';
 
 const PK = 'CALENDAR';
@@ -25,26 +26,16 @@ export class DynamoCalendarStore {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: SEED_MARKER, ConsistentRead: true }));
     if (Item) return false;
     const at = now.toISOString();
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: this.tableName, Item: { ...SEED_MARKER, entity: 'calendar-seed', at }, ConditionExpression: 'attribute_not_exists(PK)' } },
-            ...DEFAULT_CALENDAR.map(({ id, ...input }) => ({
-              Put: {
-                TableName: this.tableName,
-                Item: { ...entryKey(id), entity: 'calendar-entry', ...input, id, version: 1, updatedAt: at, updatedBy: 'default-calendar' },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            })),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as { name?: string }).name === 'TransactionCanceledException') return false;
-      throw error;
-    }
+    return transactUnlessCancelled(this.db, [
+      { Put: { TableName: this.tableName, Item: { ...SEED_MARKER, entity: 'calendar-seed', at }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      ...DEFAULT_CALENDAR.map(({ id, ...input }) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...entryKey(id), entity: 'calendar-entry', ...input, id, version: 1, updatedAt: at, updatedBy: 'default-calendar' },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      })),
+    ]);
   }
 
   async list(): Promise<CalendarEntry[]> {
@@ -63,27 +54,17 @@ export class DynamoCalendarStore {
   }
 
   private async write(entry: CalendarEntry, condition: { expression: string; values: Record<string, unknown> }, action: string, beforeVersion: number | null): Promise<boolean> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...entryKey(entry.id), entity: 'calendar-entry', ...entry },
-                ConditionExpression: condition.expression,
-                ...(Object.keys(condition.values).length > 0 && { ExpressionAttributeValues: condition.values }),
-              },
-            },
-            { Put: { TableName: this.tableName, Item: auditItem({ who: entry.updatedBy, action, target: `calendar:${entry.id}`, beforeVersion, afterVersion: entry.version, at: entry.updatedAt }) } },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as { name?: string }).name === 'TransactionCanceledException') return false;
-      throw error;
-    }
+    return transactUnlessCancelled(this.db, [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...entryKey(entry.id), entity: 'calendar-entry', ...entry },
+          ConditionExpression: condition.expression,
+          ...(Object.keys(condition.values).length > 0 && { ExpressionAttributeValues: condition.values }),
+        },
+      },
+      { Put: { TableName: this.tableName, Item: auditItem({ who: entry.updatedBy, action, target: `calendar:${entry.id}`, beforeVersion, afterVersion: entry.version, at: entry.updatedAt }) } },
+    ]);
   }
 
   async create(input: CalendarEntryInput, by: string, now: Date): Promise<CalendarEntry> {
@@ -99,19 +80,14 @@ export class DynamoCalendarStore {
   }
 
   async remove(id: string, expectedVersion: number, by: string, now: Date): Promise<'deleted' | 'stale' | 'missing'> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Delete: { TableName: this.tableName, Key: entryKey(id), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } } },
-            { Put: { TableName: this.tableName, Item: auditItem({ who: by, action: 'calendar.delete', target: `calendar:${id}`, beforeVersion: expectedVersion, afterVersion: null, at: now.toISOString() }) } },
-          ],
-        }),
-      );
+    if (
+      await transactUnlessCancelled(this.db, [
+        { Delete: { TableName: this.tableName, Key: entryKey(id), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } } },
+        { Put: { TableName: this.tableName, Item: auditItem({ who: by, action: 'calendar.delete', target: `calendar:${id}`, beforeVersion: expectedVersion, afterVersion: null, at: now.toISOString() }) } },
+      ])
+    ) {
       return 'deleted';
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
-      return (await this.get(id)) ? 'stale' : 'missing';
     }
+    return (await this.get(id)) ? 'stale' : 'missing';
   }
 }

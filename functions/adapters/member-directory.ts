@@ -1,10 +1,11 @@
 // Admin reads of members: by e-mail or phone through the ownership items, by name prefix through GSI1, and the
 // member's own items (profile, consent history, tier history, due touchpoints) in one Query.
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type AuditEntry } from './audit-log.ts';
 import type { MemberDirectory } from '#app/member-lookup';
 import { keys, withoutKeys } from './keys.ts';
 import { queryAll } from './query-all.ts';
+import { transactUnlessCancelled } from './transactions.ts';
 
 export interface MemberItems {
   readonly profile: Record<string, unknown>;
@@ -73,38 +74,28 @@ export class DynamoMemberDirectory implements MemberDirectory {
       contacts.email && keys.emailOwner(contacts.email),
       contacts.phone && keys.phoneOwner(contacts.phone),
     ].filter((key): key is { PK: string; SK: string } => Boolean(key));
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.member(memberId),
-                UpdateExpression: `SET #status = :erased, erasedAt = :at, consents = :noConsent REMOVE ${personal.join(', ')}`,
-                ConditionExpression: '#status = :active',
-                ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
-                ExpressionAttributeValues: {
-                  ':erased': 'erased',
-                  ':active': 'active',
-                  ':at': audit.at,
-                  ':noConsent': Object.fromEntries(['email', 'sms', 'post', 'nightTime'].map((channel) => [channel, { value: false, at: audit.at, source: 'erasure' }])),
-                },
-              },
-            },
-            ...ownerDeletes.map((key) => ({
-              Delete: { TableName: this.tableName, Key: key, ConditionExpression: 'attribute_not_exists(PK) OR memberId = :member', ExpressionAttributeValues: { ':member': memberId } },
-            })),
-            ...prospectKeys.map((prospectKey) => ({ Delete: { TableName: this.tableName, Key: keys.prospect(prospectKey) } })),
-            { Put: { TableName: this.tableName, Item: auditItem(audit) } },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as { name?: string }).name === 'TransactionCanceledException') return false;
-      throw error;
-    }
+    return transactUnlessCancelled(this.db, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.member(memberId),
+          UpdateExpression: `SET #status = :erased, erasedAt = :at, consents = :noConsent REMOVE ${personal.join(', ')}`,
+          ConditionExpression: '#status = :active',
+          ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
+          ExpressionAttributeValues: {
+            ':erased': 'erased',
+            ':active': 'active',
+            ':at': audit.at,
+            ':noConsent': Object.fromEntries(['email', 'sms', 'post', 'nightTime'].map((channel) => [channel, { value: false, at: audit.at, source: 'erasure' }])),
+          },
+        },
+      },
+      ...ownerDeletes.map((key) => ({
+        Delete: { TableName: this.tableName, Key: key, ConditionExpression: 'attribute_not_exists(PK) OR memberId = :member', ExpressionAttributeValues: { ':member': memberId } },
+      })),
+      ...prospectKeys.map((prospectKey) => ({ Delete: { TableName: this.tableName, Key: keys.prospect(prospectKey) } })),
+      { Put: { TableName: this.tableName, Item: auditItem(audit) } },
+    ]);
   }
 
   async memberItems(memberId: string): Promise<MemberItems | null> {

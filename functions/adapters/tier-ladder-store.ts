@@ -1,11 +1,12 @@
 // The tier ladder document (`CONFIG` / `TIER_LADDER`): the ladder in force and, after an edit, the pending one that
 // takes over at the next tier review (never a silent mass change). Read at most once a minute per container.
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_TIER_LADDER, type TierLadder, type TierLadderDocument } from '#schema/tier-ladder';
 import type { LadderSource } from '#app/purchase-ports';
 import { auditItem } from './audit-log.ts';
 import { keys, withoutKeys } from './keys.ts';
+import { transactUnlessCancelled } from './transactions.ts';
 
 /** How long a container trusts the ladder it read (the local stack sets 0, so edits show at once). */
 const CACHE_MS = Number(process.env['LADDER_CACHE_SECONDS'] ?? 60) * 1000;
@@ -36,32 +37,23 @@ export class DynamoLadderSource implements LadderSource {
     if (before.version !== expectedVersion) return null;
     const version = expectedVersion + 1;
     const document: TierLadderDocument = { version, current: before.current, pending: { ladder: { ...ladder, version }, savedAt: now.toISOString(), by } };
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.tierLadder(), entity: 'tier-ladder', ...document },
-                ConditionExpression: expectedVersion === DEFAULT_TIER_LADDER.version ? 'attribute_not_exists(PK) OR version = :v' : 'version = :v',
-                ExpressionAttributeValues: { ':v': expectedVersion },
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: auditItem({ who: by, action: 'tiers.update', target: 'tier-ladder', beforeVersion: expectedVersion, afterVersion: version, at: now.toISOString() }),
-              },
-            },
-          ],
-        }),
-      );
-      return document;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return null;
-      throw error;
-    }
+    const saved = await transactUnlessCancelled(this.db, [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.tierLadder(), entity: 'tier-ladder', ...document },
+          ConditionExpression: expectedVersion === DEFAULT_TIER_LADDER.version ? 'attribute_not_exists(PK) OR version = :v' : 'version = :v',
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: auditItem({ who: by, action: 'tiers.update', target: 'tier-ladder', beforeVersion: expectedVersion, afterVersion: version, at: now.toISOString() }),
+        },
+      },
+    ]);
+    return saved ? document : null;
   }
 
   /** At the review: the pending ladder, if any, becomes the one in force. */
@@ -80,7 +72,8 @@ export class DynamoLadderSource implements LadderSource {
         }),
       );
     } catch (error) {
-      if (error instanceof TransactionCanceledException || (error as { name?: string }).name === 'ConditionalCheckFailedException') return null;
+      // Another review or edit moved the document on first; it stays as that one left it.
+      if (error instanceof ConditionalCheckFailedException) return null;
       throw error;
     }
     this.cached = undefined;
