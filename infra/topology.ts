@@ -30,6 +30,10 @@ export interface QueueSpec {
   readonly visibilityTimeoutSeconds: number;
   /** Receives before a message moves to the queue's dead-letter queue. */
   readonly maxReceiveCount: number;
+  /** Subscribed (raw delivery) to this SNS topic of the stack instead of being fed by a rule or a handler. */
+  readonly subscribesTo?: 'ses-events';
+  /** At most this many concurrent consumer invocations (SQS event source maximum concurrency, ≥ 2). */
+  readonly maxConcurrency?: number;
 }
 
 export interface EventRuleSpec {
@@ -99,6 +103,47 @@ export const handlers: readonly HandlerSpec[] = [
     timeoutSeconds: 120,
     memoryMb: 512,
   },
+  {
+    name: 'dispatch-touchpoints',
+    description: 'Hourly: hands every calendar entry due this hour to the dispatch queue',
+    capabilities: ['table'],
+    sendsTo: ['dispatch'],
+    timeoutSeconds: 60,
+  },
+  {
+    name: 'start-consent-renewal',
+    description: 'Monthly: starts the two-yearly consent notice',
+    capabilities: ['table'],
+    sendsTo: ['dispatch'],
+  },
+  {
+    name: 'build-audience',
+    description: 'Reads one page of an audience from the indexes and enqueues its send jobs in waves',
+    capabilities: ['table'],
+    sendsTo: ['dispatch', 'email-sends', 'message-sends'],
+    timeoutSeconds: 120,
+    memoryMb: 512,
+  },
+  {
+    name: 'send-email',
+    description: 'Sends one e-mail job (SendBulkEmail, ≤ 50) exactly once per recipient',
+    capabilities: ['table', 'mail', 'tokens'],
+    timeoutSeconds: 120,
+  },
+  {
+    name: 'send-message',
+    description: 'Sends one SMS or post job exactly once per recipient (night window held)',
+    capabilities: ['table', 'sms', 'fulfilment', 'tokens'],
+    timeoutSeconds: 120,
+  },
+  { name: 'record-engagement', description: 'SES events onto the send ledger, campaign counters and suppression', capabilities: ['table'] },
+  { name: 'unsubscribe', description: 'Unsubscribe link: page and RFC 8058 one-click', capabilities: ['table', 'tokens'] },
+  {
+    name: 'admin-test-send',
+    description: 'Admin: queues a test send of a calendar entry',
+    capabilities: ['table'],
+    sendsTo: ['email-sends', 'message-sends'],
+  },
 ];
 
 export const routes: readonly RouteSpec[] = [
@@ -116,6 +161,9 @@ export const routes: readonly RouteSpec[] = [
   { method: 'PUT', path: '/admin/calendar/{id}', handler: 'admin-calendar', auth: 'admin' },
   { method: 'DELETE', path: '/admin/calendar/{id}', handler: 'admin-calendar', auth: 'admin' },
   { method: 'POST', path: '/admin/calendar/{id}/preview', handler: 'admin-calendar', auth: 'admin' },
+  { method: 'POST', path: '/admin/calendar/{id}/test-send', handler: 'admin-test-send', auth: 'admin' },
+  { method: 'GET', path: '/unsubscribe', handler: 'unsubscribe', auth: 'public' },
+  { method: 'POST', path: '/unsubscribe', handler: 'unsubscribe', auth: 'public' },
   { method: 'GET', path: '/admin/reports/tiers', handler: 'admin-report-tiers', auth: 'admin' },
   { method: 'GET', path: '/admin/reports/campaigns/{id}', handler: 'admin-report-campaign', auth: 'admin' },
   { method: 'GET', path: '/admin/members', handler: 'admin-find-members', auth: 'admin' },
@@ -127,6 +175,11 @@ export const queues: readonly QueueSpec[] = [
   { name: 'purchases', consumer: 'ingest-purchases', batchSize: 10, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   { name: 'tier-review', consumer: 'review-tiers', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 3 },
   { name: 'rfm-scoring', consumer: 'score-rfm', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 3 },
+  { name: 'dispatch', consumer: 'build-audience', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 5 },
+  // Senders: limited concurrency so that the rate limit of each instance adds up to the account's SES rate.
+  { name: 'email-sends', consumer: 'send-email', batchSize: 2, visibilityTimeoutSeconds: 720, maxReceiveCount: 8, maxConcurrency: 2 },
+  { name: 'message-sends', consumer: 'send-message', batchSize: 2, visibilityTimeoutSeconds: 720, maxReceiveCount: 8, maxConcurrency: 2 },
+  { name: 'ses-events', consumer: 'record-engagement', batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 5, subscribesTo: 'ses-events' },
 ];
 
 export const eventRules: readonly EventRuleSpec[] = [
@@ -156,6 +209,18 @@ export const schedules: readonly ScheduleSpec[] = [
     description: 'Monthly RFM scores and LTV of every member (11:00 KST on the 1st)',
     cron: { minute: '0', hour: '2', day: '1' },
     handler: 'start-rfm-scoring',
+  },
+  {
+    name: 'dispatcher',
+    description: 'Hourly: every calendar entry due this hour, birthdays and anniversaries at the member\u2019s local hour',
+    cron: { minute: '0', hour: '*' },
+    handler: 'dispatch-touchpoints',
+  },
+  {
+    name: 'consent-renewal',
+    description: 'Monthly: the two-yearly notice of each member\u2019s consents (09:00 KST on the 1st)',
+    cron: { minute: '0', hour: '0', day: '1' },
+    handler: 'start-consent-renewal',
   },
 ];
 

@@ -87,3 +87,12 @@ export interface CalendarEntry extends CalendarEntryInput {
   readonly updatedAt: string;
   readonly updatedBy: string;
 }
+
+/** `POST /admin/calendar/{id}/test-send`: the entry rendered with sample values to one address or phone, marked as a test. */
+export const testSendRequest = z.strictObject({
+  channel: z.enum(['email', 'sms']),
+  /** An e-mail address for `email`, a phone number (Korean or E.164) for `sms`. */
+  to: z.string().check(z.minLength(3), z.maxLength(254)),
+  locale: z._default(z.enum(['ko', 'en']), 'ko'),
+});
+export type TestSendRequest = z.infer<typeof testSendRequest>;

@@ -40,7 +40,24 @@ export const keys = {
   /** One page's RFM histograms of a scoring run, merged into the next run's breakpoints. */
   rfmPageHistogram: (runId: string, shard: number, page: number): Key => ({ PK: `RFMRUN#${runId}`, SK: `HIST#${shard}#${String(page).padStart(6, '0')}` }),
   rfmBreakpoints: (): Key => ({ PK: 'CONFIG', SK: 'RFM_BREAKPOINTS' }),
+  /** A member's date (birthday, anniversary, enrollment day), indexed in GSI2 by MM-DD and zone. */
+  memberDate: (memberId: string, field: string): Key => ({ PK: `MEMBER#${memberId}`, SK: `DATE#${field}` }),
+  /** The send ledger: one item per (member, entry, period, channel), claimed before any SES or SNS call. */
+  sent: (memberId: string, entryId: string, period: string, channel: string): Key => ({ PK: `MEMBER#${memberId}`, SK: `SENT#${entryId}#${period}#${channel}` }),
+  /** An address that bounced permanently or complained: never mailed again. Keyed by a hash, not the address. */
+  suppression: (email: string): Key => ({ PK: `SUPPRESSED#${contactHash(email.toLowerCase())}`, SK: 'SUPPRESSION' }),
+  /** Counters of one calendar entry's sends and their outcomes, by tier, segment and variant. */
+  campaignStats: (entryId: string): Key => ({ PK: `CAMPAIGN#${entryId}`, SK: 'STATS' }),
+  /** Marks that the dispatcher handed out an entry's audience for one hour (a re-run finds it). */
+  dispatchMarker: (entryId: string, hour: string): Key => ({ PK: `CAMPAIGN#${entryId}`, SK: `DISPATCHED#${hour}` }),
+  /** A pre-test's decision (the winning variant) for one period. */
+  pretestDecision: (entryId: string, period: string): Key => ({ PK: `CAMPAIGN#${entryId}`, SK: `PRETEST#${period}` }),
 };
+
+/** GSI2 attributes of a member-date item. */
+export function dateIndex(partition: string, enrolledAt: string, memberId: string): { GSI2PK: string; GSI2SK: string } {
+  return { GSI2PK: partition, GSI2SK: `${enrolledAt}#${memberId}` };
+}
 
 export const REVIEW_SHARDS = 10;
 export const POPULATION_SHARDS = 10;

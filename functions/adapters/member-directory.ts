@@ -12,6 +12,8 @@ export interface MemberItems {
   readonly consentHistory: Record<string, unknown>[];
   readonly tierHistory: Record<string, unknown>[];
   readonly due: Record<string, unknown>[];
+  /** The send ledger: every touchpoint sent, skipped or failed, with its later events. */
+  readonly contacts: Record<string, unknown>[];
 }
 
 const encodeCursor = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
@@ -94,6 +96,8 @@ export class DynamoMemberDirectory implements MemberDirectory {
         Delete: { TableName: this.tableName, Key: key, ConditionExpression: 'attribute_not_exists(PK) OR memberId = :member', ExpressionAttributeValues: { ':member': memberId } },
       })),
       ...prospectKeys.map((prospectKey) => ({ Delete: { TableName: this.tableName, Key: keys.prospect(prospectKey) } })),
+      // The date items index the birthday and anniversary: they go with the rest of the personal data.
+      ...(['birthday', 'anniversary', 'enrolledAt'] as const).map((field) => ({ Delete: { TableName: this.tableName, Key: keys.memberDate(memberId, field) } })),
       { Put: { TableName: this.tableName, Item: auditItem(audit) } },
     ]);
   }
@@ -107,6 +111,6 @@ export class DynamoMemberDirectory implements MemberDirectory {
     const profile = items.find((item) => item['SK'] === 'PROFILE');
     if (!profile) return null;
     const bySk = (prefix: string) => items.filter((item) => String(item['SK']).startsWith(prefix)).map((item) => withoutKeys<Record<string, unknown>>(item));
-    return { profile: withoutKeys<Record<string, unknown>>(profile), consentHistory: bySk('CONSENT#'), tierHistory: bySk('TIER#'), due: bySk('DUE#') };
+    return { profile: withoutKeys<Record<string, unknown>>(profile), consentHistory: bySk('CONSENT#'), tierHistory: bySk('TIER#'), due: bySk('DUE#'), contacts: bySk('SENT#') };
   }
 }

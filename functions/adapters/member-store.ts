@@ -8,7 +8,34 @@ import {
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { ConsentRecord, Member } from '#schema/member';
 import type { ConfirmEmailResult, CreateMemberResult, MemberStep, MemberStore } from '#app/ports';
-import { keys, nameIndex, populationIndex, withoutKeys } from './keys.ts';
+import { canonicalZone, datePartition, domainOf, monthDayOf, type DateField } from '#domain/sending';
+import { dateIndex, keys, nameIndex, populationIndex, withoutKeys } from './keys.ts';
+
+export const MEMBER_DATE_FIELDS: readonly DateField[] = ['birthday', 'anniversary', 'enrolledAt'];
+
+/**
+ * The GSI2 items that put a member in the date audiences (birthday, anniversary, enrollment day): partition by
+ * MM-DD and the member's own zone, sorted by enrollment time; they carry only what waves need (the mail domain).
+ */
+export function memberDateItems(member: Member): Record<string, unknown>[] {
+  const zone = canonicalZone(member.timeZone);
+  const items: Record<string, unknown>[] = [];
+  for (const field of MEMBER_DATE_FIELDS) {
+    const value = member[field];
+    if (!value) continue;
+    const monthDay = monthDayOf(field, value, zone);
+    if (!monthDay) continue;
+    const domain = domainOf(member.email);
+    items.push({
+      ...keys.memberDate(member.memberId, field),
+      ...dateIndex(datePartition(field, monthDay, zone), member.enrolledAt, member.memberId),
+      entity: 'member-date',
+      memberId: member.memberId,
+      ...(domain && { domain }),
+    });
+  }
+  return items;
+}
 
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -47,6 +74,7 @@ export class DynamoMemberStore implements MemberStore {
           Item: { ...keys.consentRecord(record.memberId, record.at, record.channel), entity: 'consent', ...record },
         },
       })),
+      ...memberDateItems(member).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
     ];
 
     for (let attempt = 0; ; attempt++) {

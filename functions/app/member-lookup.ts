@@ -14,7 +14,7 @@ export interface MemberDirectory {
   ownerOf(kind: 'email' | 'phone', value: string): Promise<string | null>;
   /** Throws Error('invalid cursor') for a cursor it did not make. */
   byNamePrefix(folded: string, limit: number, cursor?: string): Promise<{ profiles: Record<string, unknown>[]; next?: string }>;
-  memberItems(memberId: string): Promise<{ profile: Record<string, unknown>; consentHistory: Record<string, unknown>[]; tierHistory: Record<string, unknown>[]; due: Record<string, unknown>[] } | null>;
+  memberItems(memberId: string): Promise<{ profile: Record<string, unknown>; consentHistory: Record<string, unknown>[]; tierHistory: Record<string, unknown>[]; due: Record<string, unknown>[]; contacts?: Record<string, unknown>[] } | null>;
 }
 
 export interface LookupDeps {
@@ -100,6 +100,18 @@ export async function viewMember(memberId: string, deps: LookupDeps): Promise<Me
     dueTouchpoints: items.due,
     contactHistory: mails
       .filter(([step]) => steps[step])
-      .map(([step, touchpoint]) => ({ touchpoint, channel: 'email', kind: 'transactional', at: steps[step]?.claimedAt, state: steps[step]?.doneAt ? 'sent' : 'sending' })),
+      .map(([step, touchpoint]) => ({ touchpoint, channel: 'email', kind: 'transactional', at: steps[step]?.claimedAt, state: steps[step]?.doneAt ? 'sent' : 'sending' }))
+      .concat(
+        (items.contacts ?? []).map((sent) => ({
+          touchpoint: String(sent['entryId']),
+          channel: String(sent['channel']),
+          kind: sent['advertising'] ? 'advertising' : 'informational',
+          at: sent['sentAt'] ?? sent['claimedAt'],
+          state: sent['state'],
+          period: sent['period'],
+          ...(sent['reason'] !== undefined && { reason: sent['reason'] }),
+          ...(sent['events'] !== undefined && { events: sent['events'] }),
+        })) as never[],
+      ),
   };
 }

@@ -11,6 +11,12 @@ export interface TokenClaims {
   readonly exp: number;
   /** Purpose-specific binding, e.g. a hash of the e-mail address being confirmed. */
   readonly bind?: string;
+  /** Unsubscribe: the channel it withdraws. */
+  readonly ch?: 'email' | 'sms' | 'post';
+  /** Unsubscribe: the send it came from (ledger reference), to count it in the campaign. */
+  readonly ref?: string;
+  /** Unsubscribe: the locale of the page. */
+  readonly lc?: 'ko' | 'en';
 }
 
 export type TokenCheck =

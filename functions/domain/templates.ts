@@ -2,7 +2,7 @@
 import type { CalendarEntryInput } from '#schema/calendar';
 import type { FieldError } from '#schema/problem';
 
-export const TEMPLATE_VARIABLES = ['name', 'tier', 'coupon', 'couponPercent', 'validUntil', 'unsubscribeUrl', 'keepBy', 'deltaToRetain', 'senderName'] as const;
+export const TEMPLATE_VARIABLES = ['name', 'tier', 'coupon', 'couponPercent', 'validUntil', 'unsubscribeUrl', 'keepBy', 'deltaToRetain', 'senderName', 'consentDate', 'consentChannels'] as const;
 export const PROGRAMME_LOCALES = ['ko', 'en'] as const;
 /** Korean carriers' long SMS (LMS) limit, in bytes: Hangul counts 2, ASCII 1. */
 export const SMS_MAX_BYTES = 2000;

@@ -14,6 +14,11 @@ import { DynamoCalendarStore } from '#adapters/calendar-store';
 import type { ReviewPageMessage } from '#app/tier-review';
 import type { RfmPageMessage } from '#app/rfm-scoring';
 import { sqsClient } from '#adapters/dead-letters';
+import { DynamoSendStore } from '#adapters/send-store';
+import { TokenBucket } from '#adapters/rate-limiter';
+import type { DispatchDeps } from '#app/dispatch-touchpoints';
+import type { SenderDeps } from '#app/send-touchpoints';
+import type { DispatchMessage, SendJob } from '#app/sending-ports';
 import { readConfig } from './config.ts';
 
 export const systemClock: Clock = () => new Date();
@@ -111,4 +116,47 @@ export function calendarDeps() {
     rfm: new DynamoRfmStore(db, TABLE_NAME),
     clock: systemClock,
   };
+}
+
+function ladderOf(db: ReturnType<typeof dynamoDocumentClient>, tableName: string) {
+  const ladders = new DynamoLadderSource(db, tableName);
+  return () => ladders.current();
+}
+
+/** Dispatcher and audience pages: calendar, audiences and the queues they hand work to. */
+export function dispatchDeps(queuesNeeded: { pages: boolean; jobs: boolean }): DispatchDeps {
+  const { TABLE_NAME } = readConfig('table');
+  const db = dynamoDocumentClient();
+  const unused = { enqueue: async () => { throw new Error('this handler does not send to that queue'); } };
+  return {
+    calendar: new DynamoCalendarStore(db, TABLE_NAME),
+    store: new DynamoSendStore(db, TABLE_NAME),
+    pages: queuesNeeded.pages ? new SqsJsonQueue<DispatchMessage>(sqsClient(), readConfig('dispatchQueue').DISPATCH_QUEUE_URL) : unused,
+    emailJobs: queuesNeeded.jobs ? new SqsJsonQueue<SendJob>(sqsClient(), readConfig('emailSendsQueue').EMAIL_SENDS_QUEUE_URL) : unused,
+    messageJobs: queuesNeeded.jobs ? new SqsJsonQueue<SendJob>(sqsClient(), readConfig('messageSendsQueue').MESSAGE_SENDS_QUEUE_URL) : unused,
+    ladder: ladderOf(db, TABLE_NAME),
+    clock: systemClock,
+    programme: { timeZone: readConfig('programme').PROGRAMME_TIME_ZONE },
+    waveIntervalSeconds: readConfig('sending').WAVE_INTERVAL_SECONDS,
+  };
+}
+
+/** The senders: ledger, calendar, ladder, link secret and the rate limit; the channel adapter is added by the handler. */
+export async function senderDeps(): Promise<Omit<SenderDeps, 'mailer' | 'messenger' | 'from' | 'publicBaseUrl'>> {
+  const { TABLE_NAME } = readConfig('table');
+  const sending = readConfig('sending');
+  const db = dynamoDocumentClient();
+  return {
+    calendar: new DynamoCalendarStore(db, TABLE_NAME),
+    store: new DynamoSendStore(db, TABLE_NAME),
+    ladder: ladderOf(db, TABLE_NAME),
+    secret: await tokenSecret(),
+    clock: systemClock,
+    limiter: new TokenBucket(sending.MAX_SEND_RATE),
+    sms: { name: sending.SMS_SENDER_NAME, optOutNumber: sending.SMS_OPT_OUT_NUMBER },
+  };
+}
+
+export function engagementStore(): DynamoSendStore {
+  return new DynamoSendStore(dynamoDocumentClient(), readConfig('table').TABLE_NAME);
 }

@@ -30,14 +30,24 @@ function messageAttributes(form: URLSearchParams): Record<string, string> {
   return attributes;
 }
 
+export interface CapturedPost {
+  readonly messageId: string;
+  readonly topicArn: string;
+  readonly record: unknown;
+  readonly at: string;
+}
+
 export interface SmsCapture {
   readonly server: Server;
   readonly messages: CapturedSms[];
+  /** Publishes to the fulfilment topic: the address records of mailings. */
+  readonly posts: CapturedPost[];
   stop(): Promise<void>;
 }
 
-export async function startSmsCapture(options: { port: number; fauxqsPort: number }): Promise<SmsCapture> {
+export async function startSmsCapture(options: { port: number; fauxqsPort: number; fulfilmentTopicArn?: string }): Promise<SmsCapture> {
   const messages: CapturedSms[] = [];
+  const posts: CapturedPost[] = [];
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
     const form = new URLSearchParams(body.toString('utf8'));
@@ -50,6 +60,21 @@ export async function startSmsCapture(options: { port: number; fauxqsPort: numbe
         attributes: messageAttributes(form),
         at: new Date().toISOString(),
       });
+      response.writeHead(200, { 'content-type': 'text/xml' });
+      response.end(
+        `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+      );
+      return;
+    }
+    if (request.method === 'POST' && form.get('Action') === 'Publish' && options.fulfilmentTopicArn && form.get('TopicArn') === options.fulfilmentTopicArn) {
+      const messageId = randomUUID();
+      let record: unknown = form.get('Message');
+      try {
+        record = JSON.parse(String(record));
+      } catch {
+        // kept as text
+      }
+      posts.push({ messageId, topicArn: options.fulfilmentTopicArn, record, at: new Date().toISOString() });
       response.writeHead(200, { 'content-type': 'text/xml' });
       response.end(
         `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
@@ -78,5 +103,5 @@ export async function startSmsCapture(options: { port: number; fauxqsPort: numbe
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', resolve);
   });
-  return { server, messages, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { server, messages, posts, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }

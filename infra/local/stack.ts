@@ -10,6 +10,8 @@ import sesServerModule from 'aws-ses-v2-local';
 import { EVENT_BUS_NAME, queues, schedules } from '../topology.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb-local.ts';
 import { startSmsCapture } from './sms-capture.ts';
+import { startSesProxy } from './ses-proxy.ts';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { startEventsEndpoint } from './events-endpoint.ts';
 import { startGateway, type LocalRoute } from './gateway.ts';
 import { startQueuePoller, type QueuePoller } from './queue-poller.ts';
@@ -28,9 +30,11 @@ export interface LocalPorts {
   sqsSns: number;
   sms: number;
   events: number;
+  /** The SES API the handlers call: a front of the emulator that counts sending calls and injects throttling. */
+  sesApi: number;
 }
 
-export const DEFAULT_PORTS: LocalPorts = { http: 3000, dynamodb: 8000, ses: 8005, sqsSns: 4566, sms: 8006, events: 4010 };
+export const DEFAULT_PORTS: LocalPorts = { http: 3000, dynamodb: 8000, ses: 8005, sqsSns: 4566, sms: 8006, events: 4010, sesApi: 8007 };
 
 export interface LocalStack {
   readonly ports: LocalPorts;
@@ -61,7 +65,7 @@ export function handlerEnvironment(ports: LocalPorts, secret: string): Record<st
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: base(ports.dynamodb),
-    AWS_ENDPOINT_URL_SESV2: base(ports.ses),
+    AWS_ENDPOINT_URL_SESV2: base(ports.sesApi),
     AWS_ENDPOINT_URL_SQS: base(ports.sqsSns),
     AWS_ENDPOINT_URL_SNS: base(ports.sms),
     AWS_ENDPOINT_URL_EVENTBRIDGE: base(ports.events),
@@ -73,6 +77,10 @@ export function handlerEnvironment(ports: LocalPorts, secret: string): Record<st
     TOKEN_SECRET: secret,
     POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
     LADDER_CACHE_SECONDS: '0',
+    // Locally waves go out at once and the rate limit is high; AWS uses the defaults (60 s, 14/s) or the stack's.
+    WAVE_INTERVAL_SECONDS: process.env['WAVE_INTERVAL_SECONDS'] ?? '0',
+    MAX_SEND_RATE: process.env['MAX_SEND_RATE'] ?? '200',
+    FULFILMENT_TOPIC_ARN: `arn:aws:sns:${LOCAL_REGION}:000000000000:dangol-fulfilment`,
   };
 }
 
@@ -81,7 +89,13 @@ async function fetchJson(url: string): Promise<unknown> {
   return response.json();
 }
 
-export async function startLocalStack(options: { ports: LocalPorts; dataDir?: string; log?: (line: string) => void }): Promise<LocalStack> {
+export async function startLocalStack(options: {
+  ports: LocalPorts;
+  dataDir?: string;
+  log?: (line: string) => void;
+  /** Fire the schedules on the real clock (default); tests fire them only through `/_local/schedules`. */
+  clockSchedules?: boolean;
+}): Promise<LocalStack> {
   const { ports } = options;
   const log = options.log ?? (() => undefined);
   const stops: (() => Promise<void> | void)[] = [];
@@ -105,10 +119,13 @@ export async function startLocalStack(options: { ports: LocalPorts; dataDir?: st
     const ses = await startSes({ host: '127.0.0.1', port: ports.ses });
     stops.push(() => new Promise<void>((resolve) => { ses.closeAllConnections(); ses.close(() => resolve()); }));
 
+    const sesProxy = await startSesProxy({ port: ports.sesApi, sesPort: ports.ses });
+    stops.push(() => sesProxy.stop());
+
     const fauxqs = await startFauxqs({ port: ports.sqsSns, host: '127.0.0.1', logger: false, defaultRegion: LOCAL_REGION });
     stops.push(() => fauxqs.stop());
 
-    const sms = await startSmsCapture({ port: ports.sms, fauxqsPort: ports.sqsSns });
+    const sms = await startSmsCapture({ port: ports.sms, fauxqsPort: ports.sqsSns, fulfilmentTopicArn: env['FULFILMENT_TOPIC_ARN'] ?? '' });
     stops.push(() => sms.stop());
 
     const sqs = new SQSClient({
@@ -161,11 +178,13 @@ export async function startLocalStack(options: { ports: LocalPorts; dataDir?: st
       await Promise.all(pollers.map((poller) => poller.stop()));
     });
 
-    const scheduler = startScheduler({
-      region: LOCAL_REGION,
-      onError: (name, error) => log(`[schedule ${name}] ${error instanceof Error ? error.message : String(error)}`),
-    });
-    stops.push(() => scheduler.stop());
+    if (options.clockSchedules !== false) {
+      const scheduler = startScheduler({
+        region: LOCAL_REGION,
+        onError: (name, error) => log(`[schedule ${name}] ${error instanceof Error ? error.message : String(error)}`),
+      });
+      stops.push(() => scheduler.stop());
+    }
 
     const localRoutes: LocalRoute[] = [
       async (request, _body, url) => {
@@ -173,15 +192,39 @@ export async function startLocalStack(options: { ports: LocalPorts; dataDir?: st
         const store = (await fetchJson(`http://127.0.0.1:${ports.ses}/store`)) as { emails?: unknown[] };
         return {
           status: 200,
-          body: { email: store.emails ?? [], sms: sms.messages, post: [], events: events.events },
+          body: { email: store.emails ?? [], sms: sms.messages, post: sms.posts, events: events.events, sesCalls: sesProxy.calls },
         };
       },
       async (request, _body, url) => {
         if (request.method !== 'POST' || url.pathname !== '/_local/outbox/clear') return null;
         await fetch(`http://127.0.0.1:${ports.ses}/clear-store`, { method: 'POST' });
         sms.messages.length = 0;
+        sms.posts.length = 0;
         events.events.length = 0;
+        sesProxy.calls.length = 0;
         return { status: 200, body: { cleared: true } };
+      },
+      async (request, body, url) => {
+        if (request.method !== 'POST' || url.pathname !== '/_local/faults/ses') return null;
+        const input = JSON.parse(body.toString('utf8') || '{}') as { throttle?: number; domain?: string };
+        if (!Number.isInteger(input.throttle) || (input.throttle ?? 0) < 1) return { status: 400, body: { title: 'Invalid request', status: 400, detail: '`throttle` must be a positive integer' } };
+        sesProxy.throttle(input.throttle ?? 1, input.domain);
+        return { status: 200, body: { throttle: input.throttle, domain: input.domain ?? null } };
+      },
+      async (request, body, url) => {
+        // SES-shaped events (delivery, open, bounce…) onto the same queue the configuration set's topic feeds in AWS.
+        if (request.method !== 'POST' || url.pathname !== '/_local/ses-events') return null;
+        const parsed = JSON.parse(body.toString('utf8') || '[]') as unknown;
+        const list = Array.isArray(parsed) ? parsed : [parsed];
+        for (let i = 0; i < list.length; i += 10) {
+          await sqs.send(
+            new SendMessageBatchCommand({
+              QueueUrl: queueUrls.get('ses-events') ?? '',
+              Entries: list.slice(i, i + 10).map((event, index) => ({ Id: String(index), MessageBody: JSON.stringify(event) })),
+            }),
+          );
+        }
+        return { status: 202, body: { queued: list.length } };
       },
       async (request, body, url) => {
         const match = /^\/_local\/schedules\/([\w-]+)$/.exec(url.pathname);
@@ -214,6 +257,7 @@ export async function startLocalStack(options: { ports: LocalPorts; dataDir?: st
         sqsSns: url(ports.sqsSns),
         sms: url(ports.sms),
         events: url(ports.events),
+        sesApi: url(ports.sesApi),
       },
       env,
       queueUrls,

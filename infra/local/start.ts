@@ -10,6 +10,7 @@ const PORT_ENV: Record<keyof LocalPorts, string> = {
   sqsSns: 'SQS_SNS_PORT',
   sms: 'SMS_PORT',
   events: 'EVENTS_PORT',
+  sesApi: 'SES_API_PORT',
 };
 
 function fail(message: string): never {
@@ -47,6 +48,7 @@ dangol local stack is ready${dataDir ? ` (data kept in ${dataDir})` : ' (in memo
   DynamoDB Local     ${stack.urls.dynamodb}   (table ${stack.env['TABLE_NAME']})
   SES v2 emulator    ${stack.urls.ses}   (mail viewer in the browser)
   SQS + SNS (fauxqs) ${stack.urls.sqsSns}
+  SES API (handlers) ${stack.urls.sesApi}   (counts calls, injects throttling: POST /_local/faults/ses)
   SMS capture        ${stack.urls.sms}
   PutEvents          ${stack.urls.events}   (bus ${stack.env['EVENT_BUS_NAME']})
 Press Ctrl-C to stop.`);

@@ -17,6 +17,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EventDestination, EmailSendingEvent } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { HandlerFunction } from '../constructs/handler-function.ts';
@@ -35,6 +36,8 @@ export interface ServiceStackProps extends StackProps {
   readonly programmeCurrency?: string;
   /** IANA zone of the programme's months and schedules (default Asia/Seoul). */
   readonly programmeTimeZone?: string;
+  /** The account's SES maximum send rate (messages per second, default 14); split across the e-mail sender's instances. */
+  readonly maxSendRate?: number;
 }
 
 export class ServiceStack extends Stack {
@@ -115,6 +118,8 @@ export class ServiceStack extends Stack {
         env['MAIL_FROM'] = props.mailFrom;
         env['SES_CONFIGURATION_SET'] = configurationSet.configurationSetName;
         env['PUBLIC_BASE_URL'] = publicBaseUrl;
+        const senders = topology.queues.find((queue) => queue.consumer === 'send-email')?.maxConcurrency ?? 1;
+        env['MAX_SEND_RATE'] = String((props.maxSendRate ?? 14) / senders);
       }
       if (capabilities.includes('tokens')) env['TOKEN_SECRET_ARN'] = tokenSecret.secretArn;
       if (capabilities.includes('fulfilment')) env['FULFILMENT_TOPIC_ARN'] = fulfilment.topicArn;
@@ -135,7 +140,7 @@ export class ServiceStack extends Stack {
       if (spec.capabilities.includes('mail')) {
         fn.addToRolePolicy(
           new PolicyStatement({
-            actions: ['ses:SendEmail', 'ses:SendBulkEmail'],
+            actions: ['ses:SendEmail', 'ses:SendBulkEmail', 'ses:CreateEmailTemplate', 'ses:GetEmailTemplate'],
             resources: [
               `arn:${this.partition}:ses:${this.region}:${this.account}:identity/*`,
               `arn:${this.partition}:ses:${this.region}:${this.account}:configuration-set/${configurationSet.configurationSetName}`,
@@ -210,7 +215,10 @@ export class ServiceStack extends Stack {
         consumer.addEnvironment('PURCHASES_DLQ_URL', dlq.queueUrl);
         dlq.grantSendMessages(consumer);
       }
-      consumer.addEventSource(new SqsEventSource(queue, { batchSize: spec.batchSize, reportBatchItemFailures: true }));
+      consumer.addEventSource(
+        new SqsEventSource(queue, { batchSize: spec.batchSize, reportBatchItemFailures: true, ...(spec.maxConcurrency && { maxConcurrency: spec.maxConcurrency }) }),
+      );
+      if (spec.subscribesTo === 'ses-events') sesEvents.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: true }));
       queues.set(spec.name, queue);
     }
     for (const spec of topology.handlers) {

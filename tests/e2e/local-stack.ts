@@ -23,6 +23,7 @@ export async function portsEnv(): Promise<Record<string, string>> {
     SQS_SNS_PORT: String(await freePort()),
     SMS_PORT: String(await freePort()),
     EVENTS_PORT: String(await freePort()),
+    SES_API_PORT: String(await freePort()),
   };
 }
 

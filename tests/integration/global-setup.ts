@@ -19,8 +19,9 @@ export default async function setup(project: TestProject) {
     sqsSns: await freePort(),
     sms: await freePort(),
     events: await freePort(),
+    sesApi: await freePort(),
   };
-  const stack = await startLocalStack({ ports, log: (line) => console.error(line) });
+  const stack = await startLocalStack({ ports, clockSchedules: false, log: (line) => console.error(line) });
   project.provide('stackEnv', stack.env);
   project.provide('stackUrls', stack.urls);
   project.provide('queueUrls', Object.fromEntries(stack.queueUrls));

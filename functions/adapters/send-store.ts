@@ -1,0 +1,410 @@
+// The send ledger, audiences and engagement on DynamoDB: audiences from sparse indexes (GSI2 dates, GSI3 due items
+// and the population shards), claims by conditional put, campaign counters as flat ADD-able attributes.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { domainOf, type OfferGroup } from '#domain/sending';
+import type {
+  AudienceMember,
+  AudiencePage,
+  AudienceSource,
+  CampaignDims,
+  ClaimResult,
+  EngagementStore,
+  LedgerEntry,
+  LedgerRef,
+  SendProfile,
+  SendStore,
+} from '#app/sending-ports';
+import { dueIndex, keys, withoutKeys } from './keys.ts';
+import { decodeCursor } from './member-directory.ts';
+import { transactUnlessCancelled } from './transactions.ts';
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+const encodeCursor = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
+
+export const ledgerKey = (ref: LedgerRef) => keys.sent(ref.memberId, ref.entryId, ref.period, ref.channel);
+
+/** Attribute name of one campaign counter: `<dimension>~<key>~<outcome>` (flat, so ADD needs no parent map). */
+export const counterName = (dimension: 'all' | 'tier' | 'segment' | 'variant' | 'pv', key: string, outcome: string) => `${dimension}~${key}~${outcome}`;
+
+async function batchGetAll(db: DynamoDBDocumentClient, tableName: string, keyList: readonly { PK: string; SK: string }[]): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < keyList.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100).map((key) => ({ ...key }));
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      const result = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
+      found.push(...(result.Responses?.[tableName] ?? []));
+      pending = result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
+      if (pending && pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 6)));
+    }
+  }
+  return found;
+}
+
+function toProfile(item: Record<string, unknown>, suppressed: boolean): SendProfile {
+  const tierState = item['tierState'] as { tier?: string } | undefined;
+  const rfm = item['rfm'] as { score?: { group?: OfferGroup } } | undefined;
+  return {
+    memberId: String(item['memberId']),
+    status: String(item['status']),
+    name: String(item['name'] ?? ''),
+    ...(typeof item['email'] === 'string' && { email: item['email'] }),
+    ...(typeof item['phone'] === 'string' && { phone: item['phone'] }),
+    ...(item['postalAddress'] !== undefined && { postalAddress: item['postalAddress'] as Record<string, unknown> }),
+    locale: item['locale'] === 'en' ? 'en' : 'ko',
+    timeZone: String(item['timeZone'] ?? 'Asia/Seoul'),
+    ...(tierState?.tier && { tier: tierState.tier }),
+    ...(rfm?.score?.group && { segment: rfm.score.group }),
+    consents: (item['consents'] ?? {}) as SendProfile['consents'],
+    adSends: Array.isArray(item['adSends']) ? (item['adSends'] as string[]) : [],
+    suppressed,
+  };
+}
+
+export class DynamoSendStore implements SendStore, EngagementStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async readAudience(source: AudienceSource, cursor: string | undefined, limit: number, baseTier: string): Promise<AudiencePage> {
+    const start = decodeCursor(cursor);
+    let input: QueryCommandInput;
+    if (source.type === 'date') {
+      input = {
+        TableName: this.tableName,
+        IndexName: 'GSI2',
+        KeyConditionExpression: source.enrolledSince ? 'GSI2PK = :pk AND GSI2SK >= :since' : 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': source.partition, ...(source.enrolledSince && { ':since': source.enrolledSince }) },
+      };
+    } else if (source.type === 'population') {
+      input = {
+        TableName: this.tableName,
+        IndexName: 'GSI3',
+        KeyConditionExpression: 'GSI3PK = :pk',
+        ExpressionAttributeValues: { ':pk': `MEMBERS#${source.shard}` },
+      };
+    } else {
+      input = {
+        TableName: this.tableName,
+        IndexName: 'GSI3',
+        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK <= :upTo',
+        ExpressionAttributeValues: { ':pk': `DUE#${source.kind}`, ':upTo': `${source.upTo}#~` },
+      };
+    }
+    const result = await this.db.send(new QueryCommand({ ...input, Limit: limit, ...(start && { ExclusiveStartKey: start }) }));
+    const items = result.Items ?? [];
+    const members: AudienceMember[] = items.map((item) => {
+      const memberId = String(item['memberId']);
+      if (source.type === 'date') return { memberId, ...(typeof item['domain'] === 'string' && { domain: item['domain'] }) };
+      if (source.type === 'population') {
+        const profile = toProfile(item, false);
+        const domain = domainOf(profile.email);
+        return { memberId, ...(domain && { domain }), tier: profile.tier ?? baseTier, ...(profile.segment && { segment: profile.segment }), profile: item };
+      }
+      return { memberId, dueKey: { PK: String(item['PK']), SK: String(item['SK']) }, due: withoutKeys<Record<string, unknown>>(item) };
+    });
+    const next = encodeCursor(result.LastEvaluatedKey);
+    return { members, itemsRead: items.length, ...(next && { next }) };
+  }
+
+  async removeDue(dueKeys: readonly { PK: string; SK: string }[]): Promise<void> {
+    for (let i = 0; i < dueKeys.length; i += 25) {
+      let pending: Record<string, unknown>[] | undefined = dueKeys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
+        pending = result.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
+        if (pending && pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 6)));
+      }
+    }
+  }
+
+  async profiles(memberIds: readonly string[]): Promise<Map<string, SendProfile>> {
+    const items = await batchGetAll(this.db, this.tableName, memberIds.map((id) => keys.member(id)));
+    const emails = items.map((item) => item['email']).filter((email): email is string => typeof email === 'string');
+    const suppressions = await batchGetAll(this.db, this.tableName, emails.map((email) => keys.suppression(email)));
+    const suppressed = new Set(suppressions.map((item) => String(item['PK'])));
+    const profiles = new Map<string, SendProfile>();
+    for (const item of items) {
+      const email = typeof item['email'] === 'string' ? item['email'] : undefined;
+      profiles.set(String(item['memberId']), toProfile(item, email ? suppressed.has(keys.suppression(email).PK) : false));
+    }
+    return profiles;
+  }
+
+  async ledger(refs: readonly LedgerRef[]): Promise<Map<string, LedgerEntry>> {
+    const items = await batchGetAll(this.db, this.tableName, refs.map(ledgerKey));
+    return new Map(items.map((item) => [`${String(item['PK'])}|${String(item['SK'])}`, withoutKeys<LedgerEntry>(item)]));
+  }
+
+  async claim(ref: LedgerRef, claimId: string, at: Date, facts: { tier: string; segment: string; variant?: string; advertising: boolean }): Promise<ClaimResult> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...ledgerKey(ref), entity: 'send', ...ref, state: 'sending', claimId, claimedAt: at.toISOString(), ...facts },
+          ConditionExpression: 'attribute_not_exists(PK) OR #state = :deferred',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':deferred': 'deferred' },
+        }),
+      );
+      return { claimed: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: ledgerKey(ref), ConsistentRead: true }));
+      return { claimed: false, existing: Item ? withoutKeys<LedgerEntry>(Item) : null };
+    }
+  }
+
+  async skip(ref: LedgerRef, reason: string, at: Date, facts: { tier: string; segment: string }): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...ledgerKey(ref), entity: 'send', ...ref, state: 'skipped', reason, claimedAt: at.toISOString(), ...facts },
+          ConditionExpression: 'attribute_not_exists(PK) OR #state = :deferred',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':deferred': 'deferred' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async finish(ref: LedgerRef, claimId: string, outcome: { state: 'sent'; messageId: string; at: Date } | { state: 'failed'; reason: string; at: Date }): Promise<void> {
+    const sent = outcome.state === 'sent';
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: ledgerKey(ref),
+        UpdateExpression: sent ? 'SET #state = :state, messageId = :detail, sentAt = :at' : 'SET #state = :state, reason = :detail, failedAt = :at',
+        ConditionExpression: 'claimId = :claim AND #state = :sending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':state': outcome.state, ':detail': sent ? outcome.messageId : outcome.reason, ':at': outcome.at.toISOString(), ':claim': claimId, ':sending': 'sending' },
+      }),
+    );
+  }
+
+  async release(ref: LedgerRef, claimId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...ledgerKey(ref), entity: 'send', ...ref, state: 'deferred', reason: 'released' },
+          ConditionExpression: 'claimId = :claim AND #state = :sending',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':claim': claimId, ':sending': 'sending' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async markUnknown(ref: LedgerRef, claimedAt: string, at: Date): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: ledgerKey(ref),
+          UpdateExpression: 'SET #state = :failed, reason = :reason, failedAt = :at',
+          ConditionExpression: '#state = :sending AND claimedAt = :claimedAt',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':reason': 'outcome-unknown', ':at': at.toISOString(), ':sending': 'sending', ':claimedAt': claimedAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async defer(ref: LedgerRef, claimId: string, until: Date, facts: Readonly<Record<string, unknown>>): Promise<void> {
+    const dueRef = `${ref.entryId}#${ref.period}#${ref.channel}`;
+    await transactUnlessCancelled(this.db, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: ledgerKey(ref),
+          UpdateExpression: 'SET #state = :deferred, reason = :reason, heldUntil = :until',
+          ConditionExpression: 'claimId = :claim AND #state = :sending',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':deferred': 'deferred', ':reason': 'night-window', ':until': until.toISOString(), ':claim': claimId, ':sending': 'sending' },
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.dueTouchpoint(ref.memberId, 'deferred', dueRef),
+            ...dueIndex('deferred', until.toISOString(), ref.memberId),
+            entity: 'due-touchpoint',
+            kind: 'deferred',
+            memberId: ref.memberId,
+            entryId: ref.entryId,
+            period: ref.period,
+            channel: ref.channel,
+            dueAt: until.toISOString(),
+            ...facts,
+          },
+        },
+      },
+    ]);
+  }
+
+  async noteAdSend(memberId: string, recent: readonly string[], at: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.member(memberId),
+        UpdateExpression: 'SET adSends = :list',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':list': [...recent.slice(-30), at.toISOString()] },
+      }),
+    ).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
+
+  private counterUpdate(entryId: string, dims: CampaignDims, outcome: string) {
+    const names = [
+      counterName('all', '-', outcome),
+      counterName('tier', dims.tier, outcome),
+      counterName('segment', dims.segment, outcome),
+      ...(dims.variant ? [counterName('variant', dims.variant, outcome), counterName('pv', `${dims.period}/${dims.variant}`, outcome)] : []),
+    ];
+    return {
+      TableName: this.tableName,
+      Key: keys.campaignStats(entryId),
+      UpdateExpression: `SET entity = :entity ADD ${names.map((_, i) => `#c${i} :one`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
+      ExpressionAttributeValues: { ':one': 1, ':entity': 'campaign-stats' },
+    };
+  }
+
+  async count(entryId: string, dims: CampaignDims, outcome: string): Promise<void> {
+    await this.db.send(new UpdateCommand(this.counterUpdate(entryId, dims, outcome)));
+  }
+
+  async putDue(memberId: string, kind: string, ref: string, dueAt: Date, fields: Readonly<Record<string, unknown>>): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.dueTouchpoint(memberId, kind, ref), ...dueIndex(kind, dueAt.toISOString(), memberId), entity: 'due-touchpoint', kind, memberId, dueAt: dueAt.toISOString(), ...fields },
+      }),
+    );
+  }
+
+  async markDispatched(entryId: string, hour: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.dispatchMarker(entryId, hour), entity: 'dispatch-marker', at: new Date().toISOString(), expiresAt: Math.floor(Date.now() / 1000) + 90 * 86_400 },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async decidePretest(entryId: string, period: string, winner: string, at: Date): Promise<string> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.pretestDecision(entryId, period), entity: 'pretest-decision', winner, decidedAt: at.toISOString() },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return winner;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.pretestDecision(entryId, period), ConsistentRead: true }));
+      return String(Item?.['winner'] ?? winner);
+    }
+  }
+
+  async pretestCounts(entryId: string, period: string, variants: readonly string[]): Promise<Record<string, { sent: number; opened: number; clicked: number }>> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.campaignStats(entryId), ConsistentRead: true }));
+    const read = (variant: string, outcome: string) => Number(Item?.[counterName('pv', `${period}/${variant}`, outcome)] ?? 0);
+    return Object.fromEntries(variants.map((variant) => [variant, { sent: read(variant, 'sent'), opened: read(variant, 'opened'), clicked: read(variant, 'clicked') }]));
+  }
+
+  async recordEvent(ref: LedgerRef, type: string, at: string, counter: string | null): Promise<boolean> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: ledgerKey(ref), ConsistentRead: true }));
+    if (!Item) return false;
+    const entry = withoutKeys<LedgerEntry>(Item);
+    const ledgerUpdate = {
+      TableName: this.tableName,
+      Key: ledgerKey(ref),
+      UpdateExpression: Item['events'] ? 'SET events.#type = :at' : 'SET events = :events',
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(events.#type)',
+      ExpressionAttributeNames: { '#type': type },
+      ExpressionAttributeValues: Item['events'] ? { ':at': at } : { ':events': { [type]: at } },
+    };
+    if (!Item['events']) {
+      // The first event creates the map; the condition on the map's absence keeps two first events from racing.
+      ledgerUpdate.ConditionExpression = 'attribute_exists(PK) AND attribute_not_exists(events)';
+      delete (ledgerUpdate as { ExpressionAttributeNames?: unknown }).ExpressionAttributeNames;
+    }
+    const items: NonNullable<Parameters<typeof transactUnlessCancelled>[1]> = [{ Update: ledgerUpdate }];
+    if (counter) {
+      items.push({
+        Update: this.counterUpdate(
+          entry.entryId,
+          { tier: entry.tier ?? '-', segment: entry.segment ?? 'occasional', period: entry.period, ...(entry.variant && { variant: entry.variant }) },
+          counter,
+        ),
+      });
+    }
+    if (await transactUnlessCancelled(this.db, items)) return true;
+    // Lost a race on the first event: the map exists now; try once more as a later event.
+    const again = await this.db.send(new GetCommand({ TableName: this.tableName, Key: ledgerKey(ref), ConsistentRead: true }));
+    const events = (again.Item?.['events'] ?? {}) as Record<string, string>;
+    if (events[type] || !again.Item?.['events']) return false;
+    return this.recordEvent(ref, type, at, counter);
+  }
+
+  async suppress(email: string, reason: string, at: string): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.suppression(email), entity: 'suppression', reason, at } }));
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.emailOwner(email.toLowerCase()) }));
+    const owner = typeof Item?.['memberId'] === 'string' ? Item['memberId'] : null;
+    if (owner) await this.withdraw(owner, 'email', `ses-${reason}`, at);
+  }
+
+  async withdraw(memberId: string, channel: 'email' | 'sms' | 'post', source: string, at: string): Promise<boolean> {
+    return transactUnlessCancelled(this.db, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.member(memberId),
+          UpdateExpression: 'SET consents.#channel.#value = :false, consents.#channel.#at = :at, consents.#channel.#source = :source',
+          ConditionExpression: '#status = :active AND consents.#channel.#value = :true',
+          ExpressionAttributeNames: { '#channel': channel, '#value': 'value', '#at': 'at', '#source': 'source', '#status': 'status' },
+          ExpressionAttributeValues: { ':false': false, ':true': true, ':at': at, ':source': source, ':active': 'active' },
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.consentRecord(memberId, at, channel), entity: 'consent', memberId, channel, value: false, at, source },
+        },
+      },
+    ]);
+  }
+}

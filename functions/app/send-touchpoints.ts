@@ -1,0 +1,378 @@
+// Use case: one send job (≤ 50 recipients of one entry on one channel). Every recipient is checked, then claimed in
+// the ledger with a conditional write before SES or SNS is called; a retried or duplicated job finds the claims and
+// sends nothing twice. E-mail goes as one SendBulkEmail with a stored template; throttling releases the unsent
+// claims and fails the job so that the queue retries it later.
+import { randomUUID } from 'node:crypto';
+import {
+  adSms,
+  adSubject,
+  BULK_LIMIT,
+  chunk,
+  couponCode,
+  couponPercent,
+  nightHoldUntil,
+  skipReason,
+  wantsFollowUp,
+  type Channel,
+} from '#domain/sending';
+import { render } from '#domain/templates';
+import { signToken } from '#domain/signed-token';
+import { localDate } from '#domain/member-date';
+import type { CalendarEntry } from '#schema/calendar';
+import type { TierLadder } from '#schema/tier-ladder';
+import type { Clock, TokenSecret } from './ports.ts';
+import {
+  ThrottledError,
+  type BulkDestination,
+  type BulkMailer,
+  type CalendarSource,
+  type LedgerRef,
+  type MailTemplate,
+  type Messenger,
+  type Recipient,
+  type SendJob,
+  type SendProfile,
+  type SendStore,
+} from './sending-ports.ts';
+import { createHash } from 'node:crypto';
+
+/** A claim still `sending` after this long belongs to a sender that died mid-call: its outcome is unknown. */
+export const STALE_SEND_MS = 10 * 60_000;
+const UNSUBSCRIBE_VALID_DAYS = 400;
+
+export interface RateLimiter {
+  /** Waits until `count` sends fit under the configured maximum rate. */
+  acquire(count: number): Promise<void>;
+}
+
+export interface SenderDeps {
+  readonly calendar: CalendarSource;
+  readonly store: SendStore;
+  readonly mailer?: BulkMailer;
+  readonly messenger?: Messenger;
+  readonly ladder: () => Promise<TierLadder>;
+  readonly secret: TokenSecret;
+  readonly clock: Clock;
+  readonly limiter: RateLimiter;
+  readonly from: string;
+  readonly publicBaseUrl: string;
+  readonly sms: { readonly name: string; readonly optOutNumber: string };
+}
+
+export interface JobOutcome {
+  sent: number;
+  skipped: number;
+  failed: number;
+  deferred: number;
+  duplicates: number;
+  notRecipients: number;
+  calls: number;
+}
+
+const emptyOutcome = (): JobOutcome => ({ sent: 0, skipped: 0, failed: 0, deferred: 0, duplicates: 0, notRecipients: 0, calls: 0 });
+
+/** The ledger reference carried in the SES tag `l` and in unsubscribe links: base64url of member and ledger key. */
+export const encodeRef = (ref: LedgerRef) => Buffer.from(JSON.stringify([ref.memberId, ref.entryId, ref.period, ref.channel])).toString('base64url');
+export function decodeRef(value: string): LedgerRef | null {
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(parsed) || parsed.length !== 4 || !parsed.every((part) => typeof part === 'string')) return null;
+    const [memberId, entryId, period, channel] = parsed as [string, string, string, string];
+    return { memberId, entryId, period, channel };
+  } catch {
+    return null;
+  }
+}
+
+const ledgerChannel = (channel: Channel, followUp: number | undefined) => (followUp ? `${channel}-f${followUp}` : channel);
+
+function addressPart(from: string): string {
+  const match = /<([^>]+)>/.exec(from);
+  return match?.[1] ?? from;
+}
+
+interface Prepared {
+  readonly recipient: Recipient;
+  readonly profile: SendProfile;
+  readonly ref: LedgerRef;
+  readonly tier: string;
+  readonly segment: string;
+  readonly variant?: string;
+  claimId?: string;
+}
+
+function unsubscribeUrl(deps: SenderDeps, ref: LedgerRef, channel: 'email' | 'sms' | 'post', locale: 'ko' | 'en', now: Date): string {
+  const token = signToken(
+    { purpose: 'unsubscribe', sub: ref.memberId, exp: Math.floor(now.getTime() / 1000) + UNSUBSCRIBE_VALID_DAYS * 86_400, ch: channel, ref: encodeRef(ref), lc: locale },
+    deps.secret.current(),
+  );
+  return `${deps.publicBaseUrl}/unsubscribe?token=${encodeURIComponent(token)}`;
+}
+
+function variables(entry: CalendarEntry, item: Prepared, ladder: TierLadder, deps: SenderDeps, now: Date, senderName: string): Record<string, string> {
+  const { profile, ref } = item;
+  const tierDef = ladder.tiers.find((tier) => tier.code === item.tier);
+  const vars: Record<string, string> = {
+    name: profile.name,
+    tier: tierDef?.name[profile.locale] ?? item.tier,
+    senderName,
+    unsubscribeUrl: unsubscribeUrl(deps, ref, ref.channel.startsWith('sms') ? 'sms' : ref.channel.startsWith('post') ? 'post' : 'email', profile.locale, now),
+    coupon: '',
+    couponPercent: '0',
+    validUntil: '',
+    keepBy: '',
+    deltaToRetain: '',
+    ...item.recipient.vars,
+  };
+  if (entry.offer) {
+    const percent = couponPercent(entry.offer, item.tier, profile.segment);
+    if (percent > 0) {
+      vars['coupon'] = couponCode(deps.secret.current(), profile.memberId, entry.id, ref.period);
+      vars['couponPercent'] = String(percent);
+      const until = localDate(new Date(now.getTime() + entry.offer.validityDays * 86_400_000), profile.timeZone);
+      vars['validUntil'] = `${until.year}-${String(until.month).padStart(2, '0')}-${String(until.day).padStart(2, '0')}`;
+    }
+  }
+  return vars;
+}
+
+function senderNameOf(from: string): string {
+  const match = /^\s*"?([^"<]+?)"?\s*</.exec(from);
+  return match?.[1] ?? 'dangol';
+}
+
+/** Checks and claims every recipient; returns those this call may send to. */
+async function prepare(job: SendJob, entry: CalendarEntry, deps: SenderDeps, outcome: JobOutcome): Promise<Prepared[]> {
+  const now = deps.clock();
+  const ladder = await deps.ladder();
+  const baseTier = ladder.tiers[0]?.code ?? 'D';
+  const ids = job.recipients.map((recipient) => recipient.memberId);
+  const profiles = await deps.store.profiles(ids);
+  const channel = ledgerChannel(job.channel, job.followUp);
+  // Follow-ups go only to whom the first mail (and any earlier follow-up) reached without any reaction.
+  let earlier = new Map<string, Awaited<ReturnType<SendStore['ledger']>> extends Map<string, infer V> ? V : never>();
+  const earlierRefs = (recipient: Recipient) =>
+    Array.from({ length: job.followUp ?? 0 }, (_, n) => ({ memberId: recipient.memberId, entryId: entry.id, period: recipient.period ?? job.period, channel: ledgerChannel(job.channel, n === 0 ? undefined : n) }));
+  if (job.followUp) earlier = await deps.store.ledger(job.recipients.flatMap(earlierRefs));
+  const prepared: Prepared[] = [];
+  for (const recipient of job.recipients) {
+    const profile = profiles.get(recipient.memberId);
+    if (!profile) {
+      outcome.notRecipients += 1;
+      continue;
+    }
+    const tier = profile.tier ?? baseTier;
+    const segment = profile.segment ?? 'occasional';
+    const ref: LedgerRef = { memberId: recipient.memberId, entryId: entry.id, period: recipient.period ?? job.period, channel };
+    const reason = skipReason(entry, job.channel, { ...profile, tier, segment: profile.segment, hasPostalAddress: Boolean(profile.postalAddress), consents: profile.consents }, now);
+    if (reason === 'not-targeted' || reason === 'no-address') {
+      outcome.notRecipients += 1;
+      continue;
+    }
+    if (job.followUp) {
+      const before = earlierRefs(recipient).map((r) => earlier.get(`MEMBER#${r.memberId}|SENT#${r.entryId}#${r.period}#${r.channel}`));
+      const reached = before[0]?.state === 'sent' && before.every((sent) => sent && wantsFollowUp({ ...(sent.events ?? {}), delivery: before[0]?.events?.['delivery'] }));
+      if (!reached) {
+        outcome.notRecipients += 1;
+        continue;
+      }
+    }
+    if (reason) {
+      if (await deps.store.skip(ref, reason, now, { tier, segment })) outcome.skipped += 1;
+      else outcome.duplicates += 1;
+      continue;
+    }
+    const variant = recipient.variant;
+    const claimId = randomUUID();
+    const claim = await deps.store.claim(ref, claimId, now, { tier, segment, ...(variant && { variant }), advertising: entry.advertising });
+    if (!claim.claimed) {
+      const existing = claim.existing;
+      if (existing?.state === 'sending' && existing.claimedAt && now.getTime() - new Date(existing.claimedAt).getTime() > STALE_SEND_MS) {
+        await deps.store.markUnknown(ref, existing.claimedAt, now);
+        outcome.failed += 1;
+      } else {
+        outcome.duplicates += 1;
+      }
+      continue;
+    }
+    prepared.push({ recipient, profile, ref, tier, segment, ...(variant && { variant }), claimId });
+  }
+  return prepared;
+}
+
+async function afterSent(entry: CalendarEntry, job: SendJob, item: Prepared, deps: SenderDeps, now: Date): Promise<void> {
+  await deps.store.count(entry.id, { tier: item.tier, segment: item.segment, period: item.ref.period, ...(item.variant && { variant: item.variant }) }, 'sent');
+  if (entry.advertising) await deps.store.noteAdSend(item.profile.memberId, item.profile.adSends, now);
+  const next = (job.followUp ?? 0) + 1;
+  if (job.channel === 'email' && entry.followUp && next <= entry.followUp.max && entry.followUp.alternates[next - 1]) {
+    await deps.store.putDue(item.profile.memberId, 'follow_up', `${entry.id}#${item.ref.period}#${next}`, new Date(now.getTime() + entry.followUp.delayHours * 3_600_000), {
+      entryId: entry.id,
+      period: item.ref.period,
+      followUp: next,
+    });
+  }
+}
+
+function templateFor(entry: CalendarEntry, locale: 'ko' | 'en', variant: string | undefined, followUp: number | undefined): MailTemplate {
+  const content = entry.content.email?.[locale] ?? entry.content.email?.ko ?? entry.content.email?.en;
+  if (!content) throw new Error(`entry ${entry.id} has no e-mail content`);
+  const alternate = followUp ? entry.followUp?.alternates[followUp - 1] : undefined;
+  const variantSubject = variant ? entry.preTest?.variants.find((candidate) => candidate.name === variant)?.subject : undefined;
+  const subject = adSubject(alternate?.subject ?? variantSubject ?? content.subject, locale, entry.advertising);
+  const hash = createHash('sha256').update(JSON.stringify([subject, content.html, content.text])).digest('hex').slice(0, 12);
+  const name = `dangol-${entry.id.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 36)}-${locale}-${hash}`;
+  return { name, subject, html: content.html, text: content.text };
+}
+
+export async function sendEmailJob(job: SendJob, deps: SenderDeps): Promise<JobOutcome> {
+  const outcome = emptyOutcome();
+  const mailer = deps.mailer;
+  if (!mailer) throw new Error('e-mail sender without a mailer');
+  const entry = await deps.calendar.get(job.entryId);
+  if (!entry) {
+    outcome.notRecipients += job.recipients.length;
+    return outcome;
+  }
+  if (job.test) return sendTest(job, entry, deps, outcome);
+  const ladder = await deps.ladder();
+  const prepared = await prepare(job, entry, deps, outcome);
+  const alternate = job.followUp ? entry.followUp?.alternates[job.followUp - 1] : undefined;
+  const from = alternate ? `${alternate.senderName} <${addressPart(deps.from)}>` : deps.from;
+  const senderName = alternate?.senderName ?? senderNameOf(deps.from);
+  const groups = new Map<string, { template: MailTemplate; items: Prepared[] }>();
+  for (const item of prepared) {
+    const template = templateFor(entry, item.profile.locale, item.variant, job.followUp);
+    const group = groups.get(template.name) ?? { template, items: [] };
+    group.items.push(item);
+    groups.set(template.name, group);
+  }
+  const pending = new Set(prepared);
+  try {
+    for (const { template, items } of groups.values()) {
+      for (const part of chunk(items, BULK_LIMIT)) {
+        const now = deps.clock();
+        const destinations: BulkDestination[] = part.map((item) => {
+          const vars = variables(entry, item, ladder, deps, now, senderName);
+          return {
+            to: item.profile.email ?? '',
+            vars,
+            headers: { 'List-Unsubscribe': `<${vars['unsubscribeUrl']}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+            tags: { l: encodeRef(item.ref) },
+          };
+        });
+        await deps.limiter.acquire(part.length);
+        outcome.calls += 1;
+        const results = await mailer.sendBulk(template, from, destinations, { campaign: entry.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 200), kind: entry.advertising ? 'advertising' : 'informational' });
+        for (const [index, item] of part.entries()) {
+          const result = results[index];
+          pending.delete(item);
+          if (result?.ok) {
+            await deps.store.finish(item.ref, item.claimId ?? '', { state: 'sent', messageId: result.messageId, at: now });
+            await afterSent(entry, job, item, deps, now);
+            outcome.sent += 1;
+          } else {
+            await deps.store.finish(item.ref, item.claimId ?? '', { state: 'failed', reason: result?.reason ?? 'no result', at: now });
+            outcome.failed += 1;
+          }
+        }
+      }
+    }
+  } catch (error) {
+    // Nothing was sent to these: give the claims back so that the retry of this job can send them.
+    await Promise.all([...pending].map((item) => deps.store.release(item.ref, item.claimId ?? '')));
+    throw error;
+  }
+  return outcome;
+}
+
+export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<JobOutcome> {
+  const outcome = emptyOutcome();
+  const messenger = deps.messenger;
+  if (!messenger) throw new Error('message sender without a messenger');
+  const entry = await deps.calendar.get(job.entryId);
+  if (!entry) {
+    outcome.notRecipients += job.recipients.length;
+    return outcome;
+  }
+  if (job.test) return sendTest(job, entry, deps, outcome);
+  const ladder = await deps.ladder();
+  const prepared = await prepare(job, entry, deps, outcome);
+  for (const item of prepared) {
+    const now = deps.clock();
+    const { profile } = item;
+    try {
+      let messageId: string;
+      if (job.channel === 'sms') {
+        const hold = entry.advertising && !profile.consents.nightTime?.value ? nightHoldUntil(now, profile.timeZone) : null;
+        if (hold) {
+          await deps.store.defer(item.ref, item.claimId ?? '', hold, { tier: item.tier, segment: item.segment });
+          outcome.deferred += 1;
+          continue;
+        }
+        const content = entry.content.sms?.[profile.locale] ?? entry.content.sms?.ko ?? entry.content.sms?.en;
+        if (!content) throw new Error(`entry ${entry.id} has no SMS content`);
+        const text = adSms(render(content.text, variables(entry, item, ladder, deps, now, deps.sms.name)), entry.advertising, deps.sms);
+        messageId = await messenger.sms(profile.phone ?? '', text, entry.advertising ? 'Promotional' : 'Transactional');
+      } else {
+        const content = entry.content.post?.[profile.locale] ?? entry.content.post?.ko ?? entry.content.post?.en;
+        messageId = await messenger.post({
+          kind: entry.kind,
+          entryId: entry.id,
+          period: item.ref.period,
+          memberId: profile.memberId,
+          name: profile.name,
+          locale: profile.locale,
+          tier: item.tier,
+          title: content?.title ?? entry.name,
+          postalAddress: profile.postalAddress ?? null,
+        });
+      }
+      outcome.calls += 1;
+      await deps.store.finish(item.ref, item.claimId ?? '', { state: 'sent', messageId, at: now });
+      await afterSent(entry, job, item, deps, now);
+      outcome.sent += 1;
+    } catch (error) {
+      await deps.store.release(item.ref, item.claimId ?? '');
+      throw error;
+    }
+  }
+  return outcome;
+}
+
+/** A test send: the entry rendered with sample values to the address or phone given, marked as a test. */
+async function sendTest(job: SendJob, entry: CalendarEntry, deps: SenderDeps, outcome: JobOutcome): Promise<JobOutcome> {
+  const test = job.test;
+  if (!test) return outcome;
+  const now = deps.clock();
+  const locale = test.locale;
+  const vars: Record<string, string> = {
+    name: locale === 'ko' ? '홍길동' : 'Test Member',
+    tier: entry.tiers[0] ?? '',
+    coupon: 'DG-TEST-TEST-TEST',
+    couponPercent: String(Object.values(entry.offer?.percents ?? {})[0] ?? 0),
+    validUntil: now.toISOString().slice(0, 10),
+    unsubscribeUrl: `${deps.publicBaseUrl}/unsubscribe?token=test`,
+    keepBy: now.toISOString().slice(0, 10),
+    deltaToRetain: '0',
+    senderName: job.channel === 'sms' ? deps.sms.name : senderNameOf(deps.from),
+  };
+  if (job.channel === 'email') {
+    const template = templateFor(entry, locale, undefined, undefined);
+    await deps.limiter.acquire(1);
+    await deps.mailer?.sendOne({
+      to: test.to,
+      from: deps.from,
+      subject: `[TEST] ${render(template.subject, vars)}`,
+      html: render(template.html, vars, true),
+      text: render(template.text, vars),
+      tags: { kind: 'test', campaign: entry.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 200) },
+    });
+  } else if (job.channel === 'sms') {
+    const content = entry.content.sms?.[locale];
+    if (!content) throw new Error(`entry ${entry.id} has no SMS content in ${locale}`);
+    await deps.messenger?.sms(test.to, `[TEST] ${adSms(render(content.text, vars), entry.advertising, deps.sms)}`, 'Transactional');
+  }
+  outcome.calls += 1;
+  outcome.sent += 1;
+  return outcome;
+}

@@ -1,0 +1,194 @@
+// What the sending use cases need from the outside (ledger and audiences on DynamoDB, SES, SNS, queues), and the
+// messages that travel between dispatcher, audience pages and senders.
+import type { Channel, OfferGroup, SkipReason } from '#domain/sending';
+import type { CalendarEntry } from '#schema/calendar';
+
+/** Where an audience comes from; every one is an index query, never a Scan. */
+export type AudienceSource =
+  | { readonly type: 'date'; readonly partition: string; readonly enrolledSince?: string }
+  | { readonly type: 'population'; readonly shard: number }
+  | { readonly type: 'due'; readonly kind: string; readonly upTo: string };
+
+/** One page of the dispatcher's work: an audience source, where it stopped, and how many waves came before. */
+export interface DispatchMessage {
+  /** The entry of a date or population audience; due items name their entries themselves. */
+  readonly entryId?: string;
+  /** Entries that send from a due kind (e.g. every `tier_entered` entry for `vip_entry`). */
+  readonly entryIds?: readonly string[];
+  readonly period?: string;
+  readonly source: AudienceSource;
+  readonly cursor?: string;
+  readonly waveBase: number;
+  /** Pre-test: only the sample (each member gets their variant), or the rest with the winner. */
+  readonly phase?: 'sample' | 'rollout';
+  readonly variant?: string;
+  /** Consent renewal: only members whose consent anniversary falls in this month (`YYYY-MM`). */
+  readonly consentMonth?: string;
+}
+
+export interface Recipient {
+  readonly memberId: string;
+  /** Overrides the job's period (due touchpoints: each its own). */
+  readonly period?: string;
+  /** Variables the due item brought (keepBy, deltaToRetain, consent details). */
+  readonly vars?: Readonly<Record<string, string>>;
+  readonly variant?: string;
+}
+
+/** A send job: up to 50 recipients of one entry on one channel — one `SendBulkEmail` call for e-mail. */
+export interface SendJob {
+  readonly entryId: string;
+  readonly period: string;
+  readonly channel: Channel;
+  readonly wave: number;
+  readonly recipients: readonly Recipient[];
+  /** 1 or 2: a reached-not-opened follow-up. */
+  readonly followUp?: number;
+  /** A test send from the admin API: to this address or phone, marked as a test, no ledger. */
+  readonly test?: { readonly to: string; readonly locale: 'ko' | 'en'; readonly by: string };
+}
+
+export interface AudienceMember {
+  readonly memberId: string;
+  readonly domain?: string;
+  readonly tier?: string;
+  readonly segment?: OfferGroup;
+  /** Due items: the key to remove once handed out, and what they say. */
+  readonly dueKey?: { readonly PK: string; readonly SK: string };
+  readonly due?: Readonly<Record<string, unknown>>;
+  readonly profile?: Readonly<Record<string, unknown>>;
+}
+
+export interface AudiencePage {
+  readonly members: readonly AudienceMember[];
+  readonly itemsRead: number;
+  readonly next?: string;
+}
+
+/** The member as the sender sees them: profile fields plus suppression. */
+export interface SendProfile {
+  readonly memberId: string;
+  readonly status: string;
+  readonly name: string;
+  readonly email?: string;
+  readonly phone?: string;
+  readonly postalAddress?: Readonly<Record<string, unknown>>;
+  readonly locale: 'ko' | 'en';
+  readonly timeZone: string;
+  readonly tier?: string;
+  readonly segment?: OfferGroup;
+  readonly consents: Readonly<Record<'email' | 'sms' | 'post' | 'nightTime', { value: boolean; at?: string; confirmedAt?: string }>>;
+  readonly adSends: readonly string[];
+  readonly suppressed: boolean;
+}
+
+export type LedgerState = 'sending' | 'sent' | 'skipped' | 'failed' | 'deferred';
+
+export interface LedgerEntry {
+  readonly memberId: string;
+  readonly entryId: string;
+  readonly period: string;
+  readonly channel: string;
+  readonly state: LedgerState;
+  readonly claimId?: string;
+  readonly claimedAt?: string;
+  readonly reason?: string;
+  readonly messageId?: string;
+  readonly tier?: string;
+  readonly segment?: string;
+  readonly variant?: string;
+  readonly events?: Readonly<Record<string, string>>;
+}
+
+export interface LedgerRef {
+  readonly memberId: string;
+  readonly entryId: string;
+  readonly period: string;
+  /** `email`, `sms`, `post`, or `email-f1` / `email-f2` for follow-ups. */
+  readonly channel: string;
+}
+
+export type ClaimResult = { claimed: true } | { claimed: false; existing: LedgerEntry | null };
+
+export interface CampaignDims {
+  readonly tier: string;
+  readonly segment: string;
+  readonly variant?: string;
+  readonly period: string;
+}
+
+export interface SendStore {
+  readAudience(source: AudienceSource, cursor: string | undefined, limit: number, baseTier: string): Promise<AudiencePage>;
+  removeDue(keys: readonly { PK: string; SK: string }[]): Promise<void>;
+  profiles(memberIds: readonly string[]): Promise<Map<string, SendProfile>>;
+  ledger(refs: readonly LedgerRef[]): Promise<Map<string, LedgerEntry>>;
+  /** Conditional put: succeeds when no one holds the claim (or it was deferred). */
+  claim(ref: LedgerRef, claimId: string, at: Date, facts: { tier: string; segment: string; variant?: string; advertising: boolean }): Promise<ClaimResult>;
+  /** A final `skipped` state, written only if there is no ledger item yet. */
+  skip(ref: LedgerRef, reason: SkipReason | string, at: Date, facts: { tier: string; segment: string }): Promise<boolean>;
+  finish(ref: LedgerRef, claimId: string, outcome: { state: 'sent'; messageId: string; at: Date } | { state: 'failed'; reason: string; at: Date }): Promise<void>;
+  /** Gives a claim back (throttled before the send): a retry may claim again. */
+  release(ref: LedgerRef, claimId: string): Promise<void>;
+  /** A claim stuck in `sending` past the stale time: SES may or may not have sent it, so it is failed, never resent. */
+  markUnknown(ref: LedgerRef, claimedAt: string, at: Date): Promise<void>;
+  /** Holds an SMS until `until` (night window): ledger `deferred` and a due item for the dispatcher. */
+  defer(ref: LedgerRef, claimId: string, until: Date, facts: Readonly<Record<string, unknown>>): Promise<void>;
+  noteAdSend(memberId: string, recent: readonly string[], at: Date): Promise<void>;
+  count(entryId: string, dims: CampaignDims, outcome: string): Promise<void>;
+  /** A later step due for one member (follow-up): GSI3 `DUE#<kind>`. */
+  putDue(memberId: string, kind: string, ref: string, dueAt: Date, fields: Readonly<Record<string, unknown>>): Promise<void>;
+  /** Once per (entry, hour): false when another run already handed this hour out. */
+  markDispatched(entryId: string, hour: string): Promise<boolean>;
+  /** Pre-test decision item: written once; later runs read the winner. */
+  decidePretest(entryId: string, period: string, winner: string, at: Date): Promise<string>;
+  pretestCounts(entryId: string, period: string, variants: readonly string[]): Promise<Record<string, { sent: number; opened: number; clicked: number }>>;
+}
+
+export interface EngagementStore {
+  /** Records one SES event on the ledger once; true when it was new (counters then move in the same write). */
+  recordEvent(ref: LedgerRef, type: string, at: string, counter: string | null): Promise<boolean>;
+  /** Address suppressed and e-mail consent withdrawn (bounce, complaint), with a consent record. */
+  suppress(email: string, reason: string, at: string): Promise<void>;
+  /** Withdraws one channel's consent (unsubscribe); false when it was already withdrawn. */
+  withdraw(memberId: string, channel: 'email' | 'sms' | 'post', source: string, at: string): Promise<boolean>;
+}
+
+export interface BulkDestination {
+  readonly to: string;
+  readonly vars: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface MailTemplate {
+  readonly name: string;
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+}
+
+export type BulkResult = { ok: true; messageId: string } | { ok: false; reason: string };
+
+export interface BulkMailer {
+  /** One `SendBulkEmail` call (≤ 50 destinations) with a stored template; throws `ThrottledError` when SES throttles. */
+  sendBulk(template: MailTemplate, from: string, destinations: readonly BulkDestination[], tags: Readonly<Record<string, string>>): Promise<BulkResult[]>;
+  /** One `SendEmail` call (test sends). */
+  sendOne(mail: { to: string; from: string; subject: string; html: string; text: string; tags: Readonly<Record<string, string>> }): Promise<string>;
+}
+
+export interface Messenger {
+  sms(phone: string, text: string, type: 'Promotional' | 'Transactional'): Promise<string>;
+  post(record: Readonly<Record<string, unknown>>): Promise<string>;
+}
+
+export class ThrottledError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ThrottledError';
+  }
+}
+
+export interface CalendarSource {
+  get(id: string): Promise<CalendarEntry | null>;
+  list(): Promise<CalendarEntry[]>;
+}

@@ -1,0 +1,81 @@
+// SES API front for the local stack: passes every call to the SES v2 emulator and records which sending calls
+// were made (so tests can count SendBulkEmail calls), and can answer the next N sending calls to a domain with
+// SES's own throttling error (`POST /_local/faults/ses`), which the emulator cannot do.
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+
+export interface SesCall {
+  readonly action: 'SendEmail' | 'SendBulkEmail';
+  readonly to: readonly string[];
+  readonly throttled: boolean;
+  readonly at: string;
+}
+
+export interface SesProxy {
+  readonly server: Server;
+  readonly calls: SesCall[];
+  /** Throttle the next `count` sending calls that include an address at `domain` (any domain when absent). */
+  throttle(count: number, domain?: string): void;
+  stop(): Promise<void>;
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function recipientsOf(path: string, body: Buffer): { action: SesCall['action']; to: string[] } | null {
+  if (!path.startsWith('/v2/email/outbound-')) return null;
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as {
+      Destination?: { ToAddresses?: string[] };
+      BulkEmailEntries?: { Destination?: { ToAddresses?: string[] } }[];
+    };
+    if (path.startsWith('/v2/email/outbound-bulk-emails')) return { action: 'SendBulkEmail', to: (parsed.BulkEmailEntries ?? []).flatMap((entry) => entry.Destination?.ToAddresses ?? []) };
+    if (path.startsWith('/v2/email/outbound-emails')) return { action: 'SendEmail', to: parsed.Destination?.ToAddresses ?? [] };
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+export async function startSesProxy(options: { port: number; sesPort: number }): Promise<SesProxy> {
+  const calls: SesCall[] = [];
+  const faults: { domain?: string; remaining: number }[] = [];
+  const server = createServer(async (request, response) => {
+    const body = await readBody(request);
+    const sending = request.method === 'POST' ? recipientsOf(request.url ?? '', body) : null;
+    if (sending) {
+      const fault = faults.find((candidate) => candidate.remaining > 0 && (!candidate.domain || sending.to.some((to) => to.endsWith(`@${candidate.domain}`))));
+      calls.push({ ...sending, throttled: Boolean(fault), at: new Date().toISOString() });
+      if (fault) {
+        fault.remaining -= 1;
+        response.writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException' });
+        response.end(JSON.stringify({ message: 'Maximum sending rate exceeded.' }));
+        return;
+      }
+    }
+    const upstream = httpRequest({ host: '127.0.0.1', port: options.sesPort, method: request.method, path: request.url, headers: request.headers }, (reply) => {
+      response.writeHead(reply.statusCode ?? 502, reply.headers);
+      reply.pipe(response);
+    });
+    upstream.on('error', () => {
+      response.writeHead(502);
+      response.end();
+    });
+    upstream.end(body);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  return {
+    server,
+    calls,
+    throttle: (count, domain) => faults.push({ remaining: count, ...(domain && { domain }) }),
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
