@@ -4,7 +4,7 @@ import { enrollmentRequest, enrollmentResponse } from './enrollment.ts';
 import { problem } from './problem.ts';
 import { tierLadder, tierLadderInput } from './tier-ladder.ts';
 import { memberLookupResponse, memberView } from './admin-members.ts';
-import { calendarEntryInput } from './calendar.ts';
+import { calendarEntryInput, testSendRequest } from './calendar.ts';
 import { campaignReport } from './campaign-report.ts';
 
 export interface RouteDoc {
@@ -142,6 +142,27 @@ export const apiDocs: Record<string, RouteDoc> = {
       403: forbiddenEdit,
       404: { description: 'No such entry', json: problem },
     },
+  },
+  'POST /admin/calendar/{id}/test-send': {
+    summary: 'Send the entry, rendered with sample values, to one e-mail address or phone, marked as a test ("[TEST]"; no ledger, caps or counters). Group marketing.',
+    requestBody: testSendRequest,
+    responses: {
+      202: { description: '`{status: "queued", entryId, version, channel, test: true}`' },
+      400: badRequest,
+      401: unauthorized,
+      403: forbiddenEdit,
+      404: { description: 'No such entry', json: problem },
+    },
+  },
+  'GET /unsubscribe': {
+    summary: 'Unsubscribe page of a link in a mail: withdraws that channel at once (no login, no redirect); the same link again changes nothing.',
+    query: { token: { description: 'The signed token of the link', required: true } },
+    responses: { 200: { description: 'Confirmation page', html: true }, 400: { description: 'Invalid or expired link (page)', html: true } },
+  },
+  'POST /unsubscribe': {
+    summary: 'RFC 8058 one-click unsubscribe (body `List-Unsubscribe=One-Click`), as mail clients send it from the List-Unsubscribe-Post header.',
+    query: { token: { description: 'The signed token of the link', required: true } },
+    responses: { 200: { description: '`{status: "unsubscribed", channel}`' }, 400: { description: '`{status: "invalid", reason}`' } },
   },
   'GET /admin/reports/tiers': {
     summary: 'Members, 12-month spend and average LTV per tier, members per RFM offer group, as of the last monthly RFM run.',
