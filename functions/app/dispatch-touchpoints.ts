@@ -87,7 +87,7 @@ export async function dispatchHour(at: Date, deps: DispatchDeps): Promise<{ hour
     if (ids.length > 0) messages.push({ entryIds: ids, source: { type: 'due', kind, upTo }, waveBase: 0 });
   }
   for (const kind of ['deferred', 'follow_up', 'pretest']) messages.push({ source: { type: 'due', kind, upTo }, waveBase: 0 });
-  await deps.pages.enqueue(messages);
+  await deps.pages.enqueue(messages.map((message) => ({ ...message, at: hourIso })));
   return { hour: hourIso, messages: messages.length, entries: dispatched };
 }
 
@@ -159,7 +159,7 @@ export async function dispatchPage(message: DispatchMessage, deps: DispatchDeps)
     }
     for (const group of groups.values()) {
       for (const part of chunk(group.recipients, BULK_LIMIT)) {
-        jobs.push({ channel: group.channel, job: { entryId: group.entryId, period: group.period, channel: group.channel, wave: 0, recipients: part, ...(group.followUp && { followUp: group.followUp }) } });
+        jobs.push({ channel: group.channel, job: { entryId: group.entryId, period: group.period, channel: group.channel, wave: 0, ...(message.at && { at: message.at }), recipients: part, ...(group.followUp && { followUp: group.followUp }) } });
       }
     }
   } else {
@@ -196,6 +196,7 @@ export async function dispatchPage(message: DispatchMessage, deps: DispatchDeps)
                 period: message.period ?? '',
                 channel,
                 wave: message.waveBase + index,
+                ...(message.at && { at: message.at }),
                 recipients: part.map((member) => ({ memberId: member.memberId, ...(member.vars && { vars: member.vars }), ...(member.variant && { variant: member.variant }) })),
               },
             });
@@ -224,14 +225,14 @@ async function rollOutPretest(entryId: string, period: string, deps: DispatchDep
   const names = entry.preTest.variants.map((variant) => variant.name);
   const counts = await deps.store.pretestCounts(entryId, period, names);
   const winner = await deps.store.decidePretest(entryId, period, pickWinner(names, counts, entry.preTest.metric), deps.clock());
-  await deps.pages.enqueue(populationMessages(entry, period, { phase: 'rollout', variant: winner }));
+  await deps.pages.enqueue(populationMessages(entry, period, { phase: 'rollout', variant: winner, at: deps.clock().toISOString() }));
 }
 
 /** The monthly consent-renewal run: every member whose consent turns two (four, six…) years old this month. */
 export async function dispatchConsentRenewal(at: Date, deps: DispatchDeps): Promise<{ month: string; messages: number }> {
   const local = new Intl.DateTimeFormat('en-CA', { timeZone: deps.programme.timeZone, year: 'numeric', month: '2-digit' }).format(at).slice(0, 7);
   const entries = (await deps.calendar.list()).filter((entry) => entry.trigger.type === 'event' && entry.trigger.event === 'consent_renewal_due' && isActive(entry, at));
-  const messages = entries.flatMap((entry) => populationMessages(entry, `renewal-${local}`, { consentMonth: local }));
+  const messages = entries.flatMap((entry) => populationMessages(entry, `renewal-${local}`, { consentMonth: local, at: at.toISOString() }));
   await deps.pages.enqueue(messages);
   return { month: local, messages: messages.length };
 }

@@ -224,7 +224,21 @@ function templateFor(entry: CalendarEntry, locale: 'ko' | 'en', variant: string 
   return { name, subject, html: content.html, text: content.text };
 }
 
-export async function sendEmailJob(job: SendJob, deps: SenderDeps): Promise<JobOutcome> {
+/** The job's clock: the real time, but never earlier than the time the job was scheduled for. */
+function jobClock(job: SendJob, deps: SenderDeps): SenderDeps {
+  const scheduled = job.at ? new Date(job.at) : null;
+  if (!scheduled || Number.isNaN(scheduled.getTime())) return deps;
+  return {
+    ...deps,
+    clock: () => {
+      const real = deps.clock();
+      return scheduled > real ? scheduled : real;
+    },
+  };
+}
+
+export async function sendEmailJob(job: SendJob, realDeps: SenderDeps): Promise<JobOutcome> {
+  const deps = jobClock(job, realDeps);
   const outcome = emptyOutcome();
   const mailer = deps.mailer;
   if (!mailer) throw new Error('e-mail sender without a mailer');
@@ -285,7 +299,8 @@ export async function sendEmailJob(job: SendJob, deps: SenderDeps): Promise<JobO
   return outcome;
 }
 
-export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<JobOutcome> {
+export async function sendMessageJob(job: SendJob, realDeps: SenderDeps): Promise<JobOutcome> {
+  const deps = jobClock(job, realDeps);
   const outcome = emptyOutcome();
   const messenger = deps.messenger;
   if (!messenger) throw new Error('message sender without a messenger');

@@ -24,6 +24,8 @@ export interface DispatchMessage {
   readonly variant?: string;
   /** Consent renewal: only members whose consent anniversary falls in this month (`YYYY-MM`). */
   readonly consentMonth?: string;
+  /** The hour the dispatcher ran for; the jobs carry it on. */
+  readonly at?: string;
 }
 
 export interface Recipient {
@@ -41,6 +43,8 @@ export interface SendJob {
   readonly period: string;
   readonly channel: Channel;
   readonly wave: number;
+  /** When the job was scheduled for: the sender never treats it as earlier (night window, timestamps). */
+  readonly at?: string;
   readonly recipients: readonly Recipient[];
   /** 1 or 2: a reached-not-opened follow-up. */
   readonly followUp?: number;
