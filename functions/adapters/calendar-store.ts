@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CalendarEntry, CalendarEntryInput } from '#schema/calendar';
-import { DEFAULT_CALENDAR } from '#domain/default-calendar';
+import { DEFAULT_CALENDAR, DEFAULT_CALENDAR_ADDITIONS } from '#domain/default-calendar';
 import { auditItem } from './audit-log.ts';
 import { queryAll } from './query-all.ts';
 import { transactUnlessCancelled } from './transactions.ts';
@@ -11,7 +11,10 @@ import { withoutKeys } from './keys.ts';
 
 const PK = 'CALENDAR';
 const entryKey = (id: string) => ({ PK, SK: `ENTRY#${id}` });
-const SEED_MARKER = { PK, SK: 'SEEDED#v1' };
+const SEED_MARKERS = [
+  { marker: { PK, SK: 'SEEDED#v1' }, entries: DEFAULT_CALENDAR },
+  { marker: { PK, SK: 'SEEDED#v2' }, entries: DEFAULT_CALENDAR_ADDITIONS },
+];
 
 type Write = { ok: true; entry: CalendarEntry } | { ok: false; reason: 'stale' | 'missing' };
 
@@ -21,14 +24,23 @@ export class DynamoCalendarStore {
     private readonly tableName: string,
   ) {}
 
-  /** Idempotent: the first call writes the defaults with a marker; every later call finds the marker and stops. */
+  /**
+   * Idempotent: each release of defaults is written once with its marker; every later call finds the marker and
+   * stops, so an entry marketing changed or deleted is never written again. True when anything was written.
+   */
   async seedDefaults(now: Date): Promise<boolean> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: SEED_MARKER, ConsistentRead: true }));
+    let wrote = false;
+    for (const { marker, entries } of SEED_MARKERS) if (await this.seed(marker, entries, now)) wrote = true;
+    return wrote;
+  }
+
+  private async seed(marker: { PK: string; SK: string }, entries: readonly (CalendarEntryInput & { id: string })[], now: Date): Promise<boolean> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }));
     if (Item) return false;
     const at = now.toISOString();
     return transactUnlessCancelled(this.db, [
-      { Put: { TableName: this.tableName, Item: { ...SEED_MARKER, entity: 'calendar-seed', at }, ConditionExpression: 'attribute_not_exists(PK)' } },
-      ...DEFAULT_CALENDAR.map(({ id, ...input }) => ({
+      { Put: { TableName: this.tableName, Item: { ...marker, entity: 'calendar-seed', at }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      ...entries.map(({ id, ...input }) => ({
         Put: {
           TableName: this.tableName,
           Item: { ...entryKey(id), entity: 'calendar-entry', ...input, id, version: 1, updatedAt: at, updatedBy: 'default-calendar' },

@@ -115,3 +115,30 @@ export const DEFAULT_CALENDAR: readonly (CalendarEntryInput & { id: string })[] 
     },
   },
 ];
+
+/** Added to the default calendar after the first release: seeded once behind their own marker (`SEEDED#v2`). */
+export const DEFAULT_CALENDAR_ADDITIONS: readonly (CalendarEntryInput & { id: string })[] = [
+  {
+    id: 'default-consent-renewal',
+    name: 'Two-yearly consent notice',
+    kind: 'consent_renewal',
+    trigger: { type: 'event', event: 'consent_renewal_due' },
+    tiers: ALL,
+    channels: ['email'],
+    advertising: false,
+    content: {
+      email: {
+        ko: {
+          subject: '[단골] 수신동의 현황 안내',
+          html: '<p>{{name}}님은 {{consentDate}}에 {{consentChannels}} 수신에 동의하셨습니다.</p><p>수신을 원하지 않으시면 <a href="{{unsubscribeUrl}}">수신거부</a>를 눌러 주세요.</p>',
+          text: '{{name}}님은 {{consentDate}}에 {{consentChannels}} 수신에 동의하셨습니다.\n수신거부: {{unsubscribeUrl}}',
+        },
+        en: {
+          subject: 'Your consents with dangol',
+          html: '<p>{{name}}, on {{consentDate}} you agreed to receive {{consentChannels}} from us.</p><p>To stop, <a href="{{unsubscribeUrl}}">unsubscribe</a>.</p>',
+          text: '{{name}}, on {{consentDate}} you agreed to receive {{consentChannels}} from us.\nUnsubscribe: {{unsubscribeUrl}}',
+        },
+      },
+    },
+  },
+];

@@ -332,3 +332,70 @@ describe('test send', () => {
     expect((await call('POST', '/admin/calendar/no-such-entry/test-send', { channel: 'email', to })).status).toBe(404);
   });
 });
+
+describe('follow-ups, pre-test, consent renewal', () => {
+  it('follows up reached-not-opened mail once, with the alternate subject and sender, never to who opened', async () => {
+    const quiet = await member();
+    const reader = await member();
+    const first = await campaign({ followUp: { delayHours: 24, max: 1, alternates: [{ subject: '다시 한 번 알려드립니다', senderName: '단골 이벤트팀' }] } });
+    await fire('dispatcher', first.at);
+    const { encodeRef } = await import('#app/send-touchpoints');
+    const event = (m: Member, eventType: string) => {
+      const row = { messageId: 'x', timestamp: first.at, destination: [m.email], tags: { l: [encodeRef({ memberId: m.memberId, entryId: first.id, period: 'once', channel: 'email' })] } };
+      return { eventType, mail: row };
+    };
+    expect((await post('/_local/ses-events', [event(quiet, 'Delivery'), event(reader, 'Delivery'), event(reader, 'Open'), event(reader, 'Open')])).status).toBe(202);
+    await settle();
+    const later = new Date(new Date(first.at).getTime() + 24 * 3_600_000).toISOString();
+    await fire('dispatcher', later);
+    await fire('dispatcher', new Date(new Date(later).getTime() + 3_600_000).toISOString());
+    const box = await outbox();
+    const quietMails = mailsTo(box, quiet.email ?? '');
+    expect(quietMails.map((mail) => mail.subject)).toEqual(['(광고) 테스트님 특가', '(광고) 다시 한 번 알려드립니다']);
+    expect(mailsTo(box, reader.email ?? '')).toHaveLength(1);
+    const report = await call('GET', `/admin/reports/campaigns/${first.id}`);
+    expect(report.body['totals']).toMatchObject({ delivered: 2, opened: 1 });
+  });
+
+  it('runs a pre-test on a sample, picks the winner by opens after the delay, and rolls it out to the rest', async () => {
+    const { inSample, variantFor } = await import('#domain/sending');
+    const people = await Promise.all(Array.from({ length: 24 }, () => member()));
+    const preTest = { sampleFraction: 0.5, variants: [{ name: 'A', subject: '가을 혜택 A' }, { name: 'B', subject: '가을 혜택 B' }], metric: 'open', decisionDelayHours: 2 };
+    const test = await campaign({ preTest });
+    await fire('dispatcher', test.at);
+    let box = await outbox();
+    const sampled = people.filter((m) => inSample(m.memberId, test.id, 0.5));
+    expect(sampled.length).toBeGreaterThan(0);
+    for (const m of people) expect(mailsTo(box, m.email ?? '')).toHaveLength(sampled.includes(m) ? 1 : 0);
+    const { encodeRef } = await import('#app/send-touchpoints');
+    const opens = sampled
+      .filter((m) => variantFor(m.memberId, test.id, preTest.variants) === 'B')
+      .map((m) => ({ eventType: 'Open', mail: { messageId: 'x', destination: [m.email], tags: { l: [encodeRef({ memberId: m.memberId, entryId: test.id, period: 'once', channel: 'email' })] } } }));
+    expect(opens.length).toBeGreaterThan(0);
+    await post('/_local/ses-events', opens);
+    await settle();
+    await fire('dispatcher', new Date(new Date(test.at).getTime() + 2 * 3_600_000).toISOString());
+    box = await outbox();
+    for (const m of people) {
+      const mails = mailsTo(box, m.email ?? '');
+      expect(mails).toHaveLength(1);
+      if (!sampled.includes(m)) expect(mails[0]?.subject).toBe('(광고) 가을 혜택 B');
+    }
+    const report = await call('GET', `/admin/reports/campaigns/${test.id}`);
+    expect(Object.keys(report.body['byVariant']).sort()).toEqual(['A', 'B']);
+  });
+
+  it('sends the two-yearly consent notice once, with the date and channels of the consent', async () => {
+    const consenting = await member({ consents: { email: { value: true, at: '2025-03-09T00:00:00.000Z', source: 'web-form', confirmedAt: '2025-03-09T00:00:00.000Z' }, sms: { value: true, at: '2025-03-09T00:00:00.000Z', source: 'web-form' }, post: { value: false, at: '2025-03-09T00:00:00.000Z', source: 'web-form' }, nightTime: { value: false, at: '2025-03-09T00:00:00.000Z', source: 'web-form' } } });
+    const oneYear = await member({ consents: { email: { value: true, at: '2026-03-09T00:00:00.000Z', source: 'web-form', confirmedAt: '2026-03-09T00:00:00.000Z' }, sms: { value: false, at: '2026-03-09T00:00:00.000Z', source: 'web-form' }, post: { value: false, at: '2026-03-09T00:00:00.000Z', source: 'web-form' }, nightTime: { value: false, at: '2026-03-09T00:00:00.000Z', source: 'web-form' } } });
+    await fire('consent-renewal', '2027-03-01T00:00:00Z');
+    await fire('consent-renewal', '2027-03-01T00:00:00Z');
+    const box = await outbox();
+    const notices = mailsTo(box, consenting.email ?? '');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.subject).toBe('[단골] 수신동의 현황 안내');
+    expect(notices[0]?.body.text).toContain('2025-03-09');
+    expect(notices[0]?.body.text).toContain('email, sms');
+    expect(mailsTo(box, oneYear.email ?? '')).toHaveLength(0);
+  });
+});

@@ -1,7 +1,7 @@
 // Calendar content rules: SMS bytes as Korean carriers count them, variables, rendering, and the default calendar.
 import { describe, expect, it } from 'vitest';
 import { render, smsBytes, templateIssues, SMS_MAX_BYTES } from '#domain/templates';
-import { DEFAULT_CALENDAR } from '#domain/default-calendar';
+import { DEFAULT_CALENDAR, DEFAULT_CALENDAR_ADDITIONS } from '#domain/default-calendar';
 import { calendarEntryInput } from '#schema/calendar';
 import { DEFAULT_TIER_LADDER } from '#schema/tier-ladder';
 
@@ -22,7 +22,7 @@ describe('templates', () => {
 
   it('accepts every entry of the default calendar', () => {
     expect(DEFAULT_CALENDAR.length).toBeGreaterThanOrEqual(8);
-    for (const { id, ...entry } of DEFAULT_CALENDAR) {
+    for (const { id, ...entry } of [...DEFAULT_CALENDAR, ...DEFAULT_CALENDAR_ADDITIONS]) {
       expect(calendarEntryInput.safeParse(entry).success, id).toBe(true);
       expect(templateIssues(entry, codes), id).toEqual([]);
     }

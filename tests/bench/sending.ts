@@ -1,0 +1,210 @@
+// Sending against the local stack's emulators (DynamoDB Local, SES v2 emulator behind the local SES front): the
+// e-mail sender's destinations/s as a ratio to raw SendBulkEmail of the same shape, SES calls per recipient, the
+// sustained rate under injected throttling as a ratio to the configured maximum (and nobody lost or sent twice),
+// and the dispatcher's index items read per recipient for a birthday run over 100,000 members.
+import { randomUUID } from 'node:crypto';
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { SESv2Client, SendBulkEmailCommand } from '@aws-sdk/client-sesv2';
+import { freePort } from '#infra/local/ports';
+import { startLocalStack, type LocalPorts } from '#infra/local/stack';
+import { localDynamoClient } from '#infra/local/dynamodb-local';
+
+const JOB = 50;
+
+export async function benchSending(): Promise<void> {
+  const ports: LocalPorts = { http: await freePort(), dynamodb: await freePort(), ses: await freePort(), sqsSns: await freePort(), sms: await freePort(), events: await freePort(), sesApi: await freePort() };
+  process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+  const stack = await startLocalStack({ ports, clockSchedules: false });
+  try {
+    const { dynamoDocumentClient } = await import('#adapters/aws-clients');
+    const { DynamoMemberStore } = await import('#adapters/member-store');
+    const { DynamoCalendarStore } = await import('#adapters/calendar-store');
+    const { SesBulkMailer } = await import('#adapters/ses-bulk-mailer');
+    const { TokenBucket } = await import('#adapters/rate-limiter');
+    const { senderDeps } = await import('#shared/wiring');
+    const { sendEmailJob } = await import('#app/send-touchpoints');
+    const { ThrottledError } = await import('#app/sending-ports');
+    const db = dynamoDocumentClient();
+    const table = stack.env['TABLE_NAME'] ?? 'dangol';
+
+    const members = new DynamoMemberStore(db, table);
+    const ids: string[] = [];
+    const at = '2026-01-05T00:00:00.000Z';
+    for (let i = 0; i < 1000; i++) {
+      const memberId = randomUUID();
+      ids.push(memberId);
+      await members.createMember(
+        {
+          memberId,
+          status: 'active',
+          name: '벤치',
+          email: `b${i}@bench${i}.test`,
+          locale: 'ko',
+          timeZone: 'Asia/Seoul',
+          consents: {
+            email: { value: true, at, source: 'bench', confirmedAt: at },
+            sms: { value: false, at, source: 'bench' },
+            post: { value: false, at, source: 'bench' },
+            nightTime: { value: false, at, source: 'bench' },
+          },
+          enrolledAt: at,
+          source: 'bench',
+          steps: {},
+        },
+        [],
+      );
+    }
+    const entry = await new DynamoCalendarStore(db, table).create(
+      {
+        name: 'Bench',
+        kind: 'custom',
+        trigger: { type: 'once', at: '2030-01-01T00:00:00Z' },
+        tiers: ['D', 'C', 'B', 'A', 'S'],
+        channels: ['email'],
+        advertising: true,
+        content: { email: { ko: { subject: '{{name}}님 특가', html: '<p>{{name}} {{unsubscribeUrl}}</p>', text: '{{name}} {{unsubscribeUrl}}' }, en: { subject: 'Sale {{name}}', html: '<p>{{name}}</p>', text: '{{name}}' } } },
+      },
+      'bench',
+      new Date(),
+    );
+    const base = await senderDeps();
+    const mailer = new SesBulkMailer(new SESv2Client({}), stack.env['SES_CONFIGURATION_SET'] ?? 'dangol-local');
+    const deps = (rate: number) => ({ ...base, limiter: new TokenBucket(rate), mailer, from: stack.env['MAIL_FROM'] ?? '', publicBaseUrl: stack.env['PUBLIC_BASE_URL'] ?? '' });
+    const fast = deps(1_000_000);
+
+    // Raw: the same SendBulkEmail (stored template, 50 destinations with data, headers and tags), nothing else.
+    const ses = new SESv2Client({});
+    const templateName = 'bench-raw';
+    await ses.send(new (await import('@aws-sdk/client-sesv2')).CreateEmailTemplateCommand({ TemplateName: templateName, TemplateContent: { Subject: '(광고) {{name}}님 특가', Html: '<p>{{name}} {{unsubscribeUrl}}</p>', Text: '{{name}} {{unsubscribeUrl}}' } }));
+    const raw = async (slice: string[]) => {
+      await ses.send(
+        new SendBulkEmailCommand({
+          FromEmailAddress: stack.env['MAIL_FROM'],
+          ConfigurationSetName: stack.env['SES_CONFIGURATION_SET'],
+          DefaultContent: { Template: { TemplateName: templateName, TemplateData: '{}' } },
+          BulkEmailEntries: slice.map((id, i) => ({
+            Destination: { ToAddresses: [`raw${i}@raw${i}.test`] },
+            ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: JSON.stringify({ name: '벤치', unsubscribeUrl: `http://x/unsubscribe?token=${id}` }) } },
+            ReplacementHeaders: [{ Name: 'List-Unsubscribe', Value: `<http://x/unsubscribe?token=${id}>` }, { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' }],
+            ReplacementTags: [{ Name: 'l', Value: id.replace(/-/g, '') }],
+          })),
+        }),
+      );
+    };
+    const job = (slice: string[], period: string) => ({ entryId: entry.id, period, channel: 'email' as const, wave: 0, recipients: slice.map((memberId) => ({ memberId })) });
+
+    const slices = Array.from({ length: 10 }, (_, i) => ids.slice(i * JOB, (i + 1) * JOB));
+    let rawRate = 0;
+    let senderRate = 0;
+    const ROUNDS = 3;
+    await raw(slices[0] ?? []);
+    for (let round = 0; round < ROUNDS; round++) {
+      let started = performance.now();
+      for (const slice of slices) await raw(slice);
+      rawRate += (slices.length * JOB) / ((performance.now() - started) / 1000) / ROUNDS;
+      started = performance.now();
+      for (const slice of slices) await sendEmailJob(job(slice, `bench-${round}`), fast);
+      senderRate += (slices.length * JOB) / ((performance.now() - started) / 1000) / ROUNDS;
+    }
+    // SES calls per recipient, from the SES front's log of the last sender round.
+    const outbox = (await (await fetch(`${stack.urls.http}/_local/outbox`)).json()) as { sesCalls: { action: string; to: string[] }[]; email: { destination: { to: string[] } }[] };
+    const senderCalls = outbox.sesCalls.filter((call) => call.to.some((to) => to.startsWith('b'))).length;
+    console.log('\nE-mail sender (checks, ledger claim, SendBulkEmail of 50, ledger update, counters) vs raw SendBulkEmail of 50, SES v2 emulator + DynamoDB Local');
+    console.log('| raw destinations/s | sender destinations/s | sender ÷ raw | SES calls per recipient |');
+    console.log('|---:|---:|---:|---:|');
+    console.log(`| ${rawRate.toFixed(0)} | ${senderRate.toFixed(0)} | ${(senderRate / rawRate).toFixed(2)} | ${(senderCalls / (ROUNDS * slices.length * JOB)).toFixed(3)} |`);
+
+    // Sustained rate under throttling: 1,000 recipients at a configured maximum, SES throttling 4 calls on the way;
+    // a throttled job is retried after 1 s, as SQS would after the visibility timeout.
+    const MAX_RATE = 100;
+    const limited = deps(MAX_RATE);
+    await fetch(`${stack.urls.http}/_local/faults/ses`, { method: 'POST', body: JSON.stringify({ throttle: 4 }) });
+    const allSlices = Array.from({ length: ids.length / JOB }, (_, i) => ids.slice(i * JOB, (i + 1) * JOB));
+    const started = performance.now();
+    let throttled = 0;
+    for (const slice of allSlices) {
+      for (;;) {
+        try {
+          await sendEmailJob(job(slice, 'sustained'), limited);
+          break;
+        } catch (error) {
+          if (!(error instanceof ThrottledError)) throw error;
+          throttled += 1;
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+    }
+    const sustained = ids.length / ((performance.now() - started) / 1000);
+    const after = (await (await fetch(`${stack.urls.http}/_local/outbox`)).json()) as { email: { destination: { to: string[] }; subject: string }[]; sesCalls: { throttled: boolean }[] };
+    const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+    let sent = 0;
+    for (const id of ids) {
+      const rows = await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'PK = :pk AND SK = :sk', ExpressionAttributeValues: { ':pk': `MEMBER#${id}`, ':sk': `SENT#${entry.id}#sustained#email` } }));
+      if (rows.Items?.[0]?.['state'] === 'sent') sent += 1;
+    }
+    const perAddress = new Map<string, number>();
+    for (const mail of after.email) for (const to of mail.destination.to) if (to.startsWith('b')) perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
+    const expectedPerAddress = ROUNDS + 1;
+    const twice = [...perAddress.values()].filter((count) => count > expectedPerAddress).length;
+    const lost = ids.length - sent;
+    console.log(`\nSustained rate with SES throttling injected (4 calls throttled, ${throttled} job retries), ${ids.length} recipients`);
+    console.log('| configured max/s | sustained/s | sustained ÷ max | lost | sent twice |');
+    console.log('|---:|---:|---:|---:|---:|');
+    console.log(`| ${MAX_RATE} | ${sustained.toFixed(1)} | ${(sustained / MAX_RATE).toFixed(2)} | ${lost} | ${twice} |`);
+
+    await benchDispatcher(stack.urls.dynamodb, table);
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** 100,000 members with birthdays over the year in four zones; one birthday hour's run reads only that day's. */
+async function benchDispatcher(endpoint: string, table: string): Promise<void> {
+  const { dispatchHour, dispatchPage } = await import('#app/dispatch-touchpoints');
+  const { dispatchDeps } = await import('#shared/wiring');
+  const { datePartition } = await import('#domain/sending');
+  const raw = localDynamoClient(endpoint);
+  const zones = ['Asia/Seoul', 'America/New_York', 'Europe/London', 'Pacific/Kiritimati'];
+  const TOTAL = 100_000;
+  const items = Array.from({ length: TOTAL }, (_, i) => {
+    const day = new Date(Date.UTC(2001, 0, 1 + (i % 365)));
+    const monthDay = `${String(day.getUTCMonth() + 1).padStart(2, '0')}-${String(day.getUTCDate()).padStart(2, '0')}`;
+    const memberId = `bench-${i}`;
+    return { PK: `MEMBER#${memberId}`, SK: 'DATE#birthday', GSI2PK: datePartition('birthday', monthDay, zones[i % zones.length] ?? 'UTC'), GSI2SK: `2026-01-01T00:00:00.000Z#${memberId}`, memberId, domain: `d${i % 500}.test` };
+  });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (;;) {
+        const start = next;
+        next += 25;
+        if (start >= items.length) return;
+        let pending = items.slice(start, start + 25).map((item) => ({ PutRequest: { Item: marshall(item) } }));
+        while (pending.length > 0) {
+          const result = await raw.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+          pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
+        }
+      }
+    }),
+  );
+  const queued: unknown[] = [];
+  const capture = { enqueue: async (messages: readonly unknown[]) => void queued.push(...messages) };
+  const deps = { ...dispatchDeps({ pages: false, jobs: false }), pages: capture, emailJobs: { enqueue: async () => undefined }, messageJobs: { enqueue: async () => undefined } };
+  // 2027-06-18 10:00 in Seoul (01:00 UTC): not a day of any recurring default entry.
+  await dispatchHour(new Date('2027-06-18T01:00:00Z'), deps as never);
+  let itemsRead = 0;
+  let recipients = 0;
+  let pages = 0;
+  while (queued.length > 0) {
+    const message = queued.shift() as Parameters<typeof dispatchPage>[0];
+    const result = await dispatchPage(message, deps as never);
+    itemsRead += result.itemsRead;
+    recipients += result.recipients;
+    pages += 1;
+  }
+  console.log(`\nDispatcher, birthday hour over ${TOTAL.toLocaleString('en')} members (birthdays over the year, 4 zones): ${pages} index queries/pages`);
+  console.log('| recipients | index items read | items read per recipient |');
+  console.log('|---:|---:|---:|');
+  console.log(`| ${recipients} | ${itemsRead} | ${(itemsRead / Math.max(recipients, 1)).toFixed(2)} |`);
+}
