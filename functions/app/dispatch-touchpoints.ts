@@ -103,7 +103,7 @@ function targeted(entry: CalendarEntry, member: AudienceMember): boolean {
 /** Consent renewal: members whose earliest given consent has its two-yearly anniversary in `month` (`YYYY-MM`). */
 function consentAnniversary(profile: Readonly<Record<string, unknown>> | undefined, month: string): Record<string, string> | null {
   const consents = (profile?.['consents'] ?? {}) as Record<string, { value?: boolean; at?: string }>;
-  const given = Object.entries(consents).filter(([channel, state]) => channel !== 'nightTime' && state.value && state.at);
+  const given = (['email', 'sms', 'post'] as const).flatMap((channel) => (consents[channel]?.value && consents[channel]?.at ? [[channel, consents[channel]] as const] : []));
   if (given.length === 0) return null;
   const first = given.map(([, state]) => state.at ?? '').sort()[0] ?? '';
   const [year, mon] = month.split('-').map(Number);
