@@ -277,7 +277,7 @@ export class DynamoSendStore implements SendStore, EngagementStore {
     });
   }
 
-  private counterUpdate(entryId: string, dims: CampaignDims, outcome: string) {
+  private counterUpdate(entryId: string, dims: CampaignDims, outcome: string, by = 1) {
     const names = [
       counterName('all', '-', outcome),
       counterName('tier', dims.tier, outcome),
@@ -289,12 +289,12 @@ export class DynamoSendStore implements SendStore, EngagementStore {
       Key: keys.campaignStats(entryId),
       UpdateExpression: `SET entity = :entity ADD ${names.map((_, i) => `#c${i} :one`).join(', ')}`,
       ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
-      ExpressionAttributeValues: { ':one': 1, ':entity': 'campaign-stats' },
+      ExpressionAttributeValues: { ':one': by, ':entity': 'campaign-stats' },
     };
   }
 
-  async count(entryId: string, dims: CampaignDims, outcome: string): Promise<void> {
-    await this.db.send(new UpdateCommand(this.counterUpdate(entryId, dims, outcome)));
+  async count(entryId: string, dims: CampaignDims, outcome: string, by: number): Promise<void> {
+    await this.db.send(new UpdateCommand(this.counterUpdate(entryId, dims, outcome, by)));
   }
 
   async putDue(memberId: string, kind: string, ref: string, dueAt: Date, fields: Readonly<Record<string, unknown>>): Promise<void> {

@@ -24,6 +24,7 @@ import type { Clock, TokenSecret } from './ports.ts';
 import {
   ThrottledError,
   type BulkDestination,
+  type CampaignDims,
   type BulkMailer,
   type CalendarSource,
   type LedgerRef,
@@ -155,11 +156,12 @@ async function prepare(job: SendJob, entry: CalendarEntry, deps: SenderDeps, out
     Array.from({ length: job.followUp ?? 0 }, (_, n) => ({ memberId: recipient.memberId, entryId: entry.id, period: recipient.period ?? job.period, channel: ledgerChannel(job.channel, n === 0 ? undefined : n) }));
   if (job.followUp) earlier = await deps.store.ledger(job.recipients.flatMap(earlierRefs));
   const prepared: Prepared[] = [];
-  for (const recipient of job.recipients) {
+  // Recipients are independent: checked and claimed concurrently (each claim is its own conditional write).
+  await Promise.all(job.recipients.map(async (recipient) => {
     const profile = profiles.get(recipient.memberId);
     if (!profile) {
       outcome.notRecipients += 1;
-      continue;
+      return;
     }
     const tier = profile.tier ?? baseTier;
     const segment = profile.segment ?? 'occasional';
@@ -167,20 +169,20 @@ async function prepare(job: SendJob, entry: CalendarEntry, deps: SenderDeps, out
     const reason = skipReason(entry, job.channel, { ...profile, tier, segment: profile.segment, hasPostalAddress: Boolean(profile.postalAddress), consents: profile.consents }, now);
     if (reason === 'not-targeted' || reason === 'no-address') {
       outcome.notRecipients += 1;
-      continue;
+      return;
     }
     if (job.followUp) {
       const before = earlierRefs(recipient).map((r) => earlier.get(`MEMBER#${r.memberId}|SENT#${r.entryId}#${r.period}#${r.channel}`));
       const reached = before[0]?.state === 'sent' && before.every((sent) => sent && wantsFollowUp({ ...(sent.events ?? {}), delivery: before[0]?.events?.['delivery'] }));
       if (!reached) {
         outcome.notRecipients += 1;
-        continue;
+        return;
       }
     }
     if (reason) {
       if (await deps.store.skip(ref, reason, now, { tier, segment })) outcome.skipped += 1;
       else outcome.duplicates += 1;
-      continue;
+      return;
     }
     const variant = recipient.variant;
     const claimId = randomUUID();
@@ -193,24 +195,45 @@ async function prepare(job: SendJob, entry: CalendarEntry, deps: SenderDeps, out
       } else {
         outcome.duplicates += 1;
       }
-      continue;
+      return;
     }
     prepared.push({ recipient, profile, ref, tier, segment, ...(variant && { variant }), claimId });
+  }));
+  // Keep the job's order (waves and reports read better), whatever order the claims finished in.
+  const order = new Map(job.recipients.map((recipient, index) => [recipient.memberId, index]));
+  return prepared.sort((a, b) => (order.get(a.recipient.memberId) ?? 0) - (order.get(b.recipient.memberId) ?? 0));
+}
+
+/** Counters of one job, added up and written once per (tier, segment, variant) instead of once per recipient. */
+class JobCounters {
+  private readonly counts = new Map<string, { dims: CampaignDims; n: number }>();
+  add(item: Prepared): void {
+    const dims: CampaignDims = { tier: item.tier, segment: item.segment, period: item.ref.period, ...(item.variant && { variant: item.variant }) };
+    const key = JSON.stringify(dims);
+    const found = this.counts.get(key);
+    if (found) found.n += 1;
+    else this.counts.set(key, { dims, n: 1 });
   }
-  return prepared;
+  async flush(entryId: string, store: SendStore): Promise<void> {
+    await Promise.all([...this.counts.values()].map(({ dims, n }) => store.count(entryId, dims, 'sent', n)));
+    this.counts.clear();
+  }
 }
 
 async function afterSent(entry: CalendarEntry, job: SendJob, item: Prepared, deps: SenderDeps, now: Date): Promise<void> {
-  await deps.store.count(entry.id, { tier: item.tier, segment: item.segment, period: item.ref.period, ...(item.variant && { variant: item.variant }) }, 'sent');
-  if (entry.advertising) await deps.store.noteAdSend(item.profile.memberId, item.profile.adSends, now);
+  const writes: Promise<void>[] = [];
+  if (entry.advertising) writes.push(deps.store.noteAdSend(item.profile.memberId, item.profile.adSends, now));
   const next = (job.followUp ?? 0) + 1;
   if (job.channel === 'email' && entry.followUp && next <= entry.followUp.max && entry.followUp.alternates[next - 1]) {
-    await deps.store.putDue(item.profile.memberId, 'follow_up', `${entry.id}#${item.ref.period}#${next}`, new Date(now.getTime() + entry.followUp.delayHours * 3_600_000), {
-      entryId: entry.id,
-      period: item.ref.period,
-      followUp: next,
-    });
+    writes.push(
+      deps.store.putDue(item.profile.memberId, 'follow_up', `${entry.id}#${item.ref.period}#${next}`, new Date(now.getTime() + entry.followUp.delayHours * 3_600_000), {
+        entryId: entry.id,
+        period: item.ref.period,
+        followUp: next,
+      }),
+    );
   }
+  await Promise.all(writes);
 }
 
 function templateFor(entry: CalendarEntry, locale: 'ko' | 'en', variant: string | undefined, followUp: number | undefined): MailTemplate {
@@ -261,6 +284,7 @@ export async function sendEmailJob(job: SendJob, realDeps: SenderDeps): Promise<
     groups.set(template.name, group);
   }
   const pending = new Set(prepared);
+  const counters = new JobCounters();
   try {
     for (const { template, items } of groups.values()) {
       for (const part of chunk(items, BULK_LIMIT)) {
@@ -277,18 +301,22 @@ export async function sendEmailJob(job: SendJob, realDeps: SenderDeps): Promise<
         await deps.limiter.acquire(part.length);
         outcome.calls += 1;
         const results = await mailer.sendBulk(template, from, destinations, { campaign: entry.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 200), kind: entry.advertising ? 'advertising' : 'informational' });
-        for (const [index, item] of part.entries()) {
-          const result = results[index];
-          pending.delete(item);
-          if (result?.ok) {
-            await deps.store.finish(item.ref, item.claimId ?? '', { state: 'sent', messageId: result.messageId, at: now });
-            await afterSent(entry, job, item, deps, now);
-            outcome.sent += 1;
-          } else {
-            await deps.store.finish(item.ref, item.claimId ?? '', { state: 'failed', reason: result?.reason ?? 'no result', at: now });
-            outcome.failed += 1;
-          }
-        }
+        for (const item of part) pending.delete(item);
+        await Promise.all(
+          part.map(async (item, index) => {
+            const result = results[index];
+            if (result?.ok) {
+              await deps.store.finish(item.ref, item.claimId ?? '', { state: 'sent', messageId: result.messageId, at: now });
+              await afterSent(entry, job, item, deps, now);
+              counters.add(item);
+              outcome.sent += 1;
+            } else {
+              await deps.store.finish(item.ref, item.claimId ?? '', { state: 'failed', reason: result?.reason ?? 'no result', at: now });
+              outcome.failed += 1;
+            }
+          }),
+        );
+        await counters.flush(entry.id, deps.store);
       }
     }
   } catch (error) {
@@ -345,6 +373,7 @@ export async function sendMessageJob(job: SendJob, realDeps: SenderDeps): Promis
       outcome.calls += 1;
       await deps.store.finish(item.ref, item.claimId ?? '', { state: 'sent', messageId, at: now });
       await afterSent(entry, job, item, deps, now);
+      await deps.store.count(entry.id, { tier: item.tier, segment: item.segment, period: item.ref.period, ...(item.variant && { variant: item.variant }) }, 'sent', 1);
       outcome.sent += 1;
     } catch (error) {
       await deps.store.release(item.ref, item.claimId ?? '');

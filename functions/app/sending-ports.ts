@@ -138,7 +138,7 @@ export interface SendStore {
   /** Holds an SMS until `until` (night window): ledger `deferred` and a due item for the dispatcher. */
   defer(ref: LedgerRef, claimId: string, until: Date, facts: Readonly<Record<string, unknown>>): Promise<void>;
   noteAdSend(memberId: string, recent: readonly string[], at: Date): Promise<void>;
-  count(entryId: string, dims: CampaignDims, outcome: string): Promise<void>;
+  count(entryId: string, dims: CampaignDims, outcome: string, by: number): Promise<void>;
   /** A later step due for one member (follow-up): GSI3 `DUE#<kind>`. */
   putDue(memberId: string, kind: string, ref: string, dueAt: Date, fields: Readonly<Record<string, unknown>>): Promise<void>;
   /** Once per (entry, hour): false when another run already handed this hour out. */

@@ -47,6 +47,9 @@ function importMs(file: string): number {
       PURCHASES_DLQ_URL: 'http://127.0.0.1:9/dlq',
       TIER_REVIEW_QUEUE_URL: 'http://127.0.0.1:9/review',
       RFM_SCORING_QUEUE_URL: 'http://127.0.0.1:9/rfm',
+      DISPATCH_QUEUE_URL: 'http://127.0.0.1:9/dispatch',
+      EMAIL_SENDS_QUEUE_URL: 'http://127.0.0.1:9/email-sends',
+      MESSAGE_SENDS_QUEUE_URL: 'http://127.0.0.1:9/message-sends',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
   });
