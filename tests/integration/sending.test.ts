@@ -399,3 +399,58 @@ describe('follow-ups, pre-test, consent renewal', () => {
     expect(mailsTo(box, oneYear.email ?? '')).toHaveLength(0);
   });
 });
+
+describe('event-triggered touchpoints and post', () => {
+  it('sends the VIP entry touchpoint from the due item a purchase recorded, with the tier’s coupon, once', async () => {
+    const { putEvents } = await import('./helpers.ts');
+    const vip = await member({ locale: 'en' });
+    await putEvents([{ detailType: 'Purchase Completed', detail: { orderId: randomUUID(), channel: 'web-shop', occurredAt: new Date().toISOString(), amount: { value: 2_100_000, currency: 'KRW' }, member: { memberId: vip.memberId } } }]);
+    await drained('purchases');
+    const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
+    await fire('dispatcher', hour);
+    await fire('dispatcher', hour);
+    const mails = mailsTo(await outbox(), vip.email ?? '');
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.subject).toBe('Welcome to VIP');
+    expect(mails[0]?.body.text).toMatch(/Coupon DG-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4} until \d{4}-\d{2}-\d{2}/);
+    const rows = await ledger(vip.memberId);
+    const email = rows.find((row) => row['entryId'] === 'default-vip-entry' && row['channel'] === 'email');
+    expect(email).toMatchObject({ state: 'sent', tier: 'A' });
+    // The SMS follows the night rule of the real clock: sent by day, held (not dropped) at night.
+    expect(['sent', 'deferred']).toContain(rows.find((row) => row['entryId'] === 'default-vip-entry' && row['channel'] === 'sms')?.['state']);
+  });
+
+  it('publishes the quarterly magazine’s address records to the fulfilment topic, only with post consent and an address', async () => {
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const at = '2026-01-05T00:00:00.000Z';
+    const postalAddress = { postalCode: '04524', address1: '서울특별시 중구 세종대로 110', country: 'KR' };
+    const reader = await member({ postalAddress, consents: { email: { value: false, at, source: 'web-form' }, sms: { value: false, at, source: 'web-form' }, post: { value: true, at, source: 'web-form' }, nightTime: { value: false, at, source: 'web-form' } } });
+    const noConsent = await member({ postalAddress });
+    for (const m of [reader, noConsent]) {
+      await dynamoDocumentClient().send(
+        new UpdateCommand({ TableName: TABLE, Key: { PK: `MEMBER#${m.memberId}`, SK: 'PROFILE' }, UpdateExpression: 'SET tierState = :t', ExpressionAttributeValues: { ':t': { tier: 'S', reachedAt: at, keptUntil: '2099-01-01T00:00:00.000Z' } } }),
+      );
+    }
+    await fire('dispatcher', '2027-04-01T01:00:00Z'); // 10:00 KST on the first day of Q2
+    await fire('dispatcher', '2027-04-01T01:00:00Z');
+    const box = await outbox();
+    const records = box.post.filter((post) => post.record['memberId'] === reader.memberId);
+    expect(records).toHaveLength(1);
+    expect(records[0]?.record).toMatchObject({ kind: 'quarterly_mailing', period: '2027-Q2', tier: 'S', postalAddress, title: '단골 VIP 계간지' });
+    expect(box.post.filter((post) => post.record['memberId'] === noConsent.memberId)).toHaveLength(0);
+  });
+
+  it('withdraws e-mail consent after a complaint', async () => {
+    const complainer = await member();
+    const first = await campaign();
+    await fire('dispatcher', first.at);
+    const { encodeRef } = await import('#app/send-touchpoints');
+    const ref = encodeRef({ memberId: complainer.memberId, entryId: first.id, period: 'once', channel: 'email' });
+    await post('/_local/ses-events', { eventType: 'Complaint', mail: { messageId: 'x', destination: [complainer.email], tags: { l: [ref] } }, complaint: { complainedRecipients: [{ emailAddress: complainer.email }] } });
+    await settle();
+    const profile = await call('GET', `/admin/members/${complainer.memberId}`);
+    expect(profile.body['consents']['email']).toMatchObject({ value: false, source: 'ses-complaint' });
+    const report = await call('GET', `/admin/reports/campaigns/${first.id}`);
+    expect(report.body['totals']).toMatchObject({ complained: 1 });
+  });
+});
