@@ -423,7 +423,7 @@ describe('event-triggered touchpoints and post', () => {
   it('publishes the quarterly magazine’s address records to the fulfilment topic, only with post consent and an address', async () => {
     const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
     const at = '2026-01-05T00:00:00.000Z';
-    const postalAddress = { postalCode: '04524', address1: '서울특별시 중구 세종대로 110', country: 'KR' };
+    const postalAddress = { postalCode: '06159', address1: '서울특별시 강남구 테헤란로 427', country: 'KR' };
     const reader = await member({ postalAddress, consents: { email: { value: false, at, source: 'web-form' }, sms: { value: false, at, source: 'web-form' }, post: { value: true, at, source: 'web-form' }, nightTime: { value: false, at, source: 'web-form' } } });
     const noConsent = await member({ postalAddress });
     for (const m of [reader, noConsent]) {
