@@ -406,7 +406,10 @@ describe('event-triggered touchpoints and post', () => {
     const vip = await member({ locale: 'en' });
     await putEvents([{ detailType: 'Purchase Completed', detail: { orderId: randomUUID(), channel: 'web-shop', occurredAt: new Date().toISOString(), amount: { value: 2_100_000, currency: 'KRW' }, member: { memberId: vip.memberId } } }]);
     await drained('purchases');
-    const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
+    // The current hour (the due item is due now) — or the next one if this is 01:00 UTC, when the default monthly
+    // entries go out (10:00 KST) and would mail every member of the shared stack.
+    const floor = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const hour = new Date(new Date(floor).getUTCHours() === 1 ? floor + 3_600_000 : floor).toISOString();
     await fire('dispatcher', hour);
     await fire('dispatcher', hour);
     const mails = mailsTo(await outbox(), vip.email ?? '');
