@@ -4,6 +4,7 @@ import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } fro
 import { auditItem, type AuditEntry } from './audit-log.ts';
 import type { MemberDirectory } from '#app/member-lookup';
 import { keys, withoutKeys } from './keys.ts';
+import { MEMBER_DATE_FIELDS } from './member-store.ts';
 import { queryAll } from './query-all.ts';
 import { transactUnlessCancelled } from './transactions.ts';
 
@@ -97,7 +98,7 @@ export class DynamoMemberDirectory implements MemberDirectory {
       })),
       ...prospectKeys.map((prospectKey) => ({ Delete: { TableName: this.tableName, Key: keys.prospect(prospectKey) } })),
       // The date items index the birthday and anniversary: they go with the rest of the personal data.
-      ...(['birthday', 'anniversary', 'enrolledAt'] as const).map((field) => ({ Delete: { TableName: this.tableName, Key: keys.memberDate(memberId, field) } })),
+      ...MEMBER_DATE_FIELDS.map((field) => ({ Delete: { TableName: this.tableName, Key: keys.memberDate(memberId, field) } })),
       { Put: { TableName: this.tableName, Item: auditItem(audit) } },
     ]);
   }

@@ -19,13 +19,13 @@ export const MEMBER_DATE_FIELDS: readonly DateField[] = ['birthday', 'anniversar
  */
 export function memberDateItems(member: Member): Record<string, unknown>[] {
   const zone = canonicalZone(member.timeZone);
+  const domain = domainOf(member.email);
   const items: Record<string, unknown>[] = [];
   for (const field of MEMBER_DATE_FIELDS) {
     const value = member[field];
     if (!value) continue;
     const monthDay = monthDayOf(field, value, zone);
     if (!monthDay) continue;
-    const domain = domainOf(member.email);
     items.push({
       ...keys.memberDate(member.memberId, field),
       ...dateIndex(datePartition(field, monthDay, zone), member.enrolledAt, member.memberId),

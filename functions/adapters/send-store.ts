@@ -24,6 +24,7 @@ import type {
   SendProfile,
   SendStore,
 } from '#app/sending-ports';
+import { encodeRef } from '#app/sending-ports';
 import { dueIndex, keys, withoutKeys } from './keys.ts';
 import { decodeCursor } from './member-directory.ts';
 import { transactUnlessCancelled } from './transactions.ts';
@@ -111,15 +112,22 @@ export class DynamoSendStore implements SendStore, EngagementStore {
         const domain = domainOf(profile.email);
         return { memberId, ...(domain && { domain }), tier: profile.tier ?? baseTier, ...(profile.segment && { segment: profile.segment }), profile: item };
       }
-      return { memberId, dueKey: { PK: String(item['PK']), SK: String(item['SK']) }, due: withoutKeys<Record<string, unknown>>(item) };
+      // SK `DUE#<kind>#<ref>`: the ref (e.g. the time the tier was entered) names the period of the touchpoint.
+      const SK = String(item['SK']);
+      return { memberId, dueKey: { PK: String(item['PK']), SK }, dueRef: SK.split('#').slice(2).join('#'), due: withoutKeys<Record<string, unknown>>(item) };
     });
     const next = encodeCursor(result.LastEvaluatedKey);
     return { members, itemsRead: items.length, ...(next && { next }) };
   }
 
   async removeDue(dueKeys: readonly { PK: string; SK: string }[]): Promise<void> {
-    for (let i = 0; i < dueKeys.length; i += 25) {
-      let pending: Record<string, unknown>[] | undefined = dueKeys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+    await this.batchWrite(dueKeys.map((Key) => ({ DeleteRequest: { Key } })));
+  }
+
+  /** BatchWriteItem in chunks of 25, unprocessed items retried with backoff. */
+  private async batchWrite(requests: readonly Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + 25);
       for (let attempt = 0; pending && pending.length > 0; attempt++) {
         const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
         pending = result.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
@@ -143,34 +151,21 @@ export class DynamoSendStore implements SendStore, EngagementStore {
 
   async ledger(refs: readonly LedgerRef[]): Promise<Map<string, LedgerEntry>> {
     const items = await batchGetAll(this.db, this.tableName, refs.map(ledgerKey));
-    return new Map(items.map((item) => [`${String(item['PK'])}|${String(item['SK'])}`, withoutKeys<LedgerEntry>(item)]));
+    return new Map(
+      items.map((item) => {
+        const entry = withoutKeys<LedgerEntry>(item);
+        return [encodeRef(entry), entry];
+      }),
+    );
   }
 
-  async claim(ref: LedgerRef, claimId: string, at: Date, facts: { tier: string; segment: string; variant?: string; advertising: boolean }): Promise<ClaimResult> {
+  /** Puts a ledger item unless someone holds the claim: only a missing or deferred item may be replaced. */
+  private async putUnlessClaimed(ref: LedgerRef, fields: Record<string, unknown>): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...ledgerKey(ref), entity: 'send', ...ref, state: 'sending', claimId, claimedAt: at.toISOString(), ...facts },
-          ConditionExpression: 'attribute_not_exists(PK) OR #state = :deferred',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':deferred': 'deferred' },
-        }),
-      );
-      return { claimed: true };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: ledgerKey(ref), ConsistentRead: true }));
-      return { claimed: false, existing: Item ? withoutKeys<LedgerEntry>(Item) : null };
-    }
-  }
-
-  async skip(ref: LedgerRef, reason: string, at: Date, facts: { tier: string; segment: string }): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...ledgerKey(ref), entity: 'send', ...ref, state: 'skipped', reason, claimedAt: at.toISOString(), ...facts },
+          Item: { ...ledgerKey(ref), entity: 'send', ...ref, ...fields },
           ConditionExpression: 'attribute_not_exists(PK) OR #state = :deferred',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':deferred': 'deferred' },
@@ -181,6 +176,17 @@ export class DynamoSendStore implements SendStore, EngagementStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  async claim(ref: LedgerRef, claimId: string, at: Date, facts: { tier: string; segment: string; variant?: string; advertising: boolean }): Promise<ClaimResult> {
+    // `events` starts empty, so that each SES event later is one `SET events.<type>` guarded by its absence.
+    if (await this.putUnlessClaimed(ref, { state: 'sending', claimId, claimedAt: at.toISOString(), events: {}, ...facts })) return { claimed: true };
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: ledgerKey(ref), ConsistentRead: true }));
+    return { claimed: false, existing: Item ? withoutKeys<LedgerEntry>(Item) : null };
+  }
+
+  skip(ref: LedgerRef, reason: string, at: Date, facts: { tier: string; segment: string }): Promise<boolean> {
+    return this.putUnlessClaimed(ref, { state: 'skipped', reason, claimedAt: at.toISOString(), ...facts });
   }
 
   async finish(ref: LedgerRef, claimId: string, outcome: { state: 'sent'; messageId: string; at: Date } | { state: 'failed'; reason: string; at: Date }): Promise<void> {
@@ -349,20 +355,18 @@ export class DynamoSendStore implements SendStore, EngagementStore {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: ledgerKey(ref), ConsistentRead: true }));
     if (!Item) return false;
     const entry = withoutKeys<LedgerEntry>(Item);
-    const ledgerUpdate = {
-      TableName: this.tableName,
-      Key: ledgerKey(ref),
-      UpdateExpression: Item['events'] ? 'SET events.#type = :at' : 'SET events = :events',
-      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(events.#type)',
-      ExpressionAttributeNames: { '#type': type },
-      ExpressionAttributeValues: Item['events'] ? { ':at': at } : { ':events': { [type]: at } },
-    };
-    if (!Item['events']) {
-      // The first event creates the map; the condition on the map's absence keeps two first events from racing.
-      ledgerUpdate.ConditionExpression = 'attribute_exists(PK) AND attribute_not_exists(events)';
-      delete (ledgerUpdate as { ExpressionAttributeNames?: unknown }).ExpressionAttributeNames;
-    }
-    const items: NonNullable<Parameters<typeof transactUnlessCancelled>[1]> = [{ Update: ledgerUpdate }];
+    const items: NonNullable<Parameters<typeof transactUnlessCancelled>[1]> = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: ledgerKey(ref),
+          UpdateExpression: 'SET events.#type = :at',
+          ConditionExpression: 'attribute_exists(events) AND attribute_not_exists(events.#type)',
+          ExpressionAttributeNames: { '#type': type },
+          ExpressionAttributeValues: { ':at': at },
+        },
+      },
+    ];
     if (counter) {
       items.push({
         Update: this.counterUpdate(
@@ -372,12 +376,7 @@ export class DynamoSendStore implements SendStore, EngagementStore {
         ),
       });
     }
-    if (await transactUnlessCancelled(this.db, items)) return true;
-    // Lost a race on the first event: the map exists now; try once more as a later event.
-    const again = await this.db.send(new GetCommand({ TableName: this.tableName, Key: ledgerKey(ref), ConsistentRead: true }));
-    const events = (again.Item?.['events'] ?? {}) as Record<string, string>;
-    if (events[type] || !again.Item?.['events']) return false;
-    return this.recordEvent(ref, type, at, counter);
+    return transactUnlessCancelled(this.db, items);
   }
 
   async suppress(email: string, reason: string, at: string): Promise<void> {

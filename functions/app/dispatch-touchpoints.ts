@@ -7,6 +7,7 @@ import {
   chunk,
   DUE_KIND_OF_EVENT,
   inSample,
+  isTargeted,
   isActive,
   isOnceDue,
   knownZones,
@@ -91,13 +92,10 @@ export async function dispatchHour(at: Date, deps: DispatchDeps): Promise<{ hour
   return { hour: hourIso, messages: messages.length, entries: dispatched };
 }
 
-const queueOf = (channel: Channel, deps: DispatchDeps) => (channel === 'email' ? deps.emailJobs : deps.messageJobs);
-
+/** Population pages know tier, segment and status and leave out whom the entry does not target; date pages do not (the sender checks). */
 function targeted(entry: CalendarEntry, member: AudienceMember): boolean {
-  if (member.tier && !entry.tiers.includes(member.tier)) return false;
-  if (entry.segments?.length && member.tier && !entry.segments.includes(member.segment ?? 'occasional')) return false;
-  if (member.profile && member.profile['status'] !== 'active') return false;
-  return true;
+  if (member.tier && !isTargeted(entry, member.tier, member.segment)) return false;
+  return !member.profile || member.profile['status'] === 'active';
 }
 
 /** Consent renewal: members whose earliest given consent has its two-yearly anniversary in `month` (`YYYY-MM`). */
@@ -145,7 +143,7 @@ export async function dispatchPage(message: DispatchMessage, deps: DispatchDeps)
       } else if (kind === 'pretest') {
         await rollOutPretest(String(due['entryId']), String(due['period']), deps);
       } else {
-        const ref = String(member.dueKey?.SK ?? '').split('#').slice(2).join('#');
+        const ref = member.dueRef ?? '';
         const vars: Record<string, string> = {};
         if (typeof due['keepBy'] === 'string') vars['keepBy'] = due['keepBy'].slice(0, 10);
         const delta = due['deltaToRetain'] as { spend?: number } | undefined;

@@ -2,8 +2,7 @@
 // and the campaign counters, suppression after a permanent bounce or a complaint, and unsubscribe links.
 import { verifyToken } from '#domain/signed-token';
 import type { Clock, TokenSecret } from './ports.ts';
-import type { EngagementStore } from './sending-ports.ts';
-import { decodeRef } from './send-touchpoints.ts';
+import { decodeRef, type EngagementStore } from './sending-ports.ts';
 
 /** SES event type → the ledger's event name and the campaign counter it moves (null: recorded, not counted). */
 const EVENT_TYPES: Readonly<Record<string, { name: string; counter: string | null }>> = {

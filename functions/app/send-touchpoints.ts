@@ -22,11 +22,12 @@ import type { CalendarEntry } from '#schema/calendar';
 import type { TierLadder } from '#schema/tier-ladder';
 import type { Clock, TokenSecret } from './ports.ts';
 import {
-  ThrottledError,
+  encodeRef,
   type BulkDestination,
   type CampaignDims,
   type BulkMailer,
   type CalendarSource,
+  type LedgerEntry,
   type LedgerRef,
   type MailTemplate,
   type Messenger,
@@ -35,6 +36,8 @@ import {
   type SendProfile,
   type SendStore,
 } from './sending-ports.ts';
+
+export { decodeRef, encodeRef } from './sending-ports.ts';
 import { createHash } from 'node:crypto';
 
 /** A claim still `sending` after this long belongs to a sender that died mid-call: its outcome is unknown. */
@@ -72,19 +75,6 @@ export interface JobOutcome {
 
 const emptyOutcome = (): JobOutcome => ({ sent: 0, skipped: 0, failed: 0, deferred: 0, duplicates: 0, notRecipients: 0, calls: 0 });
 
-/** The ledger reference carried in the SES tag `l` and in unsubscribe links: base64url of member and ledger key. */
-export const encodeRef = (ref: LedgerRef) => Buffer.from(JSON.stringify([ref.memberId, ref.entryId, ref.period, ref.channel])).toString('base64url');
-export function decodeRef(value: string): LedgerRef | null {
-  try {
-    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown;
-    if (!Array.isArray(parsed) || parsed.length !== 4 || !parsed.every((part) => typeof part === 'string')) return null;
-    const [memberId, entryId, period, channel] = parsed as [string, string, string, string];
-    return { memberId, entryId, period, channel };
-  } catch {
-    return null;
-  }
-}
-
 const ledgerChannel = (channel: Channel, followUp: number | undefined) => (followUp ? `${channel}-f${followUp}` : channel);
 
 function addressPart(from: string): string {
@@ -99,7 +89,7 @@ interface Prepared {
   readonly tier: string;
   readonly segment: string;
   readonly variant?: string;
-  claimId?: string;
+  readonly claimId: string;
 }
 
 function unsubscribeUrl(deps: SenderDeps, ref: LedgerRef, channel: 'email' | 'sms' | 'post', locale: 'ko' | 'en', now: Date): string {
@@ -137,24 +127,25 @@ function variables(entry: CalendarEntry, item: Prepared, ladder: TierLadder, dep
   return vars;
 }
 
+/** SES tag values allow letters, digits, `_` and `-`. */
+const campaignTag = (entry: CalendarEntry) => entry.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 200);
+
 function senderNameOf(from: string): string {
   const match = /^\s*"?([^"<]+?)"?\s*</.exec(from);
   return match?.[1] ?? 'dangol';
 }
 
 /** Checks and claims every recipient; returns those this call may send to. */
-async function prepare(job: SendJob, entry: CalendarEntry, deps: SenderDeps, outcome: JobOutcome): Promise<Prepared[]> {
+async function prepare(job: SendJob, entry: CalendarEntry, ladder: TierLadder, deps: SenderDeps, outcome: JobOutcome): Promise<Prepared[]> {
   const now = deps.clock();
-  const ladder = await deps.ladder();
   const baseTier = ladder.tiers[0]?.code ?? 'D';
   const ids = job.recipients.map((recipient) => recipient.memberId);
   const profiles = await deps.store.profiles(ids);
   const channel = ledgerChannel(job.channel, job.followUp);
   // Follow-ups go only to whom the first mail (and any earlier follow-up) reached without any reaction.
-  let earlier = new Map<string, Awaited<ReturnType<SendStore['ledger']>> extends Map<string, infer V> ? V : never>();
-  const earlierRefs = (recipient: Recipient) =>
+  const earlierRefs = (recipient: Recipient): LedgerRef[] =>
     Array.from({ length: job.followUp ?? 0 }, (_, n) => ({ memberId: recipient.memberId, entryId: entry.id, period: recipient.period ?? job.period, channel: ledgerChannel(job.channel, n === 0 ? undefined : n) }));
-  if (job.followUp) earlier = await deps.store.ledger(job.recipients.flatMap(earlierRefs));
+  const earlier = job.followUp ? await deps.store.ledger(job.recipients.flatMap(earlierRefs)) : new Map<string, LedgerEntry>();
   const prepared: Prepared[] = [];
   // Recipients are independent: checked and claimed concurrently (each claim is its own conditional write).
   await Promise.all(job.recipients.map(async (recipient) => {
@@ -166,15 +157,14 @@ async function prepare(job: SendJob, entry: CalendarEntry, deps: SenderDeps, out
     const tier = profile.tier ?? baseTier;
     const segment = profile.segment ?? 'occasional';
     const ref: LedgerRef = { memberId: recipient.memberId, entryId: entry.id, period: recipient.period ?? job.period, channel };
-    const reason = skipReason(entry, job.channel, { ...profile, tier, segment: profile.segment, hasPostalAddress: Boolean(profile.postalAddress), consents: profile.consents }, now);
+    const reason = skipReason(entry, job.channel, { ...profile, tier, segment: profile.segment, hasPostalAddress: Boolean(profile.postalAddress) }, now);
     if (reason === 'not-targeted' || reason === 'no-address') {
       outcome.notRecipients += 1;
       return;
     }
     if (job.followUp) {
-      const before = earlierRefs(recipient).map((r) => earlier.get(`MEMBER#${r.memberId}|SENT#${r.entryId}#${r.period}#${r.channel}`));
-      const reached = before[0]?.state === 'sent' && before.every((sent) => sent && wantsFollowUp({ ...(sent.events ?? {}), delivery: before[0]?.events?.['delivery'] }));
-      if (!reached) {
+      const [first, ...followUps] = earlierRefs(recipient).map((ref) => earlier.get(encodeRef(ref)));
+      if (first?.state !== 'sent' || followUps.some((sent) => !sent) || !wantsFollowUp(first.events ?? {}, followUps.map((sent) => sent?.events ?? {}))) {
         outcome.notRecipients += 1;
         return;
       }
@@ -260,11 +250,22 @@ function jobClock(job: SendJob, deps: SenderDeps): SenderDeps {
   };
 }
 
-export async function sendEmailJob(job: SendJob, realDeps: SenderDeps): Promise<JobOutcome> {
+interface RunningJob {
+  readonly deps: SenderDeps;
+  readonly outcome: JobOutcome;
+  readonly entry: CalendarEntry;
+  readonly ladder: TierLadder;
+  readonly prepared: readonly Prepared[];
+  readonly counters: JobCounters;
+}
+
+/**
+ * What both senders do around their channel's calls: the job's clock, the entry (deleted since: nobody to send
+ * to), a test send, the checks and claims; the campaign counters are written once at the end, even after a failure.
+ */
+async function runJob(job: SendJob, realDeps: SenderDeps, send: (running: RunningJob) => Promise<void>): Promise<JobOutcome> {
   const deps = jobClock(job, realDeps);
   const outcome = emptyOutcome();
-  const mailer = deps.mailer;
-  if (!mailer) throw new Error('e-mail sender without a mailer');
   const entry = await deps.calendar.get(job.entryId);
   if (!entry) {
     outcome.notRecipients += job.recipients.length;
@@ -272,115 +273,117 @@ export async function sendEmailJob(job: SendJob, realDeps: SenderDeps): Promise<
   }
   if (job.test) return sendTest(job, entry, deps, outcome);
   const ladder = await deps.ladder();
-  const prepared = await prepare(job, entry, deps, outcome);
-  const alternate = job.followUp ? entry.followUp?.alternates[job.followUp - 1] : undefined;
-  const from = alternate ? `${alternate.senderName} <${addressPart(deps.from)}>` : deps.from;
-  const senderName = alternate?.senderName ?? senderNameOf(deps.from);
-  const groups = new Map<string, { template: MailTemplate; items: Prepared[] }>();
-  for (const item of prepared) {
-    const template = templateFor(entry, item.profile.locale, item.variant, job.followUp);
-    const group = groups.get(template.name) ?? { template, items: [] };
-    group.items.push(item);
-    groups.set(template.name, group);
-  }
-  const pending = new Set(prepared);
+  const prepared = await prepare(job, entry, ladder, deps, outcome);
   const counters = new JobCounters();
   try {
-    for (const { template, items } of groups.values()) {
-      for (const part of chunk(items, BULK_LIMIT)) {
-        const now = deps.clock();
-        const destinations: BulkDestination[] = part.map((item) => {
-          const vars = variables(entry, item, ladder, deps, now, senderName);
-          return {
-            to: item.profile.email ?? '',
-            vars,
-            headers: { 'List-Unsubscribe': `<${vars['unsubscribeUrl']}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-            tags: { l: encodeRef(item.ref) },
-          };
-        });
-        await deps.limiter.acquire(part.length);
-        outcome.calls += 1;
-        const results = await mailer.sendBulk(template, from, destinations, { campaign: entry.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 200), kind: entry.advertising ? 'advertising' : 'informational' });
-        for (const item of part) pending.delete(item);
-        await Promise.all(
-          part.map(async (item, index) => {
-            const result = results[index];
-            if (result?.ok) {
-              await deps.store.finish(item.ref, item.claimId ?? '', { state: 'sent', messageId: result.messageId, at: now });
-              await afterSent(entry, job, item, deps, now);
-              counters.add(item);
-              outcome.sent += 1;
-            } else {
-              await deps.store.finish(item.ref, item.claimId ?? '', { state: 'failed', reason: result?.reason ?? 'no result', at: now });
-              outcome.failed += 1;
-            }
-          }),
-        );
-        await counters.flush(entry.id, deps.store);
-      }
-    }
-  } catch (error) {
-    // Nothing was sent to these: give the claims back so that the retry of this job can send them.
-    await Promise.all([...pending].map((item) => deps.store.release(item.ref, item.claimId ?? '')));
-    throw error;
+    await send({ deps, outcome, entry, ladder, prepared, counters });
+  } finally {
+    await counters.flush(entry.id, deps.store);
   }
   return outcome;
 }
 
-export async function sendMessageJob(job: SendJob, realDeps: SenderDeps): Promise<JobOutcome> {
-  const deps = jobClock(job, realDeps);
-  const outcome = emptyOutcome();
-  const messenger = deps.messenger;
-  if (!messenger) throw new Error('message sender without a messenger');
-  const entry = await deps.calendar.get(job.entryId);
-  if (!entry) {
-    outcome.notRecipients += job.recipients.length;
-    return outcome;
-  }
-  if (job.test) return sendTest(job, entry, deps, outcome);
-  const ladder = await deps.ladder();
-  const prepared = await prepare(job, entry, deps, outcome);
-  for (const item of prepared) {
-    const now = deps.clock();
-    const { profile } = item;
+export async function sendEmailJob(job: SendJob, deps: SenderDeps): Promise<JobOutcome> {
+  const mailer = deps.mailer;
+  if (!mailer) throw new Error('e-mail sender without a mailer');
+  return runJob(job, deps, async ({ deps, outcome, entry, ladder, prepared, counters }) => {
+    const alternate = job.followUp ? entry.followUp?.alternates[job.followUp - 1] : undefined;
+    const from = alternate ? `${alternate.senderName} <${addressPart(deps.from)}>` : deps.from;
+    const senderName = alternate?.senderName ?? senderNameOf(deps.from);
+    const groups = new Map<string, { template: MailTemplate; items: Prepared[] }>();
+    for (const item of prepared) {
+      const template = templateFor(entry, item.profile.locale, item.variant, job.followUp);
+      const group = groups.get(template.name) ?? { template, items: [] };
+      group.items.push(item);
+      groups.set(template.name, group);
+    }
+    const pending = new Set(prepared);
     try {
-      let messageId: string;
-      if (job.channel === 'sms') {
-        const hold = entry.advertising && !profile.consents.nightTime?.value ? nightHoldUntil(now, profile.timeZone) : null;
-        if (hold) {
-          await deps.store.defer(item.ref, item.claimId ?? '', hold, { tier: item.tier, segment: item.segment });
-          outcome.deferred += 1;
-          continue;
+      for (const { template, items } of groups.values()) {
+        for (const part of chunk(items, BULK_LIMIT)) {
+          const now = deps.clock();
+          const destinations: BulkDestination[] = part.map((item) => {
+            const vars = variables(entry, item, ladder, deps, now, senderName);
+            return {
+              to: item.profile.email ?? '',
+              vars,
+              headers: { 'List-Unsubscribe': `<${vars['unsubscribeUrl']}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+              tags: { l: encodeRef(item.ref) },
+            };
+          });
+          await deps.limiter.acquire(part.length);
+          outcome.calls += 1;
+          const results = await mailer.sendBulk(template, from, destinations, { campaign: campaignTag(entry), kind: entry.advertising ? 'advertising' : 'informational' });
+          for (const item of part) pending.delete(item);
+          await Promise.all(
+            part.map(async (item, index) => {
+              const result = results[index];
+              if (result?.ok) {
+                await deps.store.finish(item.ref, item.claimId, { state: 'sent', messageId: result.messageId, at: now });
+                await afterSent(entry, job, item, deps, now);
+                counters.add(item);
+                outcome.sent += 1;
+              } else {
+                await deps.store.finish(item.ref, item.claimId, { state: 'failed', reason: result?.reason ?? 'no result', at: now });
+                outcome.failed += 1;
+              }
+            }),
+          );
         }
-        const content = entry.content.sms?.[profile.locale] ?? entry.content.sms?.ko ?? entry.content.sms?.en;
-        if (!content) throw new Error(`entry ${entry.id} has no SMS content`);
-        const text = adSms(render(content.text, variables(entry, item, ladder, deps, now, deps.sms.name)), entry.advertising, deps.sms);
-        messageId = await messenger.sms(profile.phone ?? '', text, entry.advertising ? 'Promotional' : 'Transactional');
-      } else {
-        const content = entry.content.post?.[profile.locale] ?? entry.content.post?.ko ?? entry.content.post?.en;
-        messageId = await messenger.post({
-          kind: entry.kind,
-          entryId: entry.id,
-          period: item.ref.period,
-          memberId: profile.memberId,
-          name: profile.name,
-          locale: profile.locale,
-          tier: item.tier,
-          title: content?.title ?? entry.name,
-          postalAddress: profile.postalAddress ?? null,
-        });
       }
-      outcome.calls += 1;
-      await deps.store.finish(item.ref, item.claimId ?? '', { state: 'sent', messageId, at: now });
-      await afterSent(entry, job, item, deps, now);
-      await deps.store.count(entry.id, { tier: item.tier, segment: item.segment, period: item.ref.period, ...(item.variant && { variant: item.variant }) }, 'sent', 1);
-      outcome.sent += 1;
     } catch (error) {
-      await deps.store.release(item.ref, item.claimId ?? '');
+      // Nothing was sent to these: give the claims back so that the retry of this job can send them.
+      await Promise.all([...pending].map((item) => deps.store.release(item.ref, item.claimId)));
       throw error;
     }
-  }
-  return outcome;
+  });
+}
+
+export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<JobOutcome> {
+  const messenger = deps.messenger;
+  if (!messenger) throw new Error('message sender without a messenger');
+  return runJob(job, deps, async ({ deps, outcome, entry, ladder, prepared, counters }) => {
+    for (const item of prepared) {
+      const now = deps.clock();
+      const { profile } = item;
+      try {
+        let messageId: string;
+        if (job.channel === 'sms') {
+          const hold = entry.advertising && !profile.consents.nightTime?.value ? nightHoldUntil(now, profile.timeZone) : null;
+          if (hold) {
+            await deps.store.defer(item.ref, item.claimId, hold, { tier: item.tier, segment: item.segment });
+            outcome.deferred += 1;
+            continue;
+          }
+          const content = entry.content.sms?.[profile.locale] ?? entry.content.sms?.ko ?? entry.content.sms?.en;
+          if (!content) throw new Error(`entry ${entry.id} has no SMS content`);
+          const text = adSms(render(content.text, variables(entry, item, ladder, deps, now, deps.sms.name)), entry.advertising, deps.sms);
+          messageId = await messenger.sms(profile.phone ?? '', text, entry.advertising ? 'Promotional' : 'Transactional');
+        } else {
+          const content = entry.content.post?.[profile.locale] ?? entry.content.post?.ko ?? entry.content.post?.en;
+          messageId = await messenger.post({
+            kind: entry.kind,
+            entryId: entry.id,
+            period: item.ref.period,
+            memberId: profile.memberId,
+            name: profile.name,
+            locale: profile.locale,
+            tier: item.tier,
+            title: content?.title ?? entry.name,
+            postalAddress: profile.postalAddress ?? null,
+          });
+        }
+        outcome.calls += 1;
+        await deps.store.finish(item.ref, item.claimId, { state: 'sent', messageId, at: now });
+        await afterSent(entry, job, item, deps, now);
+        counters.add(item);
+        outcome.sent += 1;
+      } catch (error) {
+        await deps.store.release(item.ref, item.claimId);
+        throw error;
+      }
+    }
+  });
 }
 
 /** A test send: the entry rendered with sample values to the address or phone given, marked as a test. */
@@ -409,7 +412,7 @@ async function sendTest(job: SendJob, entry: CalendarEntry, deps: SenderDeps, ou
       subject: `[TEST] ${render(template.subject, vars)}`,
       html: render(template.html, vars, true),
       text: render(template.text, vars),
-      tags: { kind: 'test', campaign: entry.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 200) },
+      tags: { kind: 'test', campaign: campaignTag(entry) },
     });
   } else if (job.channel === 'sms') {
     const content = entry.content.sms?.[locale];

@@ -59,6 +59,8 @@ export interface AudienceMember {
   readonly segment?: OfferGroup;
   /** Due items: the key to remove once handed out, and what they say. */
   readonly dueKey?: { readonly PK: string; readonly SK: string };
+  /** What the due item is about (the `<ref>` of `DUE#<kind>#<ref>`): the period of its touchpoint. */
+  readonly dueRef?: string;
   readonly due?: Readonly<Record<string, unknown>>;
   readonly profile?: Readonly<Record<string, unknown>>;
 }
@@ -112,6 +114,19 @@ export interface LedgerRef {
   readonly channel: string;
 }
 
+/** A ledger reference as one string (the SES tag `l`, unsubscribe links, map keys): base64url of its four parts. */
+export const encodeRef = (ref: LedgerRef) => Buffer.from(JSON.stringify([ref.memberId, ref.entryId, ref.period, ref.channel])).toString('base64url');
+export function decodeRef(value: string): LedgerRef | null {
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(parsed) || parsed.length !== 4 || !parsed.every((part) => typeof part === 'string')) return null;
+    const [memberId, entryId, period, channel] = parsed as [string, string, string, string];
+    return { memberId, entryId, period, channel };
+  } catch {
+    return null;
+  }
+}
+
 export type ClaimResult = { claimed: true } | { claimed: false; existing: LedgerEntry | null };
 
 export interface CampaignDims {
@@ -125,6 +140,7 @@ export interface SendStore {
   readAudience(source: AudienceSource, cursor: string | undefined, limit: number, baseTier: string): Promise<AudiencePage>;
   removeDue(keys: readonly { PK: string; SK: string }[]): Promise<void>;
   profiles(memberIds: readonly string[]): Promise<Map<string, SendProfile>>;
+  /** The ledger items that exist of these references, keyed by `encodeRef`. */
   ledger(refs: readonly LedgerRef[]): Promise<Map<string, LedgerEntry>>;
   /** Conditional put: succeeds when no one holds the claim (or it was deferred). */
   claim(ref: LedgerRef, claimId: string, at: Date, facts: { tier: string; segment: string; variant?: string; advertising: boolean }): Promise<ClaimResult>;

@@ -2,6 +2,7 @@
 // Korean advertising rules, the night window, offers, and the checks a recipient must pass before a send.
 import { createHmac } from 'node:crypto';
 import type { CalendarEntry } from '#schema/calendar';
+import { emailDomain } from './identity.ts';
 
 /** SES `SendBulkEmail` takes at most 50 destinations a call (the emulator does not enforce it; we do). */
 export const BULK_LIMIT = 50;
@@ -202,8 +203,8 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-/** E-mail domain of an address, lower case (the only part of an address the dispatcher keeps). */
-export const domainOf = (email: string | undefined) => (email?.includes('@') ? email.slice(email.lastIndexOf('@') + 1).toLowerCase() : undefined);
+/** E-mail domain of an address (the only part of an address the dispatcher keeps). */
+export const domainOf = (email: string | undefined) => (email?.includes('@') ? emailDomain(email).toLowerCase() : undefined);
 
 /** Subject of an advertising mail to a Korean-locale member starts with "(광고)". */
 export function adSubject(subject: string, locale: string, advertising: boolean): string {
@@ -267,9 +268,14 @@ export interface RecipientFacts {
  * The checks before a send, in order: targeted, active, address, channel consent (e-mail confirmed by double
  * opt-in), not suppressed, frequency cap (advertising only). Null when the recipient may be sent to.
  */
+/** Whether an entry targets a member of this tier and RFM offer group (not yet scored: occasional). */
+export function isTargeted(entry: Pick<CalendarEntry, 'tiers' | 'segments'>, tier: string, segment: OfferGroup | undefined): boolean {
+  if (!entry.tiers.includes(tier)) return false;
+  return !entry.segments?.length || entry.segments.includes(segment ?? 'occasional');
+}
+
 export function skipReason(entry: Pick<CalendarEntry, 'tiers' | 'segments' | 'advertising' | 'frequencyCap'>, channel: Channel, facts: RecipientFacts, now: Date): SkipReason | null {
-  if (!entry.tiers.includes(facts.tier)) return 'not-targeted';
-  if (entry.segments && entry.segments.length > 0 && !entry.segments.includes(facts.segment ?? 'occasional')) return 'not-targeted';
+  if (!isTargeted(entry, facts.tier, facts.segment)) return 'not-targeted';
   if (facts.status !== 'active') return 'inactive';
   const address = channel === 'email' ? facts.email : channel === 'sms' ? facts.phone : facts.hasPostalAddress;
   if (!address) return 'no-address';
@@ -284,9 +290,14 @@ export function skipReason(entry: Pick<CalendarEntry, 'tiers' | 'segments' | 'ad
   return null;
 }
 
-/** Reached-not-opened: a follow-up goes only to someone whose mail was delivered and who did nothing since. */
-export function wantsFollowUp(events: Readonly<Record<string, string | undefined>>): boolean {
-  return Boolean(events['delivery']) && !events['open'] && !events['click'] && !events['unsubscribe'] && !events['bounce'] && !events['complaint'];
+const REACTIONS = ['open', 'click', 'unsubscribe', 'bounce', 'complaint'] as const;
+
+/**
+ * Reached-not-opened: a follow-up goes only to someone whose first mail was delivered and who did nothing since,
+ * neither to it nor to any earlier follow-up.
+ */
+export function wantsFollowUp(first: Readonly<Record<string, string | undefined>>, earlierFollowUps: readonly Readonly<Record<string, string | undefined>>[] = []): boolean {
+  return Boolean(first['delivery']) && [first, ...earlierFollowUps].every((events) => REACTIONS.every((reaction) => !events[reaction]));
 }
 
 /** Pre-test winner: the variant with the highest rate of the metric among those sent (ties: the first). */

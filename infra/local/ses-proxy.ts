@@ -1,7 +1,8 @@
 // SES API front for the local stack: passes every call to the SES v2 emulator and records which sending calls
 // were made (so tests can count SendBulkEmail calls), and can answer the next N sending calls to a domain with
 // SES's own throttling error (`POST /_local/faults/ses`), which the emulator cannot do.
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { readBody, relay } from './http-relay.ts';
 
 export interface SesCall {
   readonly action: 'SendEmail' | 'SendBulkEmail';
@@ -18,14 +19,6 @@ export interface SesProxy {
   stop(): Promise<void>;
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
 
 function recipientsOf(path: string, body: Buffer): { action: SesCall['action']; to: string[] } | null {
   if (!path.startsWith('/v2/email/outbound-')) return null;
@@ -58,15 +51,7 @@ export async function startSesProxy(options: { port: number; sesPort: number }):
         return;
       }
     }
-    const upstream = httpRequest({ host: '127.0.0.1', port: options.sesPort, method: request.method, path: request.url, headers: request.headers }, (reply) => {
-      response.writeHead(reply.statusCode ?? 502, reply.headers);
-      reply.pipe(response);
-    });
-    upstream.on('error', () => {
-      response.writeHead(502);
-      response.end();
-    });
-    upstream.end(body);
+    relay(options.sesPort, request, body, response);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

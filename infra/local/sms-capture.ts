@@ -1,6 +1,7 @@
 // SNS front for the local stack: captures `Publish` to a PhoneNumber (which fauxqs lacks) and passes every other
 // SNS call through to fauxqs, so one SNS endpoint serves SMS, topics and subscriptions as in AWS.
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { readBody, relay } from './http-relay.ts';
 import { randomUUID } from 'node:crypto';
 
 export interface CapturedSms {
@@ -11,14 +12,6 @@ export interface CapturedSms {
   readonly at: string;
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
 
 /** SNS query-protocol message attributes: MessageAttributes.entry.N.Name / .Value.StringValue. */
 function messageAttributes(form: URLSearchParams): Record<string, string> {
@@ -86,18 +79,7 @@ export async function startSmsCapture(options: { port: number; fauxqsPort: numbe
       response.end(JSON.stringify({ messages }));
       return;
     }
-    const upstream = httpRequest(
-      { host: '127.0.0.1', port: options.fauxqsPort, method: request.method, path: request.url, headers: request.headers },
-      (reply) => {
-        response.writeHead(reply.statusCode ?? 502, reply.headers);
-        reply.pipe(response);
-      },
-    );
-    upstream.on('error', () => {
-      response.writeHead(502);
-      response.end();
-    });
-    upstream.end(body);
+    relay(options.fauxqsPort, request, body, response);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -11,7 +11,7 @@ import { EVENT_BUS_NAME, queues, schedules } from '../topology.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb-local.ts';
 import { startSmsCapture } from './sms-capture.ts';
 import { startSesProxy } from './ses-proxy.ts';
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { SqsJsonQueue } from '#adapters/json-queue';
 import { startEventsEndpoint } from './events-endpoint.ts';
 import { startGateway, type LocalRoute } from './gateway.ts';
 import { startQueuePoller, type QueuePoller } from './queue-poller.ts';
@@ -216,14 +216,7 @@ export async function startLocalStack(options: {
         if (request.method !== 'POST' || url.pathname !== '/_local/ses-events') return null;
         const parsed = JSON.parse(body.toString('utf8') || '[]') as unknown;
         const list = Array.isArray(parsed) ? parsed : [parsed];
-        for (let i = 0; i < list.length; i += 10) {
-          await sqs.send(
-            new SendMessageBatchCommand({
-              QueueUrl: queueUrls.get('ses-events') ?? '',
-              Entries: list.slice(i, i + 10).map((event, index) => ({ Id: String(index), MessageBody: JSON.stringify(event) })),
-            }),
-          );
-        }
+        await new SqsJsonQueue<unknown>(sqs, queueUrls.get('ses-events') ?? '').enqueue(list);
         return { status: 202, body: { queued: list.length } };
       },
       async (request, body, url) => {
