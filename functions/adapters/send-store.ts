@@ -312,20 +312,17 @@ export class DynamoSendStore implements SendStore, EngagementStore {
     );
   }
 
-  async markDispatched(entryId: string, hour: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.dispatchMarker(entryId, hour), entity: 'dispatch-marker', at: new Date().toISOString(), expiresAt: Math.floor(Date.now() / 1000) + 90 * 86_400 },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  async dispatched(entryIds: readonly string[], hour: string): Promise<Set<string>> {
+    const marks = await batchGetAll(this.db, this.tableName, entryIds.map((id) => keys.dispatchMarker(id, hour)));
+    return new Set(marks.map((mark) => String(mark['entryId'])));
+  }
+
+  async markDispatched(entryIds: readonly string[], hour: string): Promise<void> {
+    await this.batchWrite(
+      entryIds.map((entryId) => ({
+        PutRequest: { Item: { ...keys.dispatchMarker(entryId, hour), entity: 'dispatch-marker', entryId, at: new Date().toISOString(), expiresAt: Math.floor(Date.now() / 1000) + 90 * 86_400 } },
+      })),
+    );
   }
 
   async decidePretest(entryId: string, period: string, winner: string, at: Date): Promise<string> {

@@ -55,32 +55,31 @@ export async function dispatchHour(at: Date, deps: DispatchDeps): Promise<{ hour
   const hourIso = hour.toISOString();
   const upTo = new Date(hour.getTime() + 3_600_000 - 1).toISOString();
   const entries = (await deps.calendar.list()).filter((entry) => isActive(entry, hour));
-  const messages: DispatchMessage[] = [];
-  const dispatched: string[] = [];
+  const due: { entry: CalendarEntry; messages: DispatchMessage[]; pretestPeriod?: string }[] = [];
   for (const entry of entries) {
     const trigger = entry.trigger;
-    let fresh: DispatchMessage[] = [];
     if (trigger.type === 'member_date') {
-      fresh = memberDateReads(trigger, hour, knownZones()).map((read) => ({
+      const messages: DispatchMessage[] = memberDateReads(trigger, hour, knownZones()).map((read) => ({
         entryId: entry.id,
         period: read.period,
         source: { type: 'date', partition: read.partition, ...(read.enrolledSince && { enrolledSince: read.enrolledSince }) },
         waveBase: 0,
       }));
+      if (messages.length > 0) due.push({ entry, messages });
     } else if (trigger.type === 'recurring' || trigger.type === 'once') {
       const period = trigger.type === 'recurring' ? recurringPeriod(trigger, hour, deps.programme.timeZone) : isOnceDue(trigger, hour) ? 'once' : null;
-      if (period) {
-        fresh = populationMessages(entry, period, entry.preTest ? { phase: 'sample' } : {});
-        if (entry.preTest) {
-          const decideAt = new Date(hour.getTime() + entry.preTest.decisionDelayHours * 3_600_000);
-          await deps.store.putDue(`CAMPAIGN-${entry.id}`, 'pretest', `${entry.id}#${period}`, decideAt, { entryId: entry.id, period });
-        }
-      }
+      if (period) due.push({ entry, messages: populationMessages(entry, period, entry.preTest ? { phase: 'sample' } : {}), ...(entry.preTest && { pretestPeriod: period }) });
     }
-    if (fresh.length === 0) continue;
-    if (!(await deps.store.markDispatched(entry.id, hourIso))) continue;
-    messages.push(...fresh);
-    dispatched.push(entry.id);
+  }
+  // An hour already handed out is not handed out again; the marks are written only once the messages are on the
+  // queue, so a run that dies half-way is simply run again (and two runs at once send nothing twice: the ledger).
+  const already = await deps.store.dispatched(due.map(({ entry }) => entry.id), hourIso);
+  const fresh = due.filter(({ entry }) => !already.has(entry.id));
+  const messages = fresh.flatMap((item) => item.messages);
+  for (const { entry, pretestPeriod } of fresh) {
+    if (!entry.preTest || !pretestPeriod) continue;
+    const decideAt = new Date(hour.getTime() + entry.preTest.decisionDelayHours * 3_600_000);
+    await deps.store.putDue(`CAMPAIGN-${entry.id}`, 'pretest', `${entry.id}#${pretestPeriod}`, decideAt, { entryId: entry.id, period: pretestPeriod });
   }
   for (const kind of new Set(Object.values(DUE_KIND_OF_EVENT))) {
     if (!kind) continue;
@@ -89,6 +88,8 @@ export async function dispatchHour(at: Date, deps: DispatchDeps): Promise<{ hour
   }
   for (const kind of ['deferred', 'follow_up', 'pretest']) messages.push({ source: { type: 'due', kind, upTo }, waveBase: 0 });
   await deps.pages.enqueue(messages.map((message) => ({ ...message, at: hourIso })));
+  const dispatched = fresh.map(({ entry }) => entry.id);
+  await deps.store.markDispatched(dispatched, hourIso);
   return { hour: hourIso, messages: messages.length, entries: dispatched };
 }
 

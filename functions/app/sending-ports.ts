@@ -157,8 +157,10 @@ export interface SendStore {
   count(entryId: string, dims: CampaignDims, outcome: string, by: number): Promise<void>;
   /** A later step due for one member (follow-up): GSI3 `DUE#<kind>`. */
   putDue(memberId: string, kind: string, ref: string, dueAt: Date, fields: Readonly<Record<string, unknown>>): Promise<void>;
-  /** Once per (entry, hour): false when another run already handed this hour out. */
-  markDispatched(entryId: string, hour: string): Promise<boolean>;
+  /** The entries whose audience of this hour was already handed out. */
+  dispatched(entryIds: readonly string[], hour: string): Promise<Set<string>>;
+  /** Marks these entries' audiences of this hour as handed out (after their messages are on the queue). */
+  markDispatched(entryIds: readonly string[], hour: string): Promise<void>;
   /** Pre-test decision item: written once; later runs read the winner. */
   decidePretest(entryId: string, period: string, winner: string, at: Date): Promise<string>;
   pretestCounts(entryId: string, period: string, variants: readonly string[]): Promise<Record<string, { sent: number; opened: number; clicked: number }>>;
