@@ -157,12 +157,12 @@ export const apiDocs: Record<string, RouteDoc> = {
   'GET /unsubscribe': {
     summary: 'Unsubscribe page of a link in a mail: withdraws that channel at once (no login, no redirect); the same link again changes nothing.',
     query: { token: { description: 'The signed token of the link', required: true } },
-    responses: { 200: { description: 'Confirmation page', html: true }, 400: { description: 'Invalid or expired link (page)', html: true } },
+    responses: { 200: { description: 'Confirmation page', html: true }, 400: { description: 'Invalid or expired link: a page for browsers (Accept: text/html), problem+json otherwise', json: problem } },
   },
   'POST /unsubscribe': {
     summary: 'RFC 8058 one-click unsubscribe (body `List-Unsubscribe=One-Click`), as mail clients send it from the List-Unsubscribe-Post header.',
     query: { token: { description: 'The signed token of the link', required: true } },
-    responses: { 200: { description: '`{status: "unsubscribed", channel}`' }, 400: { description: '`{status: "invalid", reason}`' } },
+    responses: { 200: { description: '`{status: "unsubscribed", channel}`' }, 400: { description: 'Invalid or expired link (`errors: [{path: "token"}]`)', json: problem } },
   },
   'GET /admin/reports/tiers': {
     summary: 'Members, 12-month spend and average LTV per tier, members per RFM offer group, as of the last monthly RFM run.',

@@ -275,6 +275,10 @@ describe('engagement and consent', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('수신을 거부하셨습니다');
     expect((await fetch(`${urls().http}/unsubscribe?token=forged.token`)).status).toBe(400);
+    const forged = await fetch(`${urls().http}/unsubscribe?token=forged.token`, { method: 'POST', body: 'List-Unsubscribe=One-Click' });
+    expect(forged.status).toBe(400);
+    expect(forged.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await forged.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['token']);
     const second = await campaign();
     await fire('dispatcher', second.at);
     expect(mailsTo(await outbox(), leaving.email ?? '')).toHaveLength(1);
