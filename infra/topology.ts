@@ -133,10 +133,10 @@ export const handlers: readonly HandlerSpec[] = [
   {
     name: 'send-message',
     description: 'Sends one SMS or post job exactly once per recipient (night window held)',
-    capabilities: ['table', 'sms', 'fulfilment', 'tokens'],
+    capabilities: ['table', 'bus', 'sms', 'fulfilment', 'tokens'],
     timeoutSeconds: 120,
   },
-  { name: 'record-engagement', description: 'SES events onto the send ledger, campaign counters and suppression', capabilities: ['table'] },
+  { name: 'record-engagement', description: 'SES events onto the send ledger, campaign counters and suppression; announces e-mail touchpoints', capabilities: ['table', 'bus'] },
   { name: 'unsubscribe', description: 'Unsubscribe link: page and RFC 8058 one-click', capabilities: ['table', 'tokens'] },
   {
     name: 'admin-test-send',

@@ -33,6 +33,24 @@ export const tierChanged = z.strictObject({
 });
 export type TierChanged = z.infer<typeof tierChanged>;
 
+/** A touchpoint left for one member on one channel (no personal data: ids, kind, channel, when). */
+export const touchpointSent = z.strictObject({
+  memberId: z.string(),
+  entryId: z.string(),
+  kind: z.string(),
+  channel: z.enum(['email', 'sms', 'post']),
+  /** 1 or 2 for a reached-not-opened follow-up. */
+  followUp: z.optional(z.int()),
+  /** The period the touchpoint is for (`2027` for a birthday, `2027-04` for a newsletter, `once`, …): with member, entry and channel it names the send once. */
+  period: z.string(),
+  /** SES's or SNS's message id. */
+  messageId: z.string(),
+  sentAt: isoInstant,
+  tier: z.optional(z.string()),
+  variant: z.optional(z.string()),
+});
+export type TouchpointSent = z.infer<typeof touchpointSent>;
+
 
 
 /** The EventBridge envelope as it arrives in SQS from a rule, for the events the enrollment mail sender reads. */

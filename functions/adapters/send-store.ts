@@ -178,7 +178,7 @@ export class DynamoSendStore implements SendStore, EngagementStore {
     }
   }
 
-  async claim(ref: LedgerRef, claimId: string, at: Date, facts: { tier: string; segment: string; variant?: string; advertising: boolean }): Promise<ClaimResult> {
+  async claim(ref: LedgerRef, claimId: string, at: Date, facts: { tier: string; segment: string; variant?: string; advertising: boolean; kind: string }): Promise<ClaimResult> {
     // `events` starts empty, so that each SES event later is one `SET events.<type>` guarded by its absence.
     if (await this.putUnlessClaimed(ref, { state: 'sending', claimId, claimedAt: at.toISOString(), events: {}, ...facts })) return { claimed: true };
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: ledgerKey(ref), ConsistentRead: true }));
@@ -348,9 +348,9 @@ export class DynamoSendStore implements SendStore, EngagementStore {
     return Object.fromEntries(variants.map((variant) => [variant, { sent: read(variant, 'sent'), opened: read(variant, 'opened'), clicked: read(variant, 'clicked') }]));
   }
 
-  async recordEvent(ref: LedgerRef, type: string, at: string, counter: string | null): Promise<boolean> {
+  async recordEvent(ref: LedgerRef, type: string, at: string, counter: string | null): Promise<LedgerEntry | null> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: ledgerKey(ref), ConsistentRead: true }));
-    if (!Item) return false;
+    if (!Item) return null;
     const entry = withoutKeys<LedgerEntry>(Item);
     const items: NonNullable<Parameters<typeof transactUnlessCancelled>[1]> = [
       {
@@ -373,7 +373,13 @@ export class DynamoSendStore implements SendStore, EngagementStore {
         ),
       });
     }
-    return transactUnlessCancelled(this.db, items);
+    return (await transactUnlessCancelled(this.db, items)) ? entry : null;
+  }
+
+  async forgetEvent(ref: LedgerRef, type: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({ TableName: this.tableName, Key: ledgerKey(ref), UpdateExpression: 'REMOVE events.#type', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeNames: { '#type': type } }),
+    );
   }
 
   async suppress(email: string, reason: string, at: string): Promise<void> {

@@ -1,8 +1,38 @@
 // Use cases: what comes back after a send — SES events (delivery, open, click, bounce, complaint, …) on the ledger
 // and the campaign counters, suppression after a permanent bounce or a complaint, and unsubscribe links.
 import { verifyToken } from '#domain/signed-token';
-import type { Clock, TokenSecret } from './ports.ts';
-import { decodeRef, type EngagementStore } from './sending-ports.ts';
+import type { TouchpointSent } from '#schema/events';
+import type { Clock, EventPublisher, TokenSecret } from './ports.ts';
+import { decodeRef, type EngagementStore, type LedgerRef } from './sending-ports.ts';
+
+/**
+ * Puts `Touchpoint Sent` on the bus once per send: the ledger's `send` event is recorded first (only the first
+ * caller gets the item back), and taken back if the bus refuses, so that the retry announces it.
+ */
+export async function announceSent(ref: LedgerRef, sent: { messageId: string; at: string }, deps: { store: EngagementStore; events: EventPublisher }): Promise<boolean> {
+  const entry = await deps.store.recordEvent(ref, 'send', sent.at, null);
+  if (!entry) return false;
+  const [channel = 'email', followUp] = ref.channel.split('-f');
+  const detail: TouchpointSent = {
+    memberId: ref.memberId,
+    entryId: ref.entryId,
+    kind: entry.kind ?? 'custom',
+    channel: channel as TouchpointSent['channel'],
+    ...(followUp && { followUp: Number(followUp) }),
+    period: ref.period,
+    messageId: sent.messageId,
+    sentAt: sent.at,
+    ...(entry.tier && { tier: entry.tier }),
+    ...(entry.variant && { variant: entry.variant }),
+  };
+  try {
+    await deps.events.publish('Touchpoint Sent', detail);
+  } catch (error) {
+    await deps.store.forgetEvent(ref, 'send');
+    throw error;
+  }
+  return true;
+}
 
 /** SES event type → the ledger's event name and the campaign counter it moves (null: recorded, not counted). */
 const EVENT_TYPES: Readonly<Record<string, { name: string; counter: string | null }>> = {
@@ -39,7 +69,7 @@ export function unwrapSesEvent(body: unknown): SesEvent | null {
 
 export type EngagementOutcome = 'recorded' | 'duplicate' | 'unknown-send' | 'ignored';
 
-export async function recordSesEvent(event: SesEvent, deps: { store: EngagementStore; clock: Clock }): Promise<EngagementOutcome> {
+export async function recordSesEvent(event: SesEvent, deps: { store: EngagementStore; events: EventPublisher; clock: Clock }): Promise<EngagementOutcome> {
   const type = EVENT_TYPES[event.eventType ?? event.notificationType ?? ''];
   if (!type) return 'ignored';
   const at = event.bounce?.timestamp ?? event.complaint?.timestamp ?? event.mail?.timestamp ?? deps.clock().toISOString();
@@ -54,6 +84,8 @@ export async function recordSesEvent(event: SesEvent, deps: { store: EngagementS
   const tag = event.mail?.tags?.['l']?.[0];
   const ref = tag ? decodeRef(tag) : null;
   if (!ref) return 'unknown-send';
+  // SES accepted the mail: the moment e-mail touchpoints are announced (the sender cannot carry the bus client).
+  if (type.name === 'send') return (await announceSent(ref, { messageId: event.mail?.messageId ?? '', at }, deps)) ? 'recorded' : 'duplicate';
   // A soft bounce is recorded but does not count as bounced (the address is not suppressed).
   const counter = type.name === 'bounce' && event.bounce?.bounceType !== 'Permanent' ? null : type.counter;
   const name = type.name === 'bounce' && event.bounce?.bounceType !== 'Permanent' ? 'softBounce' : type.name;

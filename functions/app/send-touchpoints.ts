@@ -20,13 +20,15 @@ import { signToken } from '#domain/signed-token';
 import { localDate } from '#domain/member-date';
 import type { CalendarEntry } from '#schema/calendar';
 import type { TierLadder } from '#schema/tier-ladder';
-import type { Clock, TokenSecret } from './ports.ts';
+import type { Clock, EventPublisher, TokenSecret } from './ports.ts';
+import { announceSent } from './engagement.ts';
 import {
   encodeRef,
   type BulkDestination,
   type CampaignDims,
   type BulkMailer,
   type CalendarSource,
+  type EngagementStore,
   type LedgerEntry,
   type LedgerRef,
   type MailTemplate,
@@ -51,7 +53,9 @@ export interface RateLimiter {
 
 export interface SenderDeps {
   readonly calendar: CalendarSource;
-  readonly store: SendStore;
+  readonly store: SendStore & EngagementStore;
+  /** The bus, where `Touchpoint Sent` goes (SMS and post; e-mail is announced on SES's Send event). */
+  readonly events?: EventPublisher;
   readonly mailer?: BulkMailer;
   readonly messenger?: Messenger;
   readonly ladder: () => Promise<TierLadder>;
@@ -136,7 +140,11 @@ function senderNameOf(from: string): string {
 }
 
 /** Checks and claims every recipient; returns those this call may send to. */
-async function prepare(job: SendJob, entry: CalendarEntry, ladder: TierLadder, deps: SenderDeps, outcome: JobOutcome): Promise<Prepared[]> {
+/**
+ * Checks and claims every recipient; returns those this call may send to, and the sends an earlier try made but
+ * did not get announced (`Touchpoint Sent` refused by the bus).
+ */
+async function prepare(job: SendJob, entry: CalendarEntry, ladder: TierLadder, deps: SenderDeps, outcome: JobOutcome): Promise<{ prepared: Prepared[]; unannounced: LedgerEntry[] }> {
   const now = deps.clock();
   const baseTier = ladder.tiers[0]?.code ?? 'D';
   const ids = job.recipients.map((recipient) => recipient.memberId);
@@ -147,6 +155,7 @@ async function prepare(job: SendJob, entry: CalendarEntry, ladder: TierLadder, d
     Array.from({ length: job.followUp ?? 0 }, (_, n) => ({ memberId: recipient.memberId, entryId: entry.id, period: recipient.period ?? job.period, channel: ledgerChannel(job.channel, n === 0 ? undefined : n) }));
   const earlier = job.followUp ? await deps.store.ledger(job.recipients.flatMap(earlierRefs)) : new Map<string, LedgerEntry>();
   const prepared: Prepared[] = [];
+  const unannounced: LedgerEntry[] = [];
   // Recipients are independent: checked and claimed concurrently (each claim is its own conditional write).
   await Promise.all(job.recipients.map(async (recipient) => {
     const profile = profiles.get(recipient.memberId);
@@ -176,13 +185,14 @@ async function prepare(job: SendJob, entry: CalendarEntry, ladder: TierLadder, d
     }
     const variant = recipient.variant;
     const claimId = randomUUID();
-    const claim = await deps.store.claim(ref, claimId, now, { tier, segment, ...(variant && { variant }), advertising: entry.advertising });
+    const claim = await deps.store.claim(ref, claimId, now, { tier, segment, ...(variant && { variant }), advertising: entry.advertising, kind: entry.kind });
     if (!claim.claimed) {
       const existing = claim.existing;
       if (existing?.state === 'sending' && existing.claimedAt && now.getTime() - new Date(existing.claimedAt).getTime() > STALE_SEND_MS) {
         await deps.store.markUnknown(ref, existing.claimedAt, now);
         outcome.failed += 1;
       } else {
+        if (job.channel !== 'email' && existing?.state === 'sent' && !existing.events?.['send']) unannounced.push(existing);
         outcome.duplicates += 1;
       }
       return;
@@ -191,7 +201,7 @@ async function prepare(job: SendJob, entry: CalendarEntry, ladder: TierLadder, d
   }));
   // Keep the job's order (waves and reports read better), whatever order the claims finished in.
   const order = new Map(job.recipients.map((recipient, index) => [recipient.memberId, index]));
-  return prepared.sort((a, b) => (order.get(a.recipient.memberId) ?? 0) - (order.get(b.recipient.memberId) ?? 0));
+  return { prepared: prepared.sort((a, b) => (order.get(a.recipient.memberId) ?? 0) - (order.get(b.recipient.memberId) ?? 0)), unannounced };
 }
 
 /** Counters of one job, added up and written once per (tier, segment, variant) instead of once per recipient. */
@@ -256,6 +266,7 @@ interface RunningJob {
   readonly entry: CalendarEntry;
   readonly ladder: TierLadder;
   readonly prepared: readonly Prepared[];
+  readonly unannounced: readonly LedgerEntry[];
   readonly counters: JobCounters;
 }
 
@@ -273,10 +284,10 @@ async function runJob(job: SendJob, realDeps: SenderDeps, send: (running: Runnin
   }
   if (job.test) return sendTest(job, entry, deps, outcome);
   const ladder = await deps.ladder();
-  const prepared = await prepare(job, entry, ladder, deps, outcome);
+  const { prepared, unannounced } = await prepare(job, entry, ladder, deps, outcome);
   const counters = new JobCounters();
   try {
-    await send({ deps, outcome, entry, ladder, prepared, counters });
+    await send({ deps, outcome, entry, ladder, prepared, unannounced, counters });
   } finally {
     await counters.flush(entry.id, deps.store);
   }
@@ -342,12 +353,15 @@ export async function sendEmailJob(job: SendJob, deps: SenderDeps): Promise<JobO
 export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<JobOutcome> {
   const messenger = deps.messenger;
   if (!messenger) throw new Error('message sender without a messenger');
-  return runJob(job, deps, async ({ deps, outcome, entry, ladder, prepared, counters }) => {
+  return runJob(job, deps, async ({ deps, outcome, entry, ladder, prepared, unannounced, counters }) => {
+    const events = deps.events;
+    const announce = (ref: LedgerRef, messageId: string, at: string) => (events ? announceSent(ref, { messageId, at }, { store: deps.store, events }) : Promise.resolve(false));
+    for (const sent of unannounced) await announce(sent, sent.messageId ?? '', sent.sentAt ?? deps.clock().toISOString());
     for (const item of prepared) {
       const now = deps.clock();
       const { profile } = item;
+      let messageId: string | undefined;
       try {
-        let messageId: string;
         if (job.channel === 'sms') {
           const hold = entry.advertising && !profile.consents.nightTime?.value ? nightHoldUntil(now, profile.timeZone) : null;
           if (hold) {
@@ -374,14 +388,17 @@ export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<Jo
           });
         }
         outcome.calls += 1;
-        await deps.store.finish(item.ref, item.claimId, { state: 'sent', messageId, at: now });
-        await afterSent(entry, job, item, deps, now);
-        counters.add(item);
-        outcome.sent += 1;
       } catch (error) {
+        // Not sent: the claim goes back so that the retry of this job sends it.
         await deps.store.release(item.ref, item.claimId);
         throw error;
       }
+      // Sent: from here a failure must never give the claim back (the retry would send it again).
+      await deps.store.finish(item.ref, item.claimId, { state: 'sent', messageId, at: now });
+      await afterSent(entry, job, item, deps, now);
+      counters.add(item);
+      outcome.sent += 1;
+      await announce(item.ref, messageId, now.toISOString());
     }
   });
 }

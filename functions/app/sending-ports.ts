@@ -100,9 +100,12 @@ export interface LedgerEntry {
   readonly claimedAt?: string;
   readonly reason?: string;
   readonly messageId?: string;
+  readonly sentAt?: string;
   readonly tier?: string;
   readonly segment?: string;
   readonly variant?: string;
+  /** The calendar entry's kind (birthday, newsletter, …), for the `Touchpoint Sent` event. */
+  readonly kind?: string;
   readonly events?: Readonly<Record<string, string>>;
 }
 
@@ -143,7 +146,7 @@ export interface SendStore {
   /** The ledger items that exist of these references, keyed by `encodeRef`. */
   ledger(refs: readonly LedgerRef[]): Promise<Map<string, LedgerEntry>>;
   /** Conditional put: succeeds when no one holds the claim (or it was deferred). */
-  claim(ref: LedgerRef, claimId: string, at: Date, facts: { tier: string; segment: string; variant?: string; advertising: boolean }): Promise<ClaimResult>;
+  claim(ref: LedgerRef, claimId: string, at: Date, facts: { tier: string; segment: string; variant?: string; advertising: boolean; kind: string }): Promise<ClaimResult>;
   /** A final `skipped` state, written only if there is no ledger item yet. */
   skip(ref: LedgerRef, reason: SkipReason | string, at: Date, facts: { tier: string; segment: string }): Promise<boolean>;
   finish(ref: LedgerRef, claimId: string, outcome: { state: 'sent'; messageId: string; at: Date } | { state: 'failed'; reason: string; at: Date }): Promise<void>;
@@ -167,8 +170,10 @@ export interface SendStore {
 }
 
 export interface EngagementStore {
-  /** Records one SES event on the ledger once; true when it was new (counters then move in the same write). */
-  recordEvent(ref: LedgerRef, type: string, at: string, counter: string | null): Promise<boolean>;
+  /** Records one event on the ledger once; the ledger item when it was new (counters then move in the same write), else null. */
+  recordEvent(ref: LedgerRef, type: string, at: string, counter: string | null): Promise<LedgerEntry | null>;
+  /** Takes back an event recorded without a counter (its announcement failed, so that a retry announces again). */
+  forgetEvent(ref: LedgerRef, type: string): Promise<void>;
   /** Address suppressed and e-mail consent withdrawn (bounce, complaint), with a consent record. */
   suppress(email: string, reason: string, at: string): Promise<void>;
   /** Withdraws one channel's consent (unsubscribe); false when it was already withdrawn. */

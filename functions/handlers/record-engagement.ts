@@ -1,12 +1,12 @@
 // SQS consumer (queue `ses-events`, subscribed to the configuration set's SNS topic): SES events onto the ledger,
-// the campaign counters, and suppression after a permanent bounce or a complaint.
+// the campaign counters, suppression after a permanent bounce or a complaint, and `Touchpoint Sent` on SES's Send event.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { recordSesEvent, unwrapSesEvent } from '#app/engagement';
 import { logger } from '#shared/logger';
-import { engagementStore, systemClock } from '#shared/wiring';
+import { engagementStore, eventPublisher, systemClock } from '#shared/wiring';
 
-const deps = { store: engagementStore(), clock: systemClock };
+const deps = { store: engagementStore(), events: eventPublisher(), clock: systemClock };
 const processor = new BatchProcessor(EventType.SQS);
 
 async function handleRecord(record: SQSRecord): Promise<void> {

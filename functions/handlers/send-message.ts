@@ -6,11 +6,12 @@ import { parseSendJob } from '#app/send-job';
 import { SnsMessenger, snsClient } from '#adapters/sns-messenger';
 import { logger } from '#shared/logger';
 import { readConfig } from '#shared/config';
-import { senderDeps } from '#shared/wiring';
+import { eventPublisher, senderDeps } from '#shared/wiring';
 
 const base = await senderDeps();
 const deps = {
   ...base,
+  events: eventPublisher(),
   messenger: new SnsMessenger(snsClient(), readConfig('fulfilment').FULFILMENT_TOPIC_ARN, base.sms.name),
   from: base.sms.name,
   publicBaseUrl: '',

@@ -1,6 +1,7 @@
 // SES API front for the local stack: passes every call to the SES v2 emulator and records which sending calls
-// were made (so tests can count SendBulkEmail calls), and can answer the next N sending calls to a domain with
-// SES's own throttling error (`POST /_local/faults/ses`), which the emulator cannot do.
+// were made (so tests can count SendBulkEmail calls), can answer the next N sending calls to a domain with SES's
+// own throttling error (`POST /_local/faults/ses`), and publishes the configuration set's `Send` event of each
+// accepted message — three things the emulator cannot do.
 import { createServer, type Server } from 'node:http';
 import { readBody, relay } from './http-relay.ts';
 
@@ -35,7 +36,40 @@ function recipientsOf(path: string, body: Buffer): { action: SesCall['action']; 
   return null;
 }
 
-export async function startSesProxy(options: { port: number; sesPort: number }): Promise<SesProxy> {
+/** SES's `Send` event (event publishing through a configuration set), as SNS delivers it raw. */
+export interface SesSendEvent {
+  readonly eventType: 'Send';
+  readonly mail: { readonly messageId: string; readonly timestamp: string; readonly destination: readonly string[]; readonly tags: Record<string, string[]> };
+}
+
+type Tag = { Name?: string; Value?: string };
+function tagMap(...lists: (readonly Tag[] | undefined)[]): Record<string, string[]> {
+  const tags: Record<string, string[]> = {};
+  for (const tag of lists.flatMap((list) => list ?? [])) if (tag.Name && tag.Value !== undefined) tags[tag.Name] = [tag.Value];
+  return tags;
+}
+
+/** The `Send` events of an accepted SendEmail / SendBulkEmail call, from its request and the emulator's answer. */
+function sendEvents(action: SesCall['action'], requestBody: Buffer, replyBody: Buffer): SesSendEvent[] {
+  const timestamp = new Date().toISOString();
+  const request = JSON.parse(requestBody.toString('utf8')) as {
+    Destination?: { ToAddresses?: string[] };
+    EmailTags?: Tag[];
+    DefaultEmailTags?: Tag[];
+    BulkEmailEntries?: { Destination?: { ToAddresses?: string[] }; ReplacementTags?: Tag[] }[];
+  };
+  const reply = JSON.parse(replyBody.toString('utf8')) as { MessageId?: string; BulkEmailEntryResults?: { Status?: string; MessageId?: string }[] };
+  if (action === 'SendEmail') {
+    return reply.MessageId ? [{ eventType: 'Send', mail: { messageId: reply.MessageId, timestamp, destination: request.Destination?.ToAddresses ?? [], tags: tagMap(request.EmailTags) } }] : [];
+  }
+  return (reply.BulkEmailEntryResults ?? []).flatMap((result, index) => {
+    const entry = request.BulkEmailEntries?.[index];
+    if (result.Status !== 'SUCCESS' || !result.MessageId || !entry) return [];
+    return [{ eventType: 'Send' as const, mail: { messageId: result.MessageId, timestamp, destination: entry.Destination?.ToAddresses ?? [], tags: tagMap(request.DefaultEmailTags, entry.ReplacementTags) } }];
+  });
+}
+
+export async function startSesProxy(options: { port: number; sesPort: number; onSend: (events: SesSendEvent[]) => void }): Promise<SesProxy> {
   const calls: SesCall[] = [];
   const faults: { domain?: string; remaining: number }[] = [];
   const server = createServer(async (request, response) => {
@@ -51,7 +85,7 @@ export async function startSesProxy(options: { port: number; sesPort: number }):
         return;
       }
     }
-    relay(options.sesPort, request, body, response);
+    relay(options.sesPort, request, body, response, sending ? (status, reply) => status === 200 && options.onSend(sendEvents(sending.action, body, reply)) : undefined);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

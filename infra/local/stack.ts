@@ -10,7 +10,7 @@ import sesServerModule from 'aws-ses-v2-local';
 import { EVENT_BUS_NAME, queues, schedules } from '../topology.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb-local.ts';
 import { startSmsCapture } from './sms-capture.ts';
-import { startSesProxy } from './ses-proxy.ts';
+import { startSesProxy, type SesSendEvent } from './ses-proxy.ts';
 import { SqsJsonQueue } from '#adapters/json-queue';
 import { startEventsEndpoint } from './events-endpoint.ts';
 import { startGateway, type LocalRoute } from './gateway.ts';
@@ -119,7 +119,9 @@ export async function startLocalStack(options: {
     const ses = await startSes({ host: '127.0.0.1', port: ports.ses });
     stops.push(() => new Promise<void>((resolve) => { ses.closeAllConnections(); ses.close(() => resolve()); }));
 
-    const sesProxy = await startSesProxy({ port: ports.sesApi, sesPort: ports.ses });
+    // The configuration set's Send events go to the `ses-events` queue, which exists only a few steps below.
+    let publishSesEvents: (events: SesSendEvent[]) => void = () => undefined;
+    const sesProxy = await startSesProxy({ port: ports.sesApi, sesPort: ports.ses, onSend: (sent) => publishSesEvents(sent) });
     stops.push(() => sesProxy.stop());
 
     const fauxqs = await startFauxqs({ port: ports.sqsSns, host: '127.0.0.1', logger: false, defaultRegion: LOCAL_REGION });
@@ -160,6 +162,8 @@ export async function startLocalStack(options: {
       env[`${name}_DLQ_URL`] = queueUrls.get(`${spec.name}-dlq`) ?? '';
     }
     Object.assign(process.env, env);
+    const sesEvents = new SqsJsonQueue<SesSendEvent>(sqs, queueUrls.get('ses-events') ?? '');
+    publishSesEvents = (sent) => void sesEvents.enqueue(sent).catch((error: unknown) => log(`[ses events] ${error instanceof Error ? error.message : String(error)}`));
 
     const events = await startEventsEndpoint({ port: ports.events, sqs, queueUrls, region: LOCAL_REGION });
     stops.push(() => events.stop());

@@ -23,6 +23,7 @@ interface Outbox {
   sesCalls: { action: string; to: string[]; throttled: boolean }[];
 }
 const outbox = async () => (await (await fetch(`${urls().http}/_local/outbox`)).json()) as Outbox;
+const outboxEvents = async () => ((await (await fetch(`${urls().http}/_local/outbox`)).json()) as { events: { detailType: string; detail: Record<string, unknown> }[] }).events;
 
 async function fire(rule: string, at: string): Promise<void> {
   const response = await post(`/_local/schedules/${rule}`, { at });
@@ -157,6 +158,11 @@ describe('birthdays', () => {
     const rows = await ledger(seoul.memberId);
     expect(rows.map((row) => `${row['SK']}:${row['state']}`).sort()).toEqual([`SENT#default-birthday#2027#email:sent`, `SENT#default-birthday#2027#sms:sent`]);
     expect(rows.find((row) => row['channel'] === 'email')?.['messageId']).toBe(mail?.messageId);
+    // `Touchpoint Sent` on the bus once per channel, whatever the re-runs (e-mail on SES's Send event, SMS by the sender).
+    const announced = (await outboxEvents()).filter((event) => event.detailType === 'Touchpoint Sent' && event.detail['memberId'] === seoul.memberId);
+    expect(announced.map((event) => event.detail['channel']).sort()).toEqual(['email', 'sms']);
+    expect(announced.find((event) => event.detail['channel'] === 'email')?.detail).toMatchObject({ entryId: 'default-birthday', kind: 'birthday', period: '2027', messageId: mail?.messageId, tier: 'D' });
+    expect(JSON.stringify(announced)).not.toContain(seoul.email ?? '@');
   });
 
   it('sends 29 February birthdays on 28 February in a non-leap year', async () => {
