@@ -116,7 +116,7 @@ export async function dispatchPage(message: DispatchMessage, deps: DispatchDeps)
   const ladder = await deps.ladder();
   const baseTier = ladder.tiers[0]?.code ?? 'D';
   const page = await deps.store.readAudience(message.source, message.cursor, deps.pageSize ?? PAGE_SIZE, baseTier);
-  const jobs: { channel: Channel; job: SendJob }[] = [];
+  const jobs: SendJob[] = [];
   let waves = 0;
   let recipients = 0;
 
@@ -158,7 +158,7 @@ export async function dispatchPage(message: DispatchMessage, deps: DispatchDeps)
     }
     for (const group of groups.values()) {
       for (const part of chunk(group.recipients, BULK_LIMIT)) {
-        jobs.push({ channel: group.channel, job: { entryId: group.entryId, period: group.period, channel: group.channel, wave: 0, ...(message.at && { at: message.at }), recipients: part, ...(group.followUp && { followUp: group.followUp }) } });
+        jobs.push({ entryId: group.entryId, period: group.period, channel: group.channel, wave: 0, ...(message.at && { at: message.at }), recipients: part, ...(group.followUp && { followUp: group.followUp }) });
       }
     }
   } else {
@@ -189,15 +189,12 @@ export async function dispatchPage(message: DispatchMessage, deps: DispatchDeps)
           const inWave = channel === 'email' ? wave.filter((member) => member.domain) : wave;
           for (const part of chunk(inWave, BULK_LIMIT)) {
             jobs.push({
+              entryId: entry.id,
+              period: message.period ?? '',
               channel,
-              job: {
-                entryId: entry.id,
-                period: message.period ?? '',
-                channel,
-                wave: message.waveBase + index,
-                ...(message.at && { at: message.at }),
-                recipients: part.map((member) => ({ memberId: member.memberId, ...(member.vars && { vars: member.vars }), ...(member.variant && { variant: member.variant }) })),
-              },
+              wave: message.waveBase + index,
+              ...(message.at && { at: message.at }),
+              recipients: part.map((member) => ({ memberId: member.memberId, ...(member.vars && { vars: member.vars }), ...(member.variant && { variant: member.variant }) })),
             });
           }
         }
@@ -206,8 +203,8 @@ export async function dispatchPage(message: DispatchMessage, deps: DispatchDeps)
   }
 
   const delay = (job: SendJob) => job.wave * deps.waveIntervalSeconds;
-  const email = jobs.filter((job) => job.channel === 'email').map((job) => job.job);
-  const other = jobs.filter((job) => job.channel !== 'email').map((job) => job.job);
+  const email = jobs.filter((job) => job.channel === 'email');
+  const other = jobs.filter((job) => job.channel !== 'email');
   if (email.length > 0) await deps.emailJobs.enqueue(email, delay);
   if (other.length > 0) await deps.messageJobs.enqueue(other, delay);
   if (page.next) await deps.pages.enqueue([{ ...message, cursor: page.next, waveBase: message.waveBase + waves }]);
