@@ -5,6 +5,7 @@ import type { RateLimiter } from '#app/send-touchpoints';
 export class TokenBucket implements RateLimiter {
   private tokens: number;
   private last: number;
+  private blockedUntil = 0;
 
   constructor(
     private readonly ratePerSecond: number,
@@ -21,7 +22,13 @@ export class TokenBucket implements RateLimiter {
     this.last = now;
   }
 
+  /** SES throttled: nobody in this sender takes tokens for `ms` (they keep filling, up to one second's worth). */
+  backOff(ms: number): void {
+    this.blockedUntil = Math.max(this.blockedUntil, this.now() + ms);
+  }
+
   async acquire(count: number): Promise<void> {
+    for (let wait = this.blockedUntil - this.now(); wait > 0; wait = this.blockedUntil - this.now()) await this.sleep(wait);
     // A request larger than the bucket waits for the whole amount and may take the bucket negative once.
     this.refill();
     while (this.tokens < Math.min(count, Math.max(this.ratePerSecond, 1))) {

@@ -1,15 +1,17 @@
 // The send ledger, audiences and engagement on DynamoDB: audiences from sparse indexes (GSI2 dates, GSI3 due items
 // and the population shards), claims by conditional put, campaign counters as flat ADD-able attributes.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { domainOf, type OfferGroup } from '#domain/sending';
 import type {
@@ -18,9 +20,11 @@ import type {
   AudienceSource,
   CampaignDims,
   ClaimResult,
+  DueItem,
   EngagementStore,
   LedgerEntry,
   LedgerRef,
+  LedgerWrite,
   SendProfile,
   SendStore,
 } from '#app/sending-ports';
@@ -28,6 +32,12 @@ import { encodeRef } from '#app/sending-ports';
 import { dueIndex, keys, withoutKeys } from './keys.ts';
 import { decodeCursor } from './member-directory.ts';
 import { transactUnlessCancelled } from './transactions.ts';
+
+/** TransactWriteItems takes at most 100 items. */
+const TRANSACTION_LIMIT = 100;
+const CLAIM_TRANSACTION_ATTEMPTS = 4;
+/** The frequency-cap log keeps this many of a member's latest advertising sends. */
+const AD_SEND_LOG = 30;
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 const encodeCursor = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
@@ -159,18 +169,25 @@ export class DynamoSendStore implements SendStore, EngagementStore {
     );
   }
 
-  /** Puts a ledger item unless someone holds the claim: only a missing or deferred item may be replaced. */
-  private async putUnlessClaimed(ref: LedgerRef, fields: Record<string, unknown>): Promise<boolean> {
+  /** A ledger item put unless someone holds the claim: only a missing or deferred item may be replaced. */
+  private ledgerPut(write: LedgerWrite) {
+    const fields =
+      'claim' in write
+        ? // `events` starts empty, so that each SES event later is one `SET events.<type>` guarded by its absence.
+          { state: 'sending', claimId: write.claim.claimId, claimedAt: write.claim.at.toISOString(), events: {}, ...write.claim.facts }
+        : { state: 'skipped', reason: write.skip.reason, claimedAt: write.skip.at.toISOString(), ...write.skip.facts };
+    return {
+      TableName: this.tableName,
+      Item: { ...ledgerKey(write.ref), entity: 'send', ...write.ref, ...fields },
+      ConditionExpression: 'attribute_not_exists(PK) OR #state = :deferred',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':deferred': 'deferred' },
+    };
+  }
+
+  private async putUnlessClaimed(write: LedgerWrite): Promise<boolean> {
     try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...ledgerKey(ref), entity: 'send', ...ref, ...fields },
-          ConditionExpression: 'attribute_not_exists(PK) OR #state = :deferred',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':deferred': 'deferred' },
-        }),
-      );
+      await this.db.send(new PutCommand(this.ledgerPut(write)));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -178,15 +195,45 @@ export class DynamoSendStore implements SendStore, EngagementStore {
     }
   }
 
-  async claim(ref: LedgerRef, claimId: string, at: Date, facts: { tier: string; segment: string; variant?: string; advertising: boolean; kind: string }): Promise<ClaimResult> {
-    // `events` starts empty, so that each SES event later is one `SET events.<type>` guarded by its absence.
-    if (await this.putUnlessClaimed(ref, { state: 'sending', claimId, claimedAt: at.toISOString(), events: {}, ...facts })) return { claimed: true };
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: ledgerKey(ref), ConsistentRead: true }));
-    return { claimed: false, existing: Item ? withoutKeys<LedgerEntry>(Item) : null };
-  }
-
-  skip(ref: LedgerRef, reason: string, at: Date, facts: { tier: string; segment: string }): Promise<boolean> {
-    return this.putUnlessClaimed(ref, { state: 'skipped', reason, claimedAt: at.toISOString(), ...facts });
+  /**
+   * A job's claims and skips as one TransactWriteItems (≤ 100 items each). A cancelled transaction writes nothing
+   * and names, per item, why: those whose condition failed are someone else's, the rest are tried again; whatever
+   * is still undecided after a few conflicts is written one conditional put at a time.
+   */
+  async claimAll(writes: readonly LedgerWrite[]): Promise<ClaimResult[]> {
+    const claimed = new Set<number>();
+    const taken: number[] = [];
+    let pending = writes.map((_, index) => index);
+    for (let attempt = 0; pending.length > 1 && attempt < CLAIM_TRANSACTION_ATTEMPTS; attempt++) {
+      const next: number[] = [];
+      for (let i = 0; i < pending.length; i += TRANSACTION_LIMIT) {
+        const part = pending.slice(i, i + TRANSACTION_LIMIT);
+        try {
+          await this.db.send(new TransactWriteCommand({ TransactItems: part.map((index) => ({ Put: this.ledgerPut(writes[index] as LedgerWrite) })) }));
+          for (const index of part) claimed.add(index);
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const reasons = error.CancellationReasons ?? [];
+          part.forEach((index, k) => (reasons[k]?.Code === 'ConditionalCheckFailed' ? taken : next).push(index));
+        }
+      }
+      if (next.length > 0 && next.length === pending.length) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt + Math.random() * 20));
+      pending = next;
+    }
+    await Promise.all(
+      pending.map(async (index) => {
+        if (await this.putUnlessClaimed(writes[index] as LedgerWrite)) claimed.add(index);
+        else taken.push(index);
+      }),
+    );
+    const found = taken.length > 0 ? await this.ledger(taken.map((index) => (writes[index] as LedgerWrite).ref)) : new Map<string, LedgerEntry>();
+    return writes.map((write, index): ClaimResult => {
+      if (claimed.has(index)) return { claimed: true };
+      const existing = found.get(encodeRef(write.ref)) ?? null;
+      // A write whose answer was lost and that the SDK retried finds itself: it is ours.
+      if ('claim' in write && existing?.state === 'sending' && existing.claimId === write.claim.claimId) return { claimed: true };
+      return { claimed: false, existing };
+    });
   }
 
   async finish(ref: LedgerRef, claimId: string, outcome: { state: 'sent'; messageId: string; at: Date } | { state: 'failed'; reason: string; at: Date }): Promise<void> {
@@ -269,18 +316,68 @@ export class DynamoSendStore implements SendStore, EngagementStore {
     ]);
   }
 
+  /** SMS and post: the sender logs the advertising send from the list it read (a version lets e-mail's log see it). */
   async noteAdSend(memberId: string, recent: readonly string[], at: Date): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.member(memberId),
-        UpdateExpression: 'SET adSends = :list',
+        UpdateExpression: 'SET adSends = :list, adSendsV = if_not_exists(adSendsV, :zero) + :one',
         ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':list': [...recent.slice(-30), at.toISOString()] },
+        ExpressionAttributeValues: { ':list': [...recent.slice(-AD_SEND_LOG), at.toISOString()], ':zero': 0, ':one': 1 },
       }),
     ).catch((error: unknown) => {
       if (!isConditionFailure(error)) throw error;
     });
+  }
+
+  async recordSend(ref: LedgerRef, sent: { readonly messageId: string; readonly at: string }, options: { readonly logAdSend: boolean }): Promise<LedgerEntry | null> {
+    for (let attempt = 0; ; attempt++) {
+      const items = await batchGetAll(this.db, this.tableName, [ledgerKey(ref), keys.member(ref.memberId)]);
+      const ledgerItem = items.find((item) => item['SK'] === ledgerKey(ref).SK);
+      const memberItem = items.find((item) => item['SK'] === keys.member(ref.memberId).SK);
+      if (!ledgerItem) return null;
+      const entry = withoutKeys<LedgerEntry & { advertising?: boolean; adLogged?: boolean }>(ledgerItem);
+      if (entry.events?.['send']) return null;
+      const hasEvents = typeof ledgerItem['events'] === 'object' && ledgerItem['events'] !== null;
+      const logAd = options.logAdSend && entry.advertising === true && !entry.adLogged && memberItem !== undefined;
+      const writes: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: ledgerKey(ref),
+            // The send is a fact whatever the claim says (a released or stale claim whose mail did go out).
+            UpdateExpression: `SET ${hasEvents ? 'events.#send = :at' : 'events = :events'}, #state = :sent, messageId = if_not_exists(messageId, :mid), sentAt = if_not_exists(sentAt, :at)${logAd ? ', adLogged = :true' : ''} REMOVE reason`,
+            ConditionExpression: hasEvents ? 'attribute_exists(events) AND attribute_not_exists(events.#send)' : 'attribute_exists(PK) AND attribute_not_exists(events)',
+            ExpressionAttributeNames: { '#state': 'state', ...(hasEvents && { '#send': 'send' }) },
+            ExpressionAttributeValues: { ':at': sent.at, ':sent': 'sent', ':mid': sent.messageId, ...(!hasEvents && { ':events': { send: sent.at } }), ...(logAd && { ':true': true }) },
+          },
+        },
+      ];
+      if (logAd) {
+        const list = Array.isArray(memberItem['adSends']) ? (memberItem['adSends'] as string[]) : [];
+        const version = typeof memberItem['adSendsV'] === 'number' ? memberItem['adSendsV'] : null;
+        writes.push({
+          Update: {
+            TableName: this.tableName,
+            Key: keys.member(ref.memberId),
+            UpdateExpression: 'SET adSends = :list, adSendsV = :next',
+            // Two sends logged at once: the second finds the version moved and reads the list again.
+            ConditionExpression: version === null ? 'attribute_exists(PK) AND attribute_not_exists(adSendsV)' : 'adSendsV = :version',
+            ExpressionAttributeValues: { ':list': [...list.slice(-AD_SEND_LOG), sent.at], ':next': (version ?? 0) + 1, ...(version !== null && { ':version': version }) },
+          },
+        });
+      }
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: writes }));
+        return entry;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        if (error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return null;
+        if (attempt >= CLAIM_TRANSACTION_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt + Math.random() * 20));
+      }
+    }
   }
 
   private counterUpdate(entryId: string, dims: CampaignDims, outcome: string, by = 1) {
@@ -303,12 +400,17 @@ export class DynamoSendStore implements SendStore, EngagementStore {
     await this.db.send(new UpdateCommand(this.counterUpdate(entryId, dims, outcome, by)));
   }
 
-  async putDue(memberId: string, kind: string, ref: string, dueAt: Date, fields: Readonly<Record<string, unknown>>): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.dueTouchpoint(memberId, kind, ref), ...dueIndex(kind, dueAt.toISOString(), memberId), entity: 'due-touchpoint', kind, memberId, dueAt: dueAt.toISOString(), ...fields },
-      }),
+  putDue(memberId: string, kind: string, ref: string, dueAt: Date, fields: Readonly<Record<string, unknown>>): Promise<void> {
+    return this.putDues([{ memberId, kind, ref, dueAt, fields }]);
+  }
+
+  async putDues(items: readonly DueItem[]): Promise<void> {
+    await this.batchWrite(
+      items.map((item) => ({
+        PutRequest: {
+          Item: { ...keys.dueTouchpoint(item.memberId, item.kind, item.ref), ...dueIndex(item.kind, item.dueAt.toISOString(), item.memberId), entity: 'due-touchpoint', kind: item.kind, memberId: item.memberId, dueAt: item.dueAt.toISOString(), ...item.fields },
+        },
+      })),
     );
   }
 

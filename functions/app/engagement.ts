@@ -6,11 +6,17 @@ import type { Clock, EventPublisher, TokenSecret } from './ports.ts';
 import { decodeRef, type EngagementStore, type LedgerRef } from './sending-ports.ts';
 
 /**
- * Puts `Touchpoint Sent` on the bus once per send: the ledger's `send` event is recorded first (only the first
- * caller gets the item back), and taken back if the bus refuses, so that the retry announces it.
+ * Puts `Touchpoint Sent` on the bus once per send: the send is recorded on the ledger first (only the first caller
+ * gets the item back), and its `send` event taken back if the bus refuses, so that the retry announces it. For
+ * e-mail this is where the ledger turns `sent` and an advertising mail joins the frequency-cap log (`logAdSend`).
  */
-export async function announceSent(ref: LedgerRef, sent: { messageId: string; at: string }, deps: { store: EngagementStore; events: EventPublisher }): Promise<boolean> {
-  const entry = await deps.store.recordEvent(ref, 'send', sent.at, null);
+export async function announceSent(
+  ref: LedgerRef,
+  sent: { messageId: string; at: string },
+  deps: { store: EngagementStore; events: EventPublisher },
+  options: { logAdSend: boolean } = { logAdSend: false },
+): Promise<boolean> {
+  const entry = await deps.store.recordSend(ref, sent, options);
   if (!entry) return false;
   const [channel = 'email', followUp] = ref.channel.split('-f');
   const detail: TouchpointSent = {
@@ -84,8 +90,9 @@ export async function recordSesEvent(event: SesEvent, deps: { store: EngagementS
   const tag = event.mail?.tags?.['l']?.[0];
   const ref = tag ? decodeRef(tag) : null;
   if (!ref) return 'unknown-send';
-  // SES accepted the mail: the moment e-mail touchpoints are announced (the sender cannot carry the bus client).
-  if (type.name === 'send') return (await announceSent(ref, { messageId: event.mail?.messageId ?? '', at }, deps)) ? 'recorded' : 'duplicate';
+  // SES accepted the mail: the ledger's e-mail send turns `sent` here (the sender only claimed it), the frequency-cap
+  // log learns of an advertising mail, and the touchpoint is announced (the sender cannot carry the bus client).
+  if (type.name === 'send') return (await announceSent(ref, { messageId: event.mail?.messageId ?? '', at }, deps, { logAdSend: true })) ? 'recorded' : 'duplicate';
   // A soft bounce is recorded but does not count as bounced (the address is not suppressed).
   const counter = type.name === 'bounce' && event.bounce?.bounceType !== 'Permanent' ? null : type.counter;
   const name = type.name === 'bounce' && event.bounce?.bounceType !== 'Permanent' ? 'softBounce' : type.name;

@@ -27,10 +27,12 @@ import {
   type BulkDestination,
   type CampaignDims,
   type BulkMailer,
+  type DueItem,
   type CalendarSource,
   type EngagementStore,
   type LedgerEntry,
   type LedgerRef,
+  type LedgerWrite,
   type MailTemplate,
   type Messenger,
   type Recipient,
@@ -38,6 +40,7 @@ import {
   type SendProfile,
   type SendStore,
 } from './sending-ports.ts';
+import { ThrottledError } from './sending-ports.ts';
 
 export { decodeRef, encodeRef } from './sending-ports.ts';
 import { createHash } from 'node:crypto';
@@ -49,7 +52,12 @@ const UNSUBSCRIBE_VALID_DAYS = 400;
 export interface RateLimiter {
   /** Waits until `count` sends fit under the configured maximum rate. */
   acquire(count: number): Promise<void>;
+  /** SES throttled: every send of this sender waits `ms` before it takes from the rate again. */
+  backOff(ms: number): void;
 }
+
+/** Throttled calls are tried again in the job after 1, 2, 4 s; a job throttled past that goes back to its queue. */
+export const THROTTLE_BACKOFF_MS = [1_000, 2_000, 4_000] as const;
 
 export interface SenderDeps {
   readonly calendar: CalendarSource;
@@ -139,69 +147,92 @@ function senderNameOf(from: string): string {
   return match?.[1] ?? 'dangol';
 }
 
-/** Checks and claims every recipient; returns those this call may send to. */
 /**
- * Checks and claims every recipient; returns those this call may send to, and the sends an earlier try made but
- * did not get announced (`Touchpoint Sent` refused by the bus).
+ * Checks and claims every recipient (all claims and skips of the job in one ledger write when nothing stands in the
+ * way); returns those this call may send to, and the sends an earlier try made but did not get announced
+ * (`Touchpoint Sent` refused by the bus).
  */
-async function prepare(job: SendJob, entry: CalendarEntry, ladder: TierLadder, deps: SenderDeps, outcome: JobOutcome): Promise<{ prepared: Prepared[]; unannounced: LedgerEntry[] }> {
+async function prepare(
+  job: SendJob,
+  entry: CalendarEntry,
+  ladder: TierLadder,
+  profiles: ReadonlyMap<string, SendProfile>,
+  deps: SenderDeps,
+  outcome: JobOutcome,
+): Promise<{ prepared: Prepared[]; unannounced: LedgerEntry[] }> {
   const now = deps.clock();
   const baseTier = ladder.tiers[0]?.code ?? 'D';
-  const ids = job.recipients.map((recipient) => recipient.memberId);
-  const profiles = await deps.store.profiles(ids);
   const channel = ledgerChannel(job.channel, job.followUp);
   // Follow-ups go only to whom the first mail (and any earlier follow-up) reached without any reaction.
   const earlierRefs = (recipient: Recipient): LedgerRef[] =>
     Array.from({ length: job.followUp ?? 0 }, (_, n) => ({ memberId: recipient.memberId, entryId: entry.id, period: recipient.period ?? job.period, channel: ledgerChannel(job.channel, n === 0 ? undefined : n) }));
   const earlier = job.followUp ? await deps.store.ledger(job.recipients.flatMap(earlierRefs)) : new Map<string, LedgerEntry>();
-  const prepared: Prepared[] = [];
-  const unannounced: LedgerEntry[] = [];
-  // Recipients are independent: checked and claimed concurrently (each claim is its own conditional write).
-  await Promise.all(job.recipients.map(async (recipient) => {
+  const writes: LedgerWrite[] = [];
+  const candidates: Prepared[] = [];
+  const seen = new Set<string>();
+  for (const recipient of job.recipients) {
     const profile = profiles.get(recipient.memberId);
     if (!profile) {
       outcome.notRecipients += 1;
-      return;
+      continue;
     }
     const tier = profile.tier ?? baseTier;
     const segment = profile.segment ?? 'occasional';
     const ref: LedgerRef = { memberId: recipient.memberId, entryId: entry.id, period: recipient.period ?? job.period, channel };
+    const key = encodeRef(ref);
+    if (seen.has(key)) {
+      outcome.duplicates += 1;
+      continue;
+    }
+    seen.add(key);
     const reason = skipReason(entry, job.channel, { ...profile, tier, segment: profile.segment, hasPostalAddress: Boolean(profile.postalAddress) }, now);
     if (reason === 'not-targeted' || reason === 'no-address') {
       outcome.notRecipients += 1;
-      return;
+      continue;
     }
     if (job.followUp) {
       const [first, ...followUps] = earlierRefs(recipient).map((ref) => earlier.get(encodeRef(ref)));
       if (first?.state !== 'sent' || followUps.some((sent) => !sent) || !wantsFollowUp(first.events ?? {}, followUps.map((sent) => sent?.events ?? {}))) {
         outcome.notRecipients += 1;
-        return;
+        continue;
       }
     }
     if (reason) {
-      if (await deps.store.skip(ref, reason, now, { tier, segment })) outcome.skipped += 1;
-      else outcome.duplicates += 1;
-      return;
+      writes.push({ ref, skip: { reason, at: now, facts: { tier, segment } } });
+      continue;
     }
     const variant = recipient.variant;
     const claimId = randomUUID();
-    const claim = await deps.store.claim(ref, claimId, now, { tier, segment, ...(variant && { variant }), advertising: entry.advertising, kind: entry.kind });
-    if (!claim.claimed) {
-      const existing = claim.existing;
-      if (existing?.state === 'sending' && existing.claimedAt && now.getTime() - new Date(existing.claimedAt).getTime() > STALE_SEND_MS) {
-        await deps.store.markUnknown(ref, existing.claimedAt, now);
-        outcome.failed += 1;
-      } else {
-        if (job.channel !== 'email' && existing?.state === 'sent' && !existing.events?.['send']) unannounced.push(existing);
-        outcome.duplicates += 1;
-      }
+    writes.push({ ref, claim: { claimId, at: now, facts: { tier, segment, ...(variant && { variant }), advertising: entry.advertising, kind: entry.kind } } });
+    candidates.push({ recipient, profile, ref, tier, segment, ...(variant && { variant }), claimId });
+  }
+  const results = await deps.store.claimAll(writes);
+  const claimed = new Set<string>();
+  const unannounced: LedgerEntry[] = [];
+  const stale: Promise<void>[] = [];
+  writes.forEach((write, index) => {
+    const result = results[index];
+    if ('skip' in write) {
+      if (result?.claimed) outcome.skipped += 1;
+      else outcome.duplicates += 1;
       return;
     }
-    prepared.push({ recipient, profile, ref, tier, segment, ...(variant && { variant }), claimId });
-  }));
-  // Keep the job's order (waves and reports read better), whatever order the claims finished in.
-  const order = new Map(job.recipients.map((recipient, index) => [recipient.memberId, index]));
-  return { prepared: prepared.sort((a, b) => (order.get(a.recipient.memberId) ?? 0) - (order.get(b.recipient.memberId) ?? 0)), unannounced };
+    if (result?.claimed) {
+      claimed.add(encodeRef(write.ref));
+      return;
+    }
+    const existing = result?.existing;
+    if (existing?.state === 'sending' && existing.claimedAt && now.getTime() - new Date(existing.claimedAt).getTime() > STALE_SEND_MS) {
+      stale.push(deps.store.markUnknown(write.ref, existing.claimedAt, now));
+      outcome.failed += 1;
+    } else {
+      if (job.channel !== 'email' && existing?.state === 'sent' && !existing.events?.['send']) unannounced.push(existing);
+      outcome.duplicates += 1;
+    }
+  });
+  await Promise.all(stale);
+  // In the job's order (waves and reports read better).
+  return { prepared: candidates.filter((item) => claimed.has(encodeRef(item.ref))), unannounced };
 }
 
 /** Counters of one job, added up and written once per (tier, segment, variant) instead of once per recipient. */
@@ -220,20 +251,17 @@ class JobCounters {
   }
 }
 
-async function afterSent(entry: CalendarEntry, job: SendJob, item: Prepared, deps: SenderDeps, now: Date): Promise<void> {
-  const writes: Promise<void>[] = [];
-  if (entry.advertising) writes.push(deps.store.noteAdSend(item.profile.memberId, item.profile.adSends, now));
+/** The follow-up due after a sent e-mail, if the entry has one left. */
+function followUpDue(entry: CalendarEntry, job: SendJob, item: Prepared, now: Date): DueItem | null {
   const next = (job.followUp ?? 0) + 1;
-  if (job.channel === 'email' && entry.followUp && next <= entry.followUp.max && entry.followUp.alternates[next - 1]) {
-    writes.push(
-      deps.store.putDue(item.profile.memberId, 'follow_up', `${entry.id}#${item.ref.period}#${next}`, new Date(now.getTime() + entry.followUp.delayHours * 3_600_000), {
-        entryId: entry.id,
-        period: item.ref.period,
-        followUp: next,
-      }),
-    );
-  }
-  await Promise.all(writes);
+  if (job.channel !== 'email' || !entry.followUp || next > entry.followUp.max || !entry.followUp.alternates[next - 1]) return null;
+  return {
+    memberId: item.profile.memberId,
+    kind: 'follow_up',
+    ref: `${entry.id}#${item.ref.period}#${next}`,
+    dueAt: new Date(now.getTime() + entry.followUp.delayHours * 3_600_000),
+    fields: { entryId: entry.id, period: item.ref.period, followUp: next },
+  };
 }
 
 function templateFor(entry: CalendarEntry, locale: 'ko' | 'en', variant: string | undefined, followUp: number | undefined): MailTemplate {
@@ -245,6 +273,23 @@ function templateFor(entry: CalendarEntry, locale: 'ko' | 'en', variant: string 
   const hash = createHash('sha256').update(JSON.stringify([subject, content.html, content.text])).digest('hex').slice(0, 12);
   const name = `dangol-${entry.id.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 36)}-${locale}-${hash}`;
   return { name, subject, html: content.html, text: content.text };
+}
+
+/**
+ * One SES call under the rate: when SES throttles, the whole sender backs off and the call is made again, a few
+ * times, before the job gives up (its claims go back and the queue retries it much later).
+ */
+async function withThrottleRetries<T>(limiter: RateLimiter, count: number, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    await limiter.acquire(count);
+    try {
+      return await call();
+    } catch (error) {
+      const backOff = THROTTLE_BACKOFF_MS[attempt];
+      if (!(error instanceof ThrottledError) || backOff === undefined) throw error;
+      limiter.backOff(backOff);
+    }
+  }
 }
 
 /** The job's clock: the real time, but never earlier than the time the job was scheduled for. */
@@ -277,14 +322,19 @@ interface RunningJob {
 async function runJob(job: SendJob, realDeps: SenderDeps, send: (running: RunningJob) => Promise<void>): Promise<JobOutcome> {
   const deps = jobClock(job, realDeps);
   const outcome = emptyOutcome();
-  const entry = await deps.calendar.get(job.entryId);
+  if (job.test) {
+    const entry = await deps.calendar.get(job.entryId);
+    if (entry) return sendTest(job, entry, deps, outcome);
+    outcome.notRecipients += 1;
+    return outcome;
+  }
+  // The entry, the ladder and the recipients' profiles are independent reads: made at once.
+  const [entry, ladder, profiles] = await Promise.all([deps.calendar.get(job.entryId), deps.ladder(), deps.store.profiles(job.recipients.map((recipient) => recipient.memberId))]);
   if (!entry) {
     outcome.notRecipients += job.recipients.length;
     return outcome;
   }
-  if (job.test) return sendTest(job, entry, deps, outcome);
-  const ladder = await deps.ladder();
-  const { prepared, unannounced } = await prepare(job, entry, ladder, deps, outcome);
+  const { prepared, unannounced } = await prepare(job, entry, ladder, profiles, deps, outcome);
   const counters = new JobCounters();
   try {
     await send({ deps, outcome, entry, ladder, prepared, unannounced, counters });
@@ -322,24 +372,28 @@ export async function sendEmailJob(job: SendJob, deps: SenderDeps): Promise<JobO
               tags: { l: encodeRef(item.ref) },
             };
           });
-          await deps.limiter.acquire(part.length);
-          outcome.calls += 1;
-          const results = await mailer.sendBulk(template, from, destinations, { campaign: campaignTag(entry), kind: entry.advertising ? 'advertising' : 'informational' });
+          const results = await withThrottleRetries(deps.limiter, part.length, () => {
+            outcome.calls += 1;
+            return mailer.sendBulk(template, from, destinations, { campaign: campaignTag(entry), kind: entry.advertising ? 'advertising' : 'informational' });
+          });
           for (const item of part) pending.delete(item);
-          await Promise.all(
-            part.map(async (item, index) => {
-              const result = results[index];
-              if (result?.ok) {
-                await deps.store.finish(item.ref, item.claimId, { state: 'sent', messageId: result.messageId, at: now });
-                await afterSent(entry, job, item, deps, now);
-                counters.add(item);
-                outcome.sent += 1;
-              } else {
-                await deps.store.finish(item.ref, item.claimId, { state: 'failed', reason: result?.reason ?? 'no result', at: now });
-                outcome.failed += 1;
-              }
-            }),
-          );
+          // Sent ones turn `sent` on the ledger when SES's Send event comes back (record-engagement); only failures
+          // and follow-ups are written here.
+          const dues: DueItem[] = [];
+          const failures: Promise<void>[] = [];
+          part.forEach((item, index) => {
+            const result = results[index];
+            if (result?.ok) {
+              const due = followUpDue(entry, job, item, now);
+              if (due) dues.push(due);
+              counters.add(item);
+              outcome.sent += 1;
+            } else {
+              failures.push(deps.store.finish(item.ref, item.claimId, { state: 'failed', reason: result?.reason ?? 'no result', at: now }));
+              outcome.failed += 1;
+            }
+          });
+          await Promise.all([...failures, dues.length > 0 ? deps.store.putDues(dues) : Promise.resolve()]);
         }
       }
     } catch (error) {
@@ -395,7 +449,7 @@ export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<Jo
       }
       // Sent: from here a failure must never give the claim back (the retry would send it again).
       await deps.store.finish(item.ref, item.claimId, { state: 'sent', messageId, at: now });
-      await afterSent(entry, job, item, deps, now);
+      if (entry.advertising) await deps.store.noteAdSend(profile.memberId, profile.adSends, now);
       counters.add(item);
       outcome.sent += 1;
       await announce(item.ref, messageId, now.toISOString());

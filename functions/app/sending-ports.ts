@@ -132,6 +132,19 @@ export function decodeRef(value: string): LedgerRef | null {
 
 export type ClaimResult = { claimed: true } | { claimed: false; existing: LedgerEntry | null };
 
+export interface ClaimFacts {
+  readonly tier: string;
+  readonly segment: string;
+  readonly variant?: string;
+  readonly advertising: boolean;
+  readonly kind: string;
+}
+
+/** One ledger write of a job's checks: a claim before the send, or a final `skipped`. */
+export type LedgerWrite =
+  | { readonly ref: LedgerRef; readonly claim: { readonly claimId: string; readonly at: Date; readonly facts: ClaimFacts } }
+  | { readonly ref: LedgerRef; readonly skip: { readonly reason: SkipReason | string; readonly at: Date; readonly facts: { readonly tier: string; readonly segment: string } } };
+
 export interface CampaignDims {
   readonly tier: string;
   readonly segment: string;
@@ -145,10 +158,12 @@ export interface SendStore {
   profiles(memberIds: readonly string[]): Promise<Map<string, SendProfile>>;
   /** The ledger items that exist of these references, keyed by `encodeRef`. */
   ledger(refs: readonly LedgerRef[]): Promise<Map<string, LedgerEntry>>;
-  /** Conditional put: succeeds when no one holds the claim (or it was deferred). */
-  claim(ref: LedgerRef, claimId: string, at: Date, facts: { tier: string; segment: string; variant?: string; advertising: boolean; kind: string }): Promise<ClaimResult>;
-  /** A final `skipped` state, written only if there is no ledger item yet. */
-  skip(ref: LedgerRef, reason: SkipReason | string, at: Date, facts: { tier: string; segment: string }): Promise<boolean>;
+  /**
+   * Each write only where no one holds the claim (no item yet, or a deferred one), a whole job in one transaction
+   * when nothing stands in the way; answers in the order given: claimed, or the item that was there.
+   */
+  claimAll(writes: readonly LedgerWrite[]): Promise<ClaimResult[]>;
+  /** A claim's end on the sender's side: SMS and post `sent`, or `failed` (e-mail is `sent` on SES's Send event). */
   finish(ref: LedgerRef, claimId: string, outcome: { state: 'sent'; messageId: string; at: Date } | { state: 'failed'; reason: string; at: Date }): Promise<void>;
   /** Gives a claim back (throttled before the send): a retry may claim again. */
   release(ref: LedgerRef, claimId: string): Promise<void>;
@@ -160,6 +175,8 @@ export interface SendStore {
   count(entryId: string, dims: CampaignDims, outcome: string, by: number): Promise<void>;
   /** A later step due for one member (follow-up): GSI3 `DUE#<kind>`. */
   putDue(memberId: string, kind: string, ref: string, dueAt: Date, fields: Readonly<Record<string, unknown>>): Promise<void>;
+  /** Several due items in batches (unconditional: each is keyed by what it is due for). */
+  putDues(items: readonly DueItem[]): Promise<void>;
   /** The entries whose audience of this hour was already handed out. */
   dispatched(entryIds: readonly string[], hour: string): Promise<Set<string>>;
   /** Marks these entries' audiences of this hour as handed out (after their messages are on the queue). */
@@ -169,9 +186,23 @@ export interface SendStore {
   pretestCounts(entryId: string, period: string, variants: readonly string[]): Promise<Record<string, { sent: number; opened: number; clicked: number }>>;
 }
 
+export interface DueItem {
+  readonly memberId: string;
+  readonly kind: string;
+  readonly ref: string;
+  readonly dueAt: Date;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
 export interface EngagementStore {
   /** Records one event on the ledger once; the ledger item when it was new (counters then move in the same write), else null. */
   recordEvent(ref: LedgerRef, type: string, at: string, counter: string | null): Promise<LedgerEntry | null>;
+  /**
+   * Records a send once (the ledger's `send` event, with state `sent`, message id and time when they are not there
+   * yet); with `logAdSend`, an advertising send also goes onto the member's frequency-cap log in the same write.
+   * The ledger item when this call recorded it, else null.
+   */
+  recordSend(ref: LedgerRef, sent: { readonly messageId: string; readonly at: string }, options: { readonly logAdSend: boolean }): Promise<LedgerEntry | null>;
   /** Takes back an event recorded without a counter (its announcement failed, so that a retry announces again). */
   forgetEvent(ref: LedgerRef, type: string): Promise<void>;
   /** Address suppressed and e-mail consent withdrawn (bounce, complaint), with a consent record. */

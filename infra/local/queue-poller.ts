@@ -7,6 +7,9 @@ import type { QueueSpec } from '../topology.ts';
 import { invoke } from './lambda-runner.ts';
 
 export interface QueuePoller {
+  /** Stops taking messages (after the batch in hand); they wait in the queue until `resume`. */
+  pause(): Promise<void>;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -40,8 +43,16 @@ export function startQueuePoller(options: {
   onError?: (error: unknown) => void;
 }): QueuePoller {
   let running = true;
+  let paused = false;
+  let idle: Promise<void> = Promise.resolve();
+  let batchDone: () => void = () => undefined;
   const loop = (async () => {
     while (running) {
+      if (paused) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
+      idle = new Promise<void>((resolve) => (batchDone = resolve));
       try {
         const { Messages = [] } = await options.sqs.send(
           new ReceiveMessageCommand({
@@ -74,10 +85,19 @@ export function startQueuePoller(options: {
           options.onError?.(error);
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
+      } finally {
+        batchDone();
       }
     }
   })();
   return {
+    pause: async () => {
+      paused = true;
+      await idle;
+    },
+    resume: () => {
+      paused = false;
+    },
     stop: async () => {
       running = false;
       await loop;

@@ -42,6 +42,9 @@ export interface LocalStack {
   /** The environment the handlers run with (also set on this process). */
   readonly env: Record<string, string>;
   readonly queueUrls: ReadonlyMap<string, string>;
+  /** Stops and restarts one queue's consumer (benchmarks measure one function at a time). */
+  pauseConsumer(queue: string): Promise<void>;
+  resumeConsumer(queue: string): void;
   stop(): Promise<void>;
 }
 
@@ -258,6 +261,10 @@ export async function startLocalStack(options: {
       },
       env,
       queueUrls,
+      pauseConsumer: async (queue) => {
+        await pollers[queues.findIndex((spec) => spec.name === queue)]?.pause();
+      },
+      resumeConsumer: (queue) => pollers[queues.findIndex((spec) => spec.name === queue)]?.resume(),
       stop,
     };
   } catch (error) {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { signAdminToken } from '#infra/local/admin-keys';
 import { dynamoDocumentClient } from '#adapters/aws-clients';
@@ -163,7 +163,7 @@ describe('birthdays', () => {
     expect(announced.map((event) => event.detail['channel']).sort()).toEqual(['email', 'sms']);
     expect(announced.find((event) => event.detail['channel'] === 'email')?.detail).toMatchObject({ entryId: 'default-birthday', kind: 'birthday', period: '2027', messageId: mail?.messageId, tier: 'D' });
     expect(JSON.stringify(announced)).not.toContain(seoul.email ?? '@');
-  });
+  }, 180_000); // seven dispatcher runs, each waited out through four queues
 
   it('sends 29 February birthdays on 28 February in a non-leap year', async () => {
     const leapling = await member({ birthday: '2000-02-29' });
@@ -226,13 +226,42 @@ describe('exactly once', () => {
 
   it('loses no one and sends no one twice when SES throttles', async () => {
     const members = await Promise.all(Array.from({ length: 30 }, (_, i) => member({ birthday: '1980-04-17', timeZone: 'Asia/Tokyo', emailDomain: `throttle${i % 10}.test` })));
-    const fault = await post('/_local/faults/ses', { throttle: 6, domain: 'throttle0.test' });
+    // More throttles than the sender's own retries (and the SDK's) take: the job fails, gives its claims back, and
+    // the queue's retry sends them.
+    const fault = await post('/_local/faults/ses', { throttle: 14, domain: 'throttle0.test' });
     expect(fault.status).toBe(200);
     await fire('dispatcher', '2027-04-17T01:00:00Z'); // not the 15th: the default newsletter goes out then
     const box = await outbox();
-    expect(box.sesCalls.filter((c) => c.throttled && c.to.some((to) => to.endsWith('@throttle0.test'))).length).toBeGreaterThan(0);
+    // All 14 were answered with throttling: four tries in the job (each with the SDK's own retries) were not enough.
+    expect(box.sesCalls.filter((c) => c.throttled && c.to.some((to) => to.endsWith('@throttle0.test'))).length).toBe(14);
     for (const m of members) expect(mailsTo(box, m.email ?? '')).toHaveLength(1);
     for (const m of members) expect((await ledger(m.memberId)).filter((row) => row['channel'] === 'email').map((row) => row['state'])).toEqual(['sent']);
+  });
+});
+
+describe('frequency cap', () => {
+  it('logs an advertising mail for the cap when SES’s Send event comes back, once however often it comes; the next capped campaign skips', async () => {
+    const m = await member();
+    const cap = { frequencyCap: { max: 1, perDays: 365 } };
+    const first = await campaign(cap);
+    await fire('dispatcher', first.at);
+    const sent = (await ledger(m.memberId)).find((row) => row['entryId'] === first.id);
+    expect(sent).toMatchObject({ state: 'sent', adLogged: true });
+    expect(sent?.['messageId']).toEqual(mailsTo(await outbox(), m.email ?? '')[0]?.messageId);
+    // SNS delivers at least once: the same Send event again changes nothing.
+    const { encodeRef } = await import('#app/send-touchpoints');
+    const ref = encodeRef({ memberId: m.memberId, entryId: first.id, period: 'once', channel: 'email' });
+    await post('/_local/ses-events', [1, 2].map(() => ({ eventType: 'Send', mail: { messageId: sent?.['messageId'], timestamp: new Date().toISOString(), destination: [m.email], tags: { l: [ref] } } })));
+    await settle();
+    const profile = await dynamoDocumentClient().send(new GetCommand({ TableName: TABLE, Key: { PK: `MEMBER#${m.memberId}`, SK: 'PROFILE' }, ConsistentRead: true }));
+    expect(profile.Item?.['adSends']).toHaveLength(1);
+    const sentEvents = (await outboxEvents()).filter((event) => event.detailType === 'Touchpoint Sent' && event.detail['memberId'] === m.memberId && event.detail['entryId'] === first.id);
+    expect(sentEvents).toHaveLength(1);
+
+    const second = await campaign(cap);
+    await fire('dispatcher', second.at);
+    expect((await ledger(m.memberId)).find((row) => row['entryId'] === second.id)).toMatchObject({ state: 'skipped', reason: 'frequency-cap' });
+    expect(mailsTo(await outbox(), m.email ?? '')).toHaveLength(1);
   });
 });
 

@@ -156,4 +156,19 @@ describe('rate limit', () => {
     expect(now).toBeGreaterThanOrEqual(4000);
     expect(now).toBeLessThan(4100);
   });
+
+  it('holds every send back for the back-off after a throttle, then goes on at the rate', async () => {
+    let now = 0;
+    const bucket = new TokenBucket(10, () => now, async (ms) => {
+      now += ms;
+    });
+    await bucket.acquire(10);
+    bucket.backOff(2000);
+    await bucket.acquire(10);
+    // Nothing before the back-off ends; by then the bucket has refilled (one second's worth at most).
+    expect(now).toBe(2000);
+    await bucket.acquire(10);
+    expect(now).toBeGreaterThanOrEqual(3000);
+    expect(now).toBeLessThan(3100);
+  });
 });
