@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoSendStore, ledgerKey } from '#adapters/send-store';
 import type { LedgerRef, LedgerWrite } from '#app/sending-ports';
+import { eventually } from './helpers.ts';
 
 const TABLE = 'dangol';
 
@@ -70,6 +71,76 @@ describe('claims', () => {
     const results = await store.claimAll([...claims([deferred, skipped, sent, sending]), { ref: refs(entryId, 1)[0] as LedgerRef, skip: { reason: 'frequency-cap', at, facts: { tier: 'D', segment: 'occasional' } } }]);
     expect(results.map((result) => result.claimed)).toEqual([true, false, false, false, true]);
     expect(results.slice(1, 4).map((result) => (result.claimed ? null : result.existing?.state))).toEqual(['skipped', 'sent', 'sending']);
+  });
+});
+
+describe('an e-mail job', () => {
+  it('costs the same few DynamoDB calls for 50 recipients as for one: reads at once, one claim transaction, one counter', async () => {
+    const { dynamoDocumentClient } = await import('#adapters/aws-clients');
+    const { DynamoMemberStore } = await import('#adapters/member-store');
+    const { DynamoCalendarStore } = await import('#adapters/calendar-store');
+    const { SesBulkMailer } = await import('#adapters/ses-bulk-mailer');
+    const { TokenBucket } = await import('#adapters/rate-limiter');
+    const { senderDeps } = await import('#shared/wiring');
+    const { sendEmailJob } = await import('#app/send-touchpoints');
+    const { SESv2Client } = await import('@aws-sdk/client-sesv2');
+    const db = dynamoDocumentClient();
+    const consent = { value: true, at: '2026-01-05T00:00:00.000Z', source: 'test', confirmedAt: '2026-01-05T00:00:00.000Z' };
+    const ids = Array.from({ length: 50 }, () => randomUUID());
+    for (const memberId of ids) {
+      await new DynamoMemberStore(db, TABLE).createMember(
+        {
+          memberId,
+          status: 'active',
+          name: '호출',
+          email: `c-${memberId.slice(0, 8)}@calls${memberId.slice(0, 4)}.test`,
+          locale: 'ko',
+          timeZone: 'Asia/Seoul',
+          consents: { email: consent, sms: { ...consent, value: false }, post: { ...consent, value: false }, nightTime: { ...consent, value: false } },
+          enrolledAt: '2026-01-05T00:00:00.000Z',
+          source: 'test',
+          steps: {},
+        },
+        [],
+      );
+    }
+    const entry = await new DynamoCalendarStore(db, TABLE).create(
+      {
+        name: 'Calls',
+        kind: 'custom',
+        trigger: { type: 'once', at: '2030-01-01T00:00:00Z' },
+        tiers: ['D', 'C', 'B', 'A', 'S'],
+        channels: ['email'],
+        advertising: false,
+        content: { email: { ko: { subject: '{{name}}님', html: '<p>{{name}}</p>', text: '{{name}}' }, en: { subject: '{{name}}', html: '<p>{{name}}</p>', text: '{{name}}' } } },
+      },
+      'test',
+      new Date(),
+    );
+    const deps = { ...(await senderDeps()), limiter: new TokenBucket(1_000), mailer: new SesBulkMailer(new SESv2Client({}), process.env['SES_CONFIGURATION_SET'] ?? ''), from: process.env['MAIL_FROM'] ?? '', publicBaseUrl: 'http://localhost' };
+    const calls: string[] = [];
+    db.middlewareStack.add((next, context) => async (args) => {
+      calls.push(String(context.commandName));
+      return next(args);
+    }, { step: 'initialize', name: 'countJobCalls' });
+    const job = (memberIds: readonly string[]) => ({ entryId: entry.id, period: 'once', channel: 'email' as const, wave: 0, recipients: memberIds.map((memberId) => ({ memberId })) });
+    // The stored SES template is created by the first job of an entry; count a job after it.
+    await sendEmailJob(job(ids.slice(0, 1)), deps);
+    calls.length = 0;
+    const outcome = await sendEmailJob(job(ids.slice(1)), deps);
+    expect(outcome).toMatchObject({ sent: 49, calls: 1, duplicates: 0 });
+    // Entry, ladder and members at once; suppressions; the claims; the counters.
+    expect(calls.sort()).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand', 'GetItemCommand', 'GetItemCommand', 'TransactWriteItemsCommand', 'UpdateItemCommand']);
+    db.middlewareStack.remove('countJobCalls');
+    // The sender wrote nothing per recipient after the call: SES's Send events turn the ledger `sent`.
+    const store = new DynamoSendStore(db, TABLE);
+    const refs = ids.slice(1).map((memberId) => ({ memberId, entryId: entry.id, period: 'once', channel: 'email' }));
+    const states = await eventually(
+      async () => [...(await store.ledger(refs)).values()].map((item) => item.state),
+      (list) => list.filter((state) => state === 'sent').length === 49,
+      30_000,
+    );
+    expect(states.filter((state) => state === 'sent')).toHaveLength(49);
   });
 });
 
