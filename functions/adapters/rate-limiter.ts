@@ -22,9 +22,14 @@ export class TokenBucket implements RateLimiter {
     this.last = now;
   }
 
-  /** SES throttled: nobody in this sender takes tokens for `ms` (they keep filling, up to one second's worth). */
-  backOff(ms: number): void {
-    this.blockedUntil = Math.max(this.blockedUntil, this.now() + ms);
+  /**
+   * SES refused `count` sends for its rate: they are given back (nothing went out), and nobody in this sender takes
+   * tokens for as long as they take at the rate (the bucket keeps filling meanwhile, up to one second's worth).
+   */
+  throttled(count: number): void {
+    this.refill();
+    this.tokens = Math.min(Math.max(this.ratePerSecond, 1), this.tokens + count);
+    this.blockedUntil = Math.max(this.blockedUntil, this.now() + (count / this.ratePerSecond) * 1000);
   }
 
   async acquire(count: number): Promise<void> {

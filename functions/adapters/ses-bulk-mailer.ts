@@ -11,7 +11,7 @@ import {
   type SESv2Client,
 } from '@aws-sdk/client-sesv2';
 import { BULK_LIMIT } from '#domain/sending';
-import { ThrottledError, type BulkDestination, type BulkMailer, type BulkResult, type MailTemplate } from '#app/sending-ports';
+import { NotSentError, ThrottledError, type BulkDestination, type BulkMailer, type BulkResult, type MailTemplate } from '#app/sending-ports';
 
 const asTags = (tags: Readonly<Record<string, string>>) => Object.entries(tags).map(([Name, Value]) => ({ Name, Value }));
 const asHeaders = (headers: Readonly<Record<string, string>>) => Object.entries(headers).map(([Name, Value]) => ({ Name, Value }));
@@ -71,6 +71,8 @@ export class SesBulkMailer implements BulkMailer {
     } catch (error) {
       if (isThrottle(error)) throw new ThrottledError('SES throttled SendBulkEmail');
       if (error instanceof NotFoundException && this.created.delete(template.name)) return this.sendBulk(template, from, destinations, tags);
+      // A 4xx is SES's answer that it sent nothing; a 5xx, a timeout or a lost connection leaves it unknown.
+      if ((error as { $fault?: string } | null)?.$fault === 'client') throw new NotSentError(`SES refused SendBulkEmail: ${(error as Error).name}`);
       throw error;
     }
     const entries = result.BulkEmailEntryResults ?? [];

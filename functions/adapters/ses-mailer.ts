@@ -3,6 +3,14 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingMail } from '#app/ports';
 
 let client: SESv2Client | undefined;
+/**
+ * For bulk sends: the SDK does not retry (a retry after a lost answer could send the whole call again); the sender
+ * retries throttled calls itself and leaves the outcome of any other failure to the ledger.
+ */
+export function sesSendingClient(): SESv2Client {
+  return new SESv2Client({ maxAttempts: 1 });
+}
+
 export function sesClient(): SESv2Client {
   client ??= new SESv2Client({});
   return client;

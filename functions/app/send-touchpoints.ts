@@ -40,7 +40,7 @@ import {
   type SendProfile,
   type SendStore,
 } from './sending-ports.ts';
-import { ThrottledError } from './sending-ports.ts';
+import { NotSentError, ThrottledError } from './sending-ports.ts';
 
 export { decodeRef, encodeRef } from './sending-ports.ts';
 import { createHash } from 'node:crypto';
@@ -52,12 +52,12 @@ const UNSUBSCRIBE_VALID_DAYS = 400;
 export interface RateLimiter {
   /** Waits until `count` sends fit under the configured maximum rate. */
   acquire(count: number): Promise<void>;
-  /** SES throttled: every send of this sender waits `ms` before it takes from the rate again. */
-  backOff(ms: number): void;
+  /** SES refused `count` sends for its rate: given back, and every send of this sender waits as long as they take. */
+  throttled(count: number): void;
 }
 
-/** Throttled calls are tried again in the job after 1, 2, 4 s; a job throttled past that goes back to its queue. */
-export const THROTTLE_BACKOFF_MS = [1_000, 2_000, 4_000] as const;
+/** A throttled call is made again this many times in the job; a job throttled past that goes back to its queue. */
+export const THROTTLE_RETRIES = 4;
 
 export interface SenderDeps {
   readonly calendar: CalendarSource;
@@ -276,8 +276,9 @@ function templateFor(entry: CalendarEntry, locale: 'ko' | 'en', variant: string 
 }
 
 /**
- * One SES call under the rate: when SES throttles, the whole sender backs off and the call is made again, a few
- * times, before the job gives up (its claims go back and the queue retries it much later).
+ * One SES call under the rate: when SES throttles, the whole sender holds back for as long as the call's sends take
+ * at the rate and the call is made again, a few times, before the job gives up (its claims go back and the queue
+ * retries it much later).
  */
 async function withThrottleRetries<T>(limiter: RateLimiter, count: number, call: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -285,9 +286,8 @@ async function withThrottleRetries<T>(limiter: RateLimiter, count: number, call:
     try {
       return await call();
     } catch (error) {
-      const backOff = THROTTLE_BACKOFF_MS[attempt];
-      if (!(error instanceof ThrottledError) || backOff === undefined) throw error;
-      limiter.backOff(backOff);
+      if (!(error instanceof ThrottledError) || attempt >= THROTTLE_RETRIES) throw error;
+      limiter.throttled(count);
     }
   }
 }
@@ -397,8 +397,10 @@ export async function sendEmailJob(job: SendJob, deps: SenderDeps): Promise<JobO
         }
       }
     } catch (error) {
-      // Nothing was sent to these: give the claims back so that the retry of this job can send them.
-      await Promise.all([...pending].map((item) => deps.store.release(item.ref, item.claimId)));
+      // SES said it sent nothing (throttled, refused): the claims go back so that the retry of this job sends them.
+      // Any other failure (5xx, timeout, lost connection) may have sent them: the claims stay, and become `sent` on
+      // SES's Send event or `failed: outcome-unknown` later — never sent twice.
+      if (error instanceof NotSentError) await Promise.all([...pending].map((item) => deps.store.release(item.ref, item.claimId)));
       throw error;
     }
   });

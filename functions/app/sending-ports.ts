@@ -228,7 +228,11 @@ export interface MailTemplate {
 export type BulkResult = { ok: true; messageId: string } | { ok: false; reason: string };
 
 export interface BulkMailer {
-  /** One `SendBulkEmail` call (≤ 50 destinations) with a stored template; throws `ThrottledError` when SES throttles. */
+  /**
+   * One `SendBulkEmail` call (≤ 50 destinations) with a stored template, never retried by the SDK (a retry after a
+   * lost answer could send all 50 again); throws `ThrottledError` when SES throttles, `NotSentError` for any other
+   * refusal, anything else when the outcome is unknown.
+   */
   sendBulk(template: MailTemplate, from: string, destinations: readonly BulkDestination[], tags: Readonly<Record<string, string>>): Promise<BulkResult[]>;
   /** One `SendEmail` call (test sends). */
   sendOne(mail: { to: string; from: string; subject: string; html: string; text: string; tags: Readonly<Record<string, string>> }): Promise<string>;
@@ -239,7 +243,16 @@ export interface Messenger {
   post(record: Readonly<Record<string, unknown>>): Promise<string>;
 }
 
-export class ThrottledError extends Error {
+/** SES or SNS answered that it did not send (a 4xx): the claims of the call may be given back. */
+export class NotSentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotSentError';
+  }
+}
+
+/** SES refused the call for its rate. */
+export class ThrottledError extends NotSentError {
   constructor(message: string) {
     super(message);
     this.name = 'ThrottledError';

@@ -4,7 +4,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { sendEmailJob } from '#app/send-touchpoints';
 import { parseSendJob } from '#app/send-job';
 import { SesBulkMailer } from '#adapters/ses-bulk-mailer';
-import { sesClient } from '#adapters/ses-mailer';
+import { sesSendingClient } from '#adapters/ses-mailer';
 import { logger } from '#shared/logger';
 import { readConfig } from '#shared/config';
 import { senderDeps } from '#shared/wiring';
@@ -12,7 +12,7 @@ import { senderDeps } from '#shared/wiring';
 const mail = readConfig('mail');
 const deps = {
   ...(await senderDeps()),
-  mailer: new SesBulkMailer(sesClient(), mail.SES_CONFIGURATION_SET),
+  mailer: new SesBulkMailer(sesSendingClient(), mail.SES_CONFIGURATION_SET),
   from: mail.MAIL_FROM,
   publicBaseUrl: mail.PUBLIC_BASE_URL.replace(/\/$/, ''),
 };

@@ -17,6 +17,8 @@ export interface SesProxy {
   readonly calls: SesCall[];
   /** Throttle the next `count` sending calls that include an address at `domain` (any domain when absent). */
   throttle(count: number, domain?: string): void;
+  /** The next `count` such calls are sent, but the caller gets a 500 instead of SES's answer (a lost answer). */
+  loseAnswers(count: number, domain?: string): void;
   stop(): Promise<void>;
 }
 
@@ -71,13 +73,23 @@ function sendEvents(action: SesCall['action'], requestBody: Buffer, replyBody: B
 
 export async function startSesProxy(options: { port: number; sesPort: number; onSend: (events: SesSendEvent[]) => void }): Promise<SesProxy> {
   const calls: SesCall[] = [];
-  const faults: { domain?: string; remaining: number }[] = [];
+  const faults: { kind: 'throttle' | 'lost-answer'; domain?: string; remaining: number }[] = [];
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
     const sending = request.method === 'POST' ? recipientsOf(request.url ?? '', body) : null;
     if (sending) {
       const fault = faults.find((candidate) => candidate.remaining > 0 && (!candidate.domain || sending.to.some((to) => to.endsWith(`@${candidate.domain}`))));
-      calls.push({ ...sending, throttled: Boolean(fault), at: new Date().toISOString() });
+      calls.push({ ...sending, throttled: fault?.kind === 'throttle', at: new Date().toISOString() });
+      if (fault?.kind === 'lost-answer') {
+        fault.remaining -= 1;
+        // The emulator sends (and the Send events go out), but the caller hears only a server error.
+        relay(options.sesPort, request, body, null, (status, reply) => {
+          if (status === 200) options.onSend(sendEvents(sending.action, body, reply));
+          response.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' });
+          response.end(JSON.stringify({ message: 'An internal error occurred.' }));
+        });
+        return;
+      }
       if (fault) {
         fault.remaining -= 1;
         response.writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException' });
@@ -94,7 +106,8 @@ export async function startSesProxy(options: { port: number; sesPort: number; on
   return {
     server,
     calls,
-    throttle: (count, domain) => faults.push({ remaining: count, ...(domain && { domain }) }),
+    throttle: (count, domain) => faults.push({ kind: 'throttle', remaining: count, ...(domain && { domain }) }),
+    loseAnswers: (count, domain) => faults.push({ kind: 'lost-answer', remaining: count, ...(domain && { domain }) }),
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

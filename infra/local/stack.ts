@@ -213,10 +213,14 @@ export async function startLocalStack(options: {
       },
       async (request, body, url) => {
         if (request.method !== 'POST' || url.pathname !== '/_local/faults/ses') return null;
-        const input = JSON.parse(body.toString('utf8') || '{}') as { throttle?: number; domain?: string };
-        if (!Number.isInteger(input.throttle) || (input.throttle ?? 0) < 1) return { status: 400, body: { title: 'Invalid request', status: 400, detail: '`throttle` must be a positive integer' } };
-        sesProxy.throttle(input.throttle ?? 1, input.domain);
-        return { status: 200, body: { throttle: input.throttle, domain: input.domain ?? null } };
+        const input = JSON.parse(body.toString('utf8') || '{}') as { throttle?: number; loseAnswers?: number; domain?: string };
+        const count = (value: unknown) => Number.isInteger(value) && (value as number) >= 1;
+        if (input.throttle !== undefined ? !count(input.throttle) : !count(input.loseAnswers)) {
+          return { status: 400, body: { title: 'Invalid request', status: 400, detail: '`throttle` or `loseAnswers` must be a positive integer' } };
+        }
+        if (input.throttle !== undefined) sesProxy.throttle(input.throttle, input.domain);
+        if (input.loseAnswers !== undefined) sesProxy.loseAnswers(input.loseAnswers, input.domain);
+        return { status: 200, body: { throttle: input.throttle ?? null, loseAnswers: input.loseAnswers ?? null, domain: input.domain ?? null } };
       },
       async (request, body, url) => {
         // SES-shaped events (delivery, open, bounce…) onto the same queue the configuration set's topic feeds in AWS.

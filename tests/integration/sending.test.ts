@@ -226,16 +226,35 @@ describe('exactly once', () => {
 
   it('loses no one and sends no one twice when SES throttles', async () => {
     const members = await Promise.all(Array.from({ length: 30 }, (_, i) => member({ birthday: '1980-04-17', timeZone: 'Asia/Tokyo', emailDomain: `throttle${i % 10}.test` })));
-    // More throttles than the sender's own retries (and the SDK's) take: the job fails, gives its claims back, and
-    // the queue's retry sends them.
-    const fault = await post('/_local/faults/ses', { throttle: 14, domain: 'throttle0.test' });
+    // More throttles than the sender's own retries take (five tries in a job): the job fails, gives its claims back,
+    // and the queue's retry sends them.
+    const fault = await post('/_local/faults/ses', { throttle: 7, domain: 'throttle0.test' });
     expect(fault.status).toBe(200);
     await fire('dispatcher', '2027-04-17T01:00:00Z'); // not the 15th: the default newsletter goes out then
     const box = await outbox();
-    // All 14 were answered with throttling: four tries in the job (each with the SDK's own retries) were not enough.
-    expect(box.sesCalls.filter((c) => c.throttled && c.to.some((to) => to.endsWith('@throttle0.test'))).length).toBe(14);
+    // All 7 were answered with throttling: more than one job's tries, so the job did go back to the queue.
+    expect(box.sesCalls.filter((c) => c.throttled && c.to.some((to) => to.endsWith('@throttle0.test'))).length).toBe(7);
     for (const m of members) expect(mailsTo(box, m.email ?? '')).toHaveLength(1);
     for (const m of members) expect((await ledger(m.memberId)).filter((row) => row['channel'] === 'email').map((row) => row['state'])).toEqual(['sent']);
+  });
+});
+
+describe('a lost answer', () => {
+  it('sends nobody twice when SES sent but its answer was lost: the claims stay, the Send events mark them sent', async () => {
+    const members = await Promise.all(Array.from({ length: 3 }, () => member({ birthday: '1981-05-19', emailDomain: 'lost-answer.test' })));
+    const fault = await post('/_local/faults/ses', { loseAnswers: 1, domain: 'lost-answer.test' });
+    expect(fault.status).toBe(200);
+    await fire('dispatcher', '2027-05-19T01:00:00Z');
+    const box = await outbox();
+    // The call went through once (its answer lost); the job's retry found the claims and called SES no more.
+    expect(box.sesCalls.filter((c) => c.to.some((to) => to.endsWith('@lost-answer.test')))).toHaveLength(1);
+    for (const m of members) expect(mailsTo(box, m.email ?? '')).toHaveLength(1);
+    for (const m of members) expect((await ledger(m.memberId)).filter((row) => row['channel'] === 'email').map((row) => row['state'])).toEqual(['sent']);
+  });
+
+  it('rejects a fault without a positive count', async () => {
+    const reply = await post('/_local/faults/ses', { loseAnswers: 0 });
+    expect(reply.status).toBe(400);
   });
 });
 

@@ -157,18 +157,18 @@ describe('rate limit', () => {
     expect(now).toBeLessThan(4100);
   });
 
-  it('holds every send back for the back-off after a throttle, then goes on at the rate', async () => {
+  it('gives a throttled call’s sends back and holds every send back for as long as they take at the rate', async () => {
     let now = 0;
     const bucket = new TokenBucket(10, () => now, async (ms) => {
       now += ms;
     });
     await bucket.acquire(10);
-    bucket.backOff(2000);
+    bucket.throttled(5);
+    // Nothing for 0.5 s (5 sends at 10/s); the 5 given back and the 5 that came meanwhile make the next 10.
     await bucket.acquire(10);
-    // Nothing before the back-off ends; by then the bucket has refilled (one second's worth at most).
-    expect(now).toBe(2000);
+    expect(now).toBe(500);
     await bucket.acquire(10);
-    expect(now).toBeGreaterThanOrEqual(3000);
-    expect(now).toBeLessThan(3100);
+    expect(now).toBeGreaterThanOrEqual(1500);
+    expect(now).toBeLessThan(1600);
   });
 });
