@@ -43,7 +43,8 @@ export class SesBulkMailer implements BulkMailer {
     } catch (error) {
       if (!(error instanceof AlreadyExistsException) && (error as { name?: string }).name !== 'AlreadyExistsException') {
         if (isThrottle(error)) throw new ThrottledError('SES throttled CreateEmailTemplate');
-        throw error;
+        // Nothing was sent: SendBulkEmail was never called.
+        throw new NotSentError(`could not store template ${template.name}: ${(error as Error).name}`);
       }
     }
     this.created.add(template.name);
@@ -73,6 +74,8 @@ export class SesBulkMailer implements BulkMailer {
       if (error instanceof NotFoundException && this.created.delete(template.name)) return this.sendBulk(template, from, destinations, tags);
       // A 4xx is SES's answer that it sent nothing; a 5xx, a timeout or a lost connection leaves it unknown.
       if ((error as { $fault?: string } | null)?.$fault === 'client') throw new NotSentError(`SES refused SendBulkEmail: ${(error as Error).name}`);
+      // Nobody answered at all (refused connection, unknown host): nothing can have been sent.
+      if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes((error as { code?: string } | null)?.code ?? '')) throw new NotSentError(`SES unreachable: ${(error as { code?: string }).code}`);
       throw error;
     }
     const entries = result.BulkEmailEntryResults ?? [];

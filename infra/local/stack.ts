@@ -52,6 +52,14 @@ type SesServer = (config?: { host?: string; port?: number }) => Promise<Server>;
 const startSes: SesServer =
   (sesServerModule as unknown as { default?: SesServer }).default ?? (sesServerModule as unknown as SesServer);
 
+/** An error's message, with those of each record when a whole SQS batch failed (Powertools' FullBatchFailureError). */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const records = (error as { recordErrors?: unknown[] }).recordErrors;
+  const details = Array.isArray(records) ? records.map((record) => (record instanceof Error ? `${record.name}: ${record.message}` : String(record))) : [];
+  return [error.message, ...details].join(' | ');
+}
+
 function tokenSecret(dataDir: string | undefined): string {
   if (process.env['TOKEN_SECRET']) return process.env['TOKEN_SECRET'];
   if (!dataDir) return randomBytes(32).toString('hex');
@@ -178,7 +186,7 @@ export async function startLocalStack(options: {
         queueUrl: queueUrls.get(spec.name) ?? '',
         queueArn: queueArns.get(spec.name) ?? '',
         region: LOCAL_REGION,
-        onError: (error) => log(`[queue ${spec.name}] ${error instanceof Error ? error.message : String(error)}`),
+        onError: (error) => log(`[queue ${spec.name}] ${describeError(error)}`),
       }),
     );
     stops.push(async () => {

@@ -21,6 +21,7 @@ export async function benchSending(): Promise<void> {
     const { DynamoMemberStore } = await import('#adapters/member-store');
     const { DynamoCalendarStore } = await import('#adapters/calendar-store');
     const { SesBulkMailer } = await import('#adapters/ses-bulk-mailer');
+    const { sesSendingClient } = await import('#adapters/ses-mailer');
     const { TokenBucket } = await import('#adapters/rate-limiter');
     const { senderDeps } = await import('#shared/wiring');
     const { sendEmailJob } = await import('#app/send-touchpoints');
@@ -75,7 +76,7 @@ export async function benchSending(): Promise<void> {
       new Date(),
     );
     const base = await senderDeps();
-    const mailer = new SesBulkMailer(new SESv2Client({ maxAttempts: 1 }), stack.env['SES_CONFIGURATION_SET'] ?? 'dangol-local');
+    const mailer = new SesBulkMailer(sesSendingClient(), stack.env['SES_CONFIGURATION_SET'] ?? 'dangol-local');
     const deps = (rate: number) => ({ ...base, limiter: new TokenBucket(rate), mailer, from: stack.env['MAIL_FROM'] ?? '', publicBaseUrl: stack.env['PUBLIC_BASE_URL'] ?? '' });
     const fast = deps(1_000_000);
 

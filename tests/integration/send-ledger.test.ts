@@ -83,7 +83,7 @@ describe('an e-mail job', () => {
     const { TokenBucket } = await import('#adapters/rate-limiter');
     const { senderDeps } = await import('#shared/wiring');
     const { sendEmailJob } = await import('#app/send-touchpoints');
-    const { SESv2Client } = await import('@aws-sdk/client-sesv2');
+    const { sesSendingClient } = await import('#adapters/ses-mailer');
     const db = dynamoDocumentClient();
     const consent = { value: true, at: '2026-01-05T00:00:00.000Z', source: 'test', confirmedAt: '2026-01-05T00:00:00.000Z' };
     const ids = Array.from({ length: 50 }, () => randomUUID());
@@ -117,7 +117,7 @@ describe('an e-mail job', () => {
       'test',
       new Date(),
     );
-    const deps = { ...(await senderDeps()), limiter: new TokenBucket(1_000), mailer: new SesBulkMailer(new SESv2Client({ maxAttempts: 1 }), process.env['SES_CONFIGURATION_SET'] ?? ''), from: process.env['MAIL_FROM'] ?? '', publicBaseUrl: 'http://localhost' };
+    const deps = { ...(await senderDeps()), limiter: new TokenBucket(1_000), mailer: new SesBulkMailer(sesSendingClient(), process.env['SES_CONFIGURATION_SET'] ?? ''), from: process.env['MAIL_FROM'] ?? '', publicBaseUrl: 'http://localhost' };
     const calls: string[] = [];
     db.middlewareStack.add((next, context) => async (args) => {
       calls.push(String(context.commandName));

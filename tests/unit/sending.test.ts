@@ -16,6 +16,7 @@ import {
   wantsFollowUp,
 } from '#domain/sending';
 import { TokenBucket } from '#adapters/rate-limiter';
+import { connectionRetriesOnly } from '#adapters/ses-mailer';
 
 const birthday = { field: 'birthday' as const, offsetDays: 0, localHour: 10 };
 
@@ -170,5 +171,27 @@ describe('rate limit', () => {
     await bucket.acquire(10);
     expect(now).toBeGreaterThanOrEqual(1500);
     expect(now).toBeLessThan(1600);
+  });
+});
+
+describe('SDK retries of bulk sends', () => {
+  const connectionError = (code: string, answered = false) => Object.assign(new Error(code), { code, ...(answered && { $response: { statusCode: 500 } }) });
+
+  it('retries a connection that failed without an answer, twice at most', async () => {
+    const first = await connectionRetriesOnly.acquireInitialRetryToken();
+    const second = await connectionRetriesOnly.refreshRetryTokenForRetry(first, { error: connectionError('ECONNRESET') });
+    const third = await connectionRetriesOnly.refreshRetryTokenForRetry(second, { error: connectionError('EPIPE') });
+    expect(third.getRetryCount()).toBe(2);
+    await expect(connectionRetriesOnly.refreshRetryTokenForRetry(third, { error: connectionError('ECONNRESET') })).rejects.toThrow('ECONNRESET');
+  });
+
+  it('never retries what SES may have sent or told us to slow down for', async () => {
+    const token = await connectionRetriesOnly.acquireInitialRetryToken();
+    const throttle = Object.assign(new Error('rate'), { name: 'TooManyRequestsException', $response: { statusCode: 429 } });
+    const internal = Object.assign(new Error('internal'), { name: 'InternalFailure', $response: { statusCode: 500 } });
+    const timeout = Object.assign(new Error('timeout'), { name: 'TimeoutError' });
+    for (const error of [throttle, internal, timeout, connectionError('ECONNRESET', true)]) {
+      await expect(connectionRetriesOnly.refreshRetryTokenForRetry(token, { error })).rejects.toBe(error);
+    }
   });
 });
