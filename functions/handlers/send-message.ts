@@ -20,7 +20,14 @@ const processor = new BatchProcessor(EventType.SQS);
 
 async function handleRecord(record: SQSRecord): Promise<void> {
   const job = parseSendJob(record.body);
-  const outcome = await sendMessageJob(job, deps);
+  let outcome;
+  try {
+    outcome = await sendMessageJob(job, deps);
+  } catch (error) {
+    // The queue retries the job; its error's name only (SES messages may quote an address).
+    logger.warn('message job failed', { entryId: job.entryId, period: job.period, wave: job.wave, error: error instanceof Error ? error.name : 'unknown' });
+    throw error;
+  }
   logger.info('message job', { entryId: job.entryId, period: job.period, channel: job.channel, test: Boolean(job.test), ...outcome });
 }
 
