@@ -31,11 +31,22 @@ import type {
 import { encodeRef } from '#app/sending-ports';
 import { dueIndex, keys, withoutKeys } from './keys.ts';
 import { decodeCursor } from './member-directory.ts';
-import { transactUnlessCancelled } from './transactions.ts';
+import { conflictBackoff, transactUnlessCancelled } from './transactions.ts';
+
+/** A touchpoint due for one member later (GSI3 `DUE#<kind>`, by time). */
+const dueTouchpointItem = (item: DueItem) => ({
+  ...keys.dueTouchpoint(item.memberId, item.kind, item.ref),
+  ...dueIndex(item.kind, item.dueAt.toISOString(), item.memberId),
+  entity: 'due-touchpoint',
+  kind: item.kind,
+  memberId: item.memberId,
+  dueAt: item.dueAt.toISOString(),
+  ...item.fields,
+});
 
 /** TransactWriteItems takes at most 100 items. */
 const TRANSACTION_LIMIT = 100;
-const CLAIM_TRANSACTION_ATTEMPTS = 4;
+const TRANSACTION_ATTEMPTS = 4;
 /** The frequency-cap log keeps this many of a member's latest advertising sends. */
 const AD_SEND_LOG = 30;
 
@@ -204,7 +215,7 @@ export class DynamoSendStore implements SendStore, EngagementStore {
     const claimed = new Set<number>();
     const taken: number[] = [];
     let pending = writes.map((_, index) => index);
-    for (let attempt = 0; pending.length > 1 && attempt < CLAIM_TRANSACTION_ATTEMPTS; attempt++) {
+    for (let attempt = 0; pending.length > 1 && attempt < TRANSACTION_ATTEMPTS; attempt++) {
       const next: number[] = [];
       for (let i = 0; i < pending.length; i += TRANSACTION_LIMIT) {
         const part = pending.slice(i, i + TRANSACTION_LIMIT);
@@ -217,7 +228,7 @@ export class DynamoSendStore implements SendStore, EngagementStore {
           part.forEach((index, k) => (reasons[k]?.Code === 'ConditionalCheckFailed' ? taken : next).push(index));
         }
       }
-      if (next.length > 0 && next.length === pending.length) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt + Math.random() * 20));
+      if (next.length > 0 && next.length === pending.length) await conflictBackoff(attempt);
       pending = next;
     }
     await Promise.all(
@@ -299,18 +310,7 @@ export class DynamoSendStore implements SendStore, EngagementStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: {
-            ...keys.dueTouchpoint(ref.memberId, 'deferred', dueRef),
-            ...dueIndex('deferred', until.toISOString(), ref.memberId),
-            entity: 'due-touchpoint',
-            kind: 'deferred',
-            memberId: ref.memberId,
-            entryId: ref.entryId,
-            period: ref.period,
-            channel: ref.channel,
-            dueAt: until.toISOString(),
-            ...facts,
-          },
+          Item: dueTouchpointItem({ memberId: ref.memberId, kind: 'deferred', ref: dueRef, dueAt: until, fields: { entryId: ref.entryId, period: ref.period, channel: ref.channel, ...facts } }),
         },
       },
     ]);
@@ -374,8 +374,8 @@ export class DynamoSendStore implements SendStore, EngagementStore {
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         if (error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return null;
-        if (attempt >= CLAIM_TRANSACTION_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt + Math.random() * 20));
+        if (attempt >= TRANSACTION_ATTEMPTS) throw error;
+        await conflictBackoff(attempt);
       }
     }
   }
@@ -408,7 +408,7 @@ export class DynamoSendStore implements SendStore, EngagementStore {
     await this.batchWrite(
       items.map((item) => ({
         PutRequest: {
-          Item: { ...keys.dueTouchpoint(item.memberId, item.kind, item.ref), ...dueIndex(item.kind, item.dueAt.toISOString(), item.memberId), entity: 'due-touchpoint', kind: item.kind, memberId: item.memberId, dueAt: item.dueAt.toISOString(), ...item.fields },
+          Item: dueTouchpointItem(item),
         },
       })),
     );

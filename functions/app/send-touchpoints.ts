@@ -1,8 +1,8 @@
 // Use case: one send job (≤ 50 recipients of one entry on one channel). Every recipient is checked, then claimed in
 // the ledger with a conditional write before SES or SNS is called; a retried or duplicated job finds the claims and
-// sends nothing twice. E-mail goes as one SendBulkEmail with a stored template; throttling releases the unsent
-// claims and fails the job so that the queue retries it later.
-import { randomUUID } from 'node:crypto';
+// sends nothing twice. E-mail goes as one SendBulkEmail with a stored template; a throttled call is made again
+// under the rate a few times, then the unsent claims go back and the job fails so that the queue retries it later.
+import { createHash, randomUUID } from 'node:crypto';
 import {
   adSms,
   adSubject,
@@ -39,11 +39,11 @@ import {
   type SendJob,
   type SendProfile,
   type SendStore,
+  NotSentError,
+  ThrottledError,
 } from './sending-ports.ts';
-import { NotSentError, ThrottledError } from './sending-ports.ts';
 
 export { decodeRef, encodeRef } from './sending-ports.ts';
-import { createHash } from 'node:crypto';
 
 /** A claim still `sending` after this long belongs to a sender that died mid-call: its outcome is unknown. */
 export const STALE_SEND_MS = 10 * 60_000;
@@ -168,7 +168,8 @@ async function prepare(
     Array.from({ length: job.followUp ?? 0 }, (_, n) => ({ memberId: recipient.memberId, entryId: entry.id, period: recipient.period ?? job.period, channel: ledgerChannel(job.channel, n === 0 ? undefined : n) }));
   const earlier = job.followUp ? await deps.store.ledger(job.recipients.flatMap(earlierRefs)) : new Map<string, LedgerEntry>();
   const writes: LedgerWrite[] = [];
-  const candidates: Prepared[] = [];
+  // Beside each write: the recipient it would let this call send to (none for a skip).
+  const candidates: (Prepared | null)[] = [];
   const seen = new Set<string>();
   for (const recipient of job.recipients) {
     const profile = profiles.get(recipient.memberId);
@@ -199,6 +200,7 @@ async function prepare(
     }
     if (reason) {
       writes.push({ ref, skip: { reason, at: now, facts: { tier, segment } } });
+      candidates.push(null);
       continue;
     }
     const variant = recipient.variant;
@@ -207,18 +209,19 @@ async function prepare(
     candidates.push({ recipient, profile, ref, tier, segment, ...(variant && { variant }), claimId });
   }
   const results = await deps.store.claimAll(writes);
-  const claimed = new Set<string>();
+  const prepared: Prepared[] = [];
   const unannounced: LedgerEntry[] = [];
   const stale: Promise<void>[] = [];
   writes.forEach((write, index) => {
     const result = results[index];
-    if ('skip' in write) {
+    const candidate = candidates[index];
+    if (!candidate) {
       if (result?.claimed) outcome.skipped += 1;
       else outcome.duplicates += 1;
       return;
     }
     if (result?.claimed) {
-      claimed.add(encodeRef(write.ref));
+      prepared.push(candidate);
       return;
     }
     const existing = result?.existing;
@@ -231,8 +234,8 @@ async function prepare(
     }
   });
   await Promise.all(stale);
-  // In the job's order (waves and reports read better).
-  return { prepared: candidates.filter((item) => claimed.has(encodeRef(item.ref))), unannounced };
+  // In the job's order (waves and reports read better), as the writes were.
+  return { prepared, unannounced };
 }
 
 /** Counters of one job, added up and written once per (tier, segment, variant) instead of once per recipient. */

@@ -5,7 +5,7 @@ import { sendEmailJob } from '#app/send-touchpoints';
 import { parseSendJob } from '#app/send-job';
 import { SesBulkMailer } from '#adapters/ses-bulk-mailer';
 import { sesSendingClient } from '#adapters/ses-mailer';
-import { logger } from '#shared/logger';
+import { logFailure, logger } from '#shared/logger';
 import { readConfig } from '#shared/config';
 import { senderDeps } from '#shared/wiring';
 
@@ -20,14 +20,7 @@ const processor = new BatchProcessor(EventType.SQS);
 
 async function handleRecord(record: SQSRecord): Promise<void> {
   const job = parseSendJob(record.body);
-  let outcome;
-  try {
-    outcome = await sendEmailJob(job, deps);
-  } catch (error) {
-    // The queue retries the job; its error's name only (SES messages may quote an address).
-    logger.warn('e-mail job failed', { entryId: job.entryId, period: job.period, wave: job.wave, error: error instanceof Error ? error.name : 'unknown' });
-    throw error;
-  }
+  const outcome = await logFailure('e-mail job failed', { entryId: job.entryId, period: job.period, wave: job.wave }, () => sendEmailJob(job, deps));
   logger.info('e-mail job', { entryId: job.entryId, period: job.period, wave: job.wave, test: Boolean(job.test), ...outcome });
 }
 

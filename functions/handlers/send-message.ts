@@ -4,7 +4,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { sendMessageJob } from '#app/send-touchpoints';
 import { parseSendJob } from '#app/send-job';
 import { SnsMessenger, snsClient } from '#adapters/sns-messenger';
-import { logger } from '#shared/logger';
+import { logFailure, logger } from '#shared/logger';
 import { readConfig } from '#shared/config';
 import { eventPublisher, senderDeps } from '#shared/wiring';
 
@@ -20,14 +20,7 @@ const processor = new BatchProcessor(EventType.SQS);
 
 async function handleRecord(record: SQSRecord): Promise<void> {
   const job = parseSendJob(record.body);
-  let outcome;
-  try {
-    outcome = await sendMessageJob(job, deps);
-  } catch (error) {
-    // The queue retries the job; its error's name only (SES messages may quote an address).
-    logger.warn('message job failed', { entryId: job.entryId, period: job.period, wave: job.wave, error: error instanceof Error ? error.name : 'unknown' });
-    throw error;
-  }
+  const outcome = await logFailure('message job failed', { entryId: job.entryId, period: job.period, wave: job.wave }, () => sendMessageJob(job, deps));
   logger.info('message job', { entryId: job.entryId, period: job.period, channel: job.channel, test: Boolean(job.test), ...outcome });
 }
 

@@ -131,7 +131,10 @@ export async function startGateway(options: { port: number; localRoutes: LocalRo
       if (url.pathname.startsWith('/_local/')) {
         for (const localRoute of options.localRoutes) {
           const result = await localRoute(request, body, url);
-          if (result) return send(response, result.status, { 'content-type': 'application/json' }, JSON.stringify(result.body));
+          if (!result) continue;
+          // Errors of the local routes are problem+json too, as every error of the API.
+          if (result.status >= 400) return send(response, result.status, { 'content-type': 'application/problem+json' }, JSON.stringify({ type: 'about:blank', ...(result.body as object) }));
+          return send(response, result.status, { 'content-type': 'application/json' }, JSON.stringify(result.body));
         }
         return sendProblem(response, 404, 'Not Found', `No local route ${request.method} ${url.pathname}`);
       }

@@ -1,7 +1,7 @@
 // SES API front for the local stack: passes every call to the SES v2 emulator and records which sending calls
 // were made (so tests can count SendBulkEmail calls), can answer the next N sending calls to a domain with SES's
-// own throttling error (`POST /_local/faults/ses`), and publishes the configuration set's `Send` event of each
-// accepted message — three things the emulator cannot do.
+// own throttling error or send them and lose the answer (`POST /_local/faults/ses`), and publishes the
+// configuration set's `Send` event of each accepted message — things the emulator cannot do.
 import { createServer, type Server } from 'node:http';
 import { readBody, relay } from './http-relay.ts';
 
@@ -77,6 +77,9 @@ export async function startSesProxy(options: { port: number; sesPort: number; on
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
     const sending = request.method === 'POST' ? recipientsOf(request.url ?? '', body) : null;
+    const publish = (status: number, reply: Buffer) => {
+      if (sending && status === 200) options.onSend(sendEvents(sending.action, body, reply));
+    };
     if (sending) {
       const fault = faults.find((candidate) => candidate.remaining > 0 && (!candidate.domain || sending.to.some((to) => to.endsWith(`@${candidate.domain}`))));
       calls.push({ ...sending, throttled: fault?.kind === 'throttle', at: new Date().toISOString() });
@@ -84,7 +87,7 @@ export async function startSesProxy(options: { port: number; sesPort: number; on
         fault.remaining -= 1;
         // The emulator sends (and the Send events go out), but the caller hears only a server error.
         relay(options.sesPort, request, body, null, (status, reply) => {
-          if (status === 200) options.onSend(sendEvents(sending.action, body, reply));
+          publish(status, reply);
           response.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' });
           response.end(JSON.stringify({ message: 'An internal error occurred.' }));
         });
@@ -97,7 +100,7 @@ export async function startSesProxy(options: { port: number; sesPort: number; on
         return;
       }
     }
-    relay(options.sesPort, request, body, response, sending ? (status, reply) => status === 200 && options.onSend(sendEvents(sending.action, body, reply)) : undefined);
+    relay(options.sesPort, request, body, response, sending ? publish : undefined);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

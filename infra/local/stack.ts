@@ -173,7 +173,7 @@ export async function startLocalStack(options: {
       env[`${name}_DLQ_URL`] = queueUrls.get(`${spec.name}-dlq`) ?? '';
     }
     Object.assign(process.env, env);
-    const sesEvents = new SqsJsonQueue<SesSendEvent>(sqs, queueUrls.get('ses-events') ?? '');
+    const sesEvents = new SqsJsonQueue<unknown>(sqs, queueUrls.get('ses-events') ?? '');
     publishSesEvents = (sent) => void sesEvents.enqueue(sent).catch((error: unknown) => log(`[ses events] ${error instanceof Error ? error.message : String(error)}`));
 
     const events = await startEventsEndpoint({ port: ports.events, sqs, queueUrls, region: LOCAL_REGION });
@@ -235,7 +235,7 @@ export async function startLocalStack(options: {
         if (request.method !== 'POST' || url.pathname !== '/_local/ses-events') return null;
         const parsed = JSON.parse(body.toString('utf8') || '[]') as unknown;
         const list = Array.isArray(parsed) ? parsed : [parsed];
-        await new SqsJsonQueue<unknown>(sqs, queueUrls.get('ses-events') ?? '').enqueue(list);
+        await sesEvents.enqueue(list);
         return { status: 202, body: { queued: list.length } };
       },
       async (request, body, url) => {

@@ -9,6 +9,7 @@ import { SESv2Client, SendBulkEmailCommand } from '@aws-sdk/client-sesv2';
 import { freePort } from '#infra/local/ports';
 import { startLocalStack, type LocalPorts } from '#infra/local/stack';
 import { localDynamoClient } from '#infra/local/dynamodb-local';
+import { mailableMember, oneOffEmailEntry } from '../support/mail-fixtures.ts';
 
 const JOB = 50;
 
@@ -31,50 +32,17 @@ export async function benchSending(): Promise<void> {
 
     const members = new DynamoMemberStore(db, table);
     const ids: string[] = [];
-    const at = '2026-01-05T00:00:00.000Z';
     const MEMBERS = 3000;
     for (let i = 0; i < MEMBERS; i++) ids.push(randomUUID());
     let nextMember = 0;
     await Promise.all(
       Array.from({ length: 4 }, async () => {
         for (let i = nextMember++; i < MEMBERS; i = nextMember++) {
-          const memberId = ids[i] ?? '';
-          await members.createMember(
-            {
-              memberId,
-              status: 'active',
-              name: '벤치',
-              email: `b${i}@bench${i}.test`,
-              locale: 'ko',
-              timeZone: 'Asia/Seoul',
-              consents: {
-                email: { value: true, at, source: 'bench', confirmedAt: at },
-                sms: { value: false, at, source: 'bench' },
-                post: { value: false, at, source: 'bench' },
-                nightTime: { value: false, at, source: 'bench' },
-              },
-              enrolledAt: at,
-              source: 'bench',
-              steps: {},
-            },
-            [],
-          );
+          await members.createMember(mailableMember(ids[i] ?? '', '벤치', `b${i}@bench${i}.test`), []);
         }
       }),
     );
-    const entry = await new DynamoCalendarStore(db, table).create(
-      {
-        name: 'Bench',
-        kind: 'custom',
-        trigger: { type: 'once', at: '2030-01-01T00:00:00Z' },
-        tiers: ['D', 'C', 'B', 'A', 'S'],
-        channels: ['email'],
-        advertising: true,
-        content: { email: { ko: { subject: '{{name}}님 특가', html: '<p>{{name}} {{unsubscribeUrl}}</p>', text: '{{name}} {{unsubscribeUrl}}' }, en: { subject: 'Sale {{name}}', html: '<p>{{name}}</p>', text: '{{name}}' } } },
-      },
-      'bench',
-      new Date(),
-    );
+    const entry = await new DynamoCalendarStore(db, table).create(oneOffEmailEntry('Bench', true), 'bench', new Date());
     const base = await senderDeps();
     const mailer = new SesBulkMailer(sesSendingClient(), stack.env['SES_CONFIGURATION_SET'] ?? 'dangol-local');
     const deps = (rate: number) => ({ ...base, limiter: new TokenBucket(rate), mailer, from: stack.env['MAIL_FROM'] ?? '', publicBaseUrl: stack.env['PUBLIC_BASE_URL'] ?? '' });

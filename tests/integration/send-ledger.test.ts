@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { DynamoSendStore, ledgerKey } from '#adapters/send-store';
 import type { LedgerRef, LedgerWrite } from '#app/sending-ports';
 import { eventually } from './helpers.ts';
+import { mailableMember, oneOffEmailEntry } from '../support/mail-fixtures.ts';
 
 const TABLE = 'dangol';
 
@@ -85,38 +86,9 @@ describe('an e-mail job', () => {
     const { sendEmailJob } = await import('#app/send-touchpoints');
     const { sesSendingClient } = await import('#adapters/ses-mailer');
     const db = dynamoDocumentClient();
-    const consent = { value: true, at: '2026-01-05T00:00:00.000Z', source: 'test', confirmedAt: '2026-01-05T00:00:00.000Z' };
     const ids = Array.from({ length: 50 }, () => randomUUID());
-    for (const memberId of ids) {
-      await new DynamoMemberStore(db, TABLE).createMember(
-        {
-          memberId,
-          status: 'active',
-          name: '호출',
-          email: `c-${memberId.slice(0, 8)}@calls${memberId.slice(0, 4)}.test`,
-          locale: 'ko',
-          timeZone: 'Asia/Seoul',
-          consents: { email: consent, sms: { ...consent, value: false }, post: { ...consent, value: false }, nightTime: { ...consent, value: false } },
-          enrolledAt: '2026-01-05T00:00:00.000Z',
-          source: 'test',
-          steps: {},
-        },
-        [],
-      );
-    }
-    const entry = await new DynamoCalendarStore(db, TABLE).create(
-      {
-        name: 'Calls',
-        kind: 'custom',
-        trigger: { type: 'once', at: '2030-01-01T00:00:00Z' },
-        tiers: ['D', 'C', 'B', 'A', 'S'],
-        channels: ['email'],
-        advertising: false,
-        content: { email: { ko: { subject: '{{name}}님', html: '<p>{{name}}</p>', text: '{{name}}' }, en: { subject: '{{name}}', html: '<p>{{name}}</p>', text: '{{name}}' } } },
-      },
-      'test',
-      new Date(),
-    );
+    for (const memberId of ids) await new DynamoMemberStore(db, TABLE).createMember(mailableMember(memberId, '호출', `c-${memberId.slice(0, 8)}@calls${memberId.slice(0, 4)}.test`), []);
+    const entry = await new DynamoCalendarStore(db, TABLE).create(oneOffEmailEntry('Calls', false), 'test', new Date());
     const deps = { ...(await senderDeps()), limiter: new TokenBucket(1_000), mailer: new SesBulkMailer(sesSendingClient(), process.env['SES_CONFIGURATION_SET'] ?? ''), from: process.env['MAIL_FROM'] ?? '', publicBaseUrl: 'http://localhost' };
     const calls: string[] = [];
     db.middlewareStack.add((next, context) => async (args) => {

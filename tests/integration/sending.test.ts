@@ -255,6 +255,8 @@ describe('a lost answer', () => {
   it('rejects a fault without a positive count', async () => {
     const reply = await post('/_local/faults/ses', { loseAnswers: 0 });
     expect(reply.status).toBe(400);
+    expect(reply.headers.get('content-type')).toBe('application/problem+json');
+    expect(reply.json()).toMatchObject({ type: 'about:blank', title: 'Invalid request', status: 400 });
   });
 });
 
