@@ -4,6 +4,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 import { ServiceStack } from './stacks/service-stack.ts';
+import { ConfigError, type DeployConfig, readDeployConfig } from './config.ts';
 
 export interface DangolApp {
   readonly app: App;
@@ -11,29 +12,41 @@ export interface DangolApp {
   readonly service: ServiceStack;
 }
 
-/** Builds the app; `context` (cdk.json or -c) may set `mailFrom` and `publicBaseUrl`. */
-export function buildApp(app: App = new App()): DangolApp {
+/** The deployment's config: given (tests), or the file named by context `config` (`-c config=<file>`). */
+function configOf(app: App, given: DeployConfig | undefined): DeployConfig {
+  if (given) return given;
+  const file = app.node.tryGetContext('config') as string | undefined;
+  if (!file) throw new ConfigError(['config'], 'No deployment config: pass -c config=<file> (see dangol.config.example.json)');
+  return readDeployConfig(file);
+}
+
+/** Builds the app from the deployment's config (see infra/config.ts). */
+export function buildApp(app: App = new App(), given?: DeployConfig): DangolApp {
+  const config = configOf(app, given);
   if (app.node.tryGetContext('@aws-cdk/core:defaultCrossStackReferences') === undefined) {
     // The service stack reads the table and bus through exports that must never be yanked from under it.
     app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const env = { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['AWS_REGION'] ?? process.env['CDK_DEFAULT_REGION'] };
+  const env = { account: process.env['CDK_DEFAULT_ACCOUNT'], region: config.region };
   const stateful = new StatefulStack(app, 'DangolStateful', { env, description: 'dangol: member data (table, key, event bus)' });
-  const mailFrom = String(app.node.tryGetContext('mailFrom') ?? 'Membership <members@example.com>');
-  const publicBaseUrl = app.node.tryGetContext('publicBaseUrl') as string | undefined;
   const service = new ServiceStack(app, 'DangolService', {
     env,
     description: 'dangol: handlers, API, queues, schedules and messaging',
     table: stateful.table,
     tableKey: stateful.key,
     bus: stateful.bus,
-    mailFrom,
-    ...(publicBaseUrl && { publicBaseUrl }),
+    config,
   });
   return { app, stateful, service };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  buildApp().app.synth();
+  try {
+    buildApp().app.synth();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
 }

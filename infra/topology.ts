@@ -1,17 +1,20 @@
 // Routes, event rules, queues and schedules declared once: the CDK stacks and the local stack are both built from this.
 
-/** What a handler may touch; the CDK stack turns each into env vars and grants, the local stack into env vars. */
-export type Capability = 'table' | 'bus' | 'mail' | 'tokens' | 'sms' | 'fulfilment' | 'purchasesDlq';
+import { type Capability, PURCHASES_MAX_RECEIVES, type QueueName } from '../functions/shared/capabilities.ts';
+
+export type { Capability, QueueName };
 
 export interface HandlerSpec {
   /** kebab-case; the entry is functions/handlers/<name>.ts with a `handler` export. */
   readonly name: string;
   readonly description: string;
+  /**
+   * What it may touch (functions/shared/capabilities.ts): its env vars, IAM grants and local environment all derive
+   * from this list. `queue:<name>` sends to a queue, `dlq:<name>` to a queue's dead-letter queue.
+   */
   readonly capabilities: readonly Capability[];
   readonly timeoutSeconds?: number;
   readonly memoryMb?: number;
-  /** Queues the handler sends to; each becomes env `<NAME>_QUEUE_URL` with a send grant. */
-  readonly sendsTo?: readonly string[];
 }
 
 export interface RouteSpec {
@@ -24,7 +27,7 @@ export interface RouteSpec {
 
 export interface QueueSpec {
   /** Logical name; the physical name is generated in AWS and equals this locally. */
-  readonly name: string;
+  readonly name: QueueName;
   readonly consumer: string;
   readonly batchSize: number;
   readonly visibilityTimeoutSeconds: number;
@@ -40,7 +43,7 @@ export interface EventRuleSpec {
   readonly name: string;
   readonly description: string;
   readonly detailTypes: readonly string[];
-  readonly targetQueue: string;
+  readonly targetQueue: QueueName;
 }
 
 export interface ScheduleSpec {
@@ -52,97 +55,91 @@ export interface ScheduleSpec {
 }
 
 export const EVENT_BUS_NAME = 'loyalty';
-export const EVENT_SOURCE = 'dangol';
+export { EVENT_SOURCE } from '../schema/events.ts';
 
 export const handlers: readonly HandlerSpec[] = [
   { name: 'join-form', description: 'Serves the enrollment web form', capabilities: [] },
-  { name: 'enroll-member', description: 'Enrolls a member from the web form', capabilities: ['table', 'bus'] },
+  { name: 'enroll-member', description: 'Enrolls a member from the web form', capabilities: ['tableWrite', 'bus', 'programme'] },
   {
     name: 'confirm-email',
     description: 'Double opt-in confirmation of the e-mail channel',
-    capabilities: ['table', 'bus', 'tokens'],
+    capabilities: ['tableWrite', 'bus', 'tokens'],
   },
   {
     name: 'send-enrollment-mail',
     description: 'Sends the double opt-in and welcome mails',
-    capabilities: ['table', 'mail', 'tokens'],
+    capabilities: ['tableWrite', 'mail', 'tokens'],
     timeoutSeconds: 30,
   },
   {
     name: 'ingest-purchases',
     description: 'Applies purchases and refunds from every sales channel to spend and tiers',
-    capabilities: ['table', 'bus', 'purchasesDlq'],
+    capabilities: ['tableWrite', 'bus', 'programme', 'dlq:purchases'],
     timeoutSeconds: 30,
     memoryMb: 512,
   },
-  { name: 'start-tier-review', description: 'Starts the monthly tier review', capabilities: ['table'], sendsTo: ['tier-review'] },
+  { name: 'start-tier-review', description: 'Starts the monthly tier review', capabilities: ['tableWrite', 'queue:tier-review'] },
   {
     name: 'review-tiers',
     description: 'Reviews one page of members due for tier review',
-    capabilities: ['table', 'bus'],
-    sendsTo: ['tier-review'],
+    capabilities: ['tableWrite', 'bus', 'programme', 'queue:tier-review'],
     timeoutSeconds: 120,
     memoryMb: 512,
   },
-  { name: 'admin-get-tiers', description: 'Admin: reads the tier ladder', capabilities: ['table'] },
-  { name: 'admin-put-tiers', description: 'Admin: edits the tier ladder (from the next review)', capabilities: ['table'] },
-  { name: 'admin-get-audit', description: 'Admin: reads the audit log', capabilities: ['table'] },
-  { name: 'admin-export-member', description: 'Admin: exports all data of a member', capabilities: ['table'] },
-  { name: 'admin-erase-member', description: 'Admin: erases the personal data of a member', capabilities: ['table'] },
-  { name: 'admin-calendar', description: 'Admin: the benefit calendar (list, create, read, replace, delete)', capabilities: ['table'] },
-  { name: 'admin-report-campaign', description: 'Admin: outcomes of a campaign by tier, segment and variant', capabilities: ['table'] },
-  { name: 'admin-report-tiers', description: 'Admin: members, spend, LTV per tier and RFM groups', capabilities: ['table'] },
-  { name: 'admin-find-members', description: 'Admin: looks members up by e-mail, phone or name', capabilities: ['table'] },
-  { name: 'admin-get-member', description: 'Admin: one member with tier history, spend and contacts', capabilities: ['table'] },
-  { name: 'start-rfm-scoring', description: 'Recomputes RFM breakpoints and starts scoring', capabilities: ['table'], sendsTo: ['rfm-scoring'] },
+  { name: 'admin-get-tiers', description: 'Admin: reads the tier ladder', capabilities: ['tableRead'] },
+  { name: 'admin-put-tiers', description: 'Admin: edits the tier ladder (from the next review)', capabilities: ['tableWrite', 'programme'] },
+  { name: 'admin-get-audit', description: 'Admin: reads the audit log', capabilities: ['tableRead'] },
+  { name: 'admin-export-member', description: 'Admin: exports all data of a member', capabilities: ['tableWrite'] },
+  { name: 'admin-erase-member', description: 'Admin: erases the personal data of a member', capabilities: ['tableWrite'] },
+  { name: 'admin-calendar', description: 'Admin: the benefit calendar (list, create, read, replace, delete)', capabilities: ['tableWrite'] },
+  { name: 'admin-report-campaign', description: 'Admin: outcomes of a campaign by tier, segment and variant', capabilities: ['tableRead'] },
+  { name: 'admin-report-tiers', description: 'Admin: members, spend, LTV per tier and RFM groups', capabilities: ['tableRead'] },
+  { name: 'admin-find-members', description: 'Admin: looks members up by e-mail, phone or name', capabilities: ['tableRead', 'programme'] },
+  { name: 'admin-get-member', description: 'Admin: one member with tier history, spend and contacts', capabilities: ['tableRead', 'programme'] },
+  { name: 'start-rfm-scoring', description: 'Recomputes RFM breakpoints and starts scoring', capabilities: ['tableWrite', 'programme', 'queue:rfm-scoring'] },
   {
     name: 'score-rfm',
     description: 'Scores RFM and LTV for one page of members',
-    capabilities: ['table'],
-    sendsTo: ['rfm-scoring'],
+    capabilities: ['tableWrite', 'programme', 'queue:rfm-scoring'],
     timeoutSeconds: 120,
     memoryMb: 512,
   },
   {
     name: 'dispatch-touchpoints',
     description: 'Hourly: hands every calendar entry due this hour to the dispatch queue',
-    capabilities: ['table'],
-    sendsTo: ['dispatch'],
+    capabilities: ['tableWrite', 'programme', 'waves', 'queue:dispatch'],
     timeoutSeconds: 60,
   },
   {
     name: 'start-consent-renewal',
     description: 'Monthly: starts the two-yearly consent notice',
-    capabilities: ['table'],
-    sendsTo: ['dispatch'],
+    capabilities: ['tableWrite', 'programme', 'waves', 'queue:dispatch'],
   },
   {
     name: 'build-audience',
     description: 'Reads one page of an audience from the indexes and enqueues its send jobs in waves',
-    capabilities: ['table'],
-    sendsTo: ['dispatch', 'email-sends', 'message-sends'],
+    capabilities: ['tableWrite', 'programme', 'waves', 'queue:dispatch', 'queue:email-sends', 'queue:message-sends'],
     timeoutSeconds: 120,
     memoryMb: 512,
   },
   {
     name: 'send-email',
     description: 'Sends one e-mail job (SendBulkEmail, ≤ 50) exactly once per recipient',
-    capabilities: ['table', 'mail', 'tokens'],
+    capabilities: ['tableWrite', 'mail', 'tokens'],
     timeoutSeconds: 120,
   },
   {
     name: 'send-message',
     description: 'Sends one SMS or post job exactly once per recipient (night window held)',
-    capabilities: ['table', 'bus', 'sms', 'fulfilment', 'tokens'],
+    capabilities: ['tableWrite', 'bus', 'sms', 'fulfilment', 'tokens'],
     timeoutSeconds: 120,
   },
-  { name: 'record-engagement', description: 'SES events onto the send ledger, campaign counters and suppression; announces e-mail touchpoints', capabilities: ['table', 'bus'] },
-  { name: 'unsubscribe', description: 'Unsubscribe link: page and RFC 8058 one-click', capabilities: ['table', 'tokens'] },
+  { name: 'record-engagement', description: 'SES events onto the send ledger, campaign counters and suppression; announces e-mail touchpoints', capabilities: ['tableWrite', 'bus'] },
+  { name: 'unsubscribe', description: 'Unsubscribe link: page and RFC 8058 one-click', capabilities: ['tableWrite', 'tokens'] },
   {
     name: 'admin-test-send',
     description: 'Admin: queues a test send of a calendar entry',
-    capabilities: ['table'],
-    sendsTo: ['email-sends', 'message-sends'],
+    capabilities: ['tableWrite', 'programme', 'waves', 'queue:email-sends', 'queue:message-sends'],
   },
 ];
 
@@ -172,7 +169,7 @@ export const routes: readonly RouteSpec[] = [
 
 export const queues: readonly QueueSpec[] = [
   { name: 'enrollment-mail', consumer: 'send-enrollment-mail', batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
-  { name: 'purchases', consumer: 'ingest-purchases', batchSize: 10, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  { name: 'purchases', consumer: 'ingest-purchases', batchSize: 10, visibilityTimeoutSeconds: 180, maxReceiveCount: PURCHASES_MAX_RECEIVES },
   { name: 'tier-review', consumer: 'review-tiers', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 3 },
   { name: 'rfm-scoring', consumer: 'score-rfm', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 3 },
   { name: 'dispatch', consumer: 'build-audience', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 5 },

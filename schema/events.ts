@@ -3,6 +3,9 @@ import * as z from 'zod/mini';
 import './zod-locale.ts';
 import { consents, isoInstant, locale } from './common.ts';
 
+/** The `source` of every event dangol puts on the bus. */
+export const EVENT_SOURCE = 'dangol';
+
 export const memberEnrolled = z.strictObject({
   memberId: z.string(),
   enrolledAt: isoInstant,

@@ -1,27 +1,33 @@
 // The audit log: one item per admin write, in the same transaction as the write (who, when, what, versions).
 import { randomUUID } from 'node:crypto';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry, AuditPage, AuditReader } from '#app/ports';
+import { keys } from './keys.ts';
 import { decodeCursor } from './member-directory.ts';
 
-export interface AuditEntry {
-  readonly who: string;
-  readonly action: string;
-  readonly target: string;
-  readonly beforeVersion: number | null;
-  readonly afterVersion: number | null;
-  readonly at: string;
-}
+export type { AuditEntry };
 
 export function auditItem(entry: AuditEntry): Record<string, unknown> {
-  return { PK: `AUDIT#${entry.at.slice(0, 7)}`, SK: `${entry.at}#${randomUUID()}`, entity: 'audit', ...entry };
+  return { ...keys.auditEntry(entry.at, randomUUID()), entity: 'audit', ...entry };
 }
 
-export async function readAudit(db: DynamoDBDocumentClient, tableName: string, month: string, limit: number, cursor?: string) {
+export class DynamoAuditLog implements AuditReader {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  read(month: string, limit: number, cursor?: string): Promise<AuditPage> {
+    return readAudit(this.db, this.tableName, month, limit, cursor);
+  }
+}
+
+async function readAudit(db: DynamoDBDocumentClient, tableName: string, month: string, limit: number, cursor?: string) {
   const result = await db.send(
     new QueryCommand({
       TableName: tableName,
       KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': `AUDIT#${month}` },
+      ExpressionAttributeValues: { ':pk': keys.auditMonth(month) },
       ScanIndexForward: false,
       Limit: limit,
       ...(cursor && { ExclusiveStartKey: decodeCursor(cursor) }),

@@ -7,18 +7,18 @@ import { DEFAULT_CALENDAR, DEFAULT_CALENDAR_ADDITIONS } from '#domain/default-ca
 import { auditItem } from './audit-log.ts';
 import { queryAll } from './query-all.ts';
 import { transactUnlessCancelled } from './transactions.ts';
-import { withoutKeys } from './keys.ts';
+import { keys, withoutKeys } from './keys.ts';
+import type { CalendarEditor, CalendarWrite } from '#app/sending-ports';
 
-const PK = 'CALENDAR';
-const entryKey = (id: string) => ({ PK, SK: `ENTRY#${id}` });
+const entryKey = keys.calendarEntry;
 const SEED_MARKERS = [
-  { marker: { PK, SK: 'SEEDED#v1' }, entries: DEFAULT_CALENDAR },
-  { marker: { PK, SK: 'SEEDED#v2' }, entries: DEFAULT_CALENDAR_ADDITIONS },
+  { marker: keys.calendarSeeded(1), entries: DEFAULT_CALENDAR },
+  { marker: keys.calendarSeeded(2), entries: DEFAULT_CALENDAR_ADDITIONS },
 ];
 
-type Write = { ok: true; entry: CalendarEntry } | { ok: false; reason: 'stale' | 'missing' };
+type Write = CalendarWrite;
 
-export class DynamoCalendarStore {
+export class DynamoCalendarStore implements CalendarEditor {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -54,7 +54,7 @@ export class DynamoCalendarStore {
     const items = await queryAll(this.db, {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :entry)',
-      ExpressionAttributeValues: { ':pk': PK, ':entry': 'ENTRY#' },
+      ExpressionAttributeValues: { ':pk': keys.calendarEntries.PK, ':entry': keys.calendarEntries.SKPrefix },
       ConsistentRead: true,
     });
     return items.map((item) => withoutKeys<CalendarEntry>(item));

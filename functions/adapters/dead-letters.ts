@@ -1,13 +1,5 @@
-// Sends an event that can never apply to its queue's dead-letter queue at once, with the reason as an attribute;
-// also the module holding the container's one SQS client.
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-
-let client: SQSClient | undefined;
-export function sqsClient(): SQSClient {
-  // The queue URL is the one the stack passed; the SDK's endpoint (env or AWS default) already serves it.
-  client ??= new SQSClient({ useQueueUrlAsEndpoint: false });
-  return client;
-}
+// Sends an event that can never apply to its queue's dead-letter queue at once, with the reason as an attribute.
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 export class DeadLetters {
   constructor(

@@ -1,13 +1,8 @@
 // EventPublisher on EventBridge: puts dangol's events on the `loyalty` bus and fails on any rejected entry.
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { EventPublisher } from '#app/ports';
-import { EVENT_SOURCE } from '#infra/topology';
+import { EVENT_SOURCE } from '#schema/events';
 
-let client: EventBridgeClient | undefined;
-export function eventBridgeClient(): EventBridgeClient {
-  client ??= new EventBridgeClient({});
-  return client;
-}
 
 export class EventBridgePublisher implements EventPublisher {
   constructor(

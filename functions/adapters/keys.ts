@@ -52,6 +52,13 @@ export const keys = {
   dispatchMarker: (entryId: string, hour: string): Key => ({ PK: `CAMPAIGN#${entryId}`, SK: `DISPATCHED#${hour}` }),
   /** A pre-test's decision (the winning variant) for one period. */
   pretestDecision: (entryId: string, period: string): Key => ({ PK: `CAMPAIGN#${entryId}`, SK: `PRETEST#${period}` }),
+  /** The benefit calendar: one partition, an item per entry and a marker per release of default entries. */
+  calendarEntry: (id: string): Key => ({ PK: 'CALENDAR', SK: `ENTRY#${id}` }),
+  calendarEntries: { PK: 'CALENDAR', SKPrefix: 'ENTRY#' },
+  calendarSeeded: (release: number): Key => ({ PK: 'CALENDAR', SK: `SEEDED#v${release}` }),
+  /** The audit log, one partition per month (`YYYY-MM`), newest last by time and a random suffix. */
+  auditMonth: (month: string) => `AUDIT#${month}`,
+  auditEntry: (at: string, unique: string): Key => ({ PK: `AUDIT#${at.slice(0, 7)}`, SK: `${at}#${unique}` }),
 };
 
 /** GSI2 attributes of a member-date item. */

@@ -1,43 +1,7 @@
 // Mailer on SES v2: single sends with the configuration set, so delivery/bounce/open events come back.
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingMail } from '#app/ports';
 
-let client: SESv2Client | undefined;
-/** Socket failures where no answer came back and the request was, as a rule, never read (a reused idle socket). */
-const UNANSWERED_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-const CONNECTION_RETRIES = 2;
-
-interface Attempts {
-  getRetryCount(): number;
-  getRetryDelay(): number;
-}
-const attempts = (count: number): Attempts => ({ getRetryCount: () => count, getRetryDelay: () => (count === 0 ? 0 : 100 * 2 ** (count - 1)) });
-
-/**
- * The SDK's retries for bulk sends: only a connection that failed without any answer (twice at most). Never a
- * throttle (the sender backs off itself, under its rate), a 5xx or a timeout: SES may have sent, and a retry
- * would send the whole call again — the ledger settles those from SES's Send events.
- */
-export const connectionRetriesOnly = {
-  acquireInitialRetryToken: async (): Promise<Attempts> => attempts(0),
-  refreshRetryTokenForRetry: async (token: Attempts, info: { error?: unknown }): Promise<Attempts> => {
-    const error = info.error as { code?: string; name?: string; $response?: unknown } | undefined;
-    const code = error?.code ?? error?.name ?? '';
-    if (!UNANSWERED_CONNECTION.has(code) || error?.$response !== undefined || token.getRetryCount() >= CONNECTION_RETRIES) throw error;
-    return attempts(token.getRetryCount() + 1);
-  },
-  recordSuccess: (): void => undefined,
-};
-
-/** For bulk sends (see `connectionRetriesOnly`). */
-export function sesSendingClient(): SESv2Client {
-  return new SESv2Client({ retryStrategy: connectionRetriesOnly });
-}
-
-export function sesClient(): SESv2Client {
-  client ??= new SESv2Client({});
-  return client;
-}
 
 export class SesMailer implements Mailer {
   constructor(

@@ -1,13 +1,8 @@
 // SMS and post on SNS: `Publish` to an E.164 number with the SMS type set (promotional or transactional), and the
 // quarterly magazine's address records published to the fulfilment topic.
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Messenger } from '#app/sending-ports';
 
-let client: SNSClient | undefined;
-export function snsClient(): SNSClient {
-  client ??= new SNSClient({});
-  return client;
-}
 
 export class SnsMessenger implements Messenger {
   constructor(

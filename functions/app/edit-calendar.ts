@@ -2,15 +2,15 @@
 // against the ladder), conditional on the version read (If-Match → 412 when stale) and audited.
 import { calendarEntryInput, type CalendarEntry, type CalendarEntryInput } from '#schema/calendar';
 import { templateIssues } from '#domain/templates';
-import type { DynamoCalendarStore } from '#adapters/calendar-store';
-import { HttpError } from '#shared/http';
+import { NotFound, Stale } from './errors.ts';
 import type { Clock } from './ports.ts';
 import type { LadderSource } from './purchase-ports.ts';
+import type { CalendarEditor } from './sending-ports.ts';
 import { parseIfMatch } from './edit-tiers.ts';
 import { fieldErrors, ValidationError } from './validation.ts';
 
 export interface CalendarDeps {
-  readonly calendar: Pick<DynamoCalendarStore, 'seedDefaults' | 'list' | 'get' | 'create' | 'replace' | 'remove'>;
+  readonly calendar: CalendarEditor;
   readonly ladders: LadderSource;
   readonly clock: Clock;
 }
@@ -24,8 +24,8 @@ async function validEntry(body: unknown, deps: CalendarDeps): Promise<CalendarEn
   return parsed.data;
 }
 
-const notFound = () => new HttpError(404, 'Not Found', 'No such calendar entry');
-const stale = () => new HttpError(412, 'Precondition Failed', 'The entry changed since it was read: read it again');
+const notFound = () => new NotFound('No such calendar entry');
+const stale = () => new Stale('The entry changed since it was read: read it again');
 
 export async function listCalendar(deps: CalendarDeps): Promise<{ items: CalendarEntry[] }> {
   await deps.calendar.seedDefaults(deps.clock());

@@ -1,7 +1,7 @@
 // Use case: marketing edits the tier ladder. The edit is conditional on the version read (If-Match) and takes
 // effect at the next tier review, never at once, so no member drops silently; the audit log records it.
 import { tierLadderInput, type TierLadderDocument, type TierLadderInput } from '#schema/tier-ladder';
-import { HttpError } from '#shared/http';
+import { Stale, VersionRequired } from './errors.ts';
 import type { Clock } from './ports.ts';
 import { fieldErrors, ValidationError } from './validation.ts';
 import { previewLadderChange } from './ladder-preview.ts';
@@ -14,7 +14,7 @@ export interface LadderDocuments {
 
 /** `If-Match: "3"` (or 3, or W/"3") → 3. */
 export function parseIfMatch(header: string | undefined): number {
-  if (header === undefined) throw new HttpError(428, 'Precondition Required', 'Send If-Match with the version (ETag) you read');
+  if (header === undefined) throw new VersionRequired('Send If-Match with the version (ETag) you read');
   const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
   if (!match) throw new ValidationError([{ path: 'If-Match', message: 'Use the ETag of GET, e.g. "3"' }]);
   return Number(match[1]);
@@ -37,7 +37,7 @@ export async function editTiers(
   const saved = await deps.ladders.savePending(expected, parsed.data, input.by, deps.clock());
   if (!saved) {
     const current = await deps.ladders.document();
-    throw new HttpError(412, 'Precondition Failed', `The ladder is at version ${current.version}, not ${expected}: read it again`);
+    throw new Stale(`The ladder is at version ${current.version}, not ${expected}: read it again`);
   }
   const preview = deps.lastRun && saved.pending ? previewLadderChange(saved.pending.ladder, await deps.lastRun()) : undefined;
   return { ...ladderView(saved), ...(preview && { preview }) };

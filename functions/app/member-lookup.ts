@@ -4,7 +4,7 @@ import { memberLookupQuery, type MemberSummary, type MemberView } from '#schema/
 import type { TierLadder } from '#schema/tier-ladder';
 import { normaliseEmail, normaliseName, normalisePhone } from '#domain/identity';
 import { monthKey, rollingTotals } from '#domain/spend-window';
-import { HttpError } from '#shared/http';
+import { NotFound } from './errors.ts';
 import type { Clock } from './ports.ts';
 import type { LadderSource } from './purchase-ports.ts';
 import { fieldErrors, ValidationError } from './validation.ts';
@@ -70,7 +70,7 @@ export async function lookupMembers(query: Record<string, string | undefined>, d
 
 export async function viewMember(memberId: string, deps: LookupDeps): Promise<MemberView> {
   const items = memberId.length <= 64 ? await deps.directory.memberItems(memberId) : null;
-  if (!items || items.profile['status'] !== 'active') throw new HttpError(404, 'Not Found', 'No such member');
+  if (!items || items.profile['status'] !== 'active') throw new NotFound('No such member');
   const ladder = await deps.ladders.current();
   const profile = items.profile;
   const code = tierCode(profile, ladder);

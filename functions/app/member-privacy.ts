@@ -1,7 +1,7 @@
 // Use cases: a member's right to their data — export everything kept about them, and erasure that keeps only the
 // anonymous purchase records the law requires (orders stay apart, linked to a member id that no longer names anyone).
-import { HttpError } from '#shared/http';
-import type { AuditEntry } from '#adapters/audit-log';
+import { NotFound } from './errors.ts';
+import type { AuditEntry } from './ports.ts';
 import type { Clock } from './ports.ts';
 import type { MemberDirectory } from './member-lookup.ts';
 
@@ -16,7 +16,7 @@ export interface PrivacyDeps {
 
 export async function exportMember(memberId: string, by: string, deps: PrivacyDeps) {
   const items = memberId.length <= 64 ? await deps.directory.memberItems(memberId) : null;
-  if (!items || items.profile['status'] !== 'active') throw new HttpError(404, 'Not Found', 'No such member');
+  if (!items || items.profile['status'] !== 'active') throw new NotFound('No such member');
   const at = deps.clock().toISOString();
   await deps.directory.audit({ who: by, action: 'members.export', target: `member:${memberId}`, beforeVersion: null, afterVersion: null, at });
   return { exportedAt: at, member: items.profile, consentHistory: items.consentHistory, tierHistory: items.tierHistory, dueTouchpoints: items.due };
@@ -25,7 +25,7 @@ export async function exportMember(memberId: string, by: string, deps: PrivacyDe
 export async function eraseMember(memberId: string, by: string, deps: PrivacyDeps): Promise<{ memberId: string; status: 'erased' }> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const profile = memberId.length <= 64 ? await deps.directory.profile(memberId) : null;
-    if (!profile) throw new HttpError(404, 'Not Found', 'No such member');
+    if (!profile) throw new NotFound('No such member');
     if (profile['status'] === 'erased') return { memberId, status: 'erased' };
     const contacts = {
       ...(typeof profile['email'] === 'string' && { email: profile['email'] }),

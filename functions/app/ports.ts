@@ -49,3 +49,23 @@ export interface TokenSecret {
 }
 
 export type { StepState };
+
+/** One admin write as the audit log keeps it (who, what, which versions, when). */
+export interface AuditEntry {
+  readonly who: string;
+  readonly action: string;
+  readonly target: string;
+  readonly beforeVersion: number | null;
+  readonly afterVersion: number | null;
+  readonly at: string;
+}
+
+export interface AuditPage {
+  readonly items: AuditEntry[];
+  readonly next?: string;
+}
+
+export interface AuditReader {
+  /** A month's entries (`YYYY-MM`), newest first; `cursor` from the previous page. Throws `InvalidCursor`. */
+  read(month: string, limit: number, cursor?: string): Promise<AuditPage>;
+}

@@ -72,7 +72,18 @@ export interface SenderDeps {
   readonly limiter: RateLimiter;
   readonly from: string;
   readonly publicBaseUrl: string;
-  readonly sms: { readonly name: string; readonly optOutNumber: string };
+  /** The SMS sender's name and free opt-out number (the SMS sender only). */
+  readonly sms?: SmsIdentity;
+}
+
+export interface SmsIdentity {
+  readonly name: string;
+  readonly optOutNumber: string;
+}
+
+function smsIdentity(deps: SenderDeps): SmsIdentity {
+  if (!deps.sms) throw new Error('this sender has no SMS identity (sender name, opt-out number)');
+  return deps.sms;
 }
 
 export interface JobOutcome {
@@ -430,7 +441,8 @@ export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<Jo
           }
           const content = entry.content.sms?.[profile.locale] ?? entry.content.sms?.ko ?? entry.content.sms?.en;
           if (!content) throw new Error(`entry ${entry.id} has no SMS content`);
-          const text = adSms(render(content.text, variables(entry, item, ladder, deps, now, deps.sms.name)), entry.advertising, deps.sms);
+          const sms = smsIdentity(deps);
+          const text = adSms(render(content.text, variables(entry, item, ladder, deps, now, sms.name)), entry.advertising, sms);
           messageId = await messenger.sms(profile.phone ?? '', text, entry.advertising ? 'Promotional' : 'Transactional');
         } else {
           const content = entry.content.post?.[profile.locale] ?? entry.content.post?.ko ?? entry.content.post?.en;
@@ -477,7 +489,7 @@ async function sendTest(job: SendJob, entry: CalendarEntry, deps: SenderDeps, ou
     unsubscribeUrl: `${deps.publicBaseUrl}/unsubscribe?token=test`,
     keepBy: now.toISOString().slice(0, 10),
     deltaToRetain: '0',
-    senderName: job.channel === 'sms' ? deps.sms.name : senderNameOf(deps.from),
+    senderName: job.channel === 'sms' ? smsIdentity(deps).name : senderNameOf(deps.from),
   };
   if (job.channel === 'email') {
     const template = templateFor(entry, locale, undefined, undefined);
@@ -493,7 +505,7 @@ async function sendTest(job: SendJob, entry: CalendarEntry, deps: SenderDeps, ou
   } else if (job.channel === 'sms') {
     const content = entry.content.sms?.[locale];
     if (!content) throw new Error(`entry ${entry.id} has no SMS content in ${locale}`);
-    await deps.messenger?.sms(test.to, `[TEST] ${adSms(render(content.text, vars), entry.advertising, deps.sms)}`, 'Transactional');
+    await deps.messenger?.sms(test.to, `[TEST] ${adSms(render(content.text, vars), entry.advertising, smsIdentity(deps))}`, 'Transactional');
   }
   outcome.calls += 1;
   outcome.sent += 1;

@@ -1,7 +1,7 @@
 // What the sending use cases need from the outside (ledger and audiences on DynamoDB, SES, SNS, queues), and the
 // messages that travel between dispatcher, audience pages and senders.
 import type { Channel, OfferGroup, SkipReason } from '#domain/sending';
-import type { CalendarEntry } from '#schema/calendar';
+import type { CalendarEntry, CalendarEntryInput } from '#schema/calendar';
 
 /** Where an audience comes from; every one is an index query, never a Scan. */
 export type AudienceSource =
@@ -262,4 +262,15 @@ export class ThrottledError extends NotSentError {
 export interface CalendarSource {
   get(id: string): Promise<CalendarEntry | null>;
   list(): Promise<CalendarEntry[]>;
+}
+
+export type CalendarWrite = { ok: true; entry: CalendarEntry } | { ok: false; reason: 'stale' | 'missing' };
+
+/** The calendar as marketing edits it: every write conditional on the version read, and audited. */
+export interface CalendarEditor extends CalendarSource {
+  /** Writes the seed's default entries once per release of defaults; true when anything was written. */
+  seedDefaults(now: Date): Promise<boolean>;
+  create(input: CalendarEntryInput, by: string, now: Date): Promise<CalendarEntry>;
+  replace(id: string, expectedVersion: number, input: CalendarEntryInput, by: string, now: Date): Promise<CalendarWrite>;
+  remove(id: string, expectedVersion: number, by: string, now: Date): Promise<'deleted' | 'stale' | 'missing'>;
 }

@@ -1,12 +1,10 @@
 // GET /admin/audit?month=YYYY-MM — the admin writes of a month, newest first, paged.
-import { readAudit } from '#adapters/audit-log';
-import { dynamoDocumentClient } from '#adapters/aws-clients';
-import { requireAdmin } from '#shared/admin-auth';
-import { readConfig } from '#shared/config';
-import { httpHandler, json } from '#shared/http';
 import { ValidationError } from '#app/validation';
+import { requireAdmin } from '#shared/admin-auth';
+import { httpHandler, json } from '#shared/http';
+import { auditReader } from '#shared/wiring';
 
-const { TABLE_NAME } = readConfig('table');
+const audit = auditReader();
 
 export const handler = httpHandler(async (event) => {
   requireAdmin(event, 'read');
@@ -20,7 +18,7 @@ export const handler = httpHandler(async (event) => {
   for (const key of unknown) errors.push({ path: key, message: 'Unknown parameter' });
   if (errors.length > 0) throw new ValidationError(errors);
   try {
-    return json(200, await readAudit(dynamoDocumentClient(), TABLE_NAME, month, limit, query['cursor']));
+    return json(200, await audit.read(month, limit, query['cursor']));
   } catch (error) {
     if (error instanceof Error && error.message === 'invalid cursor') throw new ValidationError([{ path: 'cursor', message: 'Invalid cursor' }]);
     throw error;

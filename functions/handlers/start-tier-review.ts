@@ -2,9 +2,9 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { startTierReview } from '#app/tier-review';
 import { logger } from '#shared/logger';
-import { reviewDeps } from '#shared/wiring';
+import { startReviewDeps } from '#shared/wiring';
 
-const deps = reviewDeps();
+const deps = startReviewDeps();
 
 export const handler = async (event: ScheduledEvent, context: Context) => {
   logger.addContext(context);

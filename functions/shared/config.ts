@@ -1,48 +1,81 @@
 // Environment read and checked once, at cold start; a missing variable fails the first invocation loudly.
+// Each section belongs to the capabilities that provide its variables (functions/shared/capabilities.ts): a handler
+// can read only what its capabilities in infra/topology.ts bring, and tests/unit/capabilities.test.ts proves it.
 import * as z from 'zod/mini';
 import '#schema/zod-locale';
+import { type Capability, dlqVariable, type QueueName, queueVariable } from './capabilities.ts';
+
+const url = () => z.string().check(z.regex(/^https?:\/\//));
+const required = () => z.string().check(z.minLength(1));
 
 const sections = {
-  table: z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }),
-  bus: z.object({ EVENT_BUS_NAME: z.string().check(z.minLength(1)) }),
+  table: z.object({ TABLE_NAME: required() }),
+  bus: z.object({ EVENT_BUS_NAME: required() }),
   mail: z.object({
     MAIL_FROM: z.string().check(z.minLength(3)),
-    SES_CONFIGURATION_SET: z.string().check(z.minLength(1)),
+    SES_CONFIGURATION_SET: required(),
     PUBLIC_BASE_URL: z.url(),
+    /** SES messages per second this function may use (the account's rate split over the sender's instances). */
+    MAX_SEND_RATE: z.coerce.number().check(z.positive()),
   }),
-  programme: z.object({
-    PROGRAMME_CURRENCY: z._default(z.string().check(z.regex(/^[A-Z]{3}$/)), 'KRW'),
-    PROGRAMME_TIME_ZONE: z._default(z.string().check(z.minLength(1)), 'Asia/Seoul'),
-  }),
-  reviewQueue: z.object({ TIER_REVIEW_QUEUE_URL: z.string().check(z.regex(/^https?:\/\//)) }),
-  rfmQueue: z.object({ RFM_SCORING_QUEUE_URL: z.string().check(z.regex(/^https?:\/\//)) }),
-  dispatchQueue: z.object({ DISPATCH_QUEUE_URL: z.string().check(z.regex(/^https?:\/\//)) }),
-  emailSendsQueue: z.object({ EMAIL_SENDS_QUEUE_URL: z.string().check(z.regex(/^https?:\/\//)) }),
-  messageSendsQueue: z.object({ MESSAGE_SENDS_QUEUE_URL: z.string().check(z.regex(/^https?:\/\//)) }),
-  fulfilment: z.object({ FULFILMENT_TOPIC_ARN: z.optional(z.string().check(z.minLength(1))) }),
-  sending: z.object({
-    /** SES maximum send rate (messages per second) this function may use. */
-    MAX_SEND_RATE: z._default(z.coerce.number().check(z.positive()), 14),
-    /** Seconds between waves of a campaign (SQS delay, capped at 900). */
-    WAVE_INTERVAL_SECONDS: z._default(z.coerce.number().check(z.minimum(0)), 60),
-    SMS_SENDER_NAME: z._default(z.string().check(z.minLength(1), z.maxLength(20)), 'dangol'),
+  sms: z.object({
+    SMS_SENDER_NAME: z.string().check(z.minLength(1), z.maxLength(20)),
     /** The free opt-out number every advertising SMS ends with (080 number in Korea). */
-    SMS_OPT_OUT_NUMBER: z._default(z.string().check(z.minLength(3)), '080-000-0000'),
+    SMS_OPT_OUT_NUMBER: z.string().check(z.regex(/^[0-9+][0-9-]{5,19}$/)),
+    MAX_SEND_RATE: z.coerce.number().check(z.positive()),
   }),
-  purchasesDlq: z.object({ PURCHASES_DLQ_URL: z.string().check(z.regex(/^https?:\/\//)) }),
+  fulfilment: z.object({ FULFILMENT_TOPIC_ARN: required() }),
   tokens: z.object({
     TOKEN_SECRET: z.optional(z.string().check(z.minLength(32))),
-    TOKEN_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+    TOKEN_SECRET_ARN: z.optional(required()),
+  }),
+  programme: z.object({
+    PROGRAMME_CURRENCY: z.string().check(z.regex(/^[A-Z]{3}$/)),
+    PROGRAMME_TIME_ZONE: required(),
+  }),
+  waves: z.object({
+    /** Seconds between waves of a campaign (SQS delay, capped at 900). */
+    WAVE_INTERVAL_SECONDS: z.coerce.number().check(z.minimum(0)),
   }),
 };
 
 type Sections = typeof sections;
+export type ConfigSection = keyof Sections;
 
-export function readConfig<S extends keyof Sections>(section: S): z.infer<Sections[S]> {
+/** The capabilities that provide each section's variables. */
+export const SECTION_CAPABILITIES: Record<ConfigSection, readonly Capability[]> = {
+  table: ['tableRead', 'tableWrite'],
+  bus: ['bus'],
+  mail: ['mail'],
+  sms: ['sms'],
+  fulfilment: ['fulfilment'],
+  tokens: ['tokens'],
+  programme: ['programme'],
+  waves: ['waves'],
+};
+
+function fail(names: string): never {
+  throw new Error(`configuration: missing or invalid environment variables: ${names}`);
+}
+
+export function readConfig<S extends ConfigSection>(section: S): z.infer<Sections[S]> {
   const parsed = sections[section].safeParse(process.env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new Error(`configuration: missing or invalid environment variables: ${names}`);
-  }
+  if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.path.join('.')).join(', '));
   return parsed.data as z.infer<Sections[S]>;
+}
+
+/** The URL of a queue the handler sends to (capability `queue:<name>`). */
+export function queueUrl(queue: QueueName): string {
+  const name = queueVariable(queue);
+  const value = process.env[name];
+  if (!value || !/^https?:\/\//.test(value)) fail(name);
+  return value;
+}
+
+/** The URL of a queue's dead-letter queue (capability `dlq:<name>`). */
+export function dlqUrl(queue: QueueName): string {
+  const name = dlqVariable(queue);
+  const value = process.env[name];
+  if (!value || !/^https?:\/\//.test(value)) fail(name);
+  return value;
 }

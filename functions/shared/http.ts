@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { FieldError, Problem } from '#schema/problem';
+import { Conflict, NotFound, Stale, VersionRequired } from '#app/errors';
 import { ValidationError } from '#app/validation';
 import { logger } from './logger.ts';
 
@@ -36,6 +37,12 @@ export function problemOf(error: unknown): Problem {
       errors: error.errors,
     };
   }
+  if (error instanceof NotFound) return { type: 'https://dangol.dev/problems/404', title: 'Not Found', status: 404, detail: error.detail };
+  if (error instanceof Stale) return { type: 'https://dangol.dev/problems/412', title: 'Precondition Failed', status: 412, detail: error.detail };
+  if (error instanceof VersionRequired) {
+    return { type: 'https://dangol.dev/problems/428', title: 'Precondition Required', status: 428, detail: error.detail };
+  }
+  if (error instanceof Conflict) return { type: 'https://dangol.dev/problems/409', title: 'Conflict', status: 409, detail: error.detail };
   if (error instanceof HttpError) {
     return {
       type: `https://dangol.dev/problems/${error.status}`,

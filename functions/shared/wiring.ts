@@ -1,9 +1,14 @@
 // Builds the adapters a handler's use case needs from its configuration, once per container.
 import type { Clock, EventPublisher, Mailer, MemberStore, TokenSecret } from '#app/ports';
-import { dynamoDocumentClient } from '#adapters/aws-clients';
+import { dynamoDocumentClient, eventBridgeClient, sesClient, sesSendingClient, snsClient, sqsClient } from '#adapters/aws-clients';
+import { SesBulkMailer } from '#adapters/ses-bulk-mailer';
+import { SnsMessenger } from '#adapters/sns-messenger';
+import { DeadLetters } from '#adapters/dead-letters';
+import { DynamoAuditLog } from '#adapters/audit-log';
+import { DynamoCampaignStats } from '#adapters/campaign-stats';
 import { DynamoMemberStore } from '#adapters/member-store';
-import { SesMailer, sesClient } from '#adapters/ses-mailer';
-import { EventBridgePublisher, eventBridgeClient } from '#adapters/event-bus';
+import { SesMailer } from '#adapters/ses-mailer';
+import { EventBridgePublisher } from '#adapters/event-bus';
 import { loadTokenSecret } from '#adapters/token-secret';
 import { DynamoPurchaseStore } from '#adapters/purchase-store';
 import { DynamoLadderSource } from '#adapters/tier-ladder-store';
@@ -13,13 +18,12 @@ import { DynamoMemberDirectory } from '#adapters/member-directory';
 import { DynamoCalendarStore } from '#adapters/calendar-store';
 import type { ReviewPageMessage } from '#app/tier-review';
 import type { RfmPageMessage } from '#app/rfm-scoring';
-import { sqsClient } from '#adapters/dead-letters';
 import { DynamoSendStore } from '#adapters/send-store';
 import { TokenBucket } from '#adapters/rate-limiter';
 import type { DispatchDeps } from '#app/dispatch-touchpoints';
 import type { SenderDeps } from '#app/send-touchpoints';
 import type { DispatchMessage, SendJob } from '#app/sending-ports';
-import { readConfig } from './config.ts';
+import { dlqUrl, queueUrl, readConfig } from './config.ts';
 
 export const systemClock: Clock = () => new Date();
 
@@ -56,13 +60,21 @@ export function purchaseDeps() {
   };
 }
 
+function reviewQueue() {
+  return new SqsJsonQueue<ReviewPageMessage>(sqsClient(), queueUrl('tier-review'));
+}
+
+/** The monthly start: promotes a pending ladder and hands out one page per shard (no events of its own). */
+export function startReviewDeps() {
+  const { TABLE_NAME } = readConfig('table');
+  const db = dynamoDocumentClient();
+  const ladders = new DynamoLadderSource(db, TABLE_NAME);
+  return { store: new DynamoPurchaseStore(db, TABLE_NAME), promoteLadder: (at: Date) => ladders.promotePending(at), queue: reviewQueue() };
+}
+
 export function reviewDeps() {
   const purchases = purchaseDeps();
-  return {
-    ...purchases,
-    promoteLadder: (at: Date) => purchases.ladders.promotePending(at),
-    queue: new SqsJsonQueue<ReviewPageMessage>(sqsClient(), readConfig('reviewQueue').TIER_REVIEW_QUEUE_URL),
-  };
+  return { ...purchases, queue: reviewQueue() };
 }
 
 export function rfmStore(): DynamoRfmStore {
@@ -73,7 +85,7 @@ export function rfmDeps() {
   const programme = readConfig('programme');
   return {
     store: rfmStore(),
-    queue: new SqsJsonQueue<RfmPageMessage>(sqsClient(), readConfig('rfmQueue').RFM_SCORING_QUEUE_URL),
+    queue: new SqsJsonQueue<RfmPageMessage>(sqsClient(), queueUrl('rfm-scoring')),
     clock: systemClock,
     programme: { timeZone: programme.PROGRAMME_TIME_ZONE },
   };
@@ -131,20 +143,21 @@ export function dispatchDeps(queuesNeeded: { pages: boolean; jobs: boolean }): D
   return {
     calendar: new DynamoCalendarStore(db, TABLE_NAME),
     store: new DynamoSendStore(db, TABLE_NAME),
-    pages: queuesNeeded.pages ? new SqsJsonQueue<DispatchMessage>(sqsClient(), readConfig('dispatchQueue').DISPATCH_QUEUE_URL) : unused,
-    emailJobs: queuesNeeded.jobs ? new SqsJsonQueue<SendJob>(sqsClient(), readConfig('emailSendsQueue').EMAIL_SENDS_QUEUE_URL) : unused,
-    messageJobs: queuesNeeded.jobs ? new SqsJsonQueue<SendJob>(sqsClient(), readConfig('messageSendsQueue').MESSAGE_SENDS_QUEUE_URL) : unused,
+    pages: queuesNeeded.pages ? new SqsJsonQueue<DispatchMessage>(sqsClient(), queueUrl('dispatch')) : unused,
+    emailJobs: queuesNeeded.jobs ? new SqsJsonQueue<SendJob>(sqsClient(), queueUrl('email-sends')) : unused,
+    messageJobs: queuesNeeded.jobs ? new SqsJsonQueue<SendJob>(sqsClient(), queueUrl('message-sends')) : unused,
     ladder: ladderOf(db, TABLE_NAME),
     clock: systemClock,
     programme: { timeZone: readConfig('programme').PROGRAMME_TIME_ZONE },
-    waveIntervalSeconds: readConfig('sending').WAVE_INTERVAL_SECONDS,
+    waveIntervalSeconds: readConfig('waves').WAVE_INTERVAL_SECONDS,
   };
 }
 
-/** The senders: ledger, calendar, ladder, link secret and the rate limit; the channel adapter is added by the handler. */
-export async function senderDeps(): Promise<Omit<SenderDeps, 'mailer' | 'messenger' | 'from' | 'publicBaseUrl'>> {
+type ChannelDeps = 'mailer' | 'messenger' | 'from' | 'publicBaseUrl' | 'limiter' | 'sms';
+
+/** The senders: ledger, calendar, ladder and link secret; the channel's adapter and rate come from the handler. */
+export async function senderDeps(): Promise<Omit<SenderDeps, ChannelDeps>> {
   const { TABLE_NAME } = readConfig('table');
-  const sending = readConfig('sending');
   const db = dynamoDocumentClient();
   return {
     calendar: new DynamoCalendarStore(db, TABLE_NAME),
@@ -152,9 +165,46 @@ export async function senderDeps(): Promise<Omit<SenderDeps, 'mailer' | 'messeng
     ladder: ladderOf(db, TABLE_NAME),
     secret: await tokenSecret(),
     clock: systemClock,
-    limiter: new TokenBucket(sending.MAX_SEND_RATE),
-    sms: { name: sending.SMS_SENDER_NAME, optOutNumber: sending.SMS_OPT_OUT_NUMBER },
   };
+}
+
+/** The e-mail sender's channel: bulk SES with the configuration set, at its share of the account's rate. */
+export function emailChannel() {
+  const mail = readConfig('mail');
+  return {
+    mailer: new SesBulkMailer(sesSendingClient(), mail.SES_CONFIGURATION_SET),
+    from: mail.MAIL_FROM,
+    publicBaseUrl: mail.PUBLIC_BASE_URL.replace(/\/$/, ''),
+    limiter: new TokenBucket(mail.MAX_SEND_RATE),
+  };
+}
+
+/** The SMS and post sender's channel: SNS with the sender name and opt-out number of the deployment. */
+export function messageChannel() {
+  const sms = readConfig('sms');
+  return {
+    messenger: new SnsMessenger(snsClient(), readConfig('fulfilment').FULFILMENT_TOPIC_ARN, sms.SMS_SENDER_NAME),
+    from: sms.SMS_SENDER_NAME,
+    publicBaseUrl: '',
+    limiter: new TokenBucket(sms.MAX_SEND_RATE),
+    sms: { name: sms.SMS_SENDER_NAME, optOutNumber: sms.SMS_OPT_OUT_NUMBER },
+  };
+}
+
+/** An event that can never apply goes to the purchases dead-letter queue at once, with its reason. */
+export function purchaseDeadLetters(): DeadLetters {
+  return new DeadLetters(sqsClient(), dlqUrl('purchases'));
+}
+
+export function auditReader() {
+  const { TABLE_NAME } = readConfig('table');
+  return new DynamoAuditLog(dynamoDocumentClient(), TABLE_NAME);
+}
+
+export function campaignReportDeps() {
+  const { TABLE_NAME } = readConfig('table');
+  const db = dynamoDocumentClient();
+  return { calendar: new DynamoCalendarStore(db, TABLE_NAME), stats: new DynamoCampaignStats(db, TABLE_NAME) };
 }
 
 export function engagementStore(): DynamoSendStore {

@@ -17,6 +17,8 @@ import { startGateway, type LocalRoute } from './gateway.ts';
 import { startQueuePoller, type QueuePoller } from './queue-poller.ts';
 import { fireSchedule, startScheduler } from './scheduler.ts';
 import { adminVerifier } from './admin-keys.ts';
+import { isolateHandlerEnvironments } from './lambda-runner.ts';
+import { dlqVariable, queueVariable } from '#shared/capabilities';
 
 export const LOCAL_REGION = 'ap-northeast-2';
 export const LOCAL_TABLE_NAME = 'dangol';
@@ -92,6 +94,11 @@ export function handlerEnvironment(ports: LocalPorts, secret: string): Record<st
     WAVE_INTERVAL_SECONDS: process.env['WAVE_INTERVAL_SECONDS'] ?? '0',
     MAX_SEND_RATE: process.env['MAX_SEND_RATE'] ?? '200',
     FULFILMENT_TOPIC_ARN: `arn:aws:sns:${LOCAL_REGION}:000000000000:dangol-fulfilment`,
+    // The local programme's settings; in AWS they come from the deployment's config file (infra/config.ts).
+    SMS_SENDER_NAME: 'dangol',
+    SMS_OPT_OUT_NUMBER: '080-000-0000',
+    PROGRAMME_CURRENCY: 'KRW',
+    PROGRAMME_TIME_ZONE: 'Asia/Seoul',
   };
 }
 
@@ -166,13 +173,13 @@ export async function startLocalStack(options: {
       queueUrls.set(`${spec.name}-dlq`, dlq.QueueUrl ?? '');
       queueArns.set(spec.name, arn ?? '');
     }
-    // What the CDK stack passes as <QUEUE>_DLQ_URL to a consumer that rejects events straight to its DLQ.
     for (const spec of queues) {
-      const name = spec.name.toUpperCase().replace(/-/g, '_');
-      env[`${name}_QUEUE_URL`] = queueUrls.get(spec.name) ?? '';
-      env[`${name}_DLQ_URL`] = queueUrls.get(`${spec.name}-dlq`) ?? '';
+      env[queueVariable(spec.name)] = queueUrls.get(spec.name) ?? '';
+      env[dlqVariable(spec.name)] = queueUrls.get(`${spec.name}-dlq`) ?? '';
     }
     Object.assign(process.env, env);
+    // Each handler is loaded with only the variables of its own capabilities, as in AWS.
+    isolateHandlerEnvironments(env);
     const sesEvents = new SqsJsonQueue<unknown>(sqs, queueUrls.get('ses-events') ?? '');
     publishSesEvents = (sent) => void sesEvents.enqueue(sent).catch((error: unknown) => log(`[ses events] ${error instanceof Error ? error.message : String(error)}`));
 

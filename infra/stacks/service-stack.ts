@@ -21,23 +21,20 @@ import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { HandlerFunction } from '../constructs/handler-function.ts';
-import { topology, type Capability } from '../topology.ts';
+import { topology } from '../topology.ts';
+import type { DeployConfig } from '../config.ts';
+import { dlqVariable, environmentFor, queueVariable, type Capability, type QueueName } from '../../functions/shared/capabilities.ts';
+
+/** SMS per second the SMS sender may publish (SNS's default account limit is 20 per second). */
+const SMS_SEND_RATE = 20;
 import { tableDesign } from '../table-design.ts';
 
 export interface ServiceStackProps extends StackProps {
   readonly table: Table;
   readonly tableKey: IKey;
   readonly bus: EventBus;
-  /** Sender of all mail, an SES-verified identity, e.g. `Brand <members@brand.example>`. */
-  readonly mailFrom: string;
-  /** Public base URL for links in mail; defaults to the HTTP API's own endpoint. */
-  readonly publicBaseUrl?: string;
-  /** ISO 4217 currency of the programme (default KRW); purchases in another currency are rejected. */
-  readonly programmeCurrency?: string;
-  /** IANA zone of the programme's months and schedules (default Asia/Seoul). */
-  readonly programmeTimeZone?: string;
-  /** The account's SES maximum send rate (messages per second, default 14); split across the e-mail sender's instances. */
-  readonly maxSendRate?: number;
+  /** The deployment's settings (infra/config.ts). */
+  readonly config: DeployConfig;
 }
 
 export class ServiceStack extends Stack {
@@ -108,32 +105,72 @@ export class ServiceStack extends Stack {
     });
 
     this.api = new HttpApi(this, 'HttpApi', { description: 'dangol public and admin API', createDefaultStage: true });
-    const publicBaseUrl = props.publicBaseUrl ?? this.api.apiEndpoint;
+    const { config } = props;
 
-    const environmentFor = (capabilities: readonly Capability[]): Record<string, string> => {
-      const env: Record<string, string> = {};
-      if (capabilities.includes('table')) env['TABLE_NAME'] = props.table.tableName;
-      if (capabilities.includes('bus')) env['EVENT_BUS_NAME'] = props.bus.eventBusName;
-      if (capabilities.includes('mail')) {
-        env['MAIL_FROM'] = props.mailFrom;
-        env['SES_CONFIGURATION_SET'] = configurationSet.configurationSetName;
-        env['PUBLIC_BASE_URL'] = publicBaseUrl;
-        const senders = topology.queues.find((queue) => queue.consumer === 'send-email')?.maxConcurrency ?? 1;
-        env['MAX_SEND_RATE'] = String((props.maxSendRate ?? 14) / senders);
-      }
-      if (capabilities.includes('tokens')) env['TOKEN_SECRET_ARN'] = tokenSecret.secretArn;
-      if (capabilities.includes('fulfilment')) env['FULFILMENT_TOPIC_ARN'] = fulfilment.topicArn;
-      if (capabilities.includes('table')) {
-        env['PROGRAMME_CURRENCY'] = props.programmeCurrency ?? 'KRW';
-        env['PROGRAMME_TIME_ZONE'] = props.programmeTimeZone ?? 'Asia/Seoul';
-      }
-      return env;
+    const queues = new Map<string, { queue: Queue; dlq: Queue }>();
+    for (const spec of topology.queues) {
+      const dlq = new Queue(this, `${pascal(spec.name)}Dlq`, {
+        encryption: QueueEncryption.KMS,
+        encryptionMasterKey: messagingKey,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue.' });
+      new Alarm(this, `${pascal(spec.name)}DlqAlarm`, {
+        alarmDescription: `dangol: messages in the ${spec.name} dead-letter queue need a look`,
+        metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      const queue = new Queue(this, `${pascal(spec.name)}Queue`, {
+        encryption: QueueEncryption.KMS,
+        encryptionMasterKey: messagingKey,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+        deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
+      });
+      queues.set(spec.name, { queue, dlq });
+    }
+
+    // Every value a capability can bring; each function gets only those of its own capabilities.
+    const senders = (consumer: string) => topology.queues.find((queue) => queue.consumer === consumer)?.maxConcurrency ?? 1;
+    const values: Record<string, string> = {
+      TABLE_NAME: props.table.tableName,
+      EVENT_BUS_NAME: props.bus.eventBusName,
+      MAIL_FROM: config.mail.from,
+      SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+      PUBLIC_BASE_URL: config.publicBaseUrl ?? this.api.apiEndpoint,
+      SMS_SENDER_NAME: config.sms.senderName,
+      SMS_OPT_OUT_NUMBER: config.sms.optOutNumber,
+      FULFILMENT_TOPIC_ARN: fulfilment.topicArn,
+      TOKEN_SECRET_ARN: tokenSecret.secretArn,
+      PROGRAMME_CURRENCY: config.programme.currency,
+      PROGRAMME_TIME_ZONE: config.programme.timeZone,
+      WAVE_INTERVAL_SECONDS: '60',
+    };
+    for (const [name, { queue, dlq }] of queues) {
+      values[queueVariable(name as QueueName)] = queue.queueUrl;
+      values[dlqVariable(name as QueueName)] = dlq.queueUrl;
+    }
+    const valuesFor = (handler: string): Record<string, string> => {
+      // The sender's instances share the account's SES rate.
+      const rate = handler === 'send-email' ? config.mail.maxSendRate / senders('send-email') : SMS_SEND_RATE / senders('send-message');
+      return { ...values, MAX_SEND_RATE: String(rate) };
     };
 
     for (const spec of topology.handlers) {
-      const handler = new HandlerFunction(this, `${pascal(spec.name)}Handler`, { spec, environment: environmentFor(spec.capabilities) });
+      const environment = environmentFor(spec.name, spec.capabilities, valuesFor(spec.name));
+      const handler = new HandlerFunction(this, `${pascal(spec.name)}Handler`, { spec, environment });
       const fn = handler.fn;
-      if (spec.capabilities.includes('table')) grantTableAccess(fn, props.table, props.tableKey);
+      const has = (capability: Capability) => spec.capabilities.includes(capability);
+      if (has('tableWrite')) grantTableAccess(fn, props.table, props.tableKey, 'write');
+      else if (has('tableRead')) grantTableAccess(fn, props.table, props.tableKey, 'read');
+      for (const capability of spec.capabilities) {
+        if (capability.startsWith('queue:')) queues.get(capability.slice(6))?.queue.grantSendMessages(fn);
+        if (capability.startsWith('dlq:')) queues.get(capability.slice(4))?.dlq.grantSendMessages(fn);
+      }
       if (spec.capabilities.includes('bus')) props.bus.grantPutEventsTo(fn);
       if (spec.capabilities.includes('tokens')) tokenSecret.grantRead(fn);
       if (spec.capabilities.includes('fulfilment')) fulfilment.grantPublish(fn);
@@ -184,55 +221,22 @@ export class ServiceStack extends Stack {
       reason: 'Public routes (enrollment form, confirmation and unsubscribe links) must work without login; /admin/* routes get the JWT authorizer.',
     });
 
-    const queues = new Map<string, Queue>();
     for (const spec of topology.queues) {
-      const dlq = new Queue(this, `${pascal(spec.name)}Dlq`, {
-        encryption: QueueEncryption.KMS,
-        encryptionMasterKey: messagingKey,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue.' });
-      new Alarm(this, `${pascal(spec.name)}DlqAlarm`, {
-        alarmDescription: `dangol: messages in the ${spec.name} dead-letter queue need a look`,
-        metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      const queue = new Queue(this, `${pascal(spec.name)}Queue`, {
-        encryption: QueueEncryption.KMS,
-        encryptionMasterKey: messagingKey,
-        enforceSSL: true,
-        visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
-        deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
-      });
+      const { queue } = queues.get(spec.name) ?? {};
       const consumer = this.functions.get(spec.consumer)?.fn;
-      if (!consumer) throw new Error(`queue ${spec.name} names unknown consumer ${spec.consumer}`);
-      const consumerSpec = topology.handlers.find((handler) => handler.name === spec.consumer);
-      if (spec.name === 'purchases' && consumerSpec?.capabilities.includes('purchasesDlq')) {
-        consumer.addEnvironment('PURCHASES_DLQ_URL', dlq.queueUrl);
-        dlq.grantSendMessages(consumer);
-      }
+      if (!queue || !consumer) throw new Error(`queue ${spec.name} names unknown consumer ${spec.consumer}`);
       consumer.addEventSource(
-        new SqsEventSource(queue, { batchSize: spec.batchSize, reportBatchItemFailures: true, ...(spec.maxConcurrency && { maxConcurrency: spec.maxConcurrency }) }),
+        new SqsEventSource(queue, {
+          batchSize: spec.batchSize,
+          reportBatchItemFailures: true,
+          ...(spec.maxConcurrency && { maxConcurrency: spec.maxConcurrency }),
+        }),
       );
       if (spec.subscribesTo === 'ses-events') sesEvents.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: true }));
-      queues.set(spec.name, queue);
-    }
-    for (const spec of topology.handlers) {
-      for (const queueName of spec.sendsTo ?? []) {
-        const queue = queues.get(queueName);
-        const fn = this.functions.get(spec.name)?.fn;
-        if (!queue || !fn) throw new Error(`handler ${spec.name} sends to unknown queue ${queueName}`);
-        fn.addEnvironment(`${queueName.toUpperCase().replace(/-/g, '_')}_QUEUE_URL`, queue.queueUrl);
-        queue.grantSendMessages(fn);
-      }
     }
 
     for (const spec of topology.eventRules) {
-      const queue = queues.get(spec.targetQueue);
+      const queue = queues.get(spec.targetQueue)?.queue;
       if (!queue) throw new Error(`rule ${spec.name} targets unknown queue ${spec.targetQueue}`);
       new Rule(this, `${pascal(spec.name)}Rule`, {
         description: spec.description,
@@ -293,23 +297,23 @@ function acknowledgeHandlerFindings(handler: HandlerFunction, stack: Stack): voi
   for (const [id, reason] of findings) Validations.of(handler).acknowledge({ id, reason });
 }
 
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'];
+export const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
 /** Item-level access to the table and each of its indexes by name (no `index/*` wildcard), plus its key. */
-function grantTableAccess(fn: NodejsFunction, table: Table, key: IKey): void {
+function grantTableAccess(fn: NodejsFunction, table: Table, key: IKey, access: 'read' | 'write'): void {
   fn.addToRolePolicy(
     new PolicyStatement({
-      actions: [
-        'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:Query',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:ConditionCheckItem',
-        'dynamodb:DescribeTable',
-      ],
+      actions: access === 'write' ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] : TABLE_READ_ACTIONS,
       resources: [table.tableArn, ...tableDesign.indexes.map((index) => `${table.tableArn}/index/${index.name}`)],
     }),
   );
-  key.grantEncryptDecrypt(fn);
+  if (access === 'write') key.grantEncryptDecrypt(fn);
+  else key.grantDecrypt(fn);
 }

@@ -22,7 +22,7 @@ export async function benchSending(): Promise<void> {
     const { DynamoMemberStore } = await import('#adapters/member-store');
     const { DynamoCalendarStore } = await import('#adapters/calendar-store');
     const { SesBulkMailer } = await import('#adapters/ses-bulk-mailer');
-    const { sesSendingClient } = await import('#adapters/ses-mailer');
+    const { sesSendingClient } = await import('#adapters/aws-clients');
     const { TokenBucket } = await import('#adapters/rate-limiter');
     const { senderDeps } = await import('#shared/wiring');
     const { sendEmailJob } = await import('#app/send-touchpoints');

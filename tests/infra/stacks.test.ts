@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '#infra/app';
-import { STATEFUL_LOGICAL_IDS } from '#infra/stacks/stateful-stack';
 import { tableDesign } from '#infra/table-design';
 import { EVENT_BUS_NAME, topology } from '#infra/topology';
 import { matchRoute } from '#infra/local/gateway';
 import { MAX_BUNDLE_BYTES } from '#infra/bundling';
+import { parseDeployConfig, readDeployConfig } from '#infra/config';
+import { pascal } from '#infra/stacks/service-stack';
+import { variablesOf } from '#shared/capabilities';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const outdir = join(ROOT, '.cache', 'cdk-test-out');
@@ -21,7 +23,8 @@ beforeAll(() => {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   process.env['TMPDIR'] = join(ROOT, '.cache');
-  const { app, stateful: statefulStack, service: serviceStack } = buildApp(new App({ outdir }));
+  const config = readDeployConfig(join(ROOT, 'dangol.config.example.json'));
+  const { app, stateful: statefulStack, service: serviceStack } = buildApp(new App({ outdir }), config);
   // Synth runs cdk-nag: any unacknowledged AwsSolutions finding throws here.
   app.synth();
   stateful = Template.fromStack(statefulStack);
@@ -29,17 +32,18 @@ beforeAll(() => {
 });
 
 describe('stateful stack', () => {
+  // Literal ids, not the stack's constant: renaming one would replace the table (and lose every member).
   it('keeps the logical ids of the table, its key and the bus', () => {
-    expect(Object.keys(stateful.toJSON().Resources).sort()).toEqual(expect.arrayContaining(Object.values(STATEFUL_LOGICAL_IDS)));
+    const resources = stateful.toJSON().Resources;
     stateful.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
-    expect(stateful.toJSON().Resources[STATEFUL_LOGICAL_IDS.table].Type).toBe('AWS::DynamoDB::Table');
-    expect(stateful.toJSON().Resources[STATEFUL_LOGICAL_IDS.key].Type).toBe('AWS::KMS::Key');
-    expect(stateful.toJSON().Resources[STATEFUL_LOGICAL_IDS.bus].Type).toBe('AWS::Events::EventBus');
+    expect(resources['LoyaltyTable'].Type).toBe('AWS::DynamoDB::Table');
+    expect(resources['DataKey'].Type).toBe('AWS::KMS::Key');
+    expect(resources['LoyaltyBus'].Type).toBe('AWS::Events::EventBus');
   });
 
   it('encrypts the table with a rotating customer key, with PITR, deletion protection, TTL and the designed GSIs', () => {
     stateful.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    const table = stateful.toJSON().Resources[STATEFUL_LOGICAL_IDS.table].Properties;
+    const table = stateful.toJSON().Resources['LoyaltyTable'].Properties;
     expect(table).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
       DeletionProtectionEnabled: true,
@@ -56,7 +60,7 @@ describe('stateful stack', () => {
 
   it('names the bus `loyalty` and no other physical resource', () => {
     stateful.hasResourceProperties('AWS::Events::EventBus', { Name: EVENT_BUS_NAME });
-    expect(stateful.toJSON().Resources[STATEFUL_LOGICAL_IDS.table].Properties.TableName).toBeUndefined();
+    expect(stateful.toJSON().Resources['LoyaltyTable'].Properties.TableName).toBeUndefined();
     const physicalNameKeys = ['TableName', 'QueueName', 'TopicName', 'FunctionName', 'RoleName', 'SecretName', 'Name', 'ConfigurationSetName', 'LogGroupName'];
     // Names CloudFormation requires and that live inside the API, plus the bus that producers address by name.
     const exempt = ['AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Authorizer', 'AWS::Events::EventBus'];
@@ -130,6 +134,72 @@ describe('service stack built from the topology', () => {
     service.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: { Enabled: true, MatchingEventTypes: Match.arrayWith(['delivery', 'bounce', 'complaint', 'open', 'click']) },
     });
+  });
+});
+
+describe('capabilities in AWS', () => {
+  const functions = () =>
+    Object.entries(service.findResources('AWS::Lambda::Function') as Record<string, { Properties: Record<string, any> }>);
+  const functionOf = (name: string) => {
+    const found = functions().find(([id]) => id.startsWith(`${pascal(name)}HandlerFunction`));
+    if (!found) throw new Error(`no function for ${name}`);
+    return found;
+  };
+  const policyActions = (logicalId: string): string[] => {
+    const role = String(functionOf(logicalId)[1].Properties['Role']['Fn::GetAtt'][0]);
+    const policies = Object.values(service.findResources('AWS::IAM::Policy') as Record<string, { Properties: any }>).filter(
+      (policy) => policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref === role),
+    );
+    return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement.flatMap((statement: any) => [statement.Action].flat()));
+  };
+
+  it('gives each function exactly the variables of its capabilities, with the config file\'s values', () => {
+    for (const spec of topology.handlers) {
+      const [, fn] = functionOf(spec.name);
+      const env = Object.keys(fn.Properties['Environment']?.['Variables'] ?? {}).filter(
+        // Lambda's own settings and those of the Parameters and Secrets extension.
+        (name) =>
+          !['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'].includes(name) &&
+          !/^(PARAMETERS_SECRETS_EXTENSION|SECRETS_MANAGER|SSM_PARAMETER_STORE)_/.test(name),
+      );
+      const expected = [...new Set(spec.capabilities.flatMap((capability) => variablesOf(capability)))].filter(
+        (name) => name !== 'TOKEN_SECRET',
+      );
+      expect(env.sort(), spec.name).toEqual(expected.sort());
+    }
+    const message = functionOf('send-message')[1].Properties['Environment']['Variables'];
+    expect(message).toMatchObject({ SMS_SENDER_NAME: 'Brand', SMS_OPT_OUT_NUMBER: '080-123-4567' });
+    expect(functionOf('send-email')[1].Properties['Environment']['Variables']).toMatchObject({
+      MAIL_FROM: 'Brand Membership <members@mail.brand.example>',
+      PUBLIC_BASE_URL: 'https://members.brand.example',
+      MAX_SEND_RATE: '7',
+    });
+    expect(functionOf('ingest-purchases')[1].Properties['Environment']['Variables']).toMatchObject({ PROGRAMME_CURRENCY: 'KRW' });
+  });
+
+  it('grants read-only handlers no table write, and writers their writes', () => {
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    for (const spec of topology.handlers) {
+      const actions = policyActions(spec.name);
+      if (spec.capabilities.includes('tableRead')) {
+        expect(actions, spec.name).toContain('dynamodb:Query');
+        for (const write of writes) expect(actions, spec.name).not.toContain(write);
+      }
+      if (spec.capabilities.includes('tableWrite')) expect(actions, spec.name).toEqual(expect.arrayContaining(writes));
+      if (!spec.capabilities.some((capability) => capability.startsWith('table'))) expect(actions.filter((a) => a.startsWith('dynamodb:')), spec.name).toEqual([]);
+      const sends = spec.capabilities.some((capability) => capability.startsWith('queue:') || capability.startsWith('dlq:'));
+      expect(actions.includes('sqs:SendMessage'), spec.name).toBe(sends);
+      expect(actions.includes('events:PutEvents'), spec.name).toBe(spec.capabilities.includes('bus'));
+      expect(actions.includes('ses:SendBulkEmail'), spec.name).toBe(spec.capabilities.includes('mail'));
+    }
+  });
+
+  it('refuses a config without the SMS opt-out number, naming the field', () => {
+    const example = JSON.parse(readFileSync(join(ROOT, 'dangol.config.example.json'), 'utf8'));
+    delete example.sms.optOutNumber;
+    expect(() => parseDeployConfig(example)).toThrow(/sms\.optOutNumber/);
+    expect(() => parseDeployConfig({ ...example, sms: { senderName: 'B', optOutNumber: 'call us' } })).toThrow(/sms\.optOutNumber/);
+    expect(() => parseDeployConfig({ ...example, programme: { currency: 'KRW', timeZone: 'Mars/Olympus' } })).toThrow(/programme\.timeZone/);
   });
 });
 

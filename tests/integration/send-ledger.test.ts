@@ -84,7 +84,7 @@ describe('an e-mail job', () => {
     const { TokenBucket } = await import('#adapters/rate-limiter');
     const { senderDeps } = await import('#shared/wiring');
     const { sendEmailJob } = await import('#app/send-touchpoints');
-    const { sesSendingClient } = await import('#adapters/ses-mailer');
+    const { sesSendingClient } = await import('#adapters/aws-clients');
     const db = dynamoDocumentClient();
     const ids = Array.from({ length: 50 }, () => randomUUID());
     for (const memberId of ids) await new DynamoMemberStore(db, TABLE).createMember(mailableMember(memberId, '호출', `c-${memberId.slice(0, 8)}@calls${memberId.slice(0, 4)}.test`), []);

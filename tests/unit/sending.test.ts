@@ -16,7 +16,7 @@ import {
   wantsFollowUp,
 } from '#domain/sending';
 import { TokenBucket } from '#adapters/rate-limiter';
-import { connectionRetriesOnly } from '#adapters/ses-mailer';
+import { connectionRetriesOnly } from '#adapters/aws-clients';
 
 const birthday = { field: 'birthday' as const, offsetDays: 0, localHour: 10 };
 

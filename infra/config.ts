@@ -1,0 +1,79 @@
+// The deployment's settings: one zod-checked object that `cdk synth` reads from the file named by context
+// `config` (`npm run synth -- -c config=dangol.config.json`). A missing or wrong value stops synth naming the field;
+// nothing falls back to a placeholder address or number. dangol.config.example.json shows every field.
+import { readFileSync } from 'node:fs';
+import * as z from 'zod/mini';
+import '../schema/zod-locale.ts';
+
+const timeZone = z.string().check(
+  z.refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'Not an IANA time zone'),
+);
+
+export const deployConfig = z.strictObject({
+  /** Names every resource of this deployment (several stages live side by side in one account). */
+  stage: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,19}$/, 'Lower-case letters, digits and -, 2 to 20 characters')),
+  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'An AWS region such as ap-northeast-2')),
+  mail: z.strictObject({
+    /** The From of every mail, an address of the SES-verified domain, e.g. `Brand <members@mail.brand.example>`. */
+    from: z.string().check(z.regex(/^(.+<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/, 'An e-mail address, optionally with a display name')),
+    /** SES messages per second this account may send (SES's own quota is read at run time; the lower one wins). */
+    maxSendRate: z.number().check(z.positive(), z.maximum(5000)),
+  }),
+  /** Base of links in mail and SMS (join form, confirmation, unsubscribe); the API's own URL when absent. */
+  publicBaseUrl: z.optional(z.url({ protocol: /^https$/ })),
+  sms: z.strictObject({
+    /** Shown as the sender of SMS (and in the (광고) prefix of advertising SMS). */
+    senderName: z.string().check(z.minLength(1), z.maxLength(20)),
+    /** The free opt-out number that ends every advertising SMS (an 080 number in Korea). */
+    optOutNumber: z.string().check(z.regex(/^[0-9+][0-9-]{5,19}$/, 'A phone number such as 080-123-4567')),
+  }),
+  programme: z.strictObject({
+    /** ISO 4217; purchases in another currency are rejected. */
+    currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as KRW')),
+    /** The zone of the programme's months, schedules and default member zone. */
+    timeZone,
+  }),
+});
+
+export type DeployConfig = z.infer<typeof deployConfig>;
+
+export class ConfigError extends Error {
+  constructor(readonly fields: readonly string[], message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The checked config, or a ConfigError naming each wrong field (`sms.optOutNumber: …`). */
+export function parseDeployConfig(input: unknown, source = 'config'): DeployConfig {
+  const parsed = deployConfig.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => issue.path.join('.')),
+    `${source} is not valid:\n  ${lines.join('\n  ')}`,
+  );
+}
+
+export function readDeployConfig(file: string): DeployConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(['config'], `config file ${file} cannot be read`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(['config'], `config file ${file} is not JSON: ${(error as Error).message}`);
+  }
+  return parseDeployConfig(json, file);
+}
