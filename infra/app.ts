@@ -16,7 +16,8 @@ export interface DangolApp {
 function configOf(app: App, given: DeployConfig | undefined): DeployConfig {
   if (given) return given;
   const file = app.node.tryGetContext('config') as string | undefined;
-  if (!file) throw new ConfigError(['config'], 'No deployment config: pass -c config=<file> (see dangol.config.example.json)');
+  if (!file)
+    throw new ConfigError(['config'], 'No deployment config: pass -c config=<file> (see dangol.config.example.json)');
   return readDeployConfig(file);
 }
 
@@ -29,7 +30,10 @@ export function buildApp(app: App = new App(), given?: DeployConfig): DangolApp 
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const env = { account: process.env['CDK_DEFAULT_ACCOUNT'], region: config.region };
-  const stateful = new StatefulStack(app, 'DangolStateful', { env, description: 'dangol: member data (table, key, event bus)' });
+  const stateful = new StatefulStack(app, 'DangolStateful', {
+    env,
+    description: 'dangol: member data (table, key, event bus)',
+  });
   const service = new ServiceStack(app, 'DangolService', {
     env,
     description: 'dangol: handlers, API, queues, schedules and messaging',

@@ -8,7 +8,8 @@ export const bundlingSettings = {
   target: LAMBDA_NODE_TARGET,
   mainFields: ['module', 'main'],
   /** ESM bundles have no `require`; some CommonJS dependencies call it for Node built-ins. */
-  banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
+  banner:
+    "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
   /** Lambda gives credentials in env vars: the default provider chain is replaced by the env provider (-95 KB). */
   alias: { '@aws-sdk/credential-provider-node': './functions/shared/lambda-credentials.ts' },
 } as const;

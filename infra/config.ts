@@ -22,7 +22,9 @@ export const deployConfig = z.strictObject({
   region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'An AWS region such as ap-northeast-2')),
   mail: z.strictObject({
     /** The From of every mail, an address of the SES-verified domain, e.g. `Brand <members@mail.brand.example>`. */
-    from: z.string().check(z.regex(/^(.+<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/, 'An e-mail address, optionally with a display name')),
+    from: z
+      .string()
+      .check(z.regex(/^(.+<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/, 'An e-mail address, optionally with a display name')),
     /** SES messages per second this account may send (SES's own quota is read at run time; the lower one wins). */
     maxSendRate: z.number().check(z.positive(), z.maximum(5000)),
   }),
@@ -45,7 +47,10 @@ export const deployConfig = z.strictObject({
 export type DeployConfig = z.infer<typeof deployConfig>;
 
 export class ConfigError extends Error {
-  constructor(readonly fields: readonly string[], message: string) {
+  constructor(
+    readonly fields: readonly string[],
+    message: string,
+  ) {
     super(message);
     this.name = 'ConfigError';
   }

@@ -59,7 +59,11 @@ export { EVENT_SOURCE } from '../schema/events.ts';
 
 export const handlers: readonly HandlerSpec[] = [
   { name: 'join-form', description: 'Serves the enrollment web form', capabilities: [] },
-  { name: 'enroll-member', description: 'Enrolls a member from the web form', capabilities: ['tableWrite', 'bus', 'programme'] },
+  {
+    name: 'enroll-member',
+    description: 'Enrolls a member from the web form',
+    capabilities: ['tableWrite', 'bus', 'programme'],
+  },
   {
     name: 'confirm-email',
     description: 'Double opt-in confirmation of the e-mail channel',
@@ -78,7 +82,11 @@ export const handlers: readonly HandlerSpec[] = [
     timeoutSeconds: 30,
     memoryMb: 512,
   },
-  { name: 'start-tier-review', description: 'Starts the monthly tier review', capabilities: ['tableWrite', 'queue:tier-review'] },
+  {
+    name: 'start-tier-review',
+    description: 'Starts the monthly tier review',
+    capabilities: ['tableWrite', 'queue:tier-review'],
+  },
   {
     name: 'review-tiers',
     description: 'Reviews one page of members due for tier review',
@@ -87,16 +95,48 @@ export const handlers: readonly HandlerSpec[] = [
     memoryMb: 512,
   },
   { name: 'admin-get-tiers', description: 'Admin: reads the tier ladder', capabilities: ['tableRead'] },
-  { name: 'admin-put-tiers', description: 'Admin: edits the tier ladder (from the next review)', capabilities: ['tableWrite', 'programme'] },
+  {
+    name: 'admin-put-tiers',
+    description: 'Admin: edits the tier ladder (from the next review)',
+    capabilities: ['tableWrite', 'programme'],
+  },
   { name: 'admin-get-audit', description: 'Admin: reads the audit log', capabilities: ['tableRead'] },
   { name: 'admin-export-member', description: 'Admin: exports all data of a member', capabilities: ['tableWrite'] },
-  { name: 'admin-erase-member', description: 'Admin: erases the personal data of a member', capabilities: ['tableWrite'] },
-  { name: 'admin-calendar', description: 'Admin: the benefit calendar (list, create, read, replace, delete)', capabilities: ['tableWrite'] },
-  { name: 'admin-report-campaign', description: 'Admin: outcomes of a campaign by tier, segment and variant', capabilities: ['tableRead'] },
-  { name: 'admin-report-tiers', description: 'Admin: members, spend, LTV per tier and RFM groups', capabilities: ['tableRead'] },
-  { name: 'admin-find-members', description: 'Admin: looks members up by e-mail, phone or name', capabilities: ['tableRead', 'programme'] },
-  { name: 'admin-get-member', description: 'Admin: one member with tier history, spend and contacts', capabilities: ['tableRead', 'programme'] },
-  { name: 'start-rfm-scoring', description: 'Recomputes RFM breakpoints and starts scoring', capabilities: ['tableWrite', 'programme', 'queue:rfm-scoring'] },
+  {
+    name: 'admin-erase-member',
+    description: 'Admin: erases the personal data of a member',
+    capabilities: ['tableWrite'],
+  },
+  {
+    name: 'admin-calendar',
+    description: 'Admin: the benefit calendar (list, create, read, replace, delete)',
+    capabilities: ['tableWrite'],
+  },
+  {
+    name: 'admin-report-campaign',
+    description: 'Admin: outcomes of a campaign by tier, segment and variant',
+    capabilities: ['tableRead'],
+  },
+  {
+    name: 'admin-report-tiers',
+    description: 'Admin: members, spend, LTV per tier and RFM groups',
+    capabilities: ['tableRead'],
+  },
+  {
+    name: 'admin-find-members',
+    description: 'Admin: looks members up by e-mail, phone or name',
+    capabilities: ['tableRead', 'programme'],
+  },
+  {
+    name: 'admin-get-member',
+    description: 'Admin: one member with tier history, spend and contacts',
+    capabilities: ['tableRead', 'programme'],
+  },
+  {
+    name: 'start-rfm-scoring',
+    description: 'Recomputes RFM breakpoints and starts scoring',
+    capabilities: ['tableWrite', 'programme', 'queue:rfm-scoring'],
+  },
   {
     name: 'score-rfm',
     description: 'Scores RFM and LTV for one page of members',
@@ -134,8 +174,16 @@ export const handlers: readonly HandlerSpec[] = [
     capabilities: ['tableWrite', 'bus', 'sms', 'fulfilment', 'tokens'],
     timeoutSeconds: 120,
   },
-  { name: 'record-engagement', description: 'SES events onto the send ledger, campaign counters and suppression; announces e-mail touchpoints', capabilities: ['tableWrite', 'bus'] },
-  { name: 'unsubscribe', description: 'Unsubscribe link: page and RFC 8058 one-click', capabilities: ['tableWrite', 'tokens'] },
+  {
+    name: 'record-engagement',
+    description: 'SES events onto the send ledger, campaign counters and suppression; announces e-mail touchpoints',
+    capabilities: ['tableWrite', 'bus'],
+  },
+  {
+    name: 'unsubscribe',
+    description: 'Unsubscribe link: page and RFC 8058 one-click',
+    capabilities: ['tableWrite', 'tokens'],
+  },
   {
     name: 'admin-test-send',
     description: 'Admin: queues a test send of a calendar entry',
@@ -168,15 +216,48 @@ export const routes: readonly RouteSpec[] = [
 ];
 
 export const queues: readonly QueueSpec[] = [
-  { name: 'enrollment-mail', consumer: 'send-enrollment-mail', batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
-  { name: 'purchases', consumer: 'ingest-purchases', batchSize: 10, visibilityTimeoutSeconds: 180, maxReceiveCount: PURCHASES_MAX_RECEIVES },
+  {
+    name: 'enrollment-mail',
+    consumer: 'send-enrollment-mail',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+  },
+  {
+    name: 'purchases',
+    consumer: 'ingest-purchases',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: PURCHASES_MAX_RECEIVES,
+  },
   { name: 'tier-review', consumer: 'review-tiers', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 3 },
   { name: 'rfm-scoring', consumer: 'score-rfm', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 3 },
   { name: 'dispatch', consumer: 'build-audience', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 5 },
   // Senders: limited concurrency so that the rate limit of each instance adds up to the account's SES rate.
-  { name: 'email-sends', consumer: 'send-email', batchSize: 2, visibilityTimeoutSeconds: 720, maxReceiveCount: 8, maxConcurrency: 2 },
-  { name: 'message-sends', consumer: 'send-message', batchSize: 2, visibilityTimeoutSeconds: 720, maxReceiveCount: 8, maxConcurrency: 2 },
-  { name: 'ses-events', consumer: 'record-engagement', batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 5, subscribesTo: 'ses-events' },
+  {
+    name: 'email-sends',
+    consumer: 'send-email',
+    batchSize: 2,
+    visibilityTimeoutSeconds: 720,
+    maxReceiveCount: 8,
+    maxConcurrency: 2,
+  },
+  {
+    name: 'message-sends',
+    consumer: 'send-message',
+    batchSize: 2,
+    visibilityTimeoutSeconds: 720,
+    maxReceiveCount: 8,
+    maxConcurrency: 2,
+  },
+  {
+    name: 'ses-events',
+    consumer: 'record-engagement',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    subscribesTo: 'ses-events',
+  },
 ];
 
 export const eventRules: readonly EventRuleSpec[] = [
@@ -209,7 +290,8 @@ export const schedules: readonly ScheduleSpec[] = [
   },
   {
     name: 'dispatcher',
-    description: 'Hourly: every calendar entry due this hour, birthdays and anniversaries at the member\u2019s local hour',
+    description:
+      'Hourly: every calendar entry due this hour, birthdays and anniversaries at the member\u2019s local hour',
     cron: { minute: '0', hour: '*' },
     handler: 'dispatch-touchpoints',
   },

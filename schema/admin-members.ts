@@ -35,7 +35,12 @@ export const memberView = z.object({
   profile: z.record(z.string(), z.unknown()),
   consents: z.record(z.string(), z.unknown()),
   consentHistory: z.array(z.record(z.string(), z.unknown())),
-  tier: z.object({ code: z.string(), name: z.object({ ko: z.string(), en: z.string() }), reachedAt: z.optional(z.string()), keptUntil: z.optional(z.string()) }),
+  tier: z.object({
+    code: z.string(),
+    name: z.object({ ko: z.string(), en: z.string() }),
+    reachedAt: z.optional(z.string()),
+    keptUntil: z.optional(z.string()),
+  }),
   tierHistory: z.array(z.record(z.string(), z.unknown())),
   spend: z.object({
     rolling12Months: z.int(),

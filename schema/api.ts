@@ -54,7 +54,8 @@ export const apiDocs: Record<string, RouteDoc> = {
     },
   },
   'PUT /admin/tiers': {
-    summary: 'Replace the tier ladder; needs If-Match with the version read; takes effect at the next tier review; answers with a preview of members moving up or down. Group marketing.',
+    summary:
+      'Replace the tier ladder; needs If-Match with the version read; takes effect at the next tier review; answers with a preview of members moving up or down. Group marketing.',
     requestBody: tierLadderInput,
     responses: {
       200: { description: 'Saved as pending (ETag: the new version)', json: tierLadder },
@@ -66,7 +67,8 @@ export const apiDocs: Record<string, RouteDoc> = {
     },
   },
   'GET /admin/audit': {
-    summary: 'Admin writes of a month (who, when, what, before/after version), newest first. Groups marketing or viewer.',
+    summary:
+      'Admin writes of a month (who, when, what, before/after version), newest first. Groups marketing or viewer.',
     query: {
       month: { description: 'YYYY-MM (default: this month)', required: false },
       limit: { description: '1–100 (default 50)', required: false },
@@ -89,7 +91,8 @@ export const apiDocs: Record<string, RouteDoc> = {
     },
   },
   'DELETE /admin/members/{id}': {
-    summary: 'Erase the personal data of a member; anonymous purchase records stay (audited, idempotent). Group marketing.',
+    summary:
+      'Erase the personal data of a member; anonymous purchase records stay (audited, idempotent). Group marketing.',
     responses: {
       200: { description: '`{memberId, status: "erased"}`' },
       401: unauthorized,
@@ -98,17 +101,32 @@ export const apiDocs: Record<string, RouteDoc> = {
     },
   },
   'GET /admin/calendar': {
-    summary: 'The benefit calendar (the seed programme is created on first use, never over edits). Groups marketing or viewer.',
-    responses: { 200: { description: '`{items: [entry with id, version, updatedAt, updatedBy]}`' }, 401: unauthorized, 403: forbiddenRead },
+    summary:
+      'The benefit calendar (the seed programme is created on first use, never over edits). Groups marketing or viewer.',
+    responses: {
+      200: { description: '`{items: [entry with id, version, updatedAt, updatedBy]}`' },
+      401: unauthorized,
+      403: forbiddenRead,
+    },
   },
   'POST /admin/calendar': {
     summary: 'Create an entry; content is checked (known variables, both locales, SMS length). Group marketing.',
     requestBody: calendarEntryInput,
-    responses: { 201: { description: 'Created (ETag: version 1)' }, 400: badRequest, 401: unauthorized, 403: forbiddenEdit },
+    responses: {
+      201: { description: 'Created (ETag: version 1)' },
+      400: badRequest,
+      401: unauthorized,
+      403: forbiddenEdit,
+    },
   },
   'GET /admin/calendar/{id}': {
     summary: 'One entry (ETag: its version). Groups marketing or viewer.',
-    responses: { 200: { description: 'The entry' }, 401: unauthorized, 403: forbiddenRead, 404: { description: 'No such entry', json: problem } },
+    responses: {
+      200: { description: 'The entry' },
+      401: unauthorized,
+      403: forbiddenRead,
+      404: { description: 'No such entry', json: problem },
+    },
   },
   'PUT /admin/calendar/{id}': {
     summary: 'Replace an entry; If-Match with its version (412 when stale, 428 without). Group marketing.',
@@ -135,16 +153,20 @@ export const apiDocs: Record<string, RouteDoc> = {
     },
   },
   'POST /admin/calendar/{id}/preview': {
-    summary: 'Audience size per tier (and segment) as of the last RFM run, and the content rendered per channel and locale. Group marketing.',
+    summary:
+      'Audience size per tier (and segment) as of the last RFM run, and the content rendered per channel and locale. Group marketing.',
     responses: {
-      200: { description: '`{entryId, version, audience: {asOf, total, byTier}, samples: {channel: {locale: fields}}}`' },
+      200: {
+        description: '`{entryId, version, audience: {asOf, total, byTier}, samples: {channel: {locale: fields}}}`',
+      },
       401: unauthorized,
       403: forbiddenEdit,
       404: { description: 'No such entry', json: problem },
     },
   },
   'POST /admin/calendar/{id}/test-send': {
-    summary: 'Send the entry, rendered with sample values, to one e-mail address or phone, marked as a test ("[TEST]"; no ledger, caps or counters). Group marketing.',
+    summary:
+      'Send the entry, rendered with sample values, to one e-mail address or phone, marked as a test ("[TEST]"; no ledger, caps or counters). Group marketing.',
     requestBody: testSendRequest,
     responses: {
       202: { description: '`{status: "queued", entryId, version, channel, test: true}`' },
@@ -155,17 +177,29 @@ export const apiDocs: Record<string, RouteDoc> = {
     },
   },
   'GET /unsubscribe': {
-    summary: 'Unsubscribe page of a link in a mail: withdraws that channel at once (no login, no redirect); the same link again changes nothing.',
+    summary:
+      'Unsubscribe page of a link in a mail: withdraws that channel at once (no login, no redirect); the same link again changes nothing.',
     query: { token: { description: 'The signed token of the link', required: true } },
-    responses: { 200: { description: 'Confirmation page', html: true }, 400: { description: 'Invalid or expired link: a page for browsers (Accept: text/html), problem+json otherwise', json: problem } },
+    responses: {
+      200: { description: 'Confirmation page', html: true },
+      400: {
+        description: 'Invalid or expired link: a page for browsers (Accept: text/html), problem+json otherwise',
+        json: problem,
+      },
+    },
   },
   'POST /unsubscribe': {
-    summary: 'RFC 8058 one-click unsubscribe (body `List-Unsubscribe=One-Click`), as mail clients send it from the List-Unsubscribe-Post header.',
+    summary:
+      'RFC 8058 one-click unsubscribe (body `List-Unsubscribe=One-Click`), as mail clients send it from the List-Unsubscribe-Post header.',
     query: { token: { description: 'The signed token of the link', required: true } },
-    responses: { 200: { description: '`{status: "unsubscribed", channel}`' }, 400: { description: 'Invalid or expired link (`errors: [{path: "token"}]`)', json: problem } },
+    responses: {
+      200: { description: '`{status: "unsubscribed", channel}`' },
+      400: { description: 'Invalid or expired link (`errors: [{path: "token"}]`)', json: problem },
+    },
   },
   'GET /admin/reports/tiers': {
-    summary: 'Members, 12-month spend and average LTV per tier, members per RFM offer group, as of the last monthly RFM run.',
+    summary:
+      'Members, 12-month spend and average LTV per tier, members per RFM offer group, as of the last monthly RFM run.',
     responses: {
       200: { description: '`{asOf, tiers: [{code, members, spend12m, averageLtv}], rfmGroups}`' },
       401: unauthorized,
@@ -173,11 +207,18 @@ export const apiDocs: Record<string, RouteDoc> = {
     },
   },
   'GET /admin/reports/campaigns/{id}': {
-    summary: 'Sent, delivered, opened, clicked, bounced, complained, unsubscribed of a calendar entry, by tier, segment and variant. Groups marketing or viewer.',
-    responses: { 200: { description: 'The report', json: campaignReport }, 401: unauthorized, 403: forbiddenRead, 404: { description: 'No such campaign', json: problem } },
+    summary:
+      'Sent, delivered, opened, clicked, bounced, complained, unsubscribed of a calendar entry, by tier, segment and variant. Groups marketing or viewer.',
+    responses: {
+      200: { description: 'The report', json: campaignReport },
+      401: unauthorized,
+      403: forbiddenRead,
+      404: { description: 'No such campaign', json: problem },
+    },
   },
   'GET /admin/members': {
-    summary: 'Look members up: exact e-mail or phone (normalised), or name prefix (Hangul included), paged. Groups marketing or viewer.',
+    summary:
+      'Look members up: exact e-mail or phone (normalised), or name prefix (Hangul included), paged. Groups marketing or viewer.',
     query: {
       email: { description: 'Exact e-mail address', required: false },
       phone: { description: 'Phone in any common form', required: false },

@@ -18,7 +18,10 @@ export const touchpointKind = z.enum([
 ]);
 
 export const trigger = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('event'), event: z.enum(['enrollment_confirmed', 'tier_entered', 'tier_downgrade_due', 'consent_renewal_due']) }),
+  z.strictObject({
+    type: z.literal('event'),
+    event: z.enum(['enrollment_confirmed', 'tier_entered', 'tier_downgrade_due', 'consent_renewal_due']),
+  }),
   z.strictObject({
     type: z.literal('member_date'),
     field: z.enum(['birthday', 'anniversary', 'enrolledAt']),
@@ -35,7 +38,8 @@ export const trigger = z.discriminatedUnion('type', [
 ]);
 
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-const perLocale = <T extends z.ZodMiniType>(schema: T) => z.strictObject({ ko: z.optional(schema), en: z.optional(schema) });
+const perLocale = <T extends z.ZodMiniType>(schema: T) =>
+  z.strictObject({ ko: z.optional(schema), en: z.optional(schema) });
 
 export const calendarContent = z.strictObject({
   email: z.optional(perLocale(z.strictObject({ subject: text(200), html: text(100_000), text: text(50_000) }))),
@@ -64,7 +68,9 @@ export const calendarEntryInput = z.strictObject({
     z.strictObject({
       delayHours: z.int().check(z.minimum(1), z.maximum(168)),
       max: z.int().check(z.minimum(1), z.maximum(2)),
-      alternates: z.array(z.strictObject({ subject: text(200), senderName: text(60) })).check(z.minLength(1), z.maxLength(2)),
+      alternates: z
+        .array(z.strictObject({ subject: text(200), senderName: text(60) }))
+        .check(z.minLength(1), z.maxLength(2)),
     }),
   ),
   preTest: z.optional(
@@ -75,7 +81,12 @@ export const calendarEntryInput = z.strictObject({
       decisionDelayHours: z.int().check(z.minimum(1), z.maximum(72)),
     }),
   ),
-  frequencyCap: z.optional(z.strictObject({ max: z.int().check(z.minimum(1), z.maximum(31)), perDays: z.int().check(z.minimum(1), z.maximum(365)) })),
+  frequencyCap: z.optional(
+    z.strictObject({
+      max: z.int().check(z.minimum(1), z.maximum(31)),
+      perDays: z.int().check(z.minimum(1), z.maximum(365)),
+    }),
+  ),
   activeFrom: z.optional(isoInstant),
   activeTo: z.optional(isoInstant),
 });

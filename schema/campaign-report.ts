@@ -3,9 +3,22 @@
 import * as z from 'zod/mini';
 import './zod-locale.ts';
 
-export const CAMPAIGN_OUTCOMES = ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained', 'unsubscribed'] as const;
+export const CAMPAIGN_OUTCOMES = [
+  'sent',
+  'delivered',
+  'opened',
+  'clicked',
+  'bounced',
+  'complained',
+  'unsubscribed',
+] as const;
 
-export const campaignCounters = z.strictObject(Object.fromEntries(CAMPAIGN_OUTCOMES.map((outcome) => [outcome, z.int().check(z.minimum(0))])) as Record<(typeof CAMPAIGN_OUTCOMES)[number], z.ZodMiniInt>);
+export const campaignCounters = z.strictObject(
+  Object.fromEntries(CAMPAIGN_OUTCOMES.map((outcome) => [outcome, z.int().check(z.minimum(0))])) as Record<
+    (typeof CAMPAIGN_OUTCOMES)[number],
+    z.ZodMiniInt
+  >,
+);
 export type CampaignCounters = z.infer<typeof campaignCounters>;
 
 export const campaignReport = z.strictObject({
@@ -18,4 +31,5 @@ export const campaignReport = z.strictObject({
 });
 export type CampaignReport = z.infer<typeof campaignReport>;
 
-export const emptyCounters = (): CampaignCounters => Object.fromEntries(CAMPAIGN_OUTCOMES.map((outcome) => [outcome, 0])) as CampaignCounters;
+export const emptyCounters = (): CampaignCounters =>
+  Object.fromEntries(CAMPAIGN_OUTCOMES.map((outcome) => [outcome, 0])) as CampaignCounters;

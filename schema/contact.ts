@@ -24,8 +24,6 @@ export const memberDate = z.string().check(
   }),
 );
 
-export const timeZone = z.string().check(
-  z.maxLength(64),
-  z.refine(isValidTimeZone, { message: 'Unknown IANA time zone, e.g. Asia/Seoul' }),
-);
-
+export const timeZone = z
+  .string()
+  .check(z.maxLength(64), z.refine(isValidTimeZone, { message: 'Unknown IANA time zone, e.g. Asia/Seoul' }));

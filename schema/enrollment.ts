@@ -44,7 +44,12 @@ export const enrollmentRequest = z
     z.superRefine((body, ctx) => {
       if (body.email === undefined && body.phone === undefined) {
         for (const path of ['email', 'phone']) {
-          ctx.addIssue({ code: 'custom', path: [path], message: 'Give an e-mail address or a phone number', input: undefined });
+          ctx.addIssue({
+            code: 'custom',
+            path: [path],
+            message: 'Give an e-mail address or a phone number',
+            input: undefined,
+          });
         }
       }
       const needs: [keyof Consents, unknown, string][] = [

@@ -1,6 +1,12 @@
 // Every event dangol puts or accepts on the bus, for `npm run schema` (kept apart so that handler bundles which
 // use one event schema do not carry all of them, nor the phone metadata the purchase schemas need).
-import { emailConfirmationRequested, memberEmailConfirmed, memberEnrolled, tierChanged, touchpointSent } from './events.ts';
+import {
+  emailConfirmationRequested,
+  memberEmailConfirmed,
+  memberEnrolled,
+  tierChanged,
+  touchpointSent,
+} from './events.ts';
 import { purchaseCompleted, purchaseRefunded } from './purchases.ts';
 
 /** detail-type → detail schema, for every event dangol puts or accepts; `npm run schema` writes one JSON Schema each. */

@@ -54,8 +54,6 @@ export const touchpointSent = z.strictObject({
 });
 export type TouchpointSent = z.infer<typeof touchpointSent>;
 
-
-
 /** The EventBridge envelope as it arrives in SQS from a rule, for the events the enrollment mail sender reads. */
 export const enrollmentMailEvent = z.object({
   'detail-type': z.enum(['Member Enrolled', 'Email Confirmation Requested', 'Member Email Confirmed']),

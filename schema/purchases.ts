@@ -5,8 +5,12 @@ import './zod-locale.ts';
 import { isoInstant, money } from './common.ts';
 import { emailAddress, phoneNumber } from './contact.ts';
 
-const id = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\w.:/@-]+$/, 'Use letters, digits and . : / @ - _'));
-const channelName = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[a-z0-9][a-z0-9-]*$/, 'Use lower-case letters, digits and -'));
+const id = z
+  .string()
+  .check(z.minLength(1), z.maxLength(128), z.regex(/^[\w.:/@-]+$/, 'Use letters, digits and . : / @ - _'));
+const channelName = z
+  .string()
+  .check(z.minLength(1), z.maxLength(64), z.regex(/^[a-z0-9][a-z0-9-]*$/, 'Use lower-case letters, digits and -'));
 
 export const purchaseItem = z.object({
   sku: z.string().check(z.minLength(1), z.maxLength(64)),
@@ -33,11 +37,20 @@ export const purchaseCompleted = z
     items: z.optional(z.array(purchaseItem).check(z.maxLength(500))),
   })
   .check(
-    z.refine((purchase) => purchase.member !== undefined || purchase.customer?.email !== undefined || purchase.customer?.phone !== undefined, {
-      message: 'A purchase names member.memberId, or customer.email or customer.phone',
-      path: ['member'],
+    z.refine(
+      (purchase) =>
+        purchase.member !== undefined ||
+        purchase.customer?.email !== undefined ||
+        purchase.customer?.phone !== undefined,
+      {
+        message: 'A purchase names member.memberId, or customer.email or customer.phone',
+        path: ['member'],
+      },
+    ),
+    z.refine((purchase) => purchase.amount.value > 0, {
+      message: 'A purchase amount is positive',
+      path: ['amount', 'value'],
     }),
-    z.refine((purchase) => purchase.amount.value > 0, { message: 'A purchase amount is positive', path: ['amount', 'value'] }),
   );
 export type PurchaseCompleted = z.infer<typeof purchaseCompleted>;
 
@@ -49,5 +62,10 @@ export const purchaseRefunded = z
     occurredAt: isoInstant,
     amount: money,
   })
-  .check(z.refine((refund) => refund.amount.value > 0, { message: 'A refund amount is positive', path: ['amount', 'value'] }));
+  .check(
+    z.refine((refund) => refund.amount.value > 0, {
+      message: 'A refund amount is positive',
+      path: ['amount', 'value'],
+    }),
+  );
 export type PurchaseRefunded = z.infer<typeof purchaseRefunded>;

@@ -5,7 +5,10 @@ import './zod-locale.ts';
 export const tierDefinition = z.strictObject({
   /** Stable code, e.g. `A`; what events and history carry. */
   code: z.string().check(z.regex(/^[A-Z][A-Z0-9_]{0,15}$/)),
-  name: z.strictObject({ ko: z.string().check(z.minLength(1), z.maxLength(40)), en: z.string().check(z.minLength(1), z.maxLength(40)) }),
+  name: z.strictObject({
+    ko: z.string().check(z.minLength(1), z.maxLength(40)),
+    en: z.string().check(z.minLength(1), z.maxLength(40)),
+  }),
   /** Rolling 12-month net spend, in minor units of the programme currency. */
   minSpend: z.int().check(z.minimum(0)),
   /** Optional: purchases in the same 12 months. */
@@ -33,17 +36,22 @@ const ladderRules = [
     message: 'The first tier is the base tier: minSpend 0, no minPurchases',
     path: ['tiers', 0],
   }),
-  z.refine<LadderShape>((ladder) => ladder.tiers.every((tier, i) => i === 0 || tier.minSpend > (ladder.tiers[i - 1]?.minSpend ?? -1)), {
-    message: 'Thresholds must rise strictly from tier to tier',
-    path: ['tiers'],
-  }),
+  z.refine<LadderShape>(
+    (ladder) => ladder.tiers.every((tier, i) => i === 0 || tier.minSpend > (ladder.tiers[i - 1]?.minSpend ?? -1)),
+    {
+      message: 'Thresholds must rise strictly from tier to tier',
+      path: ['tiers'],
+    },
+  ),
   z.refine<LadderShape>((ladder) => new Set(ladder.tiers.map((tier) => tier.code)).size === ladder.tiers.length, {
     message: 'Tier codes must be unique',
     path: ['tiers'],
   }),
 ] as const;
 
-export const tierLadder = z.strictObject({ version: z.int().check(z.minimum(0)), ...ladderFields }).check(...ladderRules);
+export const tierLadder = z
+  .strictObject({ version: z.int().check(z.minimum(0)), ...ladderFields })
+  .check(...ladderRules);
 export type TierLadder = z.infer<typeof tierLadder>;
 
 /** The seed's S/A/B/C/D grades (000_…txt slides 12–13), in KRW. */

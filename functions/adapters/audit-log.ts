@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditPage, AuditReader } from '#app/ports';
 import { keys } from './keys.ts';
-import { decodeCursor } from './member-directory.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 
 export type { AuditEntry };
 
@@ -33,7 +33,9 @@ async function readAudit(db: DynamoDBDocumentClient, tableName: string, month: s
       ...(cursor && { ExclusiveStartKey: decodeCursor(cursor) }),
     }),
   );
-  const next = result.LastEvaluatedKey ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url') : undefined;
-  const items = (result.Items ?? []).map(({ PK: _pk, SK: _sk, entity: _e, ...entry }) => entry as unknown as AuditEntry);
+  const next = encodeCursor(result.LastEvaluatedKey);
+  const items = (result.Items ?? []).map(
+    ({ PK: _pk, SK: _sk, entity: _e, ...entry }) => entry as unknown as AuditEntry,
+  );
   return { items, ...(next && { next }) };
 }

@@ -45,7 +45,10 @@ interface Attempts {
   getRetryCount(): number;
   getRetryDelay(): number;
 }
-const attempts = (count: number): Attempts => ({ getRetryCount: () => count, getRetryDelay: () => (count === 0 ? 0 : 100 * 2 ** (count - 1)) });
+const attempts = (count: number): Attempts => ({
+  getRetryCount: () => count,
+  getRetryDelay: () => (count === 0 ? 0 : 100 * 2 ** (count - 1)),
+});
 
 /**
  * The SDK's retries for bulk sends: only a connection that failed without any answer (twice at most). Never a
@@ -57,7 +60,12 @@ export const connectionRetriesOnly = {
   refreshRetryTokenForRetry: async (token: Attempts, info: { error?: unknown }): Promise<Attempts> => {
     const error = info.error as { code?: string; name?: string; $response?: unknown } | undefined;
     const code = error?.code ?? error?.name ?? '';
-    if (!UNANSWERED_CONNECTION.has(code) || error?.$response !== undefined || token.getRetryCount() >= CONNECTION_RETRIES) throw error;
+    if (
+      !UNANSWERED_CONNECTION.has(code) ||
+      error?.$response !== undefined ||
+      token.getRetryCount() >= CONNECTION_RETRIES
+    )
+      throw error;
     return attempts(token.getRetryCount() + 1);
   },
   recordSuccess: (): void => undefined,

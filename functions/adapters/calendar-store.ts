@@ -34,16 +34,36 @@ export class DynamoCalendarStore implements CalendarEditor {
     return wrote;
   }
 
-  private async seed(marker: { PK: string; SK: string }, entries: readonly (CalendarEntryInput & { id: string })[], now: Date): Promise<boolean> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }));
+  private async seed(
+    marker: { PK: string; SK: string },
+    entries: readonly (CalendarEntryInput & { id: string })[],
+    now: Date,
+  ): Promise<boolean> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }),
+    );
     if (Item) return false;
     const at = now.toISOString();
     return transactUnlessCancelled(this.db, [
-      { Put: { TableName: this.tableName, Item: { ...marker, entity: 'calendar-seed', at }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...marker, entity: 'calendar-seed', at },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
       ...entries.map(({ id, ...input }) => ({
         Put: {
           TableName: this.tableName,
-          Item: { ...entryKey(id), entity: 'calendar-entry', ...input, id, version: 1, updatedAt: at, updatedBy: 'default-calendar' },
+          Item: {
+            ...entryKey(id),
+            entity: 'calendar-entry',
+            ...input,
+            id,
+            version: 1,
+            updatedAt: at,
+            updatedBy: 'default-calendar',
+          },
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       })),
@@ -61,11 +81,18 @@ export class DynamoCalendarStore implements CalendarEditor {
   }
 
   async get(id: string): Promise<CalendarEntry | null> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: entryKey(id), ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: entryKey(id), ConsistentRead: true }),
+    );
     return Item ? withoutKeys<CalendarEntry>(Item) : null;
   }
 
-  private async write(entry: CalendarEntry, condition: { expression: string; values: Record<string, unknown> }, action: string, beforeVersion: number | null): Promise<boolean> {
+  private async write(
+    entry: CalendarEntry,
+    condition: { expression: string; values: Record<string, unknown> },
+    action: string,
+    beforeVersion: number | null,
+  ): Promise<boolean> {
     return transactUnlessCancelled(this.db, [
       {
         Put: {
@@ -75,27 +102,79 @@ export class DynamoCalendarStore implements CalendarEditor {
           ...(Object.keys(condition.values).length > 0 && { ExpressionAttributeValues: condition.values }),
         },
       },
-      { Put: { TableName: this.tableName, Item: auditItem({ who: entry.updatedBy, action, target: `calendar:${entry.id}`, beforeVersion, afterVersion: entry.version, at: entry.updatedAt }) } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: auditItem({
+            who: entry.updatedBy,
+            action,
+            target: `calendar:${entry.id}`,
+            beforeVersion,
+            afterVersion: entry.version,
+            at: entry.updatedAt,
+          }),
+        },
+      },
     ]);
   }
 
   async create(input: CalendarEntryInput, by: string, now: Date): Promise<CalendarEntry> {
-    const entry: CalendarEntry = { ...input, id: randomUUID(), version: 1, updatedAt: now.toISOString(), updatedBy: by };
-    if (!(await this.write(entry, { expression: 'attribute_not_exists(PK)', values: {} }, 'calendar.create', null))) throw new Error('calendar id collision');
+    const entry: CalendarEntry = {
+      ...input,
+      id: randomUUID(),
+      version: 1,
+      updatedAt: now.toISOString(),
+      updatedBy: by,
+    };
+    if (!(await this.write(entry, { expression: 'attribute_not_exists(PK)', values: {} }, 'calendar.create', null)))
+      throw new Error('calendar id collision');
     return entry;
   }
 
   async replace(id: string, expectedVersion: number, input: CalendarEntryInput, by: string, now: Date): Promise<Write> {
-    const entry: CalendarEntry = { ...input, id, version: expectedVersion + 1, updatedAt: now.toISOString(), updatedBy: by };
-    if (await this.write(entry, { expression: 'version = :v', values: { ':v': expectedVersion } }, 'calendar.update', expectedVersion)) return { ok: true, entry };
+    const entry: CalendarEntry = {
+      ...input,
+      id,
+      version: expectedVersion + 1,
+      updatedAt: now.toISOString(),
+      updatedBy: by,
+    };
+    if (
+      await this.write(
+        entry,
+        { expression: 'version = :v', values: { ':v': expectedVersion } },
+        'calendar.update',
+        expectedVersion,
+      )
+    )
+      return { ok: true, entry };
     return { ok: false, reason: (await this.get(id)) ? 'stale' : 'missing' };
   }
 
   async remove(id: string, expectedVersion: number, by: string, now: Date): Promise<'deleted' | 'stale' | 'missing'> {
     if (
       await transactUnlessCancelled(this.db, [
-        { Delete: { TableName: this.tableName, Key: entryKey(id), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } } },
-        { Put: { TableName: this.tableName, Item: auditItem({ who: by, action: 'calendar.delete', target: `calendar:${id}`, beforeVersion: expectedVersion, afterVersion: null, at: now.toISOString() }) } },
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: entryKey(id),
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': expectedVersion },
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: auditItem({
+              who: by,
+              action: 'calendar.delete',
+              target: `calendar:${id}`,
+              beforeVersion: expectedVersion,
+              afterVersion: null,
+              at: now.toISOString(),
+            }),
+          },
+        },
       ])
     ) {
       return 'deleted';

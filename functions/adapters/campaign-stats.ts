@@ -11,7 +11,9 @@ export class DynamoCampaignStats implements CampaignStatsSource {
   ) {}
 
   async counters(entryId: string): Promise<Record<string, unknown> | null> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.campaignStats(entryId) }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.campaignStats(entryId) }),
+    );
     return Item ? withoutKeys<Record<string, unknown>>(Item) : null;
   }
 }

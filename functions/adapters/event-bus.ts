@@ -3,7 +3,6 @@ import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventb
 import type { EventPublisher } from '#app/ports';
 import { EVENT_SOURCE } from '#schema/events';
 
-
 export class EventBridgePublisher implements EventPublisher {
   constructor(
     private readonly events: EventBridgeClient,
@@ -13,12 +12,16 @@ export class EventBridgePublisher implements EventPublisher {
   async publish(detailType: string, detail: object): Promise<void> {
     const result = await this.events.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: detailType, Detail: JSON.stringify(detail) }],
+        Entries: [
+          { EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: detailType, Detail: JSON.stringify(detail) },
+        ],
       }),
     );
     if ((result.FailedEntryCount ?? 0) > 0) {
       const entry = result.Entries?.find((candidate) => candidate.ErrorCode);
-      throw new Error(`PutEvents rejected ${detailType}: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`);
+      throw new Error(
+        `PutEvents rejected ${detailType}: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`,
+      );
     }
   }
 }

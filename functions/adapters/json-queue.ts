@@ -16,11 +16,16 @@ export class SqsJsonQueue<T> {
           QueueUrl: this.queueUrl,
           Entries: batch.map((message, index) => {
             const delay = delaySecondsOf ? Math.max(0, Math.min(900, Math.floor(delaySecondsOf(message)))) : 0;
-            return { Id: String(index), MessageBody: JSON.stringify(message), ...(delay > 0 && { DelaySeconds: delay }) };
+            return {
+              Id: String(index),
+              MessageBody: JSON.stringify(message),
+              ...(delay > 0 && { DelaySeconds: delay }),
+            };
           }),
         }),
       );
-      if (result.Failed?.length) throw new Error(`could not enqueue ${result.Failed.length} message(s): ${result.Failed[0]?.Message ?? ''}`);
+      if (result.Failed?.length)
+        throw new Error(`could not enqueue ${result.Failed.length} message(s): ${result.Failed[0]?.Message ?? ''}`);
     }
   }
 }

@@ -31,19 +31,32 @@ export const keys = {
   /** Keyed by a hash of the contact, so no key (and no order's ownerKey) carries an e-mail address or a phone. */
   prospectKeyByEmail: (email: string) => `PROSPECT#EMAIL#${contactHash(email)}`,
   prospectKeyByPhone: (phone: string) => `PROSPECT#PHONE#${contactHash(phone)}`,
-  tierHistory: (memberId: string, sk: string): Key => ({ PK: `MEMBER#${memberId}`, SK: sk }),
+  /** One entry of a member's tier history: when, and what caused it (order, review run, admin, prospect). */
+  tierHistory: (memberId: string, at: string, cause: readonly string[]): Key => ({
+    PK: `MEMBER#${memberId}`,
+    SK: `TIER#${at}#${cause.join('#')}`,
+  }),
   /** A touchpoint that became due for one member (VIP entry, downgrade notice) for the dispatcher to send. */
-  dueTouchpoint: (memberId: string, kind: string, ref: string): Key => ({ PK: `MEMBER#${memberId}`, SK: `DUE#${kind}#${ref}` }),
+  dueTouchpoint: (memberId: string, kind: string, ref: string): Key => ({
+    PK: `MEMBER#${memberId}`,
+    SK: `DUE#${kind}#${ref}`,
+  }),
   tierLadder: (): Key => ({ PK: 'CONFIG', SK: 'TIER_LADDER' }),
   /** Counters of one tier review run (items read, members reviewed, changes, notices). */
   reviewRun: (runId: string): Key => ({ PK: `REVIEWRUN#${runId}`, SK: 'STATS' }),
   /** One page's RFM histograms of a scoring run, merged into the next run's breakpoints. */
-  rfmPageHistogram: (runId: string, shard: number, page: number): Key => ({ PK: `RFMRUN#${runId}`, SK: `HIST#${shard}#${String(page).padStart(6, '0')}` }),
+  rfmPageHistogram: (runId: string, shard: number, page: number): Key => ({
+    PK: `RFMRUN#${runId}`,
+    SK: `HIST#${shard}#${String(page).padStart(6, '0')}`,
+  }),
   rfmBreakpoints: (): Key => ({ PK: 'CONFIG', SK: 'RFM_BREAKPOINTS' }),
   /** A member's date (birthday, anniversary, enrollment day), indexed in GSI2 by MM-DD and zone. */
   memberDate: (memberId: string, field: string): Key => ({ PK: `MEMBER#${memberId}`, SK: `DATE#${field}` }),
   /** The send ledger: one item per (member, entry, period, channel), claimed before any SES or SNS call. */
-  sent: (memberId: string, entryId: string, period: string, channel: string): Key => ({ PK: `MEMBER#${memberId}`, SK: `SENT#${entryId}#${period}#${channel}` }),
+  sent: (memberId: string, entryId: string, period: string, channel: string): Key => ({
+    PK: `MEMBER#${memberId}`,
+    SK: `SENT#${entryId}#${period}#${channel}`,
+  }),
   /** An address that bounced permanently or complained: never mailed again. Keyed by a hash, not the address. */
   suppression: (email: string): Key => ({ PK: `SUPPRESSED#${contactHash(email.toLowerCase())}`, SK: 'SUPPRESSION' }),
   /** Counters of one calendar entry's sends and their outcomes, by tier, segment and variant. */
@@ -56,10 +69,18 @@ export const keys = {
   calendarEntry: (id: string): Key => ({ PK: 'CALENDAR', SK: `ENTRY#${id}` }),
   calendarEntries: { PK: 'CALENDAR', SKPrefix: 'ENTRY#' },
   calendarSeeded: (release: number): Key => ({ PK: 'CALENDAR', SK: `SEEDED#v${release}` }),
+  /** Prefixes of a member's partition: consent records, tier history, due touchpoints, the send ledger. */
+  memberItemPrefixes: { consent: 'CONSENT#', tierHistory: 'TIER#', due: 'DUE#', sent: 'SENT#' },
+  /** A page histogram's sort key prefix within a scoring run. */
+  rfmHistogramPrefix: 'HIST#',
   /** The audit log, one partition per month (`YYYY-MM`), newest last by time and a random suffix. */
   auditMonth: (month: string) => `AUDIT#${month}`,
   auditEntry: (at: string, unique: string): Key => ({ PK: `AUDIT#${at.slice(0, 7)}`, SK: `${at}#${unique}` }),
 };
+
+/** GSI2 partition of the members whose `field` falls on MM-DD and who live in `timeZone`. */
+export const datePartition = (field: string, monthDay: string, timeZone: string) =>
+  `DATE#${field}#${monthDay}#${timeZone}`;
 
 /** GSI2 attributes of a member-date item. */
 export function dateIndex(partition: string, enrolledAt: string, memberId: string): { GSI2PK: string; GSI2SK: string } {
@@ -75,28 +96,55 @@ function shardOf(memberId: string, shards: number): number {
   return hash % shards;
 }
 
+/** GSI3 partition of one shard of the whole population. */
+export const populationShard = (shard: number) => `MEMBERS#${shard}`;
+/** GSI4 partition of one shard of the members due for tier review. */
+export const reviewShard = (shard: number) => `REVIEW#${shard}`;
+/** GSI3 partition of the items due of one kind, by time. */
+export const dueKindPartition = (kind: string) => `DUE#${kind}`;
+/** GSI1 partition of the names that start with this letter. */
+export const namePartition = (firstLetter: string) => `NAME#${firstLetter}`;
+
+/** A member's due item as its key, and what it is about: `DUE#<kind>#<ref>`. */
+export function dueItemOf(key: { PK: string; SK: string }): { memberId: string; kind: string; ref: string } {
+  const [, kind = '', ...ref] = key.SK.split('#');
+  return { memberId: key.PK.slice('MEMBER#'.length), kind, ref: ref.join('#') };
+}
+
 /** GSI3 attributes every member profile carries: the whole population in shards, for monthly jobs (RFM). */
 export function populationIndex(memberId: string): { GSI3PK: string; GSI3SK: string } {
-  return { GSI3PK: `MEMBERS#${shardOf(memberId, POPULATION_SHARDS)}`, GSI3SK: memberId };
+  return { GSI3PK: populationShard(shardOf(memberId, POPULATION_SHARDS)), GSI3SK: memberId };
 }
 
 /** GSI4 attributes of a member profile due for tier review at `reviewAt` (sparse: only members above the base tier). */
 export function reviewIndex(memberId: string, reviewAt: string): { GSI4PK: string; GSI4SK: string } {
-  return { GSI4PK: `REVIEW#${shardOf(memberId, REVIEW_SHARDS)}`, GSI4SK: `${reviewAt}#${memberId}` };
+  return { GSI4PK: reviewShard(shardOf(memberId, REVIEW_SHARDS)), GSI4SK: `${reviewAt}#${memberId}` };
 }
 
 /** GSI3 attributes of a due touchpoint, by kind and time. */
 export function dueIndex(kind: string, dueAt: string, memberId: string): { GSI3PK: string; GSI3SK: string } {
-  return { GSI3PK: `DUE#${kind}`, GSI3SK: `${dueAt}#${memberId}` };
+  return { GSI3PK: dueKindPartition(kind), GSI3SK: `${dueAt}#${memberId}` };
 }
 
 /** GSI1 attributes of a member profile: look-up by name prefix within the partition of its first letter. */
 export function nameIndex(name: string, memberId: string): { GSI1PK: string; GSI1SK: string } {
   const folded = name.normalize('NFC').toLowerCase();
-  return { GSI1PK: `NAME#${[...folded][0] ?? '_'}`, GSI1SK: `${folded}#${memberId}` };
+  return { GSI1PK: namePartition([...folded][0] ?? '_'), GSI1SK: `${folded}#${memberId}` };
 }
 
-export const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK', 'entity'] as const;
+export const KEY_ATTRIBUTES = [
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'GSI3PK',
+  'GSI3SK',
+  'GSI4PK',
+  'GSI4SK',
+  'entity',
+] as const;
 
 /** The stored item minus its key and index attributes. */
 export function withoutKeys<T>(item: Record<string, unknown>): T {

@@ -3,7 +3,8 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type AuditEntry } from './audit-log.ts';
 import type { MemberDirectory } from '#app/member-lookup';
-import { keys, withoutKeys } from './keys.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { keys, namePartition, withoutKeys } from './keys.ts';
 import { MEMBER_DATE_FIELDS } from './member-store.ts';
 import { queryAll } from './query-all.ts';
 import { transactUnlessCancelled } from './transactions.ts';
@@ -15,19 +16,6 @@ export interface MemberItems {
   readonly due: Record<string, unknown>[];
   /** The send ledger: every touchpoint sent, skipped or failed, with its later events. */
   readonly contacts: Record<string, unknown>[];
-}
-
-const encodeCursor = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
-
-export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (typeof key === 'object' && key !== null && !Array.isArray(key) && Object.values(key).every((v) => typeof v === 'string')) return key as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new Error('invalid cursor');
 }
 
 export class DynamoMemberDirectory implements MemberDirectory {
@@ -47,20 +35,27 @@ export class DynamoMemberDirectory implements MemberDirectory {
     return typeof Item?.['memberId'] === 'string' ? Item['memberId'] : null;
   }
 
-  async byNamePrefix(folded: string, limit: number, cursor?: string): Promise<{ profiles: Record<string, unknown>[]; next?: string }> {
+  async byNamePrefix(
+    folded: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ profiles: Record<string, unknown>[]; next?: string }> {
     const first = [...folded][0] ?? '_';
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'GSI1',
         KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': `NAME#${first}`, ':prefix': folded },
+        ExpressionAttributeValues: { ':pk': namePartition(first), ':prefix': folded },
         Limit: limit,
         ...(cursor && { ExclusiveStartKey: decodeCursor(cursor) }),
       }),
     );
     const next = encodeCursor(result.LastEvaluatedKey);
-    return { profiles: (result.Items ?? []).map((item) => withoutKeys<Record<string, unknown>>(item)), ...(next && { next }) };
+    return {
+      profiles: (result.Items ?? []).map((item) => withoutKeys<Record<string, unknown>>(item)),
+      ...(next && { next }),
+    };
   }
 
   async audit(entry: AuditEntry): Promise<void> {
@@ -71,8 +66,31 @@ export class DynamoMemberDirectory implements MemberDirectory {
    * Erasure in one transaction: the profile keeps only what is not personal (id, dates, spend buckets, tier), the
    * ownership items of its e-mail and phone go, so do prospects keyed by them; the audit entry is written with it.
    */
-  async erase(memberId: string, contacts: { email?: string; phone?: string }, prospectKeys: readonly string[], audit: AuditEntry): Promise<boolean> {
-    const personal = ['#name', 'email', 'phone', 'birthday', 'anniversary', 'postalAddress', 'survey', 'guardianConsent', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK', 'steps'];
+  async erase(
+    memberId: string,
+    contacts: { email?: string; phone?: string },
+    prospectKeys: readonly string[],
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    const personal = [
+      '#name',
+      'email',
+      'phone',
+      'birthday',
+      'anniversary',
+      'postalAddress',
+      'survey',
+      'guardianConsent',
+      'GSI1PK',
+      'GSI1SK',
+      'GSI2PK',
+      'GSI2SK',
+      'GSI3PK',
+      'GSI3SK',
+      'GSI4PK',
+      'GSI4SK',
+      'steps',
+    ];
     const ownerDeletes = [
       contacts.email && keys.emailOwner(contacts.email),
       contacts.phone && keys.phoneOwner(contacts.phone),
@@ -89,16 +107,30 @@ export class DynamoMemberDirectory implements MemberDirectory {
             ':erased': 'erased',
             ':active': 'active',
             ':at': audit.at,
-            ':noConsent': Object.fromEntries(['email', 'sms', 'post', 'nightTime'].map((channel) => [channel, { value: false, at: audit.at, source: 'erasure' }])),
+            ':noConsent': Object.fromEntries(
+              ['email', 'sms', 'post', 'nightTime'].map((channel) => [
+                channel,
+                { value: false, at: audit.at, source: 'erasure' },
+              ]),
+            ),
           },
         },
       },
       ...ownerDeletes.map((key) => ({
-        Delete: { TableName: this.tableName, Key: key, ConditionExpression: 'attribute_not_exists(PK) OR memberId = :member', ExpressionAttributeValues: { ':member': memberId } },
+        Delete: {
+          TableName: this.tableName,
+          Key: key,
+          ConditionExpression: 'attribute_not_exists(PK) OR memberId = :member',
+          ExpressionAttributeValues: { ':member': memberId },
+        },
       })),
-      ...prospectKeys.map((prospectKey) => ({ Delete: { TableName: this.tableName, Key: keys.prospect(prospectKey) } })),
+      ...prospectKeys.map((prospectKey) => ({
+        Delete: { TableName: this.tableName, Key: keys.prospect(prospectKey) },
+      })),
       // The date items index the birthday and anniversary: they go with the rest of the personal data.
-      ...MEMBER_DATE_FIELDS.map((field) => ({ Delete: { TableName: this.tableName, Key: keys.memberDate(memberId, field) } })),
+      ...MEMBER_DATE_FIELDS.map((field) => ({
+        Delete: { TableName: this.tableName, Key: keys.memberDate(memberId, field) },
+      })),
       { Put: { TableName: this.tableName, Item: auditItem(audit) } },
     ]);
   }
@@ -109,9 +141,19 @@ export class DynamoMemberDirectory implements MemberDirectory {
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.member(memberId).PK },
     });
-    const profile = items.find((item) => item['SK'] === 'PROFILE');
+    const profile = items.find((item) => item['SK'] === keys.member(memberId).SK);
     if (!profile) return null;
-    const bySk = (prefix: string) => items.filter((item) => String(item['SK']).startsWith(prefix)).map((item) => withoutKeys<Record<string, unknown>>(item));
-    return { profile: withoutKeys<Record<string, unknown>>(profile), consentHistory: bySk('CONSENT#'), tierHistory: bySk('TIER#'), due: bySk('DUE#'), contacts: bySk('SENT#') };
+    const bySk = (prefix: string) =>
+      items
+        .filter((item) => String(item['SK']).startsWith(prefix))
+        .map((item) => withoutKeys<Record<string, unknown>>(item));
+    const prefixes = keys.memberItemPrefixes;
+    return {
+      profile: withoutKeys<Record<string, unknown>>(profile),
+      consentHistory: bySk(prefixes.consent),
+      tierHistory: bySk(prefixes.tierHistory),
+      due: bySk(prefixes.due),
+      contacts: bySk(prefixes.sent),
+    };
   }
 }

@@ -1,15 +1,12 @@
 // MemberStore on DynamoDB: uniqueness of e-mail and phone by conditional writes in one transaction.
-import {
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { ConsentRecord, Member } from '#schema/member';
 import type { ConfirmEmailResult, CreateMemberResult, MemberStep, MemberStore } from '#app/ports';
-import { canonicalZone, datePartition, domainOf, monthDayOf, type DateField } from '#domain/sending';
-import { dateIndex, keys, nameIndex, populationIndex, withoutKeys } from './keys.ts';
+import { monthDayOf, type DateField } from '#domain/calendar-due';
+import { canonicalZone } from '#domain/local-time';
+import { domainOf } from '#domain/waves';
+import { dateIndex, datePartition, keys, nameIndex, populationIndex, withoutKeys } from './keys.ts';
 
 export const MEMBER_DATE_FIELDS: readonly DateField[] = ['birthday', 'anniversary', 'enrolledAt'];
 
@@ -64,7 +61,13 @@ export class DynamoMemberStore implements MemberStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...keys.member(member.memberId), ...nameIndex(member.name, member.memberId), ...populationIndex(member.memberId), entity: 'member', ...member },
+          Item: {
+            ...keys.member(member.memberId),
+            ...nameIndex(member.name, member.memberId),
+            ...populationIndex(member.memberId),
+            entity: 'member',
+            ...member,
+          },
           ConditionExpression: mustNotExist,
         },
       },
@@ -118,7 +121,10 @@ export class DynamoMemberStore implements MemberStore {
           UpdateExpression: 'SET steps.#step = :claim',
           ConditionExpression: `attribute_exists(PK) AND ${free}`,
           ExpressionAttributeNames: { '#step': step },
-          ExpressionAttributeValues: { ':claim': { claimedAt: now.toISOString() }, ':stale': staleBefore.toISOString() },
+          ExpressionAttributeValues: {
+            ':claim': { claimedAt: now.toISOString() },
+            ':stale': staleBefore.toISOString(),
+          },
         }),
       );
       return true;

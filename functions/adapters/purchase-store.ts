@@ -12,8 +12,20 @@ import {
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { EMPTY_AGGREGATES, type SpendAggregates } from '#domain/spend-window';
 import type { TierState } from '#domain/tier-engine';
-import type { Account, OrderRecord, Owner, PurchaseStore, TierChangeRecord, TierEffects, WriteOutcome } from '#app/purchase-ports';
-import { dueIndex, keys, REVIEW_SHARDS, reviewIndex, withoutKeys } from './keys.ts';
+import type {
+  Account,
+  OrderRecord,
+  Owner,
+  OwnerRef,
+  ProspectRef,
+  PurchaseStore,
+  TierChangeRecord,
+  TierChangeRef,
+  TierEffects,
+  WriteOutcome,
+} from '#app/purchase-ports';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { dueIndex, keys, REVIEW_SHARDS, reviewIndex, reviewShard, withoutKeys } from './keys.ts';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -63,7 +75,8 @@ export class DynamoPurchaseStore implements PurchaseStore {
     };
     for (let round = 0; request && round < 5; round++) {
       const result: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of result.Responses?.[this.tableName] ?? []) this.prefetched.set(String(item['memberId']), item as AccountItem);
+      for (const item of result.Responses?.[this.tableName] ?? [])
+        this.prefetched.set(String(item['memberId']), item as AccountItem);
       const rest = result.UnprocessedKeys?.[this.tableName];
       request = rest?.Keys?.length ? { [this.tableName]: { Keys: rest.Keys, ConsistentRead: true } } : undefined;
     }
@@ -79,49 +92,63 @@ export class DynamoPurchaseStore implements PurchaseStore {
     this.prefetched.delete(memberId);
     const item = cached ?? ((await this.get(keys.member(memberId))) as AccountItem | undefined);
     if (!item || item.status === 'erased') return null;
-    return this.toAccount({ kind: 'member', key: keys.member(memberId).PK, memberId }, item);
+    return this.toAccount({ kind: 'member', memberId }, item);
   }
 
-  async resolveAccount(query: { memberId?: string; email?: string; phone?: string; name?: string }): Promise<Account | null> {
+  async resolveAccount(query: {
+    memberId?: string;
+    email?: string;
+    phone?: string;
+    name?: string;
+  }): Promise<Account | null> {
     if (query.memberId) {
       const account = await this.memberAccount(query.memberId);
       if (account) return account;
     }
     const contacts: { ownerKey: { PK: string; SK: string }; prospectKey: string }[] = [];
-    if (query.email) contacts.push({ ownerKey: keys.emailOwner(query.email), prospectKey: keys.prospectKeyByEmail(query.email) });
-    if (query.phone) contacts.push({ ownerKey: keys.phoneOwner(query.phone), prospectKey: keys.prospectKeyByPhone(query.phone) });
+    if (query.email)
+      contacts.push({ ownerKey: keys.emailOwner(query.email), prospectKey: keys.prospectKeyByEmail(query.email) });
+    if (query.phone)
+      contacts.push({ ownerKey: keys.phoneOwner(query.phone), prospectKey: keys.prospectKeyByPhone(query.phone) });
     for (const { ownerKey } of contacts) {
       const owner = (await this.get(ownerKey)) as { memberId?: string } | undefined;
       if (owner?.memberId) return this.memberAccount(owner.memberId);
     }
-    const contact = { ...(query.email && { email: query.email }), ...(query.phone && { phone: query.phone }), ...(query.name && { name: query.name }) };
+    const contact = {
+      ...(query.email && { email: query.email }),
+      ...(query.phone && { phone: query.phone }),
+      ...(query.name && { name: query.name }),
+    };
     for (const { prospectKey } of contacts) {
       const item = (await this.get(keys.prospect(prospectKey))) as AccountItem | undefined;
       if (item?.mergedInto) return this.memberAccount(item.mergedInto);
-      if (item) return this.toAccount({ kind: 'prospect', key: prospectKey, contact }, item);
+      if (item) return this.toAccount({ kind: 'prospect', ref: prospectKey, contact }, item);
     }
     // Nobody known: a new prospect, keyed by the first contact given (e-mail before phone).
     const first = contacts[0];
-    return first ? this.toAccount({ kind: 'prospect', key: first.prospectKey, contact }, undefined) : null;
+    return first ? this.toAccount({ kind: 'prospect', ref: first.prospectKey, contact }, undefined) : null;
   }
 
-  async accountOfOwnerKey(ownerKey: string): Promise<Account | null> {
-    if (ownerKey.startsWith('MEMBER#')) return this.memberAccount(ownerKey.slice('MEMBER#'.length));
-    const item = (await this.get(keys.prospect(ownerKey))) as (AccountItem & { contact?: Record<string, string> }) | undefined;
+  async accountOf(owner: OwnerRef): Promise<Account | null> {
+    if (owner.kind === 'member') return this.memberAccount(owner.memberId);
+    const item = (await this.get(keys.prospect(owner.ref))) as
+      | (AccountItem & { contact?: Record<string, string> })
+      | undefined;
     if (!item) return null;
     if (item.mergedInto) return this.memberAccount(item.mergedInto);
-    return this.toAccount({ kind: 'prospect', key: ownerKey, contact: item.contact ?? {} }, item);
+    return this.toAccount({ kind: 'prospect', ref: owner.ref, contact: item.contact ?? {} }, item);
   }
 
-  prospectKeysOf(contacts: { email?: string; phone?: string }): string[] {
-    return [contacts.email && keys.prospectKeyByEmail(contacts.email), contacts.phone && keys.prospectKeyByPhone(contacts.phone)].filter(
-      (key): key is string => Boolean(key),
-    );
+  prospectsOf(contacts: { email?: string; phone?: string }): ProspectRef[] {
+    return [
+      contacts.email && keys.prospectKeyByEmail(contacts.email),
+      contacts.phone && keys.prospectKeyByPhone(contacts.phone),
+    ].filter((key): key is string => Boolean(key));
   }
 
   async loadAccount(owner: Owner): Promise<Account> {
     if (owner.kind === 'member') return (await this.memberAccount(owner.memberId)) ?? this.toAccount(owner, undefined);
-    return this.toAccount(owner, (await this.get(keys.prospect(owner.key))) as AccountItem | undefined);
+    return this.toAccount(owner, (await this.get(keys.prospect(owner.ref))) as AccountItem | undefined);
   }
 
   async getOrder(channel: string, orderId: string): Promise<OrderRecord | null> {
@@ -146,8 +173,14 @@ export class DynamoPurchaseStore implements PurchaseStore {
     };
     const set = ['spendByMonth = :spend', 'ordersByMonth = :orders', 'purchaseCount = :count', 'aggVersion = :next'];
     const remove: string[] = [];
-    if (aggregates.firstPurchaseAt) (set.push('firstPurchaseAt = :first'), (values[':first'] = aggregates.firstPurchaseAt));
-    if (aggregates.lastPurchaseAt) (set.push('lastPurchaseAt = :last'), (values[':last'] = aggregates.lastPurchaseAt));
+    if (aggregates.firstPurchaseAt) {
+      set.push('firstPurchaseAt = :first');
+      values[':first'] = aggregates.firstPurchaseAt;
+    }
+    if (aggregates.lastPurchaseAt) {
+      set.push('lastPurchaseAt = :last');
+      values[':last'] = aggregates.lastPurchaseAt;
+    }
     if (tier && isMember && tier.stateChanged) {
       set.push('tierState = :tier');
       values[':tier'] = tier.state;
@@ -173,7 +206,7 @@ export class DynamoPurchaseStore implements PurchaseStore {
     return {
       Update: {
         TableName: this.tableName,
-        Key: isMember ? keys.member(owner.memberId) : keys.prospect(owner.key),
+        Key: isMember ? keys.member(owner.memberId) : keys.prospect(owner.ref),
         UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
         ConditionExpression: condition,
         ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
@@ -183,15 +216,21 @@ export class DynamoPurchaseStore implements PurchaseStore {
   }
 
   /** Tier history entry, and the touchpoints the change makes due. */
-  private tierItems(owner: Owner, tier: TierEffects | undefined, historySK: string | undefined): TransactItem[] {
+  private tierItems(owner: Owner, tier: TierEffects | undefined, history: TierChangeRef | undefined): TransactItem[] {
     if (!tier || owner.kind !== 'member') return [];
     const memberId = owner.memberId;
     const items: TransactItem[] = [];
-    if (tier.change && historySK) {
+    if (tier.change && history) {
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: { ...keys.tierHistory(memberId, historySK), entity: 'tier-change', memberId, ...tier.change, ladderVersion: tier.ladderVersion },
+          Item: {
+            ...keys.tierHistory(memberId, history.at, history.cause),
+            entity: 'tier-change',
+            memberId,
+            ...tier.change,
+            ladderVersion: tier.ladderVersion,
+          },
         },
       });
       if (tier.entryTouchpoint) {
@@ -239,23 +278,35 @@ export class DynamoPurchaseStore implements PurchaseStore {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       if (duplicateAt !== null && reasons[duplicateAt]?.Code === 'ConditionalCheckFailed') return 'duplicate';
-      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict')) return 'conflict';
+      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict'))
+        return 'conflict';
       throw error;
     }
   }
 
-  async recordPurchase(input: { order: OrderRecord; items?: unknown; account: Account; aggregates: SpendAggregates; tier?: TierEffects }): Promise<WriteOutcome> {
+  async recordPurchase(input: {
+    order: OrderRecord;
+    items?: unknown;
+    account: Account;
+    aggregates: SpendAggregates;
+    tier?: TierEffects;
+  }): Promise<WriteOutcome> {
     const { order, account } = input;
     const items: TransactItem[] = [
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...keys.order(order.channel, order.orderId), entity: 'order', ...order, ...(input.items !== undefined && { items: input.items }) },
+          Item: {
+            ...keys.order(order.channel, order.orderId),
+            entity: 'order',
+            ...order,
+            ...(input.items !== undefined && { items: input.items }),
+          },
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
       this.accountUpdate(account, input.aggregates, input.tier),
-      ...this.tierItems(account.owner, input.tier, order.tierChangeSK),
+      ...this.tierItems(account.owner, input.tier, order.tierChange),
     ];
     return this.transact(items, 0);
   }
@@ -272,7 +323,7 @@ export class DynamoPurchaseStore implements PurchaseStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...keys.refund(refund.channel, refund.refundId), entity: 'refund', ...refund, ownerKey: order.ownerKey },
+          Item: { ...keys.refund(refund.channel, refund.refundId), entity: 'refund', ...refund, owner: order.owner },
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -290,78 +341,115 @@ export class DynamoPurchaseStore implements PurchaseStore {
     return this.transact(items, 0);
   }
 
-  async applyReview(input: { account: Account; aggregates: SpendAggregates; tier: TierEffects; historySK?: string }): Promise<WriteOutcome> {
-    const items: TransactItem[] = [this.accountUpdate(input.account, input.aggregates, input.tier), ...this.tierItems(input.account.owner, input.tier, input.historySK)];
+  async applyReview(input: {
+    account: Account;
+    aggregates: SpendAggregates;
+    tier: TierEffects;
+    history?: TierChangeRef;
+  }): Promise<WriteOutcome> {
+    const items: TransactItem[] = [
+      this.accountUpdate(input.account, input.aggregates, input.tier),
+      ...this.tierItems(input.account.owner, input.tier, input.history),
+    ];
     return this.transact(items, null);
   }
 
-  async dueForReview(shard: number, reviewAt: string, pageSize: number, cursor?: Record<string, unknown>) {
+  async dueForReview(shard: number, reviewAt: string, pageSize: number, cursor?: string) {
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'GSI4',
         KeyConditionExpression: 'GSI4PK = :shard AND GSI4SK <= :upTo',
-        ExpressionAttributeValues: { ':shard': `REVIEW#${shard}`, ':upTo': `${reviewAt}#\uffff` },
+        ExpressionAttributeValues: { ':shard': reviewShard(shard), ':upTo': `${reviewAt}#\uffff` },
         Limit: pageSize,
-        ...(cursor && { ExclusiveStartKey: cursor }),
+        ...(cursor && { ExclusiveStartKey: decodeCursor(cursor) }),
       }),
     );
     const accounts = (result.Items ?? []).map((item) => {
       const memberId = String(item['memberId']);
-      return this.toAccount({ kind: 'member', key: keys.member(memberId).PK, memberId }, item as AccountItem);
+      return this.toAccount({ kind: 'member', memberId }, item as AccountItem);
     });
-    return { accounts, itemsRead: result.ScannedCount ?? accounts.length, ...(result.LastEvaluatedKey && { cursor: result.LastEvaluatedKey }) };
+    return {
+      accounts,
+      itemsRead: result.ScannedCount ?? accounts.length,
+      ...(result.LastEvaluatedKey && { cursor: encodeCursor(result.LastEvaluatedKey) }),
+    };
   }
 
-  async addReviewStats(runId: string, stats: { itemsRead: number; reviewed: number; changed: number; notices: number }): Promise<void> {
+  async addReviewStats(
+    runId: string,
+    stats: { itemsRead: number; reviewed: number; changed: number; notices: number },
+  ): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.reviewRun(runId),
-        UpdateExpression: 'ADD itemsRead :read, reviewed :reviewed, changed :changed, notices :notices, pages :one SET entity = :entity',
-        ExpressionAttributeValues: { ':read': stats.itemsRead, ':reviewed': stats.reviewed, ':changed': stats.changed, ':notices': stats.notices, ':one': 1, ':entity': 'review-run' },
+        UpdateExpression:
+          'ADD itemsRead :read, reviewed :reviewed, changed :changed, notices :notices, pages :one SET entity = :entity',
+        ExpressionAttributeValues: {
+          ':read': stats.itemsRead,
+          ':reviewed': stats.reviewed,
+          ':changed': stats.changed,
+          ':notices': stats.notices,
+          ':one': 1,
+          ':entity': 'review-run',
+        },
       }),
     );
   }
 
   async prospectAccount(prospectKey: string): Promise<Account | null> {
-    const item = (await this.get(keys.prospect(prospectKey))) as (AccountItem & { contact?: Record<string, string> }) | undefined;
+    const item = (await this.get(keys.prospect(prospectKey))) as
+      | (AccountItem & { contact?: Record<string, string> })
+      | undefined;
     if (!item || item.mergedInto) return null;
-    return this.toAccount({ kind: 'prospect', key: prospectKey, contact: item.contact ?? {} }, item);
+    return this.toAccount({ kind: 'prospect', ref: prospectKey, contact: item.contact ?? {} }, item);
   }
 
-  async mergeProspect(input: { prospect: Account; member: Account; aggregates: SpendAggregates; tier: TierEffects; historySK?: string }): Promise<WriteOutcome> {
+  async mergeProspect(input: {
+    prospect: Account;
+    member: Account;
+    aggregates: SpendAggregates;
+    tier: TierEffects;
+    history?: TierChangeRef;
+  }): Promise<WriteOutcome> {
     const { prospect, member } = input;
     if (member.owner.kind !== 'member') throw new Error('a prospect merges into a member');
     const items: TransactItem[] = [
       {
         Update: {
           TableName: this.tableName,
-          Key: keys.prospect(prospect.owner.key),
+          Key: keys.prospect(prospect.owner.kind === 'prospect' ? prospect.owner.ref : ''),
           UpdateExpression: 'SET mergedInto = :member, mergedAt = :at REMOVE contact',
           ConditionExpression: 'attribute_not_exists(mergedInto) AND aggVersion = :version',
-          ExpressionAttributeValues: { ':member': member.owner.memberId, ':at': new Date().toISOString(), ':version': prospect.version },
+          ExpressionAttributeValues: {
+            ':member': member.owner.memberId,
+            ':at': new Date().toISOString(),
+            ':version': prospect.version,
+          },
         },
       },
       this.accountUpdate(member, input.aggregates, input.tier),
-      ...this.tierItems(member.owner, input.tier, input.historySK),
+      ...this.tierItems(member.owner, input.tier, input.history),
     ];
     const outcome = await this.transact(items, null);
     return outcome;
   }
 
-  async unpublishedTierChange(memberId: string, sk: string): Promise<TierChangeRecord | null> {
-    const item = await this.get(keys.tierHistory(memberId, sk));
+  async unpublishedTierChange(memberId: string, ref: TierChangeRef): Promise<TierChangeRecord | null> {
+    const item = await this.get(keys.tierHistory(memberId, ref.at, ref.cause));
     if (!item || item['eventPublishedAt']) return null;
-    const { ladderVersion, ...change } = withoutKeys<TierChangeRecord['change'] & { ladderVersion: number; memberId: string }>(item);
-    return { memberId, sk, change, ladderVersion };
+    const { ladderVersion, ...change } = withoutKeys<
+      TierChangeRecord['change'] & { ladderVersion: number; memberId: string }
+    >(item);
+    return { memberId, ref, change, ladderVersion };
   }
 
-  async markTierChangePublished(memberId: string, sk: string, at: Date): Promise<void> {
+  async markTierChangePublished(memberId: string, ref: TierChangeRef, at: Date): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.tierHistory(memberId, sk),
+        Key: keys.tierHistory(memberId, ref.at, ref.cause),
         UpdateExpression: 'SET eventPublishedAt = :at',
         ExpressionAttributeValues: { ':at': at.toISOString() },
       }),

@@ -18,7 +18,10 @@ export class TokenBucket implements RateLimiter {
 
   private refill(): void {
     const now = this.now();
-    this.tokens = Math.min(Math.max(this.ratePerSecond, 1), this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+    this.tokens = Math.min(
+      Math.max(this.ratePerSecond, 1),
+      this.tokens + ((now - this.last) / 1000) * this.ratePerSecond,
+    );
     this.last = now;
   }
 
@@ -33,11 +36,14 @@ export class TokenBucket implements RateLimiter {
   }
 
   async acquire(count: number): Promise<void> {
-    for (let wait = this.blockedUntil - this.now(); wait > 0; wait = this.blockedUntil - this.now()) await this.sleep(wait);
+    for (let wait = this.blockedUntil - this.now(); wait > 0; wait = this.blockedUntil - this.now())
+      await this.sleep(wait);
     // A request larger than the bucket waits for the whole amount and may take the bucket negative once.
     this.refill();
     while (this.tokens < Math.min(count, Math.max(this.ratePerSecond, 1))) {
-      await this.sleep(Math.ceil(((Math.min(count, Math.max(this.ratePerSecond, 1)) - this.tokens) / this.ratePerSecond) * 1000));
+      await this.sleep(
+        Math.ceil(((Math.min(count, Math.max(this.ratePerSecond, 1)) - this.tokens) / this.ratePerSecond) * 1000),
+      );
       this.refill();
     }
     this.tokens -= count;

@@ -1,10 +1,17 @@
 // RfmStore on DynamoDB: breakpoints in CONFIG, page histograms per run, the population through GSI3 (no Scan).
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { RfmBreakpoints, RfmHistograms } from '#domain/rfm';
 import type { SpendAggregates } from '#domain/spend-window';
 import type { MemberRfm, PageReport, RfmStore } from '#app/rfm-scoring';
-import { keys, POPULATION_SHARDS } from './keys.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { keys, POPULATION_SHARDS, populationShard } from './keys.ts';
 import { queryAll } from './query-all.ts';
 
 export class DynamoRfmStore implements RfmStore {
@@ -16,13 +23,25 @@ export class DynamoRfmStore implements RfmStore {
   ) {}
 
   async breakpoints(): Promise<{ runId: string; breakpoints: RfmBreakpoints } | null> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.rfmBreakpoints(), ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.rfmBreakpoints(), ConsistentRead: true }),
+    );
     return Item ? { runId: String(Item['runId']), breakpoints: Item['breakpoints'] as RfmBreakpoints } : null;
   }
 
   async saveBreakpoints(runId: string, breakpoints: RfmBreakpoints, basedOn: string | null): Promise<void> {
     await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.rfmBreakpoints(), entity: 'rfm-breakpoints', runId, breakpoints, basedOn, savedAt: new Date().toISOString() } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.rfmBreakpoints(),
+          entity: 'rfm-breakpoints',
+          runId,
+          breakpoints,
+          basedOn,
+          savedAt: new Date().toISOString(),
+        },
+      }),
     );
   }
 
@@ -34,27 +53,30 @@ export class DynamoRfmStore implements RfmStore {
     return queryAll(this.db, {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :hist)',
-      ExpressionAttributeValues: { ':pk': keys.rfmPageHistogram(runId, 0, 0).PK, ':hist': 'HIST#' },
+      ExpressionAttributeValues: { ':pk': keys.rfmPageHistogram(runId, 0, 0).PK, ':hist': keys.rfmHistogramPrefix },
     });
   }
 
-  async populationPage(shard: number, pageSize: number, cursor?: Record<string, unknown>) {
+  async populationPage(shard: number, pageSize: number, cursor?: string) {
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'GSI3',
         KeyConditionExpression: 'GSI3PK = :shard',
         FilterExpression: '#status = :active',
-        ProjectionExpression: 'memberId, spendByMonth, ordersByMonth, purchaseCount, firstPurchaseAt, lastPurchaseAt, tierState',
+        ProjectionExpression:
+          'memberId, spendByMonth, ordersByMonth, purchaseCount, firstPurchaseAt, lastPurchaseAt, tierState',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':shard': `MEMBERS#${shard}`, ':active': 'active' },
+        ExpressionAttributeValues: { ':shard': populationShard(shard), ':active': 'active' },
         Limit: pageSize,
-        ...(cursor && { ExclusiveStartKey: cursor }),
+        ...(cursor && { ExclusiveStartKey: decodeCursor(cursor) }),
       }),
     );
     const members = (result.Items ?? []).map((item) => ({
       memberId: String(item['memberId']),
-      ...((item['tierState'] as { tier?: string } | undefined)?.tier && { tier: String((item['tierState'] as { tier: string }).tier) }),
+      ...((item['tierState'] as { tier?: string } | undefined)?.tier && {
+        tier: String((item['tierState'] as { tier: string }).tier),
+      }),
       aggregates: {
         spendByMonth: (item['spendByMonth'] as Record<string, number> | undefined) ?? {},
         ordersByMonth: (item['ordersByMonth'] as Record<string, number> | undefined) ?? {},
@@ -63,7 +85,11 @@ export class DynamoRfmStore implements RfmStore {
         ...(item['lastPurchaseAt'] ? { lastPurchaseAt: String(item['lastPurchaseAt']) } : {}),
       } satisfies SpendAggregates,
     }));
-    return { members, itemsRead: result.ScannedCount ?? members.length, ...(result.LastEvaluatedKey && { cursor: result.LastEvaluatedKey }) };
+    return {
+      members,
+      itemsRead: result.ScannedCount ?? members.length,
+      ...(result.LastEvaluatedKey && { cursor: encodeCursor(result.LastEvaluatedKey) }),
+    };
   }
 
   async saveMemberRfm(memberId: string, rfm: MemberRfm): Promise<void> {
@@ -82,8 +108,19 @@ export class DynamoRfmStore implements RfmStore {
     }
   }
 
-  async savePageHistogram(runId: string, shard: number, page: number, histograms: RfmHistograms, report: PageReport): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.rfmPageHistogram(runId, shard, page), entity: 'rfm-histogram', histograms, report } }));
+  async savePageHistogram(
+    runId: string,
+    shard: number,
+    page: number,
+    histograms: RfmHistograms,
+    report: PageReport,
+  ): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.rfmPageHistogram(runId, shard, page), entity: 'rfm-histogram', histograms, report },
+      }),
+    );
   }
 
   async runReports(runId: string): Promise<PageReport[]> {

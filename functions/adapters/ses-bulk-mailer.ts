@@ -8,13 +8,23 @@ import {
   SendEmailCommand,
   TooManyRequestsException,
   LimitExceededException,
+  type SendBulkEmailCommandOutput,
   type SESv2Client,
 } from '@aws-sdk/client-sesv2';
-import { BULK_LIMIT } from '#domain/sending';
-import { NotSentError, ThrottledError, type BulkDestination, type BulkMailer, type BulkResult, type MailTemplate } from '#app/sending-ports';
+import { BULK_LIMIT } from '#domain/waves';
+import {
+  NotSentError,
+  ThrottledError,
+  type BulkDestination,
+  type BulkMailer,
+  type BulkResult,
+  type MailTemplate,
+} from '#app/sending-ports';
 
-const asTags = (tags: Readonly<Record<string, string>>) => Object.entries(tags).map(([Name, Value]) => ({ Name, Value }));
-const asHeaders = (headers: Readonly<Record<string, string>>) => Object.entries(headers).map(([Name, Value]) => ({ Name, Value }));
+const asTags = (tags: Readonly<Record<string, string>>) =>
+  Object.entries(tags).map(([Name, Value]) => ({ Name, Value }));
+const asHeaders = (headers: Readonly<Record<string, string>>) =>
+  Object.entries(headers).map(([Name, Value]) => ({ Name, Value }));
 
 function isThrottle(error: unknown): boolean {
   if (error instanceof TooManyRequestsException || error instanceof LimitExceededException) return true;
@@ -41,7 +51,10 @@ export class SesBulkMailer implements BulkMailer {
         }),
       );
     } catch (error) {
-      if (!(error instanceof AlreadyExistsException) && (error as { name?: string }).name !== 'AlreadyExistsException') {
+      if (
+        !(error instanceof AlreadyExistsException) &&
+        (error as { name?: string }).name !== 'AlreadyExistsException'
+      ) {
         if (isThrottle(error)) throw new ThrottledError('SES throttled CreateEmailTemplate');
         // Nothing was sent: SendBulkEmail was never called.
         throw new NotSentError(`could not store template ${template.name}: ${(error as Error).name}`);
@@ -50,8 +63,14 @@ export class SesBulkMailer implements BulkMailer {
     this.created.add(template.name);
   }
 
-  async sendBulk(template: MailTemplate, from: string, destinations: readonly BulkDestination[], tags: Readonly<Record<string, string>>): Promise<BulkResult[]> {
-    if (destinations.length > BULK_LIMIT) throw new Error(`SendBulkEmail takes at most ${BULK_LIMIT} destinations, got ${destinations.length}`);
+  async sendBulk(
+    template: MailTemplate,
+    from: string,
+    destinations: readonly BulkDestination[],
+    tags: Readonly<Record<string, string>>,
+  ): Promise<BulkResult[]> {
+    if (destinations.length > BULK_LIMIT)
+      throw new Error(`SendBulkEmail takes at most ${BULK_LIMIT} destinations, got ${destinations.length}`);
     if (destinations.length === 0) return [];
     await this.ensureTemplate(template);
     const command = new SendBulkEmailCommand({
@@ -66,16 +85,19 @@ export class SesBulkMailer implements BulkMailer {
         ReplacementTags: asTags(destination.tags),
       })),
     });
-    let result;
+    let result: SendBulkEmailCommandOutput;
     try {
       result = await this.ses.send(command);
     } catch (error) {
       if (isThrottle(error)) throw new ThrottledError('SES throttled SendBulkEmail');
-      if (error instanceof NotFoundException && this.created.delete(template.name)) return this.sendBulk(template, from, destinations, tags);
+      if (error instanceof NotFoundException && this.created.delete(template.name))
+        return this.sendBulk(template, from, destinations, tags);
       // A 4xx is SES's answer that it sent nothing; a 5xx, a timeout or a lost connection leaves it unknown.
-      if ((error as { $fault?: string } | null)?.$fault === 'client') throw new NotSentError(`SES refused SendBulkEmail: ${(error as Error).name}`);
+      if ((error as { $fault?: string } | null)?.$fault === 'client')
+        throw new NotSentError(`SES refused SendBulkEmail: ${(error as Error).name}`);
       // Nobody answered at all (refused connection, unknown host): nothing can have been sent.
-      if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes((error as { code?: string } | null)?.code ?? '')) throw new NotSentError(`SES unreachable: ${(error as { code?: string }).code}`);
+      if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes((error as { code?: string } | null)?.code ?? ''))
+        throw new NotSentError(`SES unreachable: ${(error as { code?: string }).code}`);
       throw error;
     }
     const entries = result.BulkEmailEntryResults ?? [];
@@ -86,7 +108,14 @@ export class SesBulkMailer implements BulkMailer {
     });
   }
 
-  async sendOne(mail: { to: string; from: string; subject: string; html: string; text: string; tags: Readonly<Record<string, string>> }): Promise<string> {
+  async sendOne(mail: {
+    to: string;
+    from: string;
+    subject: string;
+    html: string;
+    text: string;
+    tags: Readonly<Record<string, string>>;
+  }): Promise<string> {
     try {
       const result = await this.ses.send(
         new SendEmailCommand({

@@ -2,7 +2,6 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingMail } from '#app/ports';
 
-
 export class SesMailer implements Mailer {
   constructor(
     private readonly ses: SESv2Client,

@@ -3,7 +3,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Messenger } from '#app/sending-ports';
 
-
 export class SnsMessenger implements Messenger {
   constructor(
     private readonly sns: SNSClient,

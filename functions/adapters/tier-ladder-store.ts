@@ -20,8 +20,12 @@ export class DynamoLadderSource implements LadderSource {
   ) {}
 
   async document(): Promise<TierLadderDocument> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.tierLadder(), ConsistentRead: true }));
-    return Item ? withoutKeys<TierLadderDocument>(Item) : { version: DEFAULT_TIER_LADDER.version, current: DEFAULT_TIER_LADDER };
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.tierLadder(), ConsistentRead: true }),
+    );
+    return Item
+      ? withoutKeys<TierLadderDocument>(Item)
+      : { version: DEFAULT_TIER_LADDER.version, current: DEFAULT_TIER_LADDER };
   }
 
   async current(): Promise<TierLadder> {
@@ -32,24 +36,43 @@ export class DynamoLadderSource implements LadderSource {
   }
 
   /** Saves a pending ladder if the document is still at `expectedVersion`; false when someone else got there first. */
-  async savePending(expectedVersion: number, ladder: Omit<TierLadder, 'version'>, by: string, now: Date): Promise<TierLadderDocument | null> {
+  async savePending(
+    expectedVersion: number,
+    ladder: Omit<TierLadder, 'version'>,
+    by: string,
+    now: Date,
+  ): Promise<TierLadderDocument | null> {
     const before = await this.document();
     if (before.version !== expectedVersion) return null;
     const version = expectedVersion + 1;
-    const document: TierLadderDocument = { version, current: before.current, pending: { ladder: { ...ladder, version }, savedAt: now.toISOString(), by } };
+    const document: TierLadderDocument = {
+      version,
+      current: before.current,
+      pending: { ladder: { ...ladder, version }, savedAt: now.toISOString(), by },
+    };
     const saved = await transactUnlessCancelled(this.db, [
       {
         Put: {
           TableName: this.tableName,
           Item: { ...keys.tierLadder(), entity: 'tier-ladder', ...document },
-          ConditionExpression: expectedVersion === DEFAULT_TIER_LADDER.version ? 'attribute_not_exists(PK) OR version = :v' : 'version = :v',
+          ConditionExpression:
+            expectedVersion === DEFAULT_TIER_LADDER.version
+              ? 'attribute_not_exists(PK) OR version = :v'
+              : 'version = :v',
           ExpressionAttributeValues: { ':v': expectedVersion },
         },
       },
       {
         Put: {
           TableName: this.tableName,
-          Item: auditItem({ who: by, action: 'tiers.update', target: 'tier-ladder', beforeVersion: expectedVersion, afterVersion: version, at: now.toISOString() }),
+          Item: auditItem({
+            who: by,
+            action: 'tiers.update',
+            target: 'tier-ladder',
+            beforeVersion: expectedVersion,
+            afterVersion: version,
+            at: now.toISOString(),
+          }),
         },
       },
     ]);
@@ -68,7 +91,11 @@ export class DynamoLadderSource implements LadderSource {
           UpdateExpression: 'SET #current = :ladder, promotedAt = :now REMOVE pending',
           ConditionExpression: 'version = :v',
           ExpressionAttributeNames: { '#current': 'current' },
-          ExpressionAttributeValues: { ':ladder': document.pending.ladder, ':now': now.toISOString(), ':v': document.version },
+          ExpressionAttributeValues: {
+            ':ladder': document.pending.ladder,
+            ':now': now.toISOString(),
+            ':v': document.version,
+          },
         }),
       );
     } catch (error) {

@@ -4,7 +4,10 @@ import type { TokenSecret } from '#app/ports';
 
 const EXTENSION_PORT = process.env['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT'] ?? '2773';
 
-export async function loadTokenSecret(config: { TOKEN_SECRET?: string; TOKEN_SECRET_ARN?: string }): Promise<TokenSecret> {
+export async function loadTokenSecret(config: {
+  TOKEN_SECRET?: string;
+  TOKEN_SECRET_ARN?: string;
+}): Promise<TokenSecret> {
   if (config.TOKEN_SECRET) {
     const value = config.TOKEN_SECRET;
     return { current: () => value };

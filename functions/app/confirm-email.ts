@@ -29,10 +29,14 @@ export async function confirmEmail(token: string | undefined, deps: ConfirmDeps)
   const secret = deps.secret.current();
   const check = verifyToken(token, 'confirm-email', secret, now);
   if (!check.ok) {
-    throw invalidLink(check.reason === 'expired' ? 'The confirmation link has expired: enroll again to get a new one' : 'The confirmation link is not valid');
+    throw invalidLink(
+      check.reason === 'expired'
+        ? 'The confirmation link has expired: enroll again to get a new one'
+        : 'The confirmation link is not valid',
+    );
   }
   const member = await deps.members.getMember(check.claims.sub);
-  if (!member || member.status !== 'active' || !member.email || bindingOf(member.email, secret) !== check.claims.bind) {
+  if (member?.status !== 'active' || !member.email || bindingOf(member.email, secret) !== check.claims.bind) {
     throw invalidLink('The confirmation link is not valid');
   }
   const confirmedAt = now.toISOString();

@@ -5,13 +5,22 @@ type Outcome = 'confirmed' | 'invalid' | 'failed';
 
 const TEXT: Record<Locale, Record<Outcome, [string, string]>> = {
   ko: {
-    confirmed: ['이메일이 확인되었습니다', '환영 메일을 보내드렸습니다. 이제 멤버십 소식을 이메일로 받으실 수 있습니다.'],
+    confirmed: [
+      '이메일이 확인되었습니다',
+      '환영 메일을 보내드렸습니다. 이제 멤버십 소식을 이메일로 받으실 수 있습니다.',
+    ],
     invalid: ['링크가 올바르지 않거나 만료되었습니다', '가입 양식에서 다시 신청하시면 새 확인 메일을 보내드립니다.'],
     failed: ['잠시 후 다시 시도해 주세요', '일시적인 문제로 확인하지 못했습니다.'],
   },
   en: {
-    confirmed: ['Your e-mail address is confirmed', 'We have sent you a welcome mail. From now on you will receive membership news by e-mail.'],
-    invalid: ['This link is not valid or has expired', 'Enroll again through the form and we will send you a new confirmation mail.'],
+    confirmed: [
+      'Your e-mail address is confirmed',
+      'We have sent you a welcome mail. From now on you will receive membership news by e-mail.',
+    ],
+    invalid: [
+      'This link is not valid or has expired',
+      'Enroll again through the form and we will send you a new confirmation mail.',
+    ],
     failed: ['Please try again later', 'A temporary problem kept us from confirming your address.'],
   },
 };

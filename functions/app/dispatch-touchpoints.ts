@@ -3,27 +3,28 @@
 // (≤ 1/100 of the audience, ≤ 3 per receiving domain, domains interleaved), enqueues send jobs of ≤ 50 and hands
 // the rest of the source on as the next message — so any audience size fits in Lambda's time limit.
 import {
-  BULK_LIMIT,
-  chunk,
   DUE_KIND_OF_EVENT,
-  inSample,
-  isTargeted,
   isActive,
   isOnceDue,
-  knownZones,
   memberDateReads,
-  pickWinner,
-  planWaves,
   recurringPeriod,
   startOfHour,
-  variantFor,
-  type Channel,
-} from '#domain/sending';
+} from '#domain/calendar-due';
+import { knownZones, monthKey } from '#domain/local-time';
+import { inSample, pickWinner, variantFor } from '#domain/pretest';
+import { isTargeted, type Channel } from '#domain/send-checks';
+import { BULK_LIMIT, chunk, planWaves } from '#domain/waves';
 import type { CalendarEntry } from '#schema/calendar';
 import type { TierLadder } from '#schema/tier-ladder';
 import type { Clock } from './ports.ts';
-import type { AudienceMember, CalendarSource, DispatchMessage, Recipient, SendJob, SendStore } from './sending-ports.ts';
-import { POPULATION_SHARDS } from '#adapters/keys';
+import type {
+  AudienceMember,
+  CalendarSource,
+  DispatchMessage,
+  Recipient,
+  SendJob,
+  SendStore,
+} from './sending-ports.ts';
 
 export const PAGE_SIZE = 1000;
 
@@ -45,12 +46,24 @@ export interface DispatchDeps {
   readonly pageSize?: number;
 }
 
-function populationMessages(entry: CalendarEntry, period: string, extra: Partial<DispatchMessage> = {}): DispatchMessage[] {
-  return Array.from({ length: POPULATION_SHARDS }, (_, shard) => ({ entryId: entry.id, period, source: { type: 'population', shard }, waveBase: 0, ...extra }) as DispatchMessage);
+function populationMessages(
+  entry: CalendarEntry,
+  period: string,
+  shards: number,
+  extra: Partial<DispatchMessage> = {},
+): DispatchMessage[] {
+  return Array.from(
+    { length: shards },
+    (_, shard) =>
+      ({ entryId: entry.id, period, source: { type: 'population', shard }, waveBase: 0, ...extra }) as DispatchMessage,
+  );
 }
 
 /** The hourly run: what is due at `at` (floored to the hour), as dispatch messages. Safe to run twice. */
-export async function dispatchHour(at: Date, deps: DispatchDeps): Promise<{ hour: string; messages: number; entries: string[] }> {
+export async function dispatchHour(
+  at: Date,
+  deps: DispatchDeps,
+): Promise<{ hour: string; messages: number; entries: string[] }> {
   const hour = startOfHour(at);
   const hourIso = hour.toISOString();
   const upTo = new Date(hour.getTime() + 3_600_000 - 1).toISOString();
@@ -62,31 +75,61 @@ export async function dispatchHour(at: Date, deps: DispatchDeps): Promise<{ hour
       const messages: DispatchMessage[] = memberDateReads(trigger, hour, knownZones()).map((read) => ({
         entryId: entry.id,
         period: read.period,
-        source: { type: 'date', partition: read.partition, ...(read.enrolledSince && { enrolledSince: read.enrolledSince }) },
+        source: {
+          type: 'date',
+          field: read.field,
+          monthDay: read.monthDay,
+          timeZone: read.timeZone,
+          ...(read.enrolledSince && { enrolledSince: read.enrolledSince }),
+        },
         waveBase: 0,
       }));
       if (messages.length > 0) due.push({ entry, messages });
     } else if (trigger.type === 'recurring' || trigger.type === 'once') {
-      const period = trigger.type === 'recurring' ? recurringPeriod(trigger, hour, deps.programme.timeZone) : isOnceDue(trigger, hour) ? 'once' : null;
-      if (period) due.push({ entry, messages: populationMessages(entry, period, entry.preTest ? { phase: 'sample' } : {}), ...(entry.preTest && { pretestPeriod: period }) });
+      const period =
+        trigger.type === 'recurring'
+          ? recurringPeriod(trigger, hour, deps.programme.timeZone)
+          : isOnceDue(trigger, hour)
+            ? 'once'
+            : null;
+      if (period)
+        due.push({
+          entry,
+          messages: populationMessages(
+            entry,
+            period,
+            deps.store.populationShards,
+            entry.preTest ? { phase: 'sample' } : {},
+          ),
+          ...(entry.preTest && { pretestPeriod: period }),
+        });
     }
   }
   // An hour already handed out is not handed out again; the marks are written only once the messages are on the
   // queue, so a run that dies half-way is simply run again (and two runs at once send nothing twice: the ledger).
-  const already = await deps.store.dispatched(due.map(({ entry }) => entry.id), hourIso);
+  const already = await deps.store.dispatched(
+    due.map(({ entry }) => entry.id),
+    hourIso,
+  );
   const fresh = due.filter(({ entry }) => !already.has(entry.id));
   const messages = fresh.flatMap((item) => item.messages);
   for (const { entry, pretestPeriod } of fresh) {
     if (!entry.preTest || !pretestPeriod) continue;
     const decideAt = new Date(hour.getTime() + entry.preTest.decisionDelayHours * 3_600_000);
-    await deps.store.putDue(`CAMPAIGN-${entry.id}`, 'pretest', `${entry.id}#${pretestPeriod}`, decideAt, { entryId: entry.id, period: pretestPeriod });
+    await deps.store.putDue(`CAMPAIGN-${entry.id}`, 'pretest', `${entry.id}#${pretestPeriod}`, decideAt, {
+      entryId: entry.id,
+      period: pretestPeriod,
+    });
   }
   for (const kind of new Set(Object.values(DUE_KIND_OF_EVENT))) {
     if (!kind) continue;
-    const ids = entries.filter((entry) => entry.trigger.type === 'event' && DUE_KIND_OF_EVENT[entry.trigger.event] === kind).map((entry) => entry.id);
+    const ids = entries
+      .filter((entry) => entry.trigger.type === 'event' && DUE_KIND_OF_EVENT[entry.trigger.event] === kind)
+      .map((entry) => entry.id);
     if (ids.length > 0) messages.push({ entryIds: ids, source: { type: 'due', kind, upTo }, waveBase: 0 });
   }
-  for (const kind of ['deferred', 'follow_up', 'pretest']) messages.push({ source: { type: 'due', kind, upTo }, waveBase: 0 });
+  for (const kind of ['deferred', 'follow_up', 'pretest'])
+    messages.push({ source: { type: 'due', kind, upTo }, waveBase: 0 });
   await deps.pages.enqueue(messages.map((message) => ({ ...message, at: hourIso })));
   const dispatched = fresh.map(({ entry }) => entry.id);
   await deps.store.markDispatched(dispatched, hourIso);
@@ -100,19 +143,28 @@ function targeted(entry: CalendarEntry, member: AudienceMember): boolean {
 }
 
 /** Consent renewal: members whose earliest given consent has its two-yearly anniversary in `month` (`YYYY-MM`). */
-function consentAnniversary(profile: Readonly<Record<string, unknown>> | undefined, month: string): Record<string, string> | null {
+function consentAnniversary(
+  profile: Readonly<Record<string, unknown>> | undefined,
+  month: string,
+): Record<string, string> | null {
   const consents = (profile?.['consents'] ?? {}) as Record<string, { value?: boolean; at?: string }>;
-  const given = (['email', 'sms', 'post'] as const).flatMap((channel) => (consents[channel]?.value && consents[channel]?.at ? [[channel, consents[channel]] as const] : []));
+  const given = (['email', 'sms', 'post'] as const).flatMap((channel) =>
+    consents[channel]?.value && consents[channel]?.at ? [[channel, consents[channel]] as const] : [],
+  );
   if (given.length === 0) return null;
   const first = given.map(([, state]) => state.at ?? '').sort()[0] ?? '';
   const [year, mon] = month.split('-').map(Number);
   const since = Number(first.slice(0, 4));
-  if (first.slice(5, 7) !== month.slice(5, 7) || !year || !mon || year - since < 2 || (year - since) % 2 !== 0) return null;
+  if (first.slice(5, 7) !== month.slice(5, 7) || !year || !mon || year - since < 2 || (year - since) % 2 !== 0)
+    return null;
   return { consentDate: first.slice(0, 10), consentChannels: given.map(([channel]) => channel).join(', ') };
 }
 
 /** One page of a dispatch message: read, plan waves, enqueue jobs, hand the rest on. Returns the items read. */
-export async function dispatchPage(message: DispatchMessage, deps: DispatchDeps): Promise<{ itemsRead: number; recipients: number; jobs: number; waves: number }> {
+export async function dispatchPage(
+  message: DispatchMessage,
+  deps: DispatchDeps,
+): Promise<{ itemsRead: number; recipients: number; jobs: number; waves: number }> {
   const ladder = await deps.ladder();
   const baseTier = ladder.tiers[0]?.code ?? 'D';
   const page = await deps.store.readAudience(message.source, message.cursor, deps.pageSize ?? PAGE_SIZE, baseTier);
@@ -122,7 +174,10 @@ export async function dispatchPage(message: DispatchMessage, deps: DispatchDeps)
 
   if (message.source.type === 'due') {
     const kind = message.source.kind;
-    const groups = new Map<string, { entryId: string; period: string; channel: Channel; followUp?: number; recipients: Recipient[] }>();
+    const groups = new Map<
+      string,
+      { entryId: string; period: string; channel: Channel; followUp?: number; recipients: Recipient[] }
+    >();
     const add = (entryId: string, period: string, channel: Channel, recipient: Recipient, followUp?: number) => {
       const key = `${entryId}|${period}|${channel}|${followUp ?? 0}`;
       const group = groups.get(key) ?? { entryId, period, channel, ...(followUp && { followUp }), recipients: [] };
@@ -138,9 +193,17 @@ export async function dispatchPage(message: DispatchMessage, deps: DispatchDeps)
     for (const member of page.members) {
       const due = member.due ?? {};
       if (kind === 'deferred') {
-        add(String(due['entryId']), String(due['period']), String(due['channel']) as Channel, { memberId: member.memberId });
+        add(String(due['entryId']), String(due['period']), String(due['channel']) as Channel, {
+          memberId: member.memberId,
+        });
       } else if (kind === 'follow_up') {
-        add(String(due['entryId']), String(due['period']), 'email', { memberId: member.memberId }, Number(due['followUp']));
+        add(
+          String(due['entryId']),
+          String(due['period']),
+          'email',
+          { memberId: member.memberId },
+          Number(due['followUp']),
+        );
       } else if (kind === 'pretest') {
         await rollOutPretest(String(due['entryId']), String(due['period']), deps);
       } else {
@@ -152,13 +215,22 @@ export async function dispatchPage(message: DispatchMessage, deps: DispatchDeps)
         for (const id of message.entryIds ?? []) {
           const found = await entry(id);
           if (!found) continue;
-          for (const channel of found.channels) add(id, ref, channel, { memberId: member.memberId, ...(Object.keys(vars).length > 0 && { vars }) });
+          for (const channel of found.channels)
+            add(id, ref, channel, { memberId: member.memberId, ...(Object.keys(vars).length > 0 && { vars }) });
         }
       }
     }
     for (const group of groups.values()) {
       for (const part of chunk(group.recipients, BULK_LIMIT)) {
-        jobs.push({ entryId: group.entryId, period: group.period, channel: group.channel, wave: 0, ...(message.at && { at: message.at }), recipients: part, ...(group.followUp && { followUp: group.followUp }) });
+        jobs.push({
+          entryId: group.entryId,
+          period: group.period,
+          channel: group.channel,
+          wave: 0,
+          ...(message.at && { at: message.at }),
+          recipients: part,
+          ...(group.followUp && { followUp: group.followUp }),
+        });
       }
     }
   } else {
@@ -194,7 +266,11 @@ export async function dispatchPage(message: DispatchMessage, deps: DispatchDeps)
               channel,
               wave: message.waveBase + index,
               ...(message.at && { at: message.at }),
-              recipients: part.map((member) => ({ memberId: member.memberId, ...(member.vars && { vars: member.vars }), ...(member.variant && { variant: member.variant }) })),
+              recipients: part.map((member) => ({
+                memberId: member.memberId,
+                ...(member.vars && { vars: member.vars }),
+                ...(member.variant && { variant: member.variant }),
+              })),
             });
           }
         }
@@ -209,8 +285,8 @@ export async function dispatchPage(message: DispatchMessage, deps: DispatchDeps)
   if (other.length > 0) await deps.messageJobs.enqueue(other, delay);
   if (page.next) await deps.pages.enqueue([{ ...message, cursor: page.next, waveBase: message.waveBase + waves }]);
   // Jobs are on the queue: the due items are handed out (a crash before this line re-sends nothing: the ledger holds).
-  const dueKeys = page.members.flatMap((member) => (member.dueKey ? [member.dueKey] : []));
-  if (dueKeys.length > 0) await deps.store.removeDue(dueKeys);
+  const handedOut = page.members.flatMap((member) => (member.dueItem ? [member.dueItem] : []));
+  if (handedOut.length > 0) await deps.store.removeDue(handedOut);
   return { itemsRead: page.itemsRead, recipients, jobs: jobs.length, waves };
 }
 
@@ -220,15 +296,36 @@ async function rollOutPretest(entryId: string, period: string, deps: DispatchDep
   if (!entry?.preTest) return;
   const names = entry.preTest.variants.map((variant) => variant.name);
   const counts = await deps.store.pretestCounts(entryId, period, names);
-  const winner = await deps.store.decidePretest(entryId, period, pickWinner(names, counts, entry.preTest.metric), deps.clock());
-  await deps.pages.enqueue(populationMessages(entry, period, { phase: 'rollout', variant: winner, at: deps.clock().toISOString() }));
+  const winner = await deps.store.decidePretest(
+    entryId,
+    period,
+    pickWinner(names, counts, entry.preTest.metric),
+    deps.clock(),
+  );
+  await deps.pages.enqueue(
+    populationMessages(entry, period, deps.store.populationShards, {
+      phase: 'rollout',
+      variant: winner,
+      at: deps.clock().toISOString(),
+    }),
+  );
 }
 
 /** The monthly consent-renewal run: every member whose consent turns two (four, six…) years old this month. */
-export async function dispatchConsentRenewal(at: Date, deps: DispatchDeps): Promise<{ month: string; messages: number }> {
-  const local = new Intl.DateTimeFormat('en-CA', { timeZone: deps.programme.timeZone, year: 'numeric', month: '2-digit' }).format(at).slice(0, 7);
-  const entries = (await deps.calendar.list()).filter((entry) => entry.trigger.type === 'event' && entry.trigger.event === 'consent_renewal_due' && isActive(entry, at));
-  const messages = entries.flatMap((entry) => populationMessages(entry, `renewal-${local}`, { consentMonth: local, at: at.toISOString() }));
+export async function dispatchConsentRenewal(
+  at: Date,
+  deps: DispatchDeps,
+): Promise<{ month: string; messages: number }> {
+  const local = monthKey(at, deps.programme.timeZone);
+  const entries = (await deps.calendar.list()).filter(
+    (entry) => entry.trigger.type === 'event' && entry.trigger.event === 'consent_renewal_due' && isActive(entry, at),
+  );
+  const messages = entries.flatMap((entry) =>
+    populationMessages(entry, `renewal-${local}`, deps.store.populationShards, {
+      consentMonth: local,
+      at: at.toISOString(),
+    }),
+  );
   await deps.pages.enqueue(messages);
   return { month: local, messages: messages.length };
 }

@@ -19,7 +19,10 @@ async function validEntry(body: unknown, deps: CalendarDeps): Promise<CalendarEn
   const parsed = calendarEntryInput.safeParse(body);
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
   const ladder = await deps.ladders.current();
-  const issues = templateIssues(parsed.data, ladder.tiers.map((tier) => tier.code));
+  const issues = templateIssues(
+    parsed.data,
+    ladder.tiers.map((tier) => tier.code),
+  );
   if (issues.length > 0) throw new ValidationError(issues);
   return parsed.data;
 }
@@ -43,7 +46,13 @@ export async function createCalendarEntry(body: unknown, by: string, deps: Calen
   return deps.calendar.create(await validEntry(body, deps), by, deps.clock());
 }
 
-export async function replaceCalendarEntry(id: string, ifMatch: string | undefined, body: unknown, by: string, deps: CalendarDeps): Promise<CalendarEntry> {
+export async function replaceCalendarEntry(
+  id: string,
+  ifMatch: string | undefined,
+  body: unknown,
+  by: string,
+  deps: CalendarDeps,
+): Promise<CalendarEntry> {
   const expected = parseIfMatch(ifMatch);
   const input = await validEntry(body, deps);
   const result = await deps.calendar.replace(id, expected, input, by, deps.clock());
@@ -51,7 +60,12 @@ export async function replaceCalendarEntry(id: string, ifMatch: string | undefin
   throw result.reason === 'missing' ? notFound() : stale();
 }
 
-export async function deleteCalendarEntry(id: string, ifMatch: string | undefined, by: string, deps: CalendarDeps): Promise<void> {
+export async function deleteCalendarEntry(
+  id: string,
+  ifMatch: string | undefined,
+  by: string,
+  deps: CalendarDeps,
+): Promise<void> {
   const expected = parseIfMatch(ifMatch);
   const result = await deps.calendar.remove(id, expected, by, deps.clock());
   if (result === 'missing') throw notFound();

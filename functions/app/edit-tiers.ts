@@ -9,7 +9,12 @@ import type { PageReport } from './rfm-scoring.ts';
 
 export interface LadderDocuments {
   document(): Promise<TierLadderDocument>;
-  savePending(expectedVersion: number, ladder: TierLadderInput, by: string, now: Date): Promise<TierLadderDocument | null>;
+  savePending(
+    expectedVersion: number,
+    ladder: TierLadderInput,
+    by: string,
+    now: Date,
+  ): Promise<TierLadderDocument | null>;
 }
 
 /** `If-Match: "3"` (or 3, or W/"3") → 3. */
@@ -21,12 +26,21 @@ export function parseIfMatch(header: string | undefined): number {
 }
 
 export function ladderView(document: TierLadderDocument) {
-  return { ...document.current, version: document.version, ...(document.pending && { pending: { ...document.pending, appliesAt: 'next tier review' } }) };
+  return {
+    ...document.current,
+    version: document.version,
+    ...(document.pending && { pending: { ...document.pending, appliesAt: 'next tier review' } }),
+  };
 }
 
 export async function editTiers(
   input: { ifMatch: string | undefined; body: unknown; by: string },
-  deps: { ladders: LadderDocuments; clock: Clock; programmeCurrency: string; lastRun?: () => Promise<{ runId: string; pages: readonly PageReport[] } | null> },
+  deps: {
+    ladders: LadderDocuments;
+    clock: Clock;
+    programmeCurrency: string;
+    lastRun?: () => Promise<{ runId: string; pages: readonly PageReport[] } | null>;
+  },
 ) {
   const expected = parseIfMatch(input.ifMatch);
   const parsed = tierLadderInput.safeParse(input.body);
@@ -39,6 +53,7 @@ export async function editTiers(
     const current = await deps.ladders.document();
     throw new Stale(`The ladder is at version ${current.version}, not ${expected}: read it again`);
   }
-  const preview = deps.lastRun && saved.pending ? previewLadderChange(saved.pending.ladder, await deps.lastRun()) : undefined;
+  const preview =
+    deps.lastRun && saved.pending ? previewLadderChange(saved.pending.ladder, await deps.lastRun()) : undefined;
   return { ...ladderView(saved), ...(preview && { preview }) };
 }

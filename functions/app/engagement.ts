@@ -58,16 +58,29 @@ const EVENT_TYPES: Readonly<Record<string, { name: string; counter: string | nul
 export interface SesEvent {
   readonly eventType?: string;
   readonly notificationType?: string;
-  readonly mail?: { readonly messageId?: string; readonly timestamp?: string; readonly destination?: readonly string[]; readonly tags?: Readonly<Record<string, readonly string[]>> };
-  readonly bounce?: { readonly bounceType?: string; readonly timestamp?: string; readonly bouncedRecipients?: readonly { emailAddress?: string }[] };
-  readonly complaint?: { readonly timestamp?: string; readonly complainedRecipients?: readonly { emailAddress?: string }[] };
+  readonly mail?: {
+    readonly messageId?: string;
+    readonly timestamp?: string;
+    readonly destination?: readonly string[];
+    readonly tags?: Readonly<Record<string, readonly string[]>>;
+  };
+  readonly bounce?: {
+    readonly bounceType?: string;
+    readonly timestamp?: string;
+    readonly bouncedRecipients?: readonly { emailAddress?: string }[];
+  };
+  readonly complaint?: {
+    readonly timestamp?: string;
+    readonly complainedRecipients?: readonly { emailAddress?: string }[];
+  };
 }
 
 /** SNS may deliver the SES event raw or wrapped in its envelope; both are accepted. */
 export function unwrapSesEvent(body: unknown): SesEvent | null {
   if (typeof body !== 'object' || body === null) return null;
   const record = body as Record<string, unknown>;
-  if (record['Type'] === 'Notification' && typeof record['Message'] === 'string') return unwrapSesEvent(JSON.parse(record['Message']) as unknown);
+  if (record['Type'] === 'Notification' && typeof record['Message'] === 'string')
+    return unwrapSesEvent(JSON.parse(record['Message']) as unknown);
   if (typeof record['eventType'] !== 'string' && typeof record['notificationType'] !== 'string') return null;
   if (typeof record['mail'] !== 'object' || record['mail'] === null) return null;
   return record as SesEvent;
@@ -75,16 +88,24 @@ export function unwrapSesEvent(body: unknown): SesEvent | null {
 
 export type EngagementOutcome = 'recorded' | 'duplicate' | 'unknown-send' | 'ignored';
 
-export async function recordSesEvent(event: SesEvent, deps: { store: EngagementStore; events: EventPublisher; clock: Clock }): Promise<EngagementOutcome> {
+export async function recordSesEvent(
+  event: SesEvent,
+  deps: { store: EngagementStore; events: EventPublisher; clock: Clock },
+): Promise<EngagementOutcome> {
   const type = EVENT_TYPES[event.eventType ?? event.notificationType ?? ''];
   if (!type) return 'ignored';
-  const at = event.bounce?.timestamp ?? event.complaint?.timestamp ?? event.mail?.timestamp ?? deps.clock().toISOString();
+  const at =
+    event.bounce?.timestamp ?? event.complaint?.timestamp ?? event.mail?.timestamp ?? deps.clock().toISOString();
   // A hard bounce or a complaint stops all mail to the address before anything else happens.
   if (type.name === 'bounce' && event.bounce?.bounceType === 'Permanent') {
-    for (const recipient of event.bounce.bouncedRecipients ?? []) if (recipient.emailAddress) await deps.store.suppress(recipient.emailAddress, 'bounce', at);
+    for (const recipient of event.bounce.bouncedRecipients ?? [])
+      if (recipient.emailAddress) await deps.store.suppress(recipient.emailAddress, 'bounce', at);
   }
   if (type.name === 'complaint') {
-    const complained = event.complaint?.complainedRecipients?.map((recipient) => recipient.emailAddress) ?? event.mail?.destination ?? [];
+    const complained =
+      event.complaint?.complainedRecipients?.map((recipient) => recipient.emailAddress) ??
+      event.mail?.destination ??
+      [];
     for (const email of complained) if (email) await deps.store.suppress(email, 'complaint', at);
   }
   const tag = event.mail?.tags?.['l']?.[0];
@@ -92,7 +113,10 @@ export async function recordSesEvent(event: SesEvent, deps: { store: EngagementS
   if (!ref) return 'unknown-send';
   // SES accepted the mail: the ledger's e-mail send turns `sent` here (the sender only claimed it), the frequency-cap
   // log learns of an advertising mail, and the touchpoint is announced (the sender cannot carry the bus client).
-  if (type.name === 'send') return (await announceSent(ref, { messageId: event.mail?.messageId ?? '', at }, deps, { logAdSend: true })) ? 'recorded' : 'duplicate';
+  if (type.name === 'send')
+    return (await announceSent(ref, { messageId: event.mail?.messageId ?? '', at }, deps, { logAdSend: true }))
+      ? 'recorded'
+      : 'duplicate';
   // A soft bounce is recorded but does not count as bounced (the address is not suppressed).
   const counter = type.name === 'bounce' && event.bounce?.bounceType !== 'Permanent' ? null : type.counter;
   const name = type.name === 'bounce' && event.bounce?.bounceType !== 'Permanent' ? 'softBounce' : type.name;
@@ -104,7 +128,11 @@ export type UnsubscribeResult =
   | { ok: false; reason: string };
 
 /** An unsubscribe link (page or RFC 8058 one-click POST): withdraws the channel at once; idempotent. */
-export async function unsubscribe(token: string, source: 'unsubscribe-page' | 'one-click', deps: { store: EngagementStore; secret: TokenSecret; clock: Clock }): Promise<UnsubscribeResult> {
+export async function unsubscribe(
+  token: string,
+  source: 'unsubscribe-page' | 'one-click',
+  deps: { store: EngagementStore; secret: TokenSecret; clock: Clock },
+): Promise<UnsubscribeResult> {
   const now = deps.clock();
   const check = verifyToken(token, 'unsubscribe', deps.secret.current(), now);
   if (!check.ok) return { ok: false, reason: check.reason };

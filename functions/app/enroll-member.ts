@@ -6,6 +6,7 @@ import { enrollmentRequest, type EnrollmentRequest, type EnrollmentResponse } fr
 import type { ConsentRecord, Member } from '#schema/member';
 import type { EmailConfirmationRequested, MemberEnrolled } from '#schema/events';
 import { normaliseEmail, normaliseName, normalisePhone } from '#domain/identity';
+import { canonicalZone } from '#domain/local-time';
 import { isInFuture, localDate, needsGuardianConsent, parseMemberDate } from '#domain/member-date';
 import { awaitsEmailConfirmation, CONFIRMATION_RESEND_AFTER_MS, STALE_CLAIM_MS } from '#domain/enrollment-rules';
 import { fieldErrors, ValidationError } from './validation.ts';
@@ -32,17 +33,23 @@ export function parseEnrollment(body: unknown, now: Date): EnrollmentRequest {
   const today = localDate(now, request.timeZone ?? DEFAULT_TIME_ZONE);
   const errors = [];
   const birthday = request.birthday === undefined ? null : parseMemberDate(request.birthday);
-  if (birthday && isInFuture(birthday, today)) errors.push({ path: 'birthday', message: 'Birthday lies in the future' });
+  if (birthday && isInFuture(birthday, today))
+    errors.push({ path: 'birthday', message: 'Birthday lies in the future' });
   else if (birthday && needsGuardianConsent(birthday, today) && request.guardianConsent !== true) {
     errors.push({ path: 'guardianConsent', message: 'Members under 14 need the consent of a legal guardian' });
   }
   const anniversary = request.anniversary === undefined ? null : parseMemberDate(request.anniversary);
-  if (anniversary && isInFuture(anniversary, today)) errors.push({ path: 'anniversary', message: 'Anniversary lies in the future' });
+  if (anniversary && isInFuture(anniversary, today))
+    errors.push({ path: 'anniversary', message: 'Anniversary lies in the future' });
   if (errors.length > 0) throw new ValidationError(errors);
   return request;
 }
 
-export function buildMember(request: EnrollmentRequest, memberId: string, now: Date): { member: Member; history: ConsentRecord[] } {
+export function buildMember(
+  request: EnrollmentRequest,
+  memberId: string,
+  now: Date,
+): { member: Member; history: ConsentRecord[] } {
   const at = now.toISOString();
   const email = request.email === undefined ? undefined : (normaliseEmail(request.email) ?? undefined);
   const phone = request.phone === undefined ? undefined : (normalisePhone(request.phone) ?? undefined);
@@ -55,9 +62,11 @@ export function buildMember(request: EnrollmentRequest, memberId: string, now: D
     ...(phone && { phone }),
     ...(request.birthday && { birthday: request.birthday }),
     ...(request.anniversary && { anniversary: request.anniversary }),
-    ...(request.postalAddress && { postalAddress: { ...request.postalAddress, country: request.postalAddress.country ?? 'KR' } }),
+    ...(request.postalAddress && {
+      postalAddress: { ...request.postalAddress, country: request.postalAddress.country ?? 'KR' },
+    }),
     locale: request.locale,
-    timeZone: new Intl.DateTimeFormat('en', { timeZone: request.timeZone ?? DEFAULT_TIME_ZONE }).resolvedOptions().timeZone,
+    timeZone: canonicalZone(request.timeZone ?? DEFAULT_TIME_ZONE),
     consents: {
       email: consent(request.consents.email),
       sms: consent(request.consents.sms),
@@ -96,7 +105,10 @@ export async function enrollMember(body: unknown, deps: EnrollDeps): Promise<Enr
 
   await publishEnrolledOnce(stored, now, deps);
   // Also on a repeat, so a merge cut short by a crash is finished; each prospect joins at most once.
-  await deps.absorbProspects?.(stored.memberId, { ...(stored.email && { email: stored.email }), ...(stored.phone && { phone: stored.phone }) });
+  await deps.absorbProspects?.(stored.memberId, {
+    ...(stored.email && { email: stored.email }),
+    ...(stored.phone && { phone: stored.phone }),
+  });
   if (!result.created) await requestConfirmationAgain(stored, now, deps);
   return { memberId: stored.memberId, status: awaitsEmailConfirmation(stored) ? 'pending_confirmation' : 'active' };
 }

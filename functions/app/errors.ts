@@ -19,3 +19,6 @@ export class Stale extends AppError {}
 
 /** The change conflicts with the current state (e.g. a duplicate id). */
 export class Conflict extends AppError {}
+
+/** A page cursor that the store did not make (tampered or from another query). */
+export class InvalidCursor extends AppError {}

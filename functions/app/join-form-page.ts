@@ -51,10 +51,12 @@ const TEXT: Record<Locale, FormText> = {
     contactRule: '이메일 또는 휴대전화 중 하나는 꼭 입력해 주세요.',
     consentLegend: '광고성 정보 수신 동의 (선택)',
     consentIntro: '동의하지 않아도 가입할 수 있으며, 언제든지 철회할 수 있습니다.',
-    consentEmail: '이메일로 멤버십 소식, 신상품, 뉴스레터와 할인 혜택을 받겠습니다. 가입 후 확인 메일의 링크를 눌러야 발송이 시작됩니다.',
+    consentEmail:
+      '이메일로 멤버십 소식, 신상품, 뉴스레터와 할인 혜택을 받겠습니다. 가입 후 확인 메일의 링크를 눌러야 발송이 시작됩니다.',
     consentSms: '문자(SMS)로 등급 변경, 생일 쿠폰과 행사 안내를 받겠습니다.',
     consentPost: '우편으로 VIP 계간지와 초대장을 받겠습니다. (주소 필요)',
-    consentNight: '야간(21:00~08:00)에도 문자 광고를 받겠습니다. 동의하지 않으면 야간 문자는 다음 날 08시 이후에 보냅니다.',
+    consentNight:
+      '야간(21:00~08:00)에도 문자 광고를 받겠습니다. 동의하지 않으면 야간 문자는 다음 날 08시 이후에 보냅니다.',
     guardian: '만 14세 미만입니다. 법정대리인(보호자)의 동의를 받았습니다.',
     submit: '가입하기',
     sending: '보내는 중…',
@@ -81,10 +83,12 @@ const TEXT: Record<Locale, FormText> = {
     contactRule: 'Give at least an e-mail address or a mobile phone number.',
     consentLegend: 'Consent to receive advertising (optional)',
     consentIntro: 'You can join without agreeing, and withdraw at any time.',
-    consentEmail: 'Send me membership news, new products, the newsletter and offers by e-mail. Sending starts once I click the link in the confirmation mail.',
+    consentEmail:
+      'Send me membership news, new products, the newsletter and offers by e-mail. Sending starts once I click the link in the confirmation mail.',
     consentSms: 'Send me tier changes, birthday coupons and event news by text message (SMS).',
     consentPost: 'Send me the quarterly VIP magazine and invitations by post (needs an address).',
-    consentNight: 'I also accept advertising text messages at night (21:00–08:00). Without this, night messages wait until 08:00.',
+    consentNight:
+      'I also accept advertising text messages at night (21:00–08:00). Without this, night messages wait until 08:00.',
     guardian: 'I am under 14 and my legal guardian has agreed.',
     submit: 'Join',
     sending: 'Sending…',
@@ -109,7 +113,14 @@ const consent = (id: string, text: string) =>
 
 export function joinFormPage(locale: Locale): string {
   const t = TEXT[locale];
-  const messages = JSON.stringify({ sending: t.sending, doneConfirm: t.doneConfirm, doneActive: t.doneActive, failed: t.failed, fixFields: t.fixFields, submit: t.submit });
+  const messages = JSON.stringify({
+    sending: t.sending,
+    doneConfirm: t.doneConfirm,
+    doneActive: t.doneActive,
+    failed: t.failed,
+    fixFields: t.fixFields,
+    submit: t.submit,
+  });
   return `<!doctype html>
 <html lang="${locale}">
 <head>

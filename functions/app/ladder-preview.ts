@@ -14,7 +14,10 @@ export interface LadderPreview {
   readonly byTier: Record<string, { up: number; down: number; unchanged: number }>;
 }
 
-export function previewLadderChange(next: TierLadder, run: { runId: string; pages: readonly PageReport[] } | null): LadderPreview {
+export function previewLadderChange(
+  next: TierLadder,
+  run: { runId: string; pages: readonly PageReport[] } | null,
+): LadderPreview {
   const byTier: Record<string, { up: number; down: number; unchanged: number }> = {};
   let up = 0;
   let down = 0;
@@ -25,16 +28,22 @@ export function previewLadderChange(next: TierLadder, run: { runId: string; page
       const counts = (byTier[tier] ??= { up: 0, down: 0, unchanged: 0 });
       for (const [bucket, members] of Object.entries(buckets)) {
         const spend = valueOfBucket.monetary(Number(bucket));
-        const qualified = qualifiedTierIndex({ ...next, tiers: next.tiers.map(({ minPurchases: _ignored, ...tierDef }) => tierDef) }, { spend, purchases: 0, windowEnd: '' });
-        if (qualified > current) (counts.up += members), (up += members);
-        else if (qualified < current) (counts.down += members), (down += members);
-        else (counts.unchanged += members), (unchanged += members);
+        const qualified = qualifiedTierIndex(
+          { ...next, tiers: next.tiers.map(({ minPurchases: _ignored, ...tierDef }) => tierDef) },
+          { spend, purchases: 0, windowEnd: '' },
+        );
+        const move = qualified > current ? 'up' : qualified < current ? 'down' : 'unchanged';
+        counts[move] += members;
+        if (move === 'up') up += members;
+        else if (move === 'down') down += members;
+        else unchanged += members;
       }
     }
   }
   return {
     asOf: run?.runId ?? null,
-    basis: '12-month spend per member as of the last monthly RFM run; purchase-count thresholds are not counted; downgrades still wait for the grace period and a notice',
+    basis:
+      '12-month spend per member as of the last monthly RFM run; purchase-count thresholds are not counted; downgrades still wait for the grace period and a notice',
     up,
     down,
     unchanged,

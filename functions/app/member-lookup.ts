@@ -12,9 +12,19 @@ import { fieldErrors, ValidationError } from './validation.ts';
 export interface MemberDirectory {
   profile(memberId: string): Promise<Record<string, unknown> | null>;
   ownerOf(kind: 'email' | 'phone', value: string): Promise<string | null>;
-  /** Throws Error('invalid cursor') for a cursor it did not make. */
-  byNamePrefix(folded: string, limit: number, cursor?: string): Promise<{ profiles: Record<string, unknown>[]; next?: string }>;
-  memberItems(memberId: string): Promise<{ profile: Record<string, unknown>; consentHistory: Record<string, unknown>[]; tierHistory: Record<string, unknown>[]; due: Record<string, unknown>[]; contacts?: Record<string, unknown>[] } | null>;
+  /** Throws InvalidCursor for a cursor it did not make. */
+  byNamePrefix(
+    folded: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ profiles: Record<string, unknown>[]; next?: string }>;
+  memberItems(memberId: string): Promise<{
+    profile: Record<string, unknown>;
+    consentHistory: Record<string, unknown>[];
+    tierHistory: Record<string, unknown>[];
+    due: Record<string, unknown>[];
+    contacts?: Record<string, unknown>[];
+  } | null>;
 }
 
 export interface LookupDeps {
@@ -24,7 +34,18 @@ export interface LookupDeps {
   readonly programme: { readonly timeZone: string };
 }
 
-const PRIVATE_FIELDS = ['steps', 'aggVersion', 'spendByMonth', 'ordersByMonth', 'tierState', 'rfm', 'ltv', 'purchaseCount', 'firstPurchaseAt', 'lastPurchaseAt'];
+const PRIVATE_FIELDS = [
+  'steps',
+  'aggVersion',
+  'spendByMonth',
+  'ordersByMonth',
+  'tierState',
+  'rfm',
+  'ltv',
+  'purchaseCount',
+  'firstPurchaseAt',
+  'lastPurchaseAt',
+];
 
 function tierCode(profile: Record<string, unknown>, ladder: TierLadder): string {
   const state = profile['tierState'] as { tier?: string } | undefined;
@@ -43,34 +64,41 @@ function summary(profile: Record<string, unknown>, ladder: TierLadder): MemberSu
   };
 }
 
-export async function lookupMembers(query: Record<string, string | undefined>, deps: LookupDeps): Promise<{ items: MemberSummary[]; next?: string }> {
+export async function lookupMembers(
+  query: Record<string, string | undefined>,
+  deps: LookupDeps,
+): Promise<{ items: MemberSummary[]; next?: string }> {
   const parsed = memberLookupQuery.safeParse(query);
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
   const { email, phone, name, limit, cursor } = parsed.data;
   const ladder = await deps.ladders.current();
-  const active = (profile: Record<string, unknown> | null): profile is Record<string, unknown> => profile !== null && profile['status'] === 'active';
+  const active = (profile: Record<string, unknown> | null): profile is Record<string, unknown> =>
+    profile !== null && profile['status'] === 'active';
   if (email !== undefined || phone !== undefined) {
     const value = email !== undefined ? normaliseEmail(email) : normalisePhone(phone ?? '');
-    if (!value) throw new ValidationError([{ path: email !== undefined ? 'email' : 'phone', message: email !== undefined ? 'Invalid e-mail address' : 'Invalid phone number' }]);
+    if (!value)
+      throw new ValidationError([
+        {
+          path: email !== undefined ? 'email' : 'phone',
+          message: email !== undefined ? 'Invalid e-mail address' : 'Invalid phone number',
+        },
+      ]);
     const memberId = await deps.directory.ownerOf(email !== undefined ? 'email' : 'phone', value);
     const profile = memberId ? await deps.directory.profile(memberId) : null;
     return { items: active(profile) ? [summary(profile, ladder)] : [] };
   }
   const folded = normaliseName(name ?? '').toLowerCase();
   if (folded.length === 0) throw new ValidationError([{ path: 'name', message: 'Must not be empty' }]);
-  let page;
-  try {
-    page = await deps.directory.byNamePrefix(folded, Number(limit ?? 20), cursor);
-  } catch (error) {
-    if (error instanceof Error && error.message === 'invalid cursor') throw new ValidationError([{ path: 'cursor', message: 'Invalid cursor' }]);
-    throw error;
-  }
-  return { items: page.profiles.filter(active).map((profile) => summary(profile, ladder)), ...(page.next && { next: page.next }) };
+  const page = await deps.directory.byNamePrefix(folded, Number(limit ?? 20), cursor);
+  return {
+    items: page.profiles.filter(active).map((profile) => summary(profile, ladder)),
+    ...(page.next && { next: page.next }),
+  };
 }
 
 export async function viewMember(memberId: string, deps: LookupDeps): Promise<MemberView> {
   const items = memberId.length <= 64 ? await deps.directory.memberItems(memberId) : null;
-  if (!items || items.profile['status'] !== 'active') throw new NotFound('No such member');
+  if (items?.profile['status'] !== 'active') throw new NotFound('No such member');
   const ladder = await deps.ladders.current();
   const profile = items.profile;
   const code = tierCode(profile, ladder);
@@ -78,15 +106,28 @@ export async function viewMember(memberId: string, deps: LookupDeps): Promise<Me
   const state = profile['tierState'] as { reachedAt?: string; keptUntil?: string } | undefined;
   const spendByMonth = (profile['spendByMonth'] as Record<string, number> | undefined) ?? {};
   const ordersByMonth = (profile['ordersByMonth'] as Record<string, number> | undefined) ?? {};
-  const totals = rollingTotals({ spendByMonth, ordersByMonth, purchaseCount: 0 }, monthKey(deps.clock(), deps.programme.timeZone));
+  const totals = rollingTotals(
+    { spendByMonth, ordersByMonth, purchaseCount: 0 },
+    monthKey(deps.clock(), deps.programme.timeZone),
+  );
   const steps = (profile['steps'] as Record<string, { claimedAt: string; doneAt?: string }> | undefined) ?? {};
-  const mails: [string, string][] = [['confirmationMail', 'email-confirmation'], ['welcomeMail', 'welcome']];
-  const publicProfile = Object.fromEntries(Object.entries(profile).filter(([key]) => !PRIVATE_FIELDS.includes(key) && key !== 'consents'));
+  const mails: [string, string][] = [
+    ['confirmationMail', 'email-confirmation'],
+    ['welcomeMail', 'welcome'],
+  ];
+  const publicProfile = Object.fromEntries(
+    Object.entries(profile).filter(([key]) => !PRIVATE_FIELDS.includes(key) && key !== 'consents'),
+  );
   return {
     profile: publicProfile,
     consents: (profile['consents'] as Record<string, unknown>) ?? {},
     consentHistory: items.consentHistory,
-    tier: { code, name: tierDef?.name ?? { ko: code, en: code }, ...(state?.reachedAt && { reachedAt: state.reachedAt }), ...(state?.keptUntil && { keptUntil: state.keptUntil }) },
+    tier: {
+      code,
+      name: tierDef?.name ?? { ko: code, en: code },
+      ...(state?.reachedAt && { reachedAt: state.reachedAt }),
+      ...(state?.keptUntil && { keptUntil: state.keptUntil }),
+    },
     tierHistory: items.tierHistory,
     spend: {
       rolling12Months: totals.spend,
@@ -100,7 +141,13 @@ export async function viewMember(memberId: string, deps: LookupDeps): Promise<Me
     dueTouchpoints: items.due,
     contactHistory: mails
       .filter(([step]) => steps[step])
-      .map(([step, touchpoint]) => ({ touchpoint, channel: 'email', kind: 'transactional', at: steps[step]?.claimedAt, state: steps[step]?.doneAt ? 'sent' : 'sending' }))
+      .map(([step, touchpoint]) => ({
+        touchpoint,
+        channel: 'email',
+        kind: 'transactional',
+        at: steps[step]?.claimedAt,
+        state: steps[step]?.doneAt ? 'sent' : 'sending',
+      }))
       .concat(
         (items.contacts ?? []).map((sent) => ({
           touchpoint: String(sent['entryId']),

@@ -8,7 +8,12 @@ import type { MemberDirectory } from './member-lookup.ts';
 export interface PrivacyDeps {
   readonly directory: MemberDirectory & {
     audit(entry: AuditEntry): Promise<void>;
-    erase(memberId: string, contacts: { email?: string; phone?: string }, prospectKeys: readonly string[], audit: AuditEntry): Promise<boolean>;
+    erase(
+      memberId: string,
+      contacts: { email?: string; phone?: string },
+      prospectKeys: readonly string[],
+      audit: AuditEntry,
+    ): Promise<boolean>;
   };
   readonly prospectKeysOf: (contacts: { email?: string; phone?: string }) => string[];
   readonly clock: Clock;
@@ -16,13 +21,30 @@ export interface PrivacyDeps {
 
 export async function exportMember(memberId: string, by: string, deps: PrivacyDeps) {
   const items = memberId.length <= 64 ? await deps.directory.memberItems(memberId) : null;
-  if (!items || items.profile['status'] !== 'active') throw new NotFound('No such member');
+  if (items?.profile['status'] !== 'active') throw new NotFound('No such member');
   const at = deps.clock().toISOString();
-  await deps.directory.audit({ who: by, action: 'members.export', target: `member:${memberId}`, beforeVersion: null, afterVersion: null, at });
-  return { exportedAt: at, member: items.profile, consentHistory: items.consentHistory, tierHistory: items.tierHistory, dueTouchpoints: items.due };
+  await deps.directory.audit({
+    who: by,
+    action: 'members.export',
+    target: `member:${memberId}`,
+    beforeVersion: null,
+    afterVersion: null,
+    at,
+  });
+  return {
+    exportedAt: at,
+    member: items.profile,
+    consentHistory: items.consentHistory,
+    tierHistory: items.tierHistory,
+    dueTouchpoints: items.due,
+  };
 }
 
-export async function eraseMember(memberId: string, by: string, deps: PrivacyDeps): Promise<{ memberId: string; status: 'erased' }> {
+export async function eraseMember(
+  memberId: string,
+  by: string,
+  deps: PrivacyDeps,
+): Promise<{ memberId: string; status: 'erased' }> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const profile = memberId.length <= 64 ? await deps.directory.profile(memberId) : null;
     if (!profile) throw new NotFound('No such member');

@@ -4,7 +4,7 @@ import { manualOverride } from '#domain/tier-engine';
 import { monthKey, pruneMonths } from '#domain/spend-window';
 import type { Clock, EventPublisher } from './ports.ts';
 import type { LadderSource, PurchaseStore } from './purchase-ports.ts';
-import { finishTierEvent, tierEffects, tierHistorySK } from './tier-effects.ts';
+import { finishTierEvent, ownerRefOf, tierChangeRef, tierEffects } from './tier-effects.ts';
 import { ValidationError } from './validation.ts';
 
 export interface OverrideDeps {
@@ -15,24 +15,40 @@ export interface OverrideDeps {
   readonly programme: { readonly timeZone: string };
 }
 
-export async function overrideTier(input: { memberId: string; tier: string; until: Date; by: string }, deps: OverrideDeps): Promise<'applied' | 'unchanged'> {
+export async function overrideTier(
+  input: { memberId: string; tier: string; until: Date; by: string },
+  deps: OverrideDeps,
+): Promise<'applied' | 'unchanged'> {
   const ladder = await deps.ladders.current();
-  if (!ladder.tiers.some((tier) => tier.code === input.tier)) throw new ValidationError([{ path: 'tier', message: `Unknown tier ${input.tier}` }]);
+  if (!ladder.tiers.some((tier) => tier.code === input.tier))
+    throw new ValidationError([{ path: 'tier', message: `Unknown tier ${input.tier}` }]);
   const now = deps.clock();
-  if (input.until <= now) throw new ValidationError([{ path: 'until', message: 'A manual tier needs an expiry in the future' }]);
+  if (input.until <= now)
+    throw new ValidationError([{ path: 'until', message: 'A manual tier needs an expiry in the future' }]);
   for (let attempt = 0; attempt < 5; attempt++) {
     const account = await deps.store.resolveAccount({ memberId: input.memberId });
-    if (!account || account.owner.kind !== 'member') throw new ValidationError([{ path: 'memberId', message: 'No such member' }]);
+    if (account?.owner.kind !== 'member') throw new ValidationError([{ path: 'memberId', message: 'No such member' }]);
     const state = account.tierState;
     if (state?.tier === input.tier && state.keptUntil === input.until.toISOString()) return 'unchanged';
     const aggregates = pruneMonths(account.aggregates, monthKey(now, deps.programme.timeZone));
-    const decision = manualOverride(ladder, state ?? { tier: ladder.tiers[0]?.code ?? input.tier, reachedAt: now.toISOString(), keptUntil: now.toISOString() }, input.tier, input.until, aggregates, { now, timeZone: deps.programme.timeZone });
+    const decision = manualOverride(
+      ladder,
+      state ?? {
+        tier: ladder.tiers[0]?.code ?? input.tier,
+        reachedAt: now.toISOString(),
+        keptUntil: now.toISOString(),
+      },
+      input.tier,
+      input.until,
+      aggregates,
+      { now, timeZone: deps.programme.timeZone },
+    );
     const change = decision.change ? { ...decision.change, by: input.by } : undefined;
     const tier = { ...tierEffects(ladder, { ...decision, ...(change && { change }) }, state), stateChanged: true };
-    const historySK = tierHistorySK(now.toISOString(), 'manual', input.by);
-    const outcome = await deps.store.applyReview({ account, aggregates, tier, historySK });
+    const history = tierChangeRef(now.toISOString(), 'manual', input.by);
+    const outcome = await deps.store.applyReview({ account, aggregates, tier, history });
     if (outcome === 'applied') {
-      await finishTierEvent(account.owner.key, historySK, deps);
+      await finishTierEvent(ownerRefOf(account.owner), history, deps);
       return 'applied';
     }
   }

@@ -5,8 +5,28 @@ import { render } from '#domain/templates';
 import { audienceEstimate, type PageReport } from './rfm-scoring.ts';
 
 export const SAMPLE_VARIABLES: Record<'ko' | 'en', Record<string, string>> = {
-  ko: { name: '홍길동', tier: 'VIP', coupon: 'VIP-8F3K2Q', couponPercent: '5', validUntil: '2026-12-31', unsubscribeUrl: 'https://example.com/unsubscribe?token=sample', keepBy: '2027-01-31', deltaToRetain: '250,000', senderName: '단골' },
-  en: { name: 'Jane Doe', tier: 'VIP', coupon: 'VIP-8F3K2Q', couponPercent: '5', validUntil: '2026-12-31', unsubscribeUrl: 'https://example.com/unsubscribe?token=sample', keepBy: '2027-01-31', deltaToRetain: '250,000', senderName: 'Dangol' },
+  ko: {
+    name: '홍길동',
+    tier: 'VIP',
+    coupon: 'VIP-8F3K2Q',
+    couponPercent: '5',
+    validUntil: '2026-12-31',
+    unsubscribeUrl: 'https://example.com/unsubscribe?token=sample',
+    keepBy: '2027-01-31',
+    deltaToRetain: '250,000',
+    senderName: '단골',
+  },
+  en: {
+    name: 'Jane Doe',
+    tier: 'VIP',
+    coupon: 'VIP-8F3K2Q',
+    couponPercent: '5',
+    validUntil: '2026-12-31',
+    unsubscribeUrl: 'https://example.com/unsubscribe?token=sample',
+    keepBy: '2027-01-31',
+    deltaToRetain: '250,000',
+    senderName: 'Dangol',
+  },
 };
 
 export function renderSamples(entry: CalendarEntry) {
@@ -16,7 +36,12 @@ export function renderSamples(entry: CalendarEntry) {
     for (const locale of ['ko', 'en'] as const) {
       const fields = content?.[locale];
       if (!fields) continue;
-      (samples[channel] ??= {})[locale] = Object.fromEntries(Object.entries(fields).map(([field, template]) => [field, render(template, SAMPLE_VARIABLES[locale], field === 'html')]));
+      (samples[channel] ??= {})[locale] = Object.fromEntries(
+        Object.entries(fields).map(([field, template]) => [
+          field,
+          render(template, SAMPLE_VARIABLES[locale], field === 'html'),
+        ]),
+      );
     }
   }
   return samples;

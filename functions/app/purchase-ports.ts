@@ -3,10 +3,28 @@ import type { SpendAggregates } from '#domain/spend-window';
 import type { DowngradeNotice, TierChange, TierState } from '#domain/tier-engine';
 import type { TierLadder } from '#schema/tier-ladder';
 
+/** A prospect (purchases by someone not yet a member), named by the store from the contact the channel gave. */
+export type ProspectRef = string;
+
 /** Whose spend a purchase counts for: a member, or a prospect keyed by the contact the channel gave. */
 export type Owner =
-  | { readonly kind: 'member'; readonly key: string; readonly memberId: string }
-  | { readonly kind: 'prospect'; readonly key: string; readonly contact: { email?: string; phone?: string; name?: string } };
+  | { readonly kind: 'member'; readonly memberId: string }
+  | {
+      readonly kind: 'prospect';
+      readonly ref: ProspectRef;
+      readonly contact: { email?: string; phone?: string; name?: string };
+    };
+
+/** Whose an order is, as the order remembers it. */
+export type OwnerRef =
+  | { readonly kind: 'member'; readonly memberId: string }
+  | { readonly kind: 'prospect'; readonly ref: ProspectRef };
+
+/** One entry of a member's tier history: when, and what caused it (`[channel, orderId]`, `['review', runId]`…). */
+export interface TierChangeRef {
+  readonly at: string;
+  readonly cause: readonly string[];
+}
 
 export interface Account {
   readonly owner: Owner;
@@ -19,14 +37,14 @@ export interface Account {
 export interface OrderRecord {
   readonly channel: string;
   readonly orderId: string;
-  readonly ownerKey: string;
+  readonly owner: OwnerRef;
   readonly amount: number;
   readonly currency: string;
   readonly refunded: number;
   readonly month: string;
   readonly occurredAt: string;
-  /** Sort key of the tier-history entry this order caused, if any (to finish publishing its event). */
-  readonly tierChangeSK?: string;
+  /** The tier-history entry this order caused, if any (to finish publishing its event). */
+  readonly tierChange?: TierChangeRef;
 }
 
 export interface TierEffects {
@@ -45,9 +63,9 @@ export type WriteOutcome = 'applied' | 'duplicate' | 'conflict';
 
 export interface PurchaseStore {
   /** The account an order belongs to now: its member, or its prospect (or the member that prospect joined). */
-  accountOfOwnerKey(ownerKey: string): Promise<Account | null>;
-  /** The prospect keys a contact would have, for joining them to a member who enrolls with it. */
-  prospectKeysOf(contacts: { email?: string; phone?: string }): string[];
+  accountOf(owner: OwnerRef): Promise<Account | null>;
+  /** The prospects a contact would have, for joining them to a member who enrolls with it. */
+  prospectsOf(contacts: { email?: string; phone?: string }): ProspectRef[];
   /** Reads many members' accounts in one call ahead of a batch; resolveAccount then uses each at most once. */
   prefetchMembers(memberIds: readonly string[]): Promise<void>;
   /** Drops what a batch prefetched and did not use, so nothing stale outlives the batch. */
@@ -58,7 +76,13 @@ export interface PurchaseStore {
   getOrder(channel: string, orderId: string): Promise<OrderRecord | null>;
   refundExists(channel: string, refundId: string): Promise<boolean>;
   /** One transaction: the order (must not exist) and the owner's aggregates (at the expected version). */
-  recordPurchase(input: { order: OrderRecord; items?: unknown; account: Account; aggregates: SpendAggregates; tier?: TierEffects }): Promise<WriteOutcome>;
+  recordPurchase(input: {
+    order: OrderRecord;
+    items?: unknown;
+    account: Account;
+    aggregates: SpendAggregates;
+    tier?: TierEffects;
+  }): Promise<WriteOutcome>;
   /** One transaction: the refund (must not exist), the order's refunded total and the owner's aggregates. */
   recordRefund(input: {
     refund: { channel: string; refundId: string; orderId: string; amount: number; occurredAt: string };
@@ -68,19 +92,30 @@ export interface PurchaseStore {
     tier?: TierEffects;
   }): Promise<WriteOutcome>;
   /** One transaction: the review's decision on the member (state, review index, history, notice). */
-  applyReview(input: { account: Account; aggregates: SpendAggregates; tier: TierEffects; historySK?: string }): Promise<WriteOutcome>;
-  /** A prospect's account by its key, unless it already joined a member. */
-  prospectAccount(prospectKey: string): Promise<Account | null>;
+  applyReview(input: {
+    account: Account;
+    aggregates: SpendAggregates;
+    tier: TierEffects;
+    history?: TierChangeRef;
+  }): Promise<WriteOutcome>;
+  /** A prospect's account, unless it already joined a member. */
+  prospectAccount(prospect: ProspectRef): Promise<Account | null>;
   /** One transaction: the prospect marked as joined to the member, its buckets added to the member's. */
-  mergeProspect(input: { prospect: Account; member: Account; aggregates: SpendAggregates; tier: TierEffects; historySK?: string }): Promise<WriteOutcome>;
+  mergeProspect(input: {
+    prospect: Account;
+    member: Account;
+    aggregates: SpendAggregates;
+    tier: TierEffects;
+    history?: TierChangeRef;
+  }): Promise<WriteOutcome>;
   /** The tier-history entry's Tier Changed event still unpublished, if any. */
-  unpublishedTierChange(memberId: string, sk: string): Promise<TierChangeRecord | null>;
-  markTierChangePublished(memberId: string, sk: string, at: Date): Promise<void>;
+  unpublishedTierChange(memberId: string, ref: TierChangeRef): Promise<TierChangeRecord | null>;
+  markTierChangePublished(memberId: string, ref: TierChangeRef, at: Date): Promise<void>;
 }
 
 export interface TierChangeRecord {
   readonly memberId: string;
-  readonly sk: string;
+  readonly ref: TierChangeRef;
   readonly change: TierChange;
   readonly ladderVersion: number;
 }

@@ -27,7 +27,8 @@ export interface RfmPageMessage {
   readonly at: string;
   readonly shard: number;
   readonly page: number;
-  readonly cursor?: Record<string, unknown>;
+  /** Where the previous page stopped (opaque, made by the store). */
+  readonly cursor?: string;
 }
 
 export interface MemberRfm {
@@ -44,9 +45,23 @@ export interface RfmStore {
   breakpoints(): Promise<{ runId: string; breakpoints: RfmBreakpoints } | null>;
   saveBreakpoints(runId: string, breakpoints: RfmBreakpoints, basedOn: string | null): Promise<void>;
   runHistograms(runId: string): Promise<RfmHistograms[]>;
-  populationPage(shard: number, pageSize: number, cursor?: Record<string, unknown>): Promise<{ members: { memberId: string; tier?: string; aggregates: SpendAggregates }[]; itemsRead: number; cursor?: Record<string, unknown> }>;
+  populationPage(
+    shard: number,
+    pageSize: number,
+    cursor?: string,
+  ): Promise<{
+    members: { memberId: string; tier?: string; aggregates: SpendAggregates }[];
+    itemsRead: number;
+    cursor?: string;
+  }>;
   saveMemberRfm(memberId: string, rfm: MemberRfm): Promise<void>;
-  savePageHistogram(runId: string, shard: number, page: number, histograms: RfmHistograms, report: PageReport): Promise<void>;
+  savePageHistogram(
+    runId: string,
+    shard: number,
+    page: number,
+    histograms: RfmHistograms,
+    report: PageReport,
+  ): Promise<void>;
   runReports(runId: string): Promise<PageReport[]>;
 }
 
@@ -66,19 +81,32 @@ export interface TierReport {
   readonly rfmGroups: Record<string, number>;
 }
 
-export function mergeReports(pages: readonly PageReport[], tierCodes: readonly string[], asOf: string | null): TierReport {
+export function mergeReports(
+  pages: readonly PageReport[],
+  tierCodes: readonly string[],
+  asOf: string | null,
+): TierReport {
   const byTier = new Map(tierCodes.map((code) => [code, { members: 0, spend12m: 0, ltv: 0 }]));
   const rfmGroups: Record<string, number> = {};
   for (const page of pages) {
     for (const [code, figures] of Object.entries(page.byTier)) {
       const total = byTier.get(code) ?? { members: 0, spend12m: 0, ltv: 0 };
-      byTier.set(code, { members: total.members + figures.members, spend12m: total.spend12m + figures.spend12m, ltv: total.ltv + figures.ltv });
+      byTier.set(code, {
+        members: total.members + figures.members,
+        spend12m: total.spend12m + figures.spend12m,
+        ltv: total.ltv + figures.ltv,
+      });
     }
     for (const [group, count] of Object.entries(page.groups)) rfmGroups[group] = (rfmGroups[group] ?? 0) + count;
   }
   return {
     asOf,
-    tiers: [...byTier].map(([code, total]) => ({ code, members: total.members, spend12m: total.spend12m, averageLtv: total.members ? Math.round(total.ltv / total.members) : 0 })),
+    tiers: [...byTier].map(([code, total]) => ({
+      code,
+      members: total.members,
+      spend12m: total.spend12m,
+      averageLtv: total.members ? Math.round(total.ltv / total.members) : 0,
+    })),
     rfmGroups,
   };
 }
@@ -98,21 +126,30 @@ export interface RfmDeps {
   readonly baseTier?: string;
 }
 
-export async function startRfmScoring(at: Date, deps: Pick<RfmDeps, 'store' | 'queue' | 'programme'>): Promise<{ runId: string; breakpoints: RfmBreakpoints }> {
+export async function startRfmScoring(
+  at: Date,
+  deps: Pick<RfmDeps, 'store' | 'queue' | 'programme'>,
+): Promise<{ runId: string; breakpoints: RfmBreakpoints }> {
   const runId = monthKey(at, deps.programme.timeZone);
   const current = await deps.store.breakpoints();
   const previousRun = current && current.runId !== runId ? current.runId : null;
   let breakpoints = current?.breakpoints ?? DEFAULT_BREAKPOINTS;
   if (current?.runId !== runId) {
     // Recompute the fifths once per run, from the population the last run saw.
-    if (previousRun) breakpoints = breakpointsFrom(mergeHistograms(await deps.store.runHistograms(previousRun)), breakpoints);
+    if (previousRun)
+      breakpoints = breakpointsFrom(mergeHistograms(await deps.store.runHistograms(previousRun)), breakpoints);
     await deps.store.saveBreakpoints(runId, breakpoints, previousRun);
   }
-  await deps.queue.enqueue(Array.from({ length: deps.store.shards }, (_, shard) => ({ runId, at: at.toISOString(), shard, page: 0 })));
+  await deps.queue.enqueue(
+    Array.from({ length: deps.store.shards }, (_, shard) => ({ runId, at: at.toISOString(), shard, page: 0 })),
+  );
   return { runId, breakpoints };
 }
 
-export async function scoreRfmPage(message: RfmPageMessage, deps: RfmDeps): Promise<{ scored: number; itemsRead: number }> {
+export async function scoreRfmPage(
+  message: RfmPageMessage,
+  deps: RfmDeps,
+): Promise<{ scored: number; itemsRead: number }> {
   const settings = deps.settings ?? DEFAULT_RFM_SETTINGS;
   const page = await deps.store.populationPage(message.shard, deps.pageSize ?? 200, message.cursor);
   if (page.cursor) await deps.queue.enqueue([{ ...message, page: message.page + 1, cursor: page.cursor }]);
@@ -131,7 +168,14 @@ export async function scoreRfmPage(message: RfmPageMessage, deps: RfmDeps): Prom
     const yearlySpend = Math.max(0, rollingTotals(member.aggregates, monthKey(now, deps.programme.timeZone), 12).spend);
     const score = rfmScore(figures, breakpoints);
     const ltv = lifetimeValue(yearlySpend, settings);
-    await deps.store.saveMemberRfm(member.memberId, { figures, score, ltv, yearlySpend, scoredAt: message.at, breakpointsOf: message.runId });
+    await deps.store.saveMemberRfm(member.memberId, {
+      figures,
+      score,
+      ltv,
+      yearlySpend,
+      scoredAt: message.at,
+      breakpointsOf: message.runId,
+    });
     const tier = member.tier ?? deps.baseTier ?? 'D';
     const total = report.byTier[tier] ?? { members: 0, spend12m: 0, ltv: 0 };
     report.byTier[tier] = { members: total.members + 1, spend12m: total.spend12m + yearlySpend, ltv: total.ltv + ltv };

@@ -24,36 +24,51 @@ export type EnrollmentMailOutcome = 'sent' | 'already-sent' | 'not-needed';
 
 export async function sendConfirmationMail(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentMailOutcome> {
   const member = await deps.members.getMember(memberId);
-  if (!member || member.status !== 'active' || !member.email || !awaitsEmailConfirmation(member)) return 'not-needed';
+  if (member?.status !== 'active' || !member.email || !awaitsEmailConfirmation(member)) return 'not-needed';
   const email = member.email;
   const now = deps.clock();
   const staleBefore = new Date(now.getTime() - CONFIRMATION_RESEND_AFTER_MS);
-  const sent = await runStepOnce(deps.members, memberId, 'confirmationMail', { now, staleBefore, once: false }, async () => {
-    const secret = deps.secret.current();
-    const token = signToken(
-      {
-        purpose: 'confirm-email',
-        sub: memberId,
-        exp: Math.floor(now.getTime() / 1000) + CONFIRMATION_VALID_DAYS * 86_400,
-        bind: bindingOf(email, secret),
-      },
-      secret,
-    );
-    const confirmUrl = `${deps.publicBaseUrl}/members/confirm?token=${encodeURIComponent(token)}`;
-    const mail = confirmationMail({ locale: member.locale, name: member.name, confirmUrl, validDays: CONFIRMATION_VALID_DAYS });
-    await deps.mailer.send({ to: email, ...mail, tags: { touchpoint: 'email-confirmation', kind: 'transactional' } });
-  });
+  const sent = await runStepOnce(
+    deps.members,
+    memberId,
+    'confirmationMail',
+    { now, staleBefore, once: false },
+    async () => {
+      const secret = deps.secret.current();
+      const token = signToken(
+        {
+          purpose: 'confirm-email',
+          sub: memberId,
+          exp: Math.floor(now.getTime() / 1000) + CONFIRMATION_VALID_DAYS * 86_400,
+          bind: bindingOf(email, secret),
+        },
+        secret,
+      );
+      const confirmUrl = `${deps.publicBaseUrl}/members/confirm?token=${encodeURIComponent(token)}`;
+      const mail = confirmationMail({
+        locale: member.locale,
+        name: member.name,
+        confirmUrl,
+        validDays: CONFIRMATION_VALID_DAYS,
+      });
+      await deps.mailer.send({ to: email, ...mail, tags: { touchpoint: 'email-confirmation', kind: 'transactional' } });
+    },
+  );
   return sent ? 'sent' : 'already-sent';
 }
 
 export async function sendWelcomeMail(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentMailOutcome> {
   const member = await deps.members.getMember(memberId);
-  if (!member || member.status !== 'active' || !member.email || !member.consents.email.confirmedAt) return 'not-needed';
+  if (member?.status !== 'active' || !member.email || !member.consents.email.confirmedAt) return 'not-needed';
   const email = member.email;
   const now = deps.clock();
   const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);
   const sent = await runStepOnce(deps.members, memberId, 'welcomeMail', { now, staleBefore, once: true }, () =>
-    deps.mailer.send({ to: email, ...welcomeMail({ locale: member.locale, name: member.name }), tags: { touchpoint: 'welcome', kind: 'transactional' } }),
+    deps.mailer.send({
+      to: email,
+      ...welcomeMail({ locale: member.locale, name: member.name }),
+      tags: { touchpoint: 'welcome', kind: 'transactional' },
+    }),
   );
   return sent ? 'sent' : 'already-sent';
 }

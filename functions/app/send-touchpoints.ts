@@ -3,18 +3,10 @@
 // sends nothing twice. E-mail goes as one SendBulkEmail with a stored template; a throttled call is made again
 // under the rate a few times, then the unsent claims go back and the job fails so that the queue retries it later.
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  adSms,
-  adSubject,
-  BULK_LIMIT,
-  chunk,
-  couponCode,
-  couponPercent,
-  nightHoldUntil,
-  skipReason,
-  wantsFollowUp,
-  type Channel,
-} from '#domain/sending';
+import { adSms, adSubject, nightHoldUntil } from '#domain/ad-rules';
+import { couponCode, couponPercent } from '#domain/offers';
+import { skipReason, wantsFollowUp, type Channel } from '#domain/send-checks';
+import { BULK_LIMIT, chunk } from '#domain/waves';
 import { render } from '#domain/templates';
 import { signToken } from '#domain/signed-token';
 import { localDate } from '#domain/member-date';
@@ -96,9 +88,18 @@ export interface JobOutcome {
   calls: number;
 }
 
-const emptyOutcome = (): JobOutcome => ({ sent: 0, skipped: 0, failed: 0, deferred: 0, duplicates: 0, notRecipients: 0, calls: 0 });
+const emptyOutcome = (): JobOutcome => ({
+  sent: 0,
+  skipped: 0,
+  failed: 0,
+  deferred: 0,
+  duplicates: 0,
+  notRecipients: 0,
+  calls: 0,
+});
 
-const ledgerChannel = (channel: Channel, followUp: number | undefined) => (followUp ? `${channel}-f${followUp}` : channel);
+const ledgerChannel = (channel: Channel, followUp: number | undefined) =>
+  followUp ? `${channel}-f${followUp}` : channel;
 
 function addressPart(from: string): string {
   const match = /<([^>]+)>/.exec(from);
@@ -115,22 +116,48 @@ interface Prepared {
   readonly claimId: string;
 }
 
-function unsubscribeUrl(deps: SenderDeps, ref: LedgerRef, channel: 'email' | 'sms' | 'post', locale: 'ko' | 'en', now: Date): string {
+function unsubscribeUrl(
+  deps: SenderDeps,
+  ref: LedgerRef,
+  channel: 'email' | 'sms' | 'post',
+  locale: 'ko' | 'en',
+  now: Date,
+): string {
   const token = signToken(
-    { purpose: 'unsubscribe', sub: ref.memberId, exp: Math.floor(now.getTime() / 1000) + UNSUBSCRIBE_VALID_DAYS * 86_400, ch: channel, ref: encodeRef(ref), lc: locale },
+    {
+      purpose: 'unsubscribe',
+      sub: ref.memberId,
+      exp: Math.floor(now.getTime() / 1000) + UNSUBSCRIBE_VALID_DAYS * 86_400,
+      ch: channel,
+      ref: encodeRef(ref),
+      lc: locale,
+    },
     deps.secret.current(),
   );
   return `${deps.publicBaseUrl}/unsubscribe?token=${encodeURIComponent(token)}`;
 }
 
-function variables(entry: CalendarEntry, item: Prepared, ladder: TierLadder, deps: SenderDeps, now: Date, senderName: string): Record<string, string> {
+function variables(
+  entry: CalendarEntry,
+  item: Prepared,
+  ladder: TierLadder,
+  deps: SenderDeps,
+  now: Date,
+  senderName: string,
+): Record<string, string> {
   const { profile, ref } = item;
   const tierDef = ladder.tiers.find((tier) => tier.code === item.tier);
   const vars: Record<string, string> = {
     name: profile.name,
     tier: tierDef?.name[profile.locale] ?? item.tier,
     senderName,
-    unsubscribeUrl: unsubscribeUrl(deps, ref, ref.channel.startsWith('sms') ? 'sms' : ref.channel.startsWith('post') ? 'post' : 'email', profile.locale, now),
+    unsubscribeUrl: unsubscribeUrl(
+      deps,
+      ref,
+      ref.channel.startsWith('sms') ? 'sms' : ref.channel.startsWith('post') ? 'post' : 'email',
+      profile.locale,
+      now,
+    ),
     coupon: '',
     couponPercent: '0',
     validUntil: '',
@@ -144,7 +171,8 @@ function variables(entry: CalendarEntry, item: Prepared, ladder: TierLadder, dep
       vars['coupon'] = couponCode(deps.secret.current(), profile.memberId, entry.id, ref.period);
       vars['couponPercent'] = String(percent);
       const until = localDate(new Date(now.getTime() + entry.offer.validityDays * 86_400_000), profile.timeZone);
-      vars['validUntil'] = `${until.year}-${String(until.month).padStart(2, '0')}-${String(until.day).padStart(2, '0')}`;
+      vars['validUntil'] =
+        `${until.year}-${String(until.month).padStart(2, '0')}-${String(until.day).padStart(2, '0')}`;
     }
   }
   return vars;
@@ -176,8 +204,15 @@ async function prepare(
   const channel = ledgerChannel(job.channel, job.followUp);
   // Follow-ups go only to whom the first mail (and any earlier follow-up) reached without any reaction.
   const earlierRefs = (recipient: Recipient): LedgerRef[] =>
-    Array.from({ length: job.followUp ?? 0 }, (_, n) => ({ memberId: recipient.memberId, entryId: entry.id, period: recipient.period ?? job.period, channel: ledgerChannel(job.channel, n === 0 ? undefined : n) }));
-  const earlier = job.followUp ? await deps.store.ledger(job.recipients.flatMap(earlierRefs)) : new Map<string, LedgerEntry>();
+    Array.from({ length: job.followUp ?? 0 }, (_, n) => ({
+      memberId: recipient.memberId,
+      entryId: entry.id,
+      period: recipient.period ?? job.period,
+      channel: ledgerChannel(job.channel, n === 0 ? undefined : n),
+    }));
+  const earlier = job.followUp
+    ? await deps.store.ledger(job.recipients.flatMap(earlierRefs))
+    : new Map<string, LedgerEntry>();
   const writes: LedgerWrite[] = [];
   // Beside each write: the recipient it would let this call send to (none for a skip).
   const candidates: (Prepared | null)[] = [];
@@ -190,21 +225,38 @@ async function prepare(
     }
     const tier = profile.tier ?? baseTier;
     const segment = profile.segment ?? 'occasional';
-    const ref: LedgerRef = { memberId: recipient.memberId, entryId: entry.id, period: recipient.period ?? job.period, channel };
+    const ref: LedgerRef = {
+      memberId: recipient.memberId,
+      entryId: entry.id,
+      period: recipient.period ?? job.period,
+      channel,
+    };
     const key = encodeRef(ref);
     if (seen.has(key)) {
       outcome.duplicates += 1;
       continue;
     }
     seen.add(key);
-    const reason = skipReason(entry, job.channel, { ...profile, tier, segment: profile.segment, hasPostalAddress: Boolean(profile.postalAddress) }, now);
+    const reason = skipReason(
+      entry,
+      job.channel,
+      { ...profile, tier, segment: profile.segment, hasPostalAddress: Boolean(profile.postalAddress) },
+      now,
+    );
     if (reason === 'not-targeted' || reason === 'no-address') {
       outcome.notRecipients += 1;
       continue;
     }
     if (job.followUp) {
       const [first, ...followUps] = earlierRefs(recipient).map((ref) => earlier.get(encodeRef(ref)));
-      if (first?.state !== 'sent' || followUps.some((sent) => !sent) || !wantsFollowUp(first.events ?? {}, followUps.map((sent) => sent?.events ?? {}))) {
+      if (
+        first?.state !== 'sent' ||
+        followUps.some((sent) => !sent) ||
+        !wantsFollowUp(
+          first.events ?? {},
+          followUps.map((sent) => sent?.events ?? {}),
+        )
+      ) {
         outcome.notRecipients += 1;
         continue;
       }
@@ -216,7 +268,14 @@ async function prepare(
     }
     const variant = recipient.variant;
     const claimId = randomUUID();
-    writes.push({ ref, claim: { claimId, at: now, facts: { tier, segment, ...(variant && { variant }), advertising: entry.advertising, kind: entry.kind } } });
+    writes.push({
+      ref,
+      claim: {
+        claimId,
+        at: now,
+        facts: { tier, segment, ...(variant && { variant }), advertising: entry.advertising, kind: entry.kind },
+      },
+    });
     candidates.push({ recipient, profile, ref, tier, segment, ...(variant && { variant }), claimId });
   }
   const results = await deps.store.claimAll(writes);
@@ -236,11 +295,16 @@ async function prepare(
       return;
     }
     const existing = result?.existing;
-    if (existing?.state === 'sending' && existing.claimedAt && now.getTime() - new Date(existing.claimedAt).getTime() > STALE_SEND_MS) {
+    if (
+      existing?.state === 'sending' &&
+      existing.claimedAt &&
+      now.getTime() - new Date(existing.claimedAt).getTime() > STALE_SEND_MS
+    ) {
       stale.push(deps.store.markUnknown(write.ref, existing.claimedAt, now));
       outcome.failed += 1;
     } else {
-      if (job.channel !== 'email' && existing?.state === 'sent' && !existing.events?.['send']) unannounced.push(existing);
+      if (job.channel !== 'email' && existing?.state === 'sent' && !existing.events?.['send'])
+        unannounced.push(existing);
       outcome.duplicates += 1;
     }
   });
@@ -253,7 +317,12 @@ async function prepare(
 class JobCounters {
   private readonly counts = new Map<string, { dims: CampaignDims; n: number }>();
   add(item: Prepared): void {
-    const dims: CampaignDims = { tier: item.tier, segment: item.segment, period: item.ref.period, ...(item.variant && { variant: item.variant }) };
+    const dims: CampaignDims = {
+      tier: item.tier,
+      segment: item.segment,
+      period: item.ref.period,
+      ...(item.variant && { variant: item.variant }),
+    };
     const key = JSON.stringify(dims);
     const found = this.counts.get(key);
     if (found) found.n += 1;
@@ -268,7 +337,8 @@ class JobCounters {
 /** The follow-up due after a sent e-mail, if the entry has one left. */
 function followUpDue(entry: CalendarEntry, job: SendJob, item: Prepared, now: Date): DueItem | null {
   const next = (job.followUp ?? 0) + 1;
-  if (job.channel !== 'email' || !entry.followUp || next > entry.followUp.max || !entry.followUp.alternates[next - 1]) return null;
+  if (job.channel !== 'email' || !entry.followUp || next > entry.followUp.max || !entry.followUp.alternates[next - 1])
+    return null;
   return {
     memberId: item.profile.memberId,
     kind: 'follow_up',
@@ -278,13 +348,23 @@ function followUpDue(entry: CalendarEntry, job: SendJob, item: Prepared, now: Da
   };
 }
 
-function templateFor(entry: CalendarEntry, locale: 'ko' | 'en', variant: string | undefined, followUp: number | undefined): MailTemplate {
+function templateFor(
+  entry: CalendarEntry,
+  locale: 'ko' | 'en',
+  variant: string | undefined,
+  followUp: number | undefined,
+): MailTemplate {
   const content = entry.content.email?.[locale] ?? entry.content.email?.ko ?? entry.content.email?.en;
   if (!content) throw new Error(`entry ${entry.id} has no e-mail content`);
   const alternate = followUp ? entry.followUp?.alternates[followUp - 1] : undefined;
-  const variantSubject = variant ? entry.preTest?.variants.find((candidate) => candidate.name === variant)?.subject : undefined;
+  const variantSubject = variant
+    ? entry.preTest?.variants.find((candidate) => candidate.name === variant)?.subject
+    : undefined;
   const subject = adSubject(alternate?.subject ?? variantSubject ?? content.subject, locale, entry.advertising);
-  const hash = createHash('sha256').update(JSON.stringify([subject, content.html, content.text])).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([subject, content.html, content.text]))
+    .digest('hex')
+    .slice(0, 12);
   const name = `dangol-${entry.id.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 36)}-${locale}-${hash}`;
   return { name, subject, html: content.html, text: content.text };
 }
@@ -314,7 +394,7 @@ function jobClock(job: SendJob, deps: SenderDeps): SenderDeps {
     ...deps,
     clock: () => {
       const real = deps.clock();
-      return scheduled > real ? scheduled : real;
+      return new Date(Math.max(scheduled.getTime(), real.getTime()));
     },
   };
 }
@@ -333,7 +413,11 @@ interface RunningJob {
  * What both senders do around their channel's calls: the job's clock, the entry (deleted since: nobody to send
  * to), a test send, the checks and claims; the campaign counters are written once at the end, even after a failure.
  */
-async function runJob(job: SendJob, realDeps: SenderDeps, send: (running: RunningJob) => Promise<void>): Promise<JobOutcome> {
+async function runJob(
+  job: SendJob,
+  realDeps: SenderDeps,
+  send: (running: RunningJob) => Promise<void>,
+): Promise<JobOutcome> {
   const deps = jobClock(job, realDeps);
   const outcome = emptyOutcome();
   if (job.test) {
@@ -343,7 +427,11 @@ async function runJob(job: SendJob, realDeps: SenderDeps, send: (running: Runnin
     return outcome;
   }
   // The entry, the ladder and the recipients' profiles are independent reads: made at once.
-  const [entry, ladder, profiles] = await Promise.all([deps.calendar.get(job.entryId), deps.ladder(), deps.store.profiles(job.recipients.map((recipient) => recipient.memberId))]);
+  const [entry, ladder, profiles] = await Promise.all([
+    deps.calendar.get(job.entryId),
+    deps.ladder(),
+    deps.store.profiles(job.recipients.map((recipient) => recipient.memberId)),
+  ]);
   if (!entry) {
     outcome.notRecipients += job.recipients.length;
     return outcome;
@@ -382,13 +470,19 @@ export async function sendEmailJob(job: SendJob, deps: SenderDeps): Promise<JobO
             return {
               to: item.profile.email ?? '',
               vars,
-              headers: { 'List-Unsubscribe': `<${vars['unsubscribeUrl']}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+              headers: {
+                'List-Unsubscribe': `<${vars['unsubscribeUrl']}>`,
+                'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+              },
               tags: { l: encodeRef(item.ref) },
             };
           });
           const results = await withThrottleRetries(deps.limiter, part.length, () => {
             outcome.calls += 1;
-            return mailer.sendBulk(template, from, destinations, { campaign: campaignTag(entry), kind: entry.advertising ? 'advertising' : 'informational' });
+            return mailer.sendBulk(template, from, destinations, {
+              campaign: campaignTag(entry),
+              kind: entry.advertising ? 'advertising' : 'informational',
+            });
           });
           for (const item of part) pending.delete(item);
           // Sent ones turn `sent` on the ledger when SES's Send event comes back (record-engagement); only failures
@@ -403,7 +497,13 @@ export async function sendEmailJob(job: SendJob, deps: SenderDeps): Promise<JobO
               counters.add(item);
               outcome.sent += 1;
             } else {
-              failures.push(deps.store.finish(item.ref, item.claimId, { state: 'failed', reason: result?.reason ?? 'no result', at: now }));
+              failures.push(
+                deps.store.finish(item.ref, item.claimId, {
+                  state: 'failed',
+                  reason: result?.reason ?? 'no result',
+                  at: now,
+                }),
+              );
               outcome.failed += 1;
             }
           });
@@ -414,7 +514,8 @@ export async function sendEmailJob(job: SendJob, deps: SenderDeps): Promise<JobO
       // SES said it sent nothing (throttled, refused): the claims go back so that the retry of this job sends them.
       // Any other failure (5xx, timeout, lost connection) may have sent them: the claims stay, and become `sent` on
       // SES's Send event or `failed: outcome-unknown` later — never sent twice.
-      if (error instanceof NotSentError) await Promise.all([...pending].map((item) => deps.store.release(item.ref, item.claimId)));
+      if (error instanceof NotSentError)
+        await Promise.all([...pending].map((item) => deps.store.release(item.ref, item.claimId)));
       throw error;
     }
   });
@@ -425,15 +526,18 @@ export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<Jo
   if (!messenger) throw new Error('message sender without a messenger');
   return runJob(job, deps, async ({ deps, outcome, entry, ladder, prepared, unannounced, counters }) => {
     const events = deps.events;
-    const announce = (ref: LedgerRef, messageId: string, at: string) => (events ? announceSent(ref, { messageId, at }, { store: deps.store, events }) : Promise.resolve(false));
-    for (const sent of unannounced) await announce(sent, sent.messageId ?? '', sent.sentAt ?? deps.clock().toISOString());
+    const announce = (ref: LedgerRef, messageId: string, at: string) =>
+      events ? announceSent(ref, { messageId, at }, { store: deps.store, events }) : Promise.resolve(false);
+    for (const sent of unannounced)
+      await announce(sent, sent.messageId ?? '', sent.sentAt ?? deps.clock().toISOString());
     for (const item of prepared) {
       const now = deps.clock();
       const { profile } = item;
       let messageId: string | undefined;
       try {
         if (job.channel === 'sms') {
-          const hold = entry.advertising && !profile.consents.nightTime?.value ? nightHoldUntil(now, profile.timeZone) : null;
+          const hold =
+            entry.advertising && !profile.consents.nightTime?.value ? nightHoldUntil(now, profile.timeZone) : null;
           if (hold) {
             await deps.store.defer(item.ref, item.claimId, hold, { tier: item.tier, segment: item.segment });
             outcome.deferred += 1;
@@ -442,8 +546,16 @@ export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<Jo
           const content = entry.content.sms?.[profile.locale] ?? entry.content.sms?.ko ?? entry.content.sms?.en;
           if (!content) throw new Error(`entry ${entry.id} has no SMS content`);
           const sms = smsIdentity(deps);
-          const text = adSms(render(content.text, variables(entry, item, ladder, deps, now, sms.name)), entry.advertising, sms);
-          messageId = await messenger.sms(profile.phone ?? '', text, entry.advertising ? 'Promotional' : 'Transactional');
+          const text = adSms(
+            render(content.text, variables(entry, item, ladder, deps, now, sms.name)),
+            entry.advertising,
+            sms,
+          );
+          messageId = await messenger.sms(
+            profile.phone ?? '',
+            text,
+            entry.advertising ? 'Promotional' : 'Transactional',
+          );
         } else {
           const content = entry.content.post?.[profile.locale] ?? entry.content.post?.ko ?? entry.content.post?.en;
           messageId = await messenger.post({
@@ -475,7 +587,12 @@ export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<Jo
 }
 
 /** A test send: the entry rendered with sample values to the address or phone given, marked as a test. */
-async function sendTest(job: SendJob, entry: CalendarEntry, deps: SenderDeps, outcome: JobOutcome): Promise<JobOutcome> {
+async function sendTest(
+  job: SendJob,
+  entry: CalendarEntry,
+  deps: SenderDeps,
+  outcome: JobOutcome,
+): Promise<JobOutcome> {
   const test = job.test;
   if (!test) return outcome;
   const now = deps.clock();
@@ -505,7 +622,11 @@ async function sendTest(job: SendJob, entry: CalendarEntry, deps: SenderDeps, ou
   } else if (job.channel === 'sms') {
     const content = entry.content.sms?.[locale];
     if (!content) throw new Error(`entry ${entry.id} has no SMS content in ${locale}`);
-    await deps.messenger?.sms(test.to, `[TEST] ${adSms(render(content.text, vars), entry.advertising, smsIdentity(deps))}`, 'Transactional');
+    await deps.messenger?.sms(
+      test.to,
+      `[TEST] ${adSms(render(content.text, vars), entry.advertising, smsIdentity(deps))}`,
+      'Transactional',
+    );
   }
   outcome.calls += 1;
   outcome.sent += 1;

@@ -1,11 +1,19 @@
 // What the sending use cases need from the outside (ledger and audiences on DynamoDB, SES, SNS, queues), and the
 // messages that travel between dispatcher, audience pages and senders.
-import type { Channel, OfferGroup, SkipReason } from '#domain/sending';
+import type { OfferGroup } from '#domain/offers';
+import type { DateField } from '#domain/calendar-due';
+import type { Channel, SkipReason } from '#domain/send-checks';
 import type { CalendarEntry, CalendarEntryInput } from '#schema/calendar';
 
 /** Where an audience comes from; every one is an index query, never a Scan. */
 export type AudienceSource =
-  | { readonly type: 'date'; readonly partition: string; readonly enrolledSince?: string }
+  | {
+      readonly type: 'date';
+      readonly field: DateField;
+      readonly monthDay: string;
+      readonly timeZone: string;
+      readonly enrolledSince?: string;
+    }
   | { readonly type: 'population'; readonly shard: number }
   | { readonly type: 'due'; readonly kind: string; readonly upTo: string };
 
@@ -57,9 +65,9 @@ export interface AudienceMember {
   readonly domain?: string;
   readonly tier?: string;
   readonly segment?: OfferGroup;
-  /** Due items: the key to remove once handed out, and what they say. */
-  readonly dueKey?: { readonly PK: string; readonly SK: string };
-  /** What the due item is about (the `<ref>` of `DUE#<kind>#<ref>`): the period of its touchpoint. */
+  /** Due items: which one (removed once handed out), and what they say. */
+  readonly dueItem?: DueRef;
+  /** What the due item is about: the period of its touchpoint. */
   readonly dueRef?: string;
   readonly due?: Readonly<Record<string, unknown>>;
   readonly profile?: Readonly<Record<string, unknown>>;
@@ -83,7 +91,9 @@ export interface SendProfile {
   readonly timeZone: string;
   readonly tier?: string;
   readonly segment?: OfferGroup;
-  readonly consents: Readonly<Record<'email' | 'sms' | 'post' | 'nightTime', { value: boolean; at?: string; confirmedAt?: string }>>;
+  readonly consents: Readonly<
+    Record<'email' | 'sms' | 'post' | 'nightTime', { value: boolean; at?: string; confirmedAt?: string }>
+  >;
   readonly adSends: readonly string[];
   readonly suppressed: boolean;
 }
@@ -118,7 +128,8 @@ export interface LedgerRef {
 }
 
 /** A ledger reference as one string (the SES tag `l`, unsubscribe links, map keys): base64url of its four parts. */
-export const encodeRef = (ref: LedgerRef) => Buffer.from(JSON.stringify([ref.memberId, ref.entryId, ref.period, ref.channel])).toString('base64url');
+export const encodeRef = (ref: LedgerRef) =>
+  Buffer.from(JSON.stringify([ref.memberId, ref.entryId, ref.period, ref.channel])).toString('base64url');
 export function decodeRef(value: string): LedgerRef | null {
   try {
     const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown;
@@ -142,8 +153,18 @@ export interface ClaimFacts {
 
 /** One ledger write of a job's checks: a claim before the send, or a final `skipped`. */
 export type LedgerWrite =
-  | { readonly ref: LedgerRef; readonly claim: { readonly claimId: string; readonly at: Date; readonly facts: ClaimFacts } }
-  | { readonly ref: LedgerRef; readonly skip: { readonly reason: SkipReason | string; readonly at: Date; readonly facts: { readonly tier: string; readonly segment: string } } };
+  | {
+      readonly ref: LedgerRef;
+      readonly claim: { readonly claimId: string; readonly at: Date; readonly facts: ClaimFacts };
+    }
+  | {
+      readonly ref: LedgerRef;
+      readonly skip: {
+        readonly reason: SkipReason | string;
+        readonly at: Date;
+        readonly facts: { readonly tier: string; readonly segment: string };
+      };
+    };
 
 export interface CampaignDims {
   readonly tier: string;
@@ -153,8 +174,15 @@ export interface CampaignDims {
 }
 
 export interface SendStore {
-  readAudience(source: AudienceSource, cursor: string | undefined, limit: number, baseTier: string): Promise<AudiencePage>;
-  removeDue(keys: readonly { PK: string; SK: string }[]): Promise<void>;
+  /** How many shards the whole population is read in (one dispatch message each). */
+  readonly populationShards: number;
+  readAudience(
+    source: AudienceSource,
+    cursor: string | undefined,
+    limit: number,
+    baseTier: string,
+  ): Promise<AudiencePage>;
+  removeDue(items: readonly DueRef[]): Promise<void>;
   profiles(memberIds: readonly string[]): Promise<Map<string, SendProfile>>;
   /** The ledger items that exist of these references, keyed by `encodeRef`. */
   ledger(refs: readonly LedgerRef[]): Promise<Map<string, LedgerEntry>>;
@@ -164,7 +192,11 @@ export interface SendStore {
    */
   claimAll(writes: readonly LedgerWrite[]): Promise<ClaimResult[]>;
   /** A claim's end on the sender's side: SMS and post `sent`, or `failed` (e-mail is `sent` on SES's Send event). */
-  finish(ref: LedgerRef, claimId: string, outcome: { state: 'sent'; messageId: string; at: Date } | { state: 'failed'; reason: string; at: Date }): Promise<void>;
+  finish(
+    ref: LedgerRef,
+    claimId: string,
+    outcome: { state: 'sent'; messageId: string; at: Date } | { state: 'failed'; reason: string; at: Date },
+  ): Promise<void>;
   /** Gives a claim back (throttled before the send): a retry may claim again. */
   release(ref: LedgerRef, claimId: string): Promise<void>;
   /** A claim stuck in `sending` past the stale time: SES may or may not have sent it, so it is failed, never resent. */
@@ -173,8 +205,14 @@ export interface SendStore {
   defer(ref: LedgerRef, claimId: string, until: Date, facts: Readonly<Record<string, unknown>>): Promise<void>;
   noteAdSend(memberId: string, recent: readonly string[], at: Date): Promise<void>;
   count(entryId: string, dims: CampaignDims, outcome: string, by: number): Promise<void>;
-  /** A later step due for one member (follow-up): GSI3 `DUE#<kind>`. */
-  putDue(memberId: string, kind: string, ref: string, dueAt: Date, fields: Readonly<Record<string, unknown>>): Promise<void>;
+  /** A later step due for one member (follow-up), found by kind and time. */
+  putDue(
+    memberId: string,
+    kind: string,
+    ref: string,
+    dueAt: Date,
+    fields: Readonly<Record<string, unknown>>,
+  ): Promise<void>;
   /** Several due items in batches (unconditional: each is keyed by what it is due for). */
   putDues(items: readonly DueItem[]): Promise<void>;
   /** The entries whose audience of this hour was already handed out. */
@@ -183,7 +221,18 @@ export interface SendStore {
   markDispatched(entryIds: readonly string[], hour: string): Promise<void>;
   /** Pre-test decision item: written once; later runs read the winner. */
   decidePretest(entryId: string, period: string, winner: string, at: Date): Promise<string>;
-  pretestCounts(entryId: string, period: string, variants: readonly string[]): Promise<Record<string, { sent: number; opened: number; clicked: number }>>;
+  pretestCounts(
+    entryId: string,
+    period: string,
+    variants: readonly string[],
+  ): Promise<Record<string, { sent: number; opened: number; clicked: number }>>;
+}
+
+/** One member's due item: its kind and what it is about. */
+export interface DueRef {
+  readonly memberId: string;
+  readonly kind: string;
+  readonly ref: string;
 }
 
 export interface DueItem {
@@ -202,7 +251,11 @@ export interface EngagementStore {
    * yet); with `logAdSend`, an advertising send also goes onto the member's frequency-cap log in the same write.
    * The ledger item when this call recorded it, else null.
    */
-  recordSend(ref: LedgerRef, sent: { readonly messageId: string; readonly at: string }, options: { readonly logAdSend: boolean }): Promise<LedgerEntry | null>;
+  recordSend(
+    ref: LedgerRef,
+    sent: { readonly messageId: string; readonly at: string },
+    options: { readonly logAdSend: boolean },
+  ): Promise<LedgerEntry | null>;
   /** Takes back an event recorded without a counter (its announcement failed, so that a retry announces again). */
   forgetEvent(ref: LedgerRef, type: string): Promise<void>;
   /** Address suppressed and e-mail consent withdrawn (bounce, complaint), with a consent record. */
@@ -233,9 +286,21 @@ export interface BulkMailer {
    * lost answer could send all 50 again); throws `ThrottledError` when SES throttles, `NotSentError` for any other
    * refusal, anything else when the outcome is unknown.
    */
-  sendBulk(template: MailTemplate, from: string, destinations: readonly BulkDestination[], tags: Readonly<Record<string, string>>): Promise<BulkResult[]>;
+  sendBulk(
+    template: MailTemplate,
+    from: string,
+    destinations: readonly BulkDestination[],
+    tags: Readonly<Record<string, string>>,
+  ): Promise<BulkResult[]>;
   /** One `SendEmail` call (test sends). */
-  sendOne(mail: { to: string; from: string; subject: string; html: string; text: string; tags: Readonly<Record<string, string>> }): Promise<string>;
+  sendOne(mail: {
+    to: string;
+    from: string;
+    subject: string;
+    html: string;
+    text: string;
+    tags: Readonly<Record<string, string>>;
+  }): Promise<string>;
 }
 
 export interface Messenger {
@@ -271,6 +336,12 @@ export interface CalendarEditor extends CalendarSource {
   /** Writes the seed's default entries once per release of defaults; true when anything was written. */
   seedDefaults(now: Date): Promise<boolean>;
   create(input: CalendarEntryInput, by: string, now: Date): Promise<CalendarEntry>;
-  replace(id: string, expectedVersion: number, input: CalendarEntryInput, by: string, now: Date): Promise<CalendarWrite>;
+  replace(
+    id: string,
+    expectedVersion: number,
+    input: CalendarEntryInput,
+    by: string,
+    now: Date,
+  ): Promise<CalendarWrite>;
   remove(id: string, expectedVersion: number, by: string, now: Date): Promise<'deleted' | 'stale' | 'missing'>;
 }

@@ -3,7 +3,7 @@ import type { TierChanged } from '#schema/events';
 import type { TierLadder } from '#schema/tier-ladder';
 import { tierIndex, type TierDecision, type TierState } from '#domain/tier-engine';
 import type { Clock, EventPublisher } from './ports.ts';
-import type { PurchaseStore, TierEffects } from './purchase-ports.ts';
+import type { Owner, OwnerRef, PurchaseStore, TierChangeRef, TierEffects } from './purchase-ports.ts';
 
 export function tierEffects(ladder: TierLadder, decision: TierDecision, previous: TierState | undefined): TierEffects {
   const change = decision.change;
@@ -20,17 +20,25 @@ export function tierEffects(ladder: TierLadder, decision: TierDecision, previous
   };
 }
 
-
-export function tierHistorySK(at: string, ...ref: string[]): string {
-  return `TIER#${at}#${ref.join('#')}`;
+/** The tier-history entry of a change at `at`, caused by `cause` (the order, the review run, the admin). */
+export function tierChangeRef(at: string, ...cause: string[]): TierChangeRef {
+  return { at, cause };
 }
 
+/** What an order remembers of its owner. */
+export function ownerRefOf(owner: Owner): OwnerRef {
+  return owner.kind === 'member' ? { kind: 'member', memberId: owner.memberId } : { kind: 'prospect', ref: owner.ref };
+}
 
 /** Publishes the Tier Changed event of a committed change that has not been published yet (crash-safe). */
-export async function finishTierEvent(ownerKey: string, sk: string | undefined, deps: { store: PurchaseStore; events: EventPublisher; clock: Clock }): Promise<void> {
-  if (!sk || !ownerKey.startsWith('MEMBER#')) return;
-  const memberId = ownerKey.slice('MEMBER#'.length);
-  const pending = await deps.store.unpublishedTierChange(memberId, sk);
+export async function finishTierEvent(
+  owner: OwnerRef,
+  ref: TierChangeRef | undefined,
+  deps: { store: PurchaseStore; events: EventPublisher; clock: Clock },
+): Promise<void> {
+  if (!ref || owner.kind !== 'member') return;
+  const memberId = owner.memberId;
+  const pending = await deps.store.unpublishedTierChange(memberId, ref);
   if (!pending) return;
   const detail: TierChanged = {
     memberId,
@@ -41,6 +49,5 @@ export async function finishTierEvent(ownerKey: string, sk: string | undefined, 
     ladderVersion: pending.ladderVersion,
   };
   await deps.events.publish('Tier Changed', detail);
-  await deps.store.markTierChangePublished(memberId, sk, deps.clock());
+  await deps.store.markTierChangePublished(memberId, ref, deps.clock());
 }
-

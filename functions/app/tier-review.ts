@@ -6,14 +6,15 @@ import { monthKey, pruneMonths } from '#domain/spend-window';
 import { initialTierState, review } from '#domain/tier-engine';
 import type { Clock, EventPublisher } from './ports.ts';
 import type { Account, LadderSource, PurchaseStore } from './purchase-ports.ts';
-import { finishTierEvent, tierEffects, tierHistorySK } from './tier-effects.ts';
+import { finishTierEvent, ownerRefOf, tierChangeRef, tierEffects } from './tier-effects.ts';
 
 export interface ReviewPageMessage {
   readonly runId: string;
   /** The review's point in time; members whose review time is at or before it are due. */
   readonly reviewAt: string;
   readonly shard: number;
-  readonly cursor?: Record<string, unknown>;
+  /** Where the previous page stopped (opaque, made by the store). */
+  readonly cursor?: string;
 }
 
 export interface ReviewStats {
@@ -25,7 +26,12 @@ export interface ReviewStats {
 
 export interface ReviewStore {
   readonly shards: number;
-  dueForReview(shard: number, reviewAt: string, pageSize: number, cursor?: Record<string, unknown>): Promise<{ accounts: Account[]; itemsRead: number; cursor?: Record<string, unknown> }>;
+  dueForReview(
+    shard: number,
+    reviewAt: string,
+    pageSize: number,
+    cursor?: string,
+  ): Promise<{ accounts: Account[]; itemsRead: number; cursor?: string }>;
   addReviewStats(runId: string, stats: ReviewStats): Promise<void>;
 }
 
@@ -58,7 +64,12 @@ export async function startTierReview(
 }
 
 export async function reviewPage(message: ReviewPageMessage, deps: ReviewDeps): Promise<ReviewStats> {
-  const page = await deps.store.dueForReview(message.shard, message.reviewAt, deps.pageSize ?? DEFAULT_PAGE_SIZE, message.cursor);
+  const page = await deps.store.dueForReview(
+    message.shard,
+    message.reviewAt,
+    deps.pageSize ?? DEFAULT_PAGE_SIZE,
+    message.cursor,
+  );
   if (page.cursor) await deps.queue.enqueue([{ ...message, cursor: page.cursor }]);
   const ladder = await deps.ladders.current();
   const clock = { now: new Date(message.reviewAt), timeZone: deps.programme.timeZone };
@@ -72,13 +83,16 @@ export async function reviewPage(message: ReviewPageMessage, deps: ReviewDeps): 
       const state = account.tierState ?? initialTierState(ladder, clock.now);
       const aggregates = pruneMonths(account.aggregates, monthKey(clock.now, clock.timeZone));
       // Always written: even an unchanged state moves the member's place in the review index past this review.
-      const tier = { ...tierEffects(ladder, review(ladder, state, aggregates, clock), account.tierState), stateChanged: true };
-      const historySK = tier.change ? tierHistorySK(tier.change.at, 'review', message.runId) : undefined;
-      const outcome = await deps.store.applyReview({ account, aggregates, tier, ...(historySK && { historySK }) });
+      const tier = {
+        ...tierEffects(ladder, review(ladder, state, aggregates, clock), account.tierState),
+        stateChanged: true,
+      };
+      const history = tier.change ? tierChangeRef(tier.change.at, 'review', message.runId) : undefined;
+      const outcome = await deps.store.applyReview({ account, aggregates, tier, ...(history && { history }) });
       if (outcome === 'applied') {
         if (tier.change) changed += 1;
         if (tier.notice) notices += 1;
-        await finishTierEvent(account.owner.key, historySK, deps);
+        await finishTierEvent(ownerRefOf(account.owner), history, deps);
         break;
       }
       // A purchase changed the member meanwhile: read it again and review what is there now.

@@ -4,8 +4,16 @@ import type { CalendarEntryInput } from '#schema/calendar';
 const ALL = ['D', 'C', 'B', 'A', 'S'];
 const VIP = ['A', 'S'];
 const mail = (koSubject: string, koBody: string, enSubject: string, enBody: string) => ({
-  ko: { subject: koSubject, html: `<p>${koBody}</p><p><a href="{{unsubscribeUrl}}">수신거부</a></p>`, text: `${koBody}\n\n수신거부: {{unsubscribeUrl}}` },
-  en: { subject: enSubject, html: `<p>${enBody}</p><p><a href="{{unsubscribeUrl}}">Unsubscribe</a></p>`, text: `${enBody}\n\nUnsubscribe: {{unsubscribeUrl}}` },
+  ko: {
+    subject: koSubject,
+    html: `<p>${koBody}</p><p><a href="{{unsubscribeUrl}}">수신거부</a></p>`,
+    text: `${koBody}\n\n수신거부: {{unsubscribeUrl}}`,
+  },
+  en: {
+    subject: enSubject,
+    html: `<p>${enBody}</p><p><a href="{{unsubscribeUrl}}">Unsubscribe</a></p>`,
+    text: `${enBody}\n\nUnsubscribe: {{unsubscribeUrl}}`,
+  },
 });
 const sms = (ko: string, en: string) => ({ ko: { text: ko }, en: { text: en } });
 
@@ -18,7 +26,14 @@ export const DEFAULT_CALENDAR: readonly (CalendarEntryInput & { id: string })[] 
     tiers: ALL,
     channels: ['email'],
     advertising: false,
-    content: { email: mail('[단골] {{name}}님, 환영합니다', '{{name}}님, 멤버십 가입을 환영합니다.', 'Welcome, {{name}}', 'Welcome to the membership, {{name}}.') },
+    content: {
+      email: mail(
+        '[단골] {{name}}님, 환영합니다',
+        '{{name}}님, 멤버십 가입을 환영합니다.',
+        'Welcome, {{name}}',
+        'Welcome to the membership, {{name}}.',
+      ),
+    },
   },
   {
     id: 'default-vip-entry',
@@ -29,8 +44,16 @@ export const DEFAULT_CALENDAR: readonly (CalendarEntryInput & { id: string })[] 
     channels: ['sms', 'email'],
     advertising: true,
     content: {
-      sms: sms('{{name}}님, {{tier}} 등급이 되셨습니다. {{couponPercent}}% 쿠폰 {{coupon}}', '{{name}}, you are now {{tier}}. {{couponPercent}}% coupon {{coupon}}'),
-      email: mail('{{tier}} 등급이 되신 것을 축하드립니다', '{{name}}님, {{tier}} 등급 혜택을 안내해 드립니다. 쿠폰 {{coupon}} ({{validUntil}}까지)', 'Welcome to {{tier}}', '{{name}}, here are your {{tier}} benefits. Coupon {{coupon}} until {{validUntil}}.'),
+      sms: sms(
+        '{{name}}님, {{tier}} 등급이 되셨습니다. {{couponPercent}}% 쿠폰 {{coupon}}',
+        '{{name}}, you are now {{tier}}. {{couponPercent}}% coupon {{coupon}}',
+      ),
+      email: mail(
+        '{{tier}} 등급이 되신 것을 축하드립니다',
+        '{{name}}님, {{tier}} 등급 혜택을 안내해 드립니다. 쿠폰 {{coupon}} ({{validUntil}}까지)',
+        'Welcome to {{tier}}',
+        '{{name}}, here are your {{tier}} benefits. Coupon {{coupon}} until {{validUntil}}.',
+      ),
     },
     offer: { percentBy: 'tier', percents: { A: 5, S: 6 }, validityDays: 30 },
   },
@@ -42,7 +65,14 @@ export const DEFAULT_CALENDAR: readonly (CalendarEntryInput & { id: string })[] 
     tiers: VIP,
     channels: ['email'],
     advertising: true,
-    content: { email: mail('{{name}}님을 VIP 감사 행사에 초대합니다', '올해의 VIP 감사 행사(문화 공연, 여행 할인)에 초대합니다.', 'You are invited to our VIP thank-you event', 'Join our VIP thank-you event: a culture evening and travel discounts.') },
+    content: {
+      email: mail(
+        '{{name}}님을 VIP 감사 행사에 초대합니다',
+        '올해의 VIP 감사 행사(문화 공연, 여행 할인)에 초대합니다.',
+        'You are invited to our VIP thank-you event',
+        'Join our VIP thank-you event: a culture evening and travel discounts.',
+      ),
+    },
   },
   {
     id: 'default-birthday',
@@ -53,10 +83,22 @@ export const DEFAULT_CALENDAR: readonly (CalendarEntryInput & { id: string })[] 
     channels: ['sms', 'email'],
     advertising: true,
     content: {
-      sms: sms('{{name}}님, 생일을 축하드립니다! 생일 쿠폰 {{coupon}}', 'Happy birthday, {{name}}! Your coupon: {{coupon}}'),
-      email: mail('{{name}}님, 생일 축하드립니다', '생일을 진심으로 축하드립니다. 생일 쿠폰 {{coupon}}을 드립니다.', 'Happy birthday, {{name}}', 'Happy birthday! Here is your birthday coupon {{coupon}}.'),
+      sms: sms(
+        '{{name}}님, 생일을 축하드립니다! 생일 쿠폰 {{coupon}}',
+        'Happy birthday, {{name}}! Your coupon: {{coupon}}',
+      ),
+      email: mail(
+        '{{name}}님, 생일 축하드립니다',
+        '생일을 진심으로 축하드립니다. 생일 쿠폰 {{coupon}}을 드립니다.',
+        'Happy birthday, {{name}}',
+        'Happy birthday! Here is your birthday coupon {{coupon}}.',
+      ),
     },
-    offer: { percentBy: 'rfm', percents: { occasional: 6, average: 5, frequent: 3, 'most-frequent': 0 }, validityDays: 30 },
+    offer: {
+      percentBy: 'rfm',
+      percents: { occasional: 6, average: 5, frequent: 3, 'most-frequent': 0 },
+      validityDays: 30,
+    },
   },
   {
     id: 'default-anniversary',
@@ -68,7 +110,12 @@ export const DEFAULT_CALENDAR: readonly (CalendarEntryInput & { id: string })[] 
     advertising: true,
     content: {
       sms: sms('{{name}}님, 결혼기념일을 축하드립니다!', 'Happy anniversary, {{name}}!'),
-      email: mail('{{name}}님, 결혼기념일을 축하드립니다', '뜻깊은 날을 축하드립니다.', 'Happy anniversary, {{name}}', 'Congratulations on your anniversary.'),
+      email: mail(
+        '{{name}}님, 결혼기념일을 축하드립니다',
+        '뜻깊은 날을 축하드립니다.',
+        'Happy anniversary, {{name}}',
+        'Congratulations on your anniversary.',
+      ),
     },
   },
   {
@@ -79,7 +126,14 @@ export const DEFAULT_CALENDAR: readonly (CalendarEntryInput & { id: string })[] 
     tiers: ALL,
     channels: ['email'],
     advertising: true,
-    content: { email: mail('이달의 신상품', '이달의 새로운 상품을 소개합니다.', 'New this month', 'Here is what is new this month.') },
+    content: {
+      email: mail(
+        '이달의 신상품',
+        '이달의 새로운 상품을 소개합니다.',
+        'New this month',
+        'Here is what is new this month.',
+      ),
+    },
   },
   {
     id: 'default-newsletter',
@@ -89,7 +143,14 @@ export const DEFAULT_CALENDAR: readonly (CalendarEntryInput & { id: string })[] 
     tiers: ALL,
     channels: ['email'],
     advertising: true,
-    content: { email: mail('단골 뉴스레터', 'VIP 인터뷰, 생활 팁, 행사와 설문, 신상품 소식을 전해 드립니다.', 'The membership newsletter', 'VIP interviews, tips, events, surveys and new products.') },
+    content: {
+      email: mail(
+        '단골 뉴스레터',
+        'VIP 인터뷰, 생활 팁, 행사와 설문, 신상품 소식을 전해 드립니다.',
+        'The membership newsletter',
+        'VIP interviews, tips, events, surveys and new products.',
+      ),
+    },
   },
   {
     id: 'default-quarterly-magazine',
@@ -110,8 +171,16 @@ export const DEFAULT_CALENDAR: readonly (CalendarEntryInput & { id: string })[] 
     channels: ['email', 'sms'],
     advertising: false,
     content: {
-      email: mail('{{tier}} 등급 유지 안내', '{{keepBy}}까지 {{deltaToRetain}}원을 더 구매하시면 {{tier}} 등급이 유지됩니다.', 'Keeping your {{tier}} tier', 'Spend {{deltaToRetain}} more by {{keepBy}} to keep {{tier}}.'),
-      sms: sms('{{keepBy}}까지 {{deltaToRetain}}원 더 구매 시 {{tier}} 등급 유지', 'Spend {{deltaToRetain}} more by {{keepBy}} to keep {{tier}}'),
+      email: mail(
+        '{{tier}} 등급 유지 안내',
+        '{{keepBy}}까지 {{deltaToRetain}}원을 더 구매하시면 {{tier}} 등급이 유지됩니다.',
+        'Keeping your {{tier}} tier',
+        'Spend {{deltaToRetain}} more by {{keepBy}} to keep {{tier}}.',
+      ),
+      sms: sms(
+        '{{keepBy}}까지 {{deltaToRetain}}원 더 구매 시 {{tier}} 등급 유지',
+        'Spend {{deltaToRetain}} more by {{keepBy}} to keep {{tier}}',
+      ),
     },
   },
 ];

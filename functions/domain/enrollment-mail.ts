@@ -18,7 +18,12 @@ function layout(locale: Locale, title: string, paragraphs: string[], action?: { 
   return `<!doctype html>\n<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>\n<body style="font-family:sans-serif;line-height:1.6">\n<h1 style="font-size:20px">${escapeHtml(title)}</h1>\n${body}\n${button}\n</body></html>`;
 }
 
-export function confirmationMail(input: { locale: Locale; name: string; confirmUrl: string; validDays: number }): RenderedMail {
+export function confirmationMail(input: {
+  locale: Locale;
+  name: string;
+  confirmUrl: string;
+  validDays: number;
+}): RenderedMail {
   if (input.locale === 'ko') {
     const title = '이메일 주소를 확인해 주세요';
     const lines = [
@@ -53,7 +58,11 @@ export function welcomeMail(input: { locale: Locale; name: string }): RenderedMa
       '구매 금액에 따라 등급이 올라가며, 등급별 혜택과 생일 축하 메시지를 보내드립니다.',
       '수신을 원하지 않으시면 언제든지 메일 하단의 수신거부 링크로 철회하실 수 있습니다.',
     ];
-    return { subject: '[단골] 멤버십 가입을 환영합니다', html: layout('ko', title, lines), text: `${title}\n\n${lines.join('\n\n')}\n` };
+    return {
+      subject: '[단골] 멤버십 가입을 환영합니다',
+      html: layout('ko', title, lines),
+      text: `${title}\n\n${lines.join('\n\n')}\n`,
+    };
   }
   const title = `Welcome, ${input.name}`;
   const lines = [
@@ -61,5 +70,9 @@ export function welcomeMail(input: { locale: Locale; name: string }): RenderedMa
     'Your tier rises with your purchases; each tier has its own benefits, and we will greet you on your birthday.',
     'You can withdraw at any time with the unsubscribe link at the bottom of our mails.',
   ];
-  return { subject: 'Welcome to the membership', html: layout('en', title, lines), text: `${title}\n\n${lines.join('\n\n')}\n` };
+  return {
+    subject: 'Welcome to the membership',
+    html: layout('en', title, lines),
+    text: `${title}\n\n${lines.join('\n\n')}\n`,
+  };
 }

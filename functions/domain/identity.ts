@@ -8,7 +8,9 @@ const EMAIL_SHAPE = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,
 let phoneMetadata: MetadataJson | undefined;
 /** libphonenumber's own metadata, unpacked once per container (see schema/generate.ts). */
 function metadata(): MetadataJson {
-  phoneMetadata ??= JSON.parse(brotliDecompressSync(Buffer.from(PHONE_METADATA_BROTLI_BASE64, 'base64')).toString('utf8')) as MetadataJson;
+  phoneMetadata ??= JSON.parse(
+    brotliDecompressSync(Buffer.from(PHONE_METADATA_BROTLI_BASE64, 'base64')).toString('utf8'),
+  ) as MetadataJson;
   return phoneMetadata;
 }
 
@@ -26,7 +28,7 @@ export function normalisePhone(raw: string, defaultCountry: 'KR' = 'KR'): string
   const trimmed = raw.trim();
   if (trimmed.length === 0 || trimmed.length > 32 || /[a-z]/i.test(trimmed)) return null;
   const parsed = parsePhoneNumberFromString(trimmed, defaultCountry, metadata());
-  if (!parsed || !parsed.isValid()) return null;
+  if (!parsed?.isValid()) return null;
   return parsed.number;
 }
 

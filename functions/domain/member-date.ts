@@ -1,5 +1,7 @@
 // Dates members give about themselves (birthday, anniversary) and the age rule that depends on them.
 
+export { isValidTimeZone, localDate } from './local-time.ts';
+
 export interface MemberDate {
   /** Absent when the member gave only month and day (`--MM-DD`). */
   readonly year?: number;
@@ -32,18 +34,6 @@ export function parseMemberDate(raw: string): MemberDate | null {
   return null;
 }
 
-/** Calendar date (YYYY-MM-DD) of an instant in a time zone. */
-export function localDate(instant: Date, timeZone: string): { year: number; month: number; day: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day') };
-}
-
 /** Completed years of age on a local date; null when the year of birth is unknown. */
 export function ageOn(birth: MemberDate, today: { year: number; month: number; day: number }): number | null {
   if (birth.year === undefined) return null;
@@ -64,14 +54,4 @@ export const GUARDIAN_CONSENT_AGE = 14;
 export function needsGuardianConsent(birth: MemberDate, today: { year: number; month: number; day: number }): boolean {
   const age = ageOn(birth, today);
   return age !== null && age < GUARDIAN_CONSENT_AGE;
-}
-
-export function isValidTimeZone(timeZone: string): boolean {
-  if (timeZone.length === 0 || timeZone.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
 }

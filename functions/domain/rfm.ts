@@ -41,7 +41,12 @@ export interface RfmScore {
   readonly group: OfferGroup;
 }
 
-export function rfmFigures(aggregates: SpendAggregates, now: Date, timeZone: string, settings: RfmSettings = DEFAULT_RFM_SETTINGS): RfmFigures {
+export function rfmFigures(
+  aggregates: SpendAggregates,
+  now: Date,
+  timeZone: string,
+  settings: RfmSettings = DEFAULT_RFM_SETTINGS,
+): RfmFigures {
   const totals = rollingTotals(aggregates, monthKey(now, timeZone), settings.windowMonths);
   const last = aggregates.lastPurchaseAt ? Date.parse(aggregates.lastPurchaseAt) : NaN;
   return {
@@ -112,14 +117,17 @@ export function mergeHistograms(parts: readonly RfmHistograms[]): RfmHistograms 
   const merged = emptyHistograms();
   for (const part of parts) {
     for (const measure of ['recencyDays', 'frequency', 'monetary'] as const) {
-      for (const [bucket, count] of Object.entries(part[measure])) merged[measure][bucket] = (merged[measure][bucket] ?? 0) + count;
+      for (const [bucket, count] of Object.entries(part[measure]))
+        merged[measure][bucket] = (merged[measure][bucket] ?? 0) + count;
     }
   }
   return merged;
 }
 
 function cutsOf(histogram: Histogram, measure: keyof typeof valueOfBucket): number[] | null {
-  const buckets = Object.entries(histogram).map(([bucket, count]) => [Number(bucket), count] as const).sort((a, b) => a[0] - b[0]);
+  const buckets = Object.entries(histogram)
+    .map(([bucket, count]) => [Number(bucket), count] as const)
+    .sort((a, b) => a[0] - b[0]);
   const total = buckets.reduce((sum, [, count]) => sum + count, 0);
   if (total < 5) return null;
   const cuts: number[] = [];
@@ -136,7 +144,10 @@ function cutsOf(histogram: Histogram, measure: keyof typeof valueOfBucket): numb
 }
 
 /** The population's fifths; a measure with too few buyers keeps the previous cut points. */
-export function breakpointsFrom(histograms: RfmHistograms, previous: RfmBreakpoints = DEFAULT_BREAKPOINTS): RfmBreakpoints {
+export function breakpointsFrom(
+  histograms: RfmHistograms,
+  previous: RfmBreakpoints = DEFAULT_BREAKPOINTS,
+): RfmBreakpoints {
   return {
     recencyDays: cutsOf(histograms.recencyDays, 'recencyDays') ?? previous.recencyDays,
     frequency: cutsOf(histograms.frequency, 'frequency') ?? previous.frequency,

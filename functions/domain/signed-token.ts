@@ -38,7 +38,8 @@ export function verifyToken(token: string, purpose: TokenPurpose, secret: string
   if (!body || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
   const expected = mac(secret, body);
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'bad-signature' };
   let claims: TokenClaims;
   try {
     claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenClaims;

@@ -12,10 +12,7 @@ export interface SpendAggregates {
 
 export const EMPTY_AGGREGATES: SpendAggregates = { spendByMonth: {}, ordersByMonth: {}, purchaseCount: 0 };
 
-export function monthKey(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(instant);
-  return `${parts.find((part) => part.type === 'year')?.value}-${parts.find((part) => part.type === 'month')?.value}`;
-}
+export { monthKey } from './local-time.ts';
 
 export function addMonths(key: string, months: number): string {
   const [year = 0, month = 1] = key.split('-').map(Number);
@@ -45,23 +42,38 @@ export function rollingTotals(aggregates: SpendAggregates, endKey: string, month
   return { spend, purchases, windowEnd: endKey };
 }
 
-export function applyPurchase(aggregates: SpendAggregates, month: string, amount: number, occurredAt: string): SpendAggregates {
+export function applyPurchase(
+  aggregates: SpendAggregates,
+  month: string,
+  amount: number,
+  occurredAt: string,
+): SpendAggregates {
   return {
     spendByMonth: { ...aggregates.spendByMonth, [month]: (aggregates.spendByMonth[month] ?? 0) + amount },
     ordersByMonth: { ...aggregates.ordersByMonth, [month]: (aggregates.ordersByMonth[month] ?? 0) + 1 },
     purchaseCount: aggregates.purchaseCount + 1,
-    firstPurchaseAt: aggregates.firstPurchaseAt && aggregates.firstPurchaseAt < occurredAt ? aggregates.firstPurchaseAt : occurredAt,
-    lastPurchaseAt: aggregates.lastPurchaseAt && aggregates.lastPurchaseAt > occurredAt ? aggregates.lastPurchaseAt : occurredAt,
+    firstPurchaseAt:
+      aggregates.firstPurchaseAt && aggregates.firstPurchaseAt < occurredAt ? aggregates.firstPurchaseAt : occurredAt,
+    lastPurchaseAt:
+      aggregates.lastPurchaseAt && aggregates.lastPurchaseAt > occurredAt ? aggregates.lastPurchaseAt : occurredAt,
   };
 }
 
 /** A refund comes off the month of the order it refunds; a fully refunded order no longer counts as a purchase. */
-export function applyRefund(aggregates: SpendAggregates, orderMonth: string, amount: number, orderNowFullyRefunded: boolean): SpendAggregates {
+export function applyRefund(
+  aggregates: SpendAggregates,
+  orderMonth: string,
+  amount: number,
+  orderNowFullyRefunded: boolean,
+): SpendAggregates {
   const orders = aggregates.ordersByMonth[orderMonth] ?? 0;
   return {
     ...aggregates,
     spendByMonth: { ...aggregates.spendByMonth, [orderMonth]: (aggregates.spendByMonth[orderMonth] ?? 0) - amount },
-    ordersByMonth: { ...aggregates.ordersByMonth, [orderMonth]: orderNowFullyRefunded ? Math.max(0, orders - 1) : orders },
+    ordersByMonth: {
+      ...aggregates.ordersByMonth,
+      [orderMonth]: orderNowFullyRefunded ? Math.max(0, orders - 1) : orders,
+    },
     purchaseCount: orderNowFullyRefunded ? Math.max(0, aggregates.purchaseCount - 1) : aggregates.purchaseCount,
   };
 }
@@ -74,7 +86,10 @@ export function mergeAggregates(a: SpendAggregates, b: SpendAggregates): SpendAg
     return out;
   };
   const first = [a.firstPurchaseAt, b.firstPurchaseAt].filter((v): v is string => v !== undefined).sort()[0];
-  const last = [a.lastPurchaseAt, b.lastPurchaseAt].filter((v): v is string => v !== undefined).sort().at(-1);
+  const last = [a.lastPurchaseAt, b.lastPurchaseAt]
+    .filter((v): v is string => v !== undefined)
+    .sort()
+    .at(-1);
   return {
     spendByMonth: sum(a.spendByMonth, b.spendByMonth),
     ordersByMonth: sum(a.ordersByMonth, b.ordersByMonth),
@@ -87,6 +102,7 @@ export function mergeAggregates(a: SpendAggregates, b: SpendAggregates): SpendAg
 /** Drops buckets older than needed (24 months kept), so the member item stays small. */
 export function pruneMonths(aggregates: SpendAggregates, currentKey: string, keepMonths = 24): SpendAggregates {
   const oldest = addMonths(currentKey, -(keepMonths - 1));
-  const keep = (map: Readonly<Record<string, number>>) => Object.fromEntries(Object.entries(map).filter(([key]) => key >= oldest));
+  const keep = (map: Readonly<Record<string, number>>) =>
+    Object.fromEntries(Object.entries(map).filter(([key]) => key >= oldest));
   return { ...aggregates, spendByMonth: keep(aggregates.spendByMonth), ordersByMonth: keep(aggregates.ordersByMonth) };
 }

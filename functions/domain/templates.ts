@@ -2,7 +2,19 @@
 import type { CalendarEntryInput } from '#schema/calendar';
 import type { FieldError } from '#schema/problem';
 
-export const TEMPLATE_VARIABLES = ['name', 'tier', 'coupon', 'couponPercent', 'validUntil', 'unsubscribeUrl', 'keepBy', 'deltaToRetain', 'senderName', 'consentDate', 'consentChannels'] as const;
+export const TEMPLATE_VARIABLES = [
+  'name',
+  'tier',
+  'coupon',
+  'couponPercent',
+  'validUntil',
+  'unsubscribeUrl',
+  'keepBy',
+  'deltaToRetain',
+  'senderName',
+  'consentDate',
+  'consentChannels',
+] as const;
 export const PROGRAMME_LOCALES = ['ko', 'en'] as const;
 /** Korean carriers' long SMS (LMS) limit, in bytes: Hangul counts 2, ASCII 1. */
 export const SMS_MAX_BYTES = 2000;
@@ -28,18 +40,32 @@ export function templateIssues(entry: CalendarEntryInput, tierCodes: readonly st
       continue;
     }
     for (const locale of PROGRAMME_LOCALES) {
-      if (!content[locale]) errors.push({ path: `content.${channel}.${locale}`, message: `Members with locale ${locale} would get no ${channel}` });
+      if (!content[locale])
+        errors.push({
+          path: `content.${channel}.${locale}`,
+          message: `Members with locale ${locale} would get no ${channel}`,
+        });
     }
   }
   for (const [channel, locales] of Object.entries(entry.content)) {
     for (const [locale, fields] of Object.entries((locales ?? {}) as Record<string, Record<string, string>>)) {
       for (const [field, value] of Object.entries(fields ?? {})) {
         const path = `content.${channel}.${locale}.${field}`;
-        const unknown = [...value.matchAll(VARIABLE)].map((match) => match[1] ?? '').filter((name) => !(TEMPLATE_VARIABLES as readonly string[]).includes(name));
-        if (unknown.length > 0) errors.push({ path, message: `Unknown variable ${unknown.map((name) => `{{${name}}}`).join(', ')}; known: ${TEMPLATE_VARIABLES.join(', ')}` });
+        const unknown = [...value.matchAll(VARIABLE)]
+          .map((match) => match[1] ?? '')
+          .filter((name) => !(TEMPLATE_VARIABLES as readonly string[]).includes(name));
+        if (unknown.length > 0)
+          errors.push({
+            path,
+            message: `Unknown variable ${unknown.map((name) => `{{${name}}}`).join(', ')}; known: ${TEMPLATE_VARIABLES.join(', ')}`,
+          });
         if (channel === 'sms' && field === 'text') {
           const bytes = smsBytes(value) + (entry.advertising ? AD_SMS_OVERHEAD_BYTES : 0);
-          if (bytes > SMS_MAX_BYTES) errors.push({ path, message: `Too long for SMS: ${bytes} of ${SMS_MAX_BYTES} bytes (with variables${entry.advertising ? ' and the ad notice' : ''})` });
+          if (bytes > SMS_MAX_BYTES)
+            errors.push({
+              path,
+              message: `Too long for SMS: ${bytes} of ${SMS_MAX_BYTES} bytes (with variables${entry.advertising ? ' and the ad notice' : ''})`,
+            });
         }
       }
     }
@@ -49,9 +75,14 @@ export function templateIssues(entry: CalendarEntryInput, tierCodes: readonly st
   if (entry.offer) {
     const keys = entry.offer.percentBy === 'tier' ? tierCodes : ['most-frequent', 'frequent', 'average', 'occasional'];
     const wrong = Object.keys(entry.offer.percents).filter((key) => !keys.includes(key));
-    if (wrong.length > 0) errors.push({ path: 'offer.percents', message: `Keys must be ${entry.offer.percentBy === 'tier' ? 'tier codes' : 'RFM offer groups'}: not ${wrong.join(', ')}` });
+    if (wrong.length > 0)
+      errors.push({
+        path: 'offer.percents',
+        message: `Keys must be ${entry.offer.percentBy === 'tier' ? 'tier codes' : 'RFM offer groups'}: not ${wrong.join(', ')}`,
+      });
   }
-  if (entry.activeFrom && entry.activeTo && entry.activeFrom >= entry.activeTo) errors.push({ path: 'activeTo', message: 'Must come after activeFrom' });
+  if (entry.activeFrom && entry.activeTo && entry.activeFrom >= entry.activeTo)
+    errors.push({ path: 'activeTo', message: 'Must come after activeFrom' });
   return errors;
 }
 

@@ -21,7 +21,13 @@ export interface TierChange {
   readonly to: string;
   readonly reason: TierChangeReason;
   readonly at: string;
-  readonly figures: { spend12m: number; purchases12m: number; windowEnd: string; threshold: number; thresholdPurchases?: number };
+  readonly figures: {
+    spend12m: number;
+    purchases12m: number;
+    windowEnd: string;
+    threshold: number;
+    thresholdPurchases?: number;
+  };
   readonly manualUntil?: string;
   /** Who set a manual tier (an admin's id, never personal data). */
   readonly by?: string;
@@ -62,14 +68,15 @@ function plusMonths(instant: Date, months: number): Date {
 
 export function tierIndex(ladder: TierLadder, code: string): number {
   const index = ladder.tiers.findIndex((tier) => tier.code === code);
-  return index < 0 ? 0 : index;
+  return Math.max(index, 0);
 }
 
 /** The highest tier whose thresholds the figures meet. */
 export function qualifiedTierIndex(ladder: TierLadder, totals: WindowTotals): number {
   let best = 0;
   ladder.tiers.forEach((tier, index) => {
-    if (totals.spend >= tier.minSpend && (tier.minPurchases === undefined || totals.purchases >= tier.minPurchases)) best = index;
+    if (totals.spend >= tier.minSpend && (tier.minPurchases === undefined || totals.purchases >= tier.minPurchases))
+      best = index;
   });
   return best;
 }
@@ -101,7 +108,12 @@ function reached(ladder: TierLadder, code: string, now: Date): TierState {
 }
 
 /** After a purchase (or a prospect's history joining): up at once, even several tiers; never down. */
-export function onPurchase(ladder: TierLadder, state: TierState, aggregates: SpendAggregates, clock: ProgrammeClock): TierDecision {
+export function onPurchase(
+  ladder: TierLadder,
+  state: TierState,
+  aggregates: SpendAggregates,
+  clock: ProgrammeClock,
+): TierDecision {
   const totals = rollingTotals(aggregates, monthKey(clock.now, clock.timeZone));
   const current = tierIndex(ladder, state.tier);
   const qualified = qualifiedTierIndex(ladder, totals);
@@ -110,21 +122,39 @@ export function onPurchase(ladder: TierLadder, state: TierState, aggregates: Spe
   const next = reached(ladder, to, clock.now);
   return {
     state: next,
-    change: { from: state.tier, to, reason: 'purchase', at: clock.now.toISOString(), figures: figures(ladder, qualified, totals) },
+    change: {
+      from: state.tier,
+      to,
+      reason: 'purchase',
+      at: clock.now.toISOString(),
+      figures: figures(ladder, qualified, totals),
+    },
     nextReviewAt: nextReviewAt(ladder, next),
   };
 }
 
 /** After a refund: never a downgrade now; if the tier is no longer met, the next review revisits it. */
-export function onRefund(ladder: TierLadder, state: TierState, aggregates: SpendAggregates, clock: ProgrammeClock): TierDecision {
+export function onRefund(
+  ladder: TierLadder,
+  state: TierState,
+  aggregates: SpendAggregates,
+  clock: ProgrammeClock,
+): TierDecision {
   const totals = rollingTotals(aggregates, monthKey(clock.now, clock.timeZone));
-  if (qualifiedTierIndex(ladder, totals) >= tierIndex(ladder, state.tier)) return { state, nextReviewAt: nextReviewAt(ladder, state) };
+  if (qualifiedTierIndex(ladder, totals) >= tierIndex(ladder, state.tier))
+    return { state, nextReviewAt: nextReviewAt(ladder, state) };
   const next: TierState = { ...state, refundSinceReached: true };
   return { state: next, nextReviewAt: clock.now.toISOString() };
 }
 
 /** What must still be spent (and bought) in the 12 months ending with keepBy's month to keep the tier. */
-export function deltaToRetain(ladder: TierLadder, index: number, aggregates: SpendAggregates, keepBy: Date, timeZone: string) {
+export function deltaToRetain(
+  ladder: TierLadder,
+  index: number,
+  aggregates: SpendAggregates,
+  keepBy: Date,
+  timeZone: string,
+) {
   const tier = ladder.tiers[index];
   const totals = rollingTotals(aggregates, monthKey(keepBy, timeZone));
   return {
@@ -134,7 +164,12 @@ export function deltaToRetain(ladder: TierLadder, index: number, aggregates: Spe
 }
 
 /** The monthly review of one member who is due. */
-export function review(ladder: TierLadder, state: TierState, aggregates: SpendAggregates, clock: ProgrammeClock): TierDecision {
+export function review(
+  ladder: TierLadder,
+  state: TierState,
+  aggregates: SpendAggregates,
+  clock: ProgrammeClock,
+): TierDecision {
   const now = clock.now;
   const totals = rollingTotals(aggregates, monthKey(now, clock.timeZone));
   const current = tierIndex(ladder, state.tier);
@@ -144,14 +179,28 @@ export function review(ladder: TierLadder, state: TierState, aggregates: SpendAg
   if (qualified > current) {
     const to = ladder.tiers[qualified]?.code ?? state.tier;
     const next = reached(ladder, to, now);
-    return { state: next, change: { from: state.tier, to, reason: 'review', at: now.toISOString(), figures: figures(ladder, qualified, totals) }, nextReviewAt: nextReviewAt(ladder, next) };
+    return {
+      state: next,
+      change: {
+        from: state.tier,
+        to,
+        reason: 'review',
+        at: now.toISOString(),
+        figures: figures(ladder, qualified, totals),
+      },
+      nextReviewAt: nextReviewAt(ladder, next),
+    };
   }
   const keptUntil = new Date(state.keptUntil);
   const noticeWindowOpen = now.getTime() >= keptUntil.getTime() - ladder.noticeDays * DAY_MS;
   if (qualified === current) {
     // Still qualifies: the tier is renewed for another grace period once the current one nears its end.
     if (!noticeWindowOpen) return { state, nextReviewAt: nextReviewAt(ladder, state) };
-    const renewed: TierState = { tier: state.tier, reachedAt: state.reachedAt, keptUntil: plusMonths(now, ladder.graceMonths).toISOString() };
+    const renewed: TierState = {
+      tier: state.tier,
+      reachedAt: state.reachedAt,
+      keptUntil: plusMonths(now, ladder.graceMonths).toISOString(),
+    };
     return { state: renewed, nextReviewAt: nextReviewAt(ladder, renewed) };
   }
 
@@ -166,7 +215,12 @@ export function review(ladder: TierLadder, state: TierState, aggregates: SpendAg
     const next: TierState = { ...state, keptUntil: keepBy.toISOString(), noticeFor: keepBy.toISOString() };
     return {
       state: next,
-      notice: { tier: state.tier, keepBy: keepBy.toISOString(), deltaToRetain: deltaToRetain(ladder, current, aggregates, keepBy, clock.timeZone), wouldBecome },
+      notice: {
+        tier: state.tier,
+        keepBy: keepBy.toISOString(),
+        deltaToRetain: deltaToRetain(ladder, current, aggregates, keepBy, clock.timeZone),
+        wouldBecome,
+      },
       nextReviewAt: keepBy.toISOString(),
     };
   }
@@ -184,14 +238,28 @@ export function review(ladder: TierLadder, state: TierState, aggregates: SpendAg
 }
 
 /** A manual override by marketing: the tier holds until `until`, then the normal review applies. */
-export function manualOverride(ladder: TierLadder, state: TierState, to: string, until: Date, aggregates: SpendAggregates, clock: ProgrammeClock): TierDecision {
+export function manualOverride(
+  ladder: TierLadder,
+  state: TierState,
+  to: string,
+  until: Date,
+  aggregates: SpendAggregates,
+  clock: ProgrammeClock,
+): TierDecision {
   const index = tierIndex(ladder, to);
   const code = ladder.tiers[index]?.code ?? to;
   const next: TierState = { tier: code, reachedAt: clock.now.toISOString(), keptUntil: until.toISOString() };
   const totals = rollingTotals(aggregates, monthKey(clock.now, clock.timeZone));
   return {
     state: next,
-    change: { from: state.tier, to: code, reason: 'manual', at: clock.now.toISOString(), figures: figures(ladder, index, totals), manualUntil: until.toISOString() },
+    change: {
+      from: state.tier,
+      to: code,
+      reason: 'manual',
+      at: clock.now.toISOString(),
+      figures: figures(ladder, index, totals),
+      manualUntil: until.toISOString(),
+    },
     nextReviewAt: nextReviewAt(ladder, next),
   };
 }

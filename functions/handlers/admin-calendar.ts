@@ -33,7 +33,13 @@ export const handler = httpHandler(async (event) => {
     }
     case 'PUT /admin/calendar/{id}': {
       const admin = requireAdmin(event, 'edit');
-      const entry = await replaceCalendarEntry(id, header(event, 'if-match'), jsonBody(event, MAX_BODY_BYTES), admin.id, deps);
+      const entry = await replaceCalendarEntry(
+        id,
+        header(event, 'if-match'),
+        jsonBody(event, MAX_BODY_BYTES),
+        admin.id,
+        deps,
+      );
       return json(200, entry, etag(entry.version));
     }
     case 'DELETE /admin/calendar/{id}': {
@@ -45,7 +51,10 @@ export const handler = httpHandler(async (event) => {
       requireAdmin(event, 'edit');
       const entry = await getCalendarEntry(id, deps);
       const run = await deps.rfm.breakpoints();
-      return json(200, previewEntry(entry, run ? { runId: run.runId, pages: await deps.rfm.runReports(run.runId) } : null));
+      return json(
+        200,
+        previewEntry(entry, run ? { runId: run.runId, pages: await deps.rfm.runReports(run.runId) } : null),
+      );
     }
     default:
       throw new HttpError(404, 'Not Found', `No route ${event.routeKey}`);

@@ -9,5 +9,7 @@ const deps = privacyDeps();
 export const handler = httpHandler(async (event) => {
   const admin = requireAdmin(event, 'read');
   const memberId = event.pathParameters?.['id'] ?? '';
-  return json(200, await exportMember(memberId, admin.id, deps), { 'content-disposition': `attachment; filename="member-${memberId.replace(/[^\w-]/g, '')}.json"` });
+  return json(200, await exportMember(memberId, admin.id, deps), {
+    'content-disposition': `attachment; filename="member-${memberId.replace(/[^\w-]/g, '')}.json"`,
+  });
 });

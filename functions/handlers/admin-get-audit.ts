@@ -13,14 +13,10 @@ export const handler = httpHandler(async (event) => {
   const limit = Number(query['limit'] ?? 50);
   const errors = [];
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) errors.push({ path: 'month', message: 'Use YYYY-MM' });
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) errors.push({ path: 'limit', message: 'A number from 1 to 100' });
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    errors.push({ path: 'limit', message: 'A number from 1 to 100' });
   const unknown = Object.keys(query).filter((key) => !['month', 'limit', 'cursor'].includes(key));
   for (const key of unknown) errors.push({ path: key, message: 'Unknown parameter' });
   if (errors.length > 0) throw new ValidationError(errors);
-  try {
-    return json(200, await audit.read(month, limit, query['cursor']));
-  } catch (error) {
-    if (error instanceof Error && error.message === 'invalid cursor') throw new ValidationError([{ path: 'cursor', message: 'Invalid cursor' }]);
-    throw error;
-  }
+  return json(200, await audit.read(month, limit, query['cursor']));
 });

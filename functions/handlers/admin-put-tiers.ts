@@ -17,6 +17,9 @@ const deps = {
 
 export const handler = httpHandler(async (event) => {
   const admin = requireAdmin(event, 'edit');
-  const view = await editTiers({ ifMatch: header(event, 'if-match'), body: jsonBody(event, 32 * 1024), by: admin.id }, deps);
+  const view = await editTiers(
+    { ifMatch: header(event, 'if-match'), body: jsonBody(event, 32 * 1024), by: admin.id },
+    deps,
+  );
   return json(200, view, { etag: `"${view.version}"` });
 });

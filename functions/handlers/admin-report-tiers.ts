@@ -12,5 +12,12 @@ export const handler = httpHandler(async (event) => {
   requireAdmin(event, 'read');
   const [run, ladder] = await Promise.all([store.breakpoints(), ladders.current()]);
   const pages = run ? await store.runReports(run.runId) : [];
-  return json(200, mergeReports(pages, ladder.tiers.map((tier) => tier.code), run?.runId ?? null));
+  return json(
+    200,
+    mergeReports(
+      pages,
+      ladder.tiers.map((tier) => tier.code),
+      run?.runId ?? null,
+    ),
+  );
 });

@@ -11,5 +11,11 @@ export const handler = httpHandler(async (event) => {
   const id = event.pathParameters?.['id'] ?? '';
   const result = await testSend(id, jsonBody(event, 4096), admin.id, deps);
   if (result.status === 'missing') throw new HttpError(404, 'Not Found', 'No such calendar entry');
-  return json(202, { status: 'queued', entryId: result.entry.id, version: result.entry.version, channel: result.channel, test: true });
+  return json(202, {
+    status: 'queued',
+    entryId: result.entry.id,
+    version: result.entry.version,
+    channel: result.channel,
+    test: true,
+  });
 });

@@ -10,7 +10,10 @@ const deps = {
   members: memberStore(),
   events: eventPublisher(),
   clock: systemClock,
-  absorbProspects: (memberId: string, contacts: { email?: string; phone?: string }) => absorbProspects(memberId, contacts, purchases),
+  absorbProspects: (memberId: string, contacts: { email?: string; phone?: string }) =>
+    absorbProspects(memberId, contacts, purchases),
 };
 
-export const handler = httpHandler(async (event) => json(202, await enrollMember(jsonBody(event, MAX_BODY_BYTES), deps)));
+export const handler = httpHandler(async (event) =>
+  json(202, await enrollMember(jsonBody(event, MAX_BODY_BYTES), deps)),
+);

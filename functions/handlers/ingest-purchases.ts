@@ -28,7 +28,10 @@ function memberIdsOf(event: SQSEvent): string[] {
   const ids: string[] = [];
   for (const record of event.Records) {
     try {
-      const parsed = JSON.parse(record.body) as { 'detail-type'?: string; detail?: { member?: { memberId?: unknown } } };
+      const parsed = JSON.parse(record.body) as {
+        'detail-type'?: string;
+        detail?: { member?: { memberId?: unknown } };
+      };
       const id = parsed.detail?.member?.memberId;
       if (parsed['detail-type'] === 'Purchase Completed' && typeof id === 'string' && id.length <= 64) ids.push(id);
     } catch {
@@ -42,8 +45,14 @@ export const handler = sqsHandler(
   busEventMessage,
   async (event, record) => {
     const queued = { messageId: record.messageId, body: record.body, receiveCount: receiveCount(record) };
-    const outcome = await applyOrDeadLetter(queued, () => apply(event['detail-type'], event.detail), deadLetters, PURCHASES_MAX_RECEIVES);
-    if ('deadLettered' in outcome) logger.warn('purchase event sent to the DLQ', { messageId: record.messageId, reason: outcome.deadLettered });
+    const outcome = await applyOrDeadLetter(
+      queued,
+      () => apply(event['detail-type'], event.detail),
+      deadLetters,
+      PURCHASES_MAX_RECEIVES,
+    );
+    if ('deadLettered' in outcome)
+      logger.warn('purchase event sent to the DLQ', { messageId: record.messageId, reason: outcome.deadLettered });
     else logger.info('purchase event', { messageId: record.messageId, outcome: outcome.applied });
   },
   {

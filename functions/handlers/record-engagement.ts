@@ -12,5 +12,9 @@ export const handler = sqsHandler(sesEventMessage, async (message) => {
   const event = unwrapSesEvent(message);
   if (!event) throw new MalformedMessage('not an SES event');
   const outcome = await recordSesEvent(event, deps);
-  logger.info('ses event', { eventType: event.eventType ?? event.notificationType, messageId: event.mail?.messageId, outcome });
+  logger.info('ses event', {
+    eventType: event.eventType ?? event.notificationType,
+    messageId: event.mail?.messageId,
+    outcome,
+  });
 });

@@ -81,7 +81,8 @@ export function environmentFor(
     const oneOf = ONE_OF[capability];
     if (oneOf) {
       const present = oneOf.filter((name) => values[name] !== undefined);
-      if (present.length === 0) throw new Error(`${handler}: capability ${capability} needs one of ${oneOf.join(', ')}`);
+      if (present.length === 0)
+        throw new Error(`${handler}: capability ${capability} needs one of ${oneOf.join(', ')}`);
       for (const name of present) env[name] = values[name] as string;
       continue;
     }

@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import '#schema/zod-locale';
 import { type Capability, dlqVariable, type QueueName, queueVariable } from './capabilities.ts';
 
-const url = () => z.string().check(z.regex(/^https?:\/\//));
+const _url = () => z.string().check(z.regex(/^https?:\/\//));
 const required = () => z.string().check(z.minLength(1));
 
 const sections = {

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { FieldError, Problem } from '#schema/problem';
-import { Conflict, NotFound, Stale, VersionRequired } from '#app/errors';
+import { Conflict, InvalidCursor, NotFound, Stale, VersionRequired } from '#app/errors';
 import { ValidationError } from '#app/validation';
 import { logger } from './logger.ts';
 
@@ -37,12 +37,30 @@ export function problemOf(error: unknown): Problem {
       errors: error.errors,
     };
   }
-  if (error instanceof NotFound) return { type: 'https://dangol.dev/problems/404', title: 'Not Found', status: 404, detail: error.detail };
-  if (error instanceof Stale) return { type: 'https://dangol.dev/problems/412', title: 'Precondition Failed', status: 412, detail: error.detail };
-  if (error instanceof VersionRequired) {
-    return { type: 'https://dangol.dev/problems/428', title: 'Precondition Required', status: 428, detail: error.detail };
+  if (error instanceof InvalidCursor) {
+    const errors = [{ path: 'cursor', message: error.detail }];
+    return {
+      type: 'https://dangol.dev/problems/validation',
+      title: 'Invalid request',
+      status: 400,
+      detail: '1 field(s) are not valid',
+      errors,
+    };
   }
-  if (error instanceof Conflict) return { type: 'https://dangol.dev/problems/409', title: 'Conflict', status: 409, detail: error.detail };
+  if (error instanceof NotFound)
+    return { type: 'https://dangol.dev/problems/404', title: 'Not Found', status: 404, detail: error.detail };
+  if (error instanceof Stale)
+    return { type: 'https://dangol.dev/problems/412', title: 'Precondition Failed', status: 412, detail: error.detail };
+  if (error instanceof VersionRequired) {
+    return {
+      type: 'https://dangol.dev/problems/428',
+      title: 'Precondition Required',
+      status: 428,
+      detail: error.detail,
+    };
+  }
+  if (error instanceof Conflict)
+    return { type: 'https://dangol.dev/problems/409', title: 'Conflict', status: 409, detail: error.detail };
   if (error instanceof HttpError) {
     return {
       type: `https://dangol.dev/problems/${error.status}`,
@@ -53,7 +71,12 @@ export function problemOf(error: unknown): Problem {
     };
   }
   // Never leak internals: the log has the cause, the body only a generic line.
-  return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'Something went wrong; try again later.' };
+  return {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'Something went wrong; try again later.',
+  };
 }
 
 export function problemResponse(problem: Problem): HttpResult {
@@ -65,7 +88,11 @@ export function problemResponse(problem: Problem): HttpResult {
 }
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
-  return { statusCode, headers: { 'content-type': 'application/json', ...SECURITY_HEADERS, ...headers }, body: JSON.stringify(body) };
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...SECURITY_HEADERS, ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 export function html(statusCode: number, body: string): HttpResult {
@@ -73,7 +100,8 @@ export function html(statusCode: number, body: string): HttpResult {
     statusCode,
     headers: {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'",
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'",
       ...SECURITY_HEADERS,
     },
     body,
@@ -98,7 +126,8 @@ export function jsonBody(event: HttpEvent, maxBytes: number): unknown {
   }
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(text) > maxBytes) throw new HttpError(413, 'Content Too Large', `The body may be at most ${maxBytes} bytes`);
+  if (Buffer.byteLength(text) > maxBytes)
+    throw new HttpError(413, 'Content Too Large', `The body may be at most ${maxBytes} bytes`);
   if (text.trim() === '') throw new ValidationError([{ path: '(body)', message: 'A JSON body is required' }]);
   try {
     return JSON.parse(text) as unknown;
@@ -119,9 +148,18 @@ export function httpHandler(
         const problem = problemOf(request.error);
         if (problem.status >= 500) {
           const error = request.error instanceof Error ? request.error : new Error(String(request.error));
-          logger.error('request failed', { errorName: error.name, errorMessage: error.message, stack: error.stack, route: request.event.routeKey });
+          logger.error('request failed', {
+            errorName: error.name,
+            errorMessage: error.message,
+            stack: error.stack,
+            route: request.event.routeKey,
+          });
         } else {
-          logger.info('request rejected', { status: problem.status, route: request.event.routeKey, fields: problem.errors?.map((e) => e.path) });
+          logger.info('request rejected', {
+            status: problem.status,
+            route: request.event.routeKey,
+            fields: problem.errors?.map((e) => e.path),
+          });
         }
         request.response = options.onError?.(request.error, request.event) ?? problemResponse(problem);
       },

@@ -7,7 +7,11 @@ export const logger = new Logger({ serviceName: 'dangol' });
  * Runs one queued job; a failure is logged with the job's facts and its error's name only (a provider's message
  * may quote an address) and thrown on, so that the queue retries the job.
  */
-export async function logFailure<T>(message: string, facts: Readonly<Record<string, unknown>>, run: () => Promise<T>): Promise<T> {
+export async function logFailure<T>(
+  message: string,
+  facts: Readonly<Record<string, unknown>>,
+  run: () => Promise<T>,
+): Promise<T> {
   try {
     return await run();
   } catch (error) {

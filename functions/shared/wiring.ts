@@ -1,6 +1,13 @@
 // Builds the adapters a handler's use case needs from its configuration, once per container.
 import type { Clock, EventPublisher, Mailer, MemberStore, TokenSecret } from '#app/ports';
-import { dynamoDocumentClient, eventBridgeClient, sesClient, sesSendingClient, snsClient, sqsClient } from '#adapters/aws-clients';
+import {
+  dynamoDocumentClient,
+  eventBridgeClient,
+  sesClient,
+  sesSendingClient,
+  snsClient,
+  sqsClient,
+} from '#adapters/aws-clients';
 import { SesBulkMailer } from '#adapters/ses-bulk-mailer';
 import { SnsMessenger } from '#adapters/sns-messenger';
 import { DeadLetters } from '#adapters/dead-letters';
@@ -69,7 +76,11 @@ export function startReviewDeps() {
   const { TABLE_NAME } = readConfig('table');
   const db = dynamoDocumentClient();
   const ladders = new DynamoLadderSource(db, TABLE_NAME);
-  return { store: new DynamoPurchaseStore(db, TABLE_NAME), promoteLadder: (at: Date) => ladders.promotePending(at), queue: reviewQueue() };
+  return {
+    store: new DynamoPurchaseStore(db, TABLE_NAME),
+    promoteLadder: (at: Date) => ladders.promotePending(at),
+    queue: reviewQueue(),
+  };
 }
 
 export function reviewDeps() {
@@ -114,7 +125,7 @@ export function privacyDeps() {
   const purchases = new DynamoPurchaseStore(db, TABLE_NAME);
   return {
     directory: new DynamoMemberDirectory(db, TABLE_NAME),
-    prospectKeysOf: (contacts: { email?: string; phone?: string }) => purchases.prospectKeysOf(contacts),
+    prospectKeysOf: (contacts: { email?: string; phone?: string }) => purchases.prospectsOf(contacts),
     clock: systemClock,
   };
 }
@@ -139,7 +150,11 @@ function ladderOf(db: ReturnType<typeof dynamoDocumentClient>, tableName: string
 export function dispatchDeps(queuesNeeded: { pages: boolean; jobs: boolean }): DispatchDeps {
   const { TABLE_NAME } = readConfig('table');
   const db = dynamoDocumentClient();
-  const unused = { enqueue: async () => { throw new Error('this handler does not send to that queue'); } };
+  const unused = {
+    enqueue: async () => {
+      throw new Error('this handler does not send to that queue');
+    },
+  };
   return {
     calendar: new DynamoCalendarStore(db, TABLE_NAME),
     store: new DynamoSendStore(db, TABLE_NAME),

@@ -1,6 +1,12 @@
 // One Lambda function per topology handler: its own minified ESM bundle, its log group, its env and its grants.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, ParamsAndSecretsLayerVersion, ParamsAndSecretsVersions, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  ParamsAndSecretsLayerVersion,
+  ParamsAndSecretsVersions,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -16,7 +22,10 @@ export class HandlerFunction extends Construct {
   constructor(scope: Construct, id: string, props: { spec: HandlerSpec; environment: Record<string, string> }) {
     super(scope, id);
     const { spec } = props;
-    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.fn = new NodejsFunction(this, 'Function', {
       description: `dangol: ${spec.description}`,
       entry: join(ROOT, 'functions', 'handlers', `${spec.name}.ts`),
@@ -30,7 +39,9 @@ export class HandlerFunction extends Construct {
       tracing: Tracing.ACTIVE,
       // Secrets are read over localhost from this extension, so no Secrets Manager client is bundled.
       ...(spec.capabilities.includes('tokens') && {
-        paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, { cacheSize: 10 }),
+        paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
+          cacheSize: 10,
+        }),
       }),
       logGroup,
       environment: {
@@ -48,7 +59,9 @@ export class HandlerFunction extends Construct {
         sourceMap: false,
         // Bundle AWS SDK v3 rather than take the runtime's copy: pinned versions, smaller cold start.
         externalModules: [],
-        esbuildArgs: Object.fromEntries(Object.entries(bundlingSettings.alias).map(([from, to]) => [`--alias:${from}`, to])),
+        esbuildArgs: Object.fromEntries(
+          Object.entries(bundlingSettings.alias).map(([from, to]) => [`--alias:${from}`, to]),
+        ),
         forceDockerBundling: false,
       },
     });

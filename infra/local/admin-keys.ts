@@ -24,7 +24,12 @@ async function keyFiles(dir: string): Promise<KeyFiles> {
   return JSON.parse(readFileSync(file, 'utf8')) as KeyFiles;
 }
 
-export async function signAdminToken(options: { group: string; subject?: string; expiresIn?: string; dir?: string }): Promise<string> {
+export async function signAdminToken(options: {
+  group: string;
+  subject?: string;
+  expiresIn?: string;
+  dir?: string;
+}): Promise<string> {
   const { privateJwk } = await keyFiles(options.dir ?? DEFAULT_DIR);
   const key = await importJWK(privateJwk, 'ES256');
   return new SignJWT({ 'cognito:groups': [options.group], token_use: 'access' })
@@ -37,14 +42,20 @@ export async function signAdminToken(options: { group: string; subject?: string;
     .sign(key);
 }
 
-export async function adminVerifier(dir = DEFAULT_DIR): Promise<(authorization: string | undefined) => Promise<JWTPayload | null>> {
+export async function adminVerifier(
+  dir = DEFAULT_DIR,
+): Promise<(authorization: string | undefined) => Promise<JWTPayload | null>> {
   const { publicJwk } = await keyFiles(dir);
   const key = await importJWK(publicJwk, 'ES256');
   return async (authorization) => {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token) return null;
     try {
-      const { payload } = await jwtVerify(token, key, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: ['ES256'] });
+      const { payload } = await jwtVerify(token, key, {
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+        algorithms: ['ES256'],
+      });
       return payload;
     } catch {
       return null;

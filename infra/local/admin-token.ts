@@ -3,11 +3,22 @@ import { parseArgs } from 'node:util';
 import { signAdminToken } from './admin-keys.ts';
 
 const { values } = parseArgs({
-  options: { group: { type: 'string', default: 'marketing' }, subject: { type: 'string' }, expires: { type: 'string', default: '12h' } },
+  options: {
+    group: { type: 'string', default: 'marketing' },
+    subject: { type: 'string' },
+    expires: { type: 'string', default: '12h' },
+  },
 });
 if (!['marketing', 'viewer'].includes(values.group ?? '')) {
   console.error('--group must be marketing or viewer');
   process.exit(1);
 }
 const dir = process.env['DATA_DIR'] ? `${process.env['DATA_DIR']}/local-admin` : undefined;
-console.log(await signAdminToken({ group: values.group ?? 'marketing', expiresIn: values.expires ?? '12h', ...(values.subject && { subject: values.subject }), ...(dir && { dir }) }));
+console.log(
+  await signAdminToken({
+    group: values.group ?? 'marketing',
+    expiresIn: values.expires ?? '12h',
+    ...(values.subject && { subject: values.subject }),
+    ...(dir && { dir }),
+  }),
+);

@@ -30,12 +30,22 @@ export interface DynamoLocal {
 export async function startDynamoLocal(options: { port: number; dataDir?: string }): Promise<DynamoLocal> {
   const jar = join(DYNAMODB_LOCAL_DIR, 'DynamoDBLocal.jar');
   if (!existsSync(jar)) {
-    throw new Error(`DynamoDB Local is not installed in ${DYNAMODB_LOCAL_DIR}: run \`npm install\` (its postinstall step fetches it)`);
+    throw new Error(
+      `DynamoDB Local is not installed in ${DYNAMODB_LOCAL_DIR}: run \`npm install\` (its postinstall step fetches it)`,
+    );
   }
   const storage = options.dataDir ? ['-dbPath', options.dataDir, '-sharedDb'] : ['-inMemory'];
   const child: ChildProcess = spawn(
     'java',
-    [`-Djava.library.path=${join(DYNAMODB_LOCAL_DIR, 'DynamoDBLocal_lib')}`, '-jar', jar, ...storage, '-port', String(options.port), '-disableTelemetry'],
+    [
+      `-Djava.library.path=${join(DYNAMODB_LOCAL_DIR, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      jar,
+      ...storage,
+      '-port',
+      String(options.port),
+      '-disableTelemetry',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -70,7 +80,11 @@ export async function startDynamoLocal(options: { port: number; dataDir?: string
 }
 
 export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return new DynamoDBClient({
+    endpoint,
+    region: 'ap-northeast-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 }
 
 /** The table as CDK declares it, in CreateTable form. */

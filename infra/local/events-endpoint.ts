@@ -42,7 +42,8 @@ function entryError(entry: PutEventsEntry): { ErrorCode: string; ErrorMessage: s
   if (!entry.Source || !entry.DetailType || entry.Detail === undefined) {
     return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameters Source, DetailType and Detail are required.' };
   }
-  if (!busMatches(entry.EventBusName)) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${entry.EventBusName} does not exist.` };
+  if (!busMatches(entry.EventBusName))
+    return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${entry.EventBusName} does not exist.` };
   try {
     const detail: unknown = JSON.parse(entry.Detail);
     if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) throw new Error('not an object');
@@ -75,7 +76,10 @@ export async function startEventsEndpoint(options: {
         continue;
       }
       const id = randomUUID();
-      const time = entry.Time === undefined ? new Date() : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time);
+      const time =
+        entry.Time === undefined
+          ? new Date()
+          : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time);
       const detail: unknown = JSON.parse(entry.Detail ?? '{}');
       const envelope = {
         version: '0',
@@ -96,7 +100,14 @@ export async function startEventsEndpoint(options: {
         await options.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(envelope) }));
         deliveredTo.push(rule.targetQueue);
       }
-      events.push({ id, source: entry.Source ?? '', detailType: entry.DetailType ?? '', detail, time: envelope.time, deliveredTo });
+      events.push({
+        id,
+        source: entry.Source ?? '',
+        detailType: entry.DetailType ?? '',
+        detail,
+        time: envelope.time,
+        deliveredTo,
+      });
       results.push({ EventId: id });
     }
     return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results };
@@ -112,9 +123,13 @@ export async function startEventsEndpoint(options: {
       if (request.method === 'GET' && request.url === '/events') return reply(200, { events });
       const target = String(request.headers['x-amz-target'] ?? '');
       if (request.method !== 'POST' || target !== 'AWSEvents.PutEvents') {
-        return reply(400, { __type: 'UnknownOperationException', message: `Only AWSEvents.PutEvents is served locally (got ${target || 'none'})` });
+        return reply(400, {
+          __type: 'UnknownOperationException',
+          message: `Only AWSEvents.PutEvents is served locally (got ${target || 'none'})`,
+        });
       }
-      if (Buffer.byteLength(body) > MAX_REQUEST_BYTES) return reply(400, { __type: 'ValidationException', message: 'Total size of the entries exceeds 256 KB' });
+      if (Buffer.byteLength(body) > MAX_REQUEST_BYTES)
+        return reply(400, { __type: 'ValidationException', message: 'Total size of the entries exceeds 256 KB' });
       const input = JSON.parse(body) as { Entries?: PutEventsEntry[] };
       const entries = input.Entries ?? [];
       if (entries.length === 0 || entries.length > MAX_ENTRIES) {

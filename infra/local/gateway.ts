@@ -9,7 +9,11 @@ import { invoke } from './lambda-runner.ts';
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const TEXT_TYPES = /^(text\/|application\/(json|problem\+json|x-www-form-urlencoded|xml|javascript))/;
 
-export type LocalRoute = (request: IncomingMessage, body: Buffer, url: URL) => Promise<{ status: number; body: unknown } | null>;
+export type LocalRoute = (
+  request: IncomingMessage,
+  body: Buffer,
+  url: URL,
+) => Promise<{ status: number; body: unknown } | null>;
 
 interface CompiledRoute {
   readonly spec: RouteSpec;
@@ -19,16 +23,21 @@ interface CompiledRoute {
 
 function compile(spec: RouteSpec): CompiledRoute {
   const names: string[] = [];
-  const source = spec.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)(\+)?\}/g, (_, name: string, greedy?: string) => {
-    names.push(name);
-    return greedy ? '(.+)' : '([^/]+)';
-  });
+  const source = spec.path
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replace(/\{(\w+)(\+)?\}/g, (_, name: string, greedy?: string) => {
+      names.push(name);
+      return greedy ? '(.+)' : '([^/]+)';
+    });
   return { spec, pattern: new RegExp(`^${source}$`), names };
 }
 
 const compiled = routes.map(compile);
 
-export function matchRoute(method: string, path: string): { spec: RouteSpec; params: Record<string, string> } | 'method-not-allowed' | null {
+export function matchRoute(
+  method: string,
+  path: string,
+): { spec: RouteSpec; params: Record<string, string> } | 'method-not-allowed' | null {
   let pathMatched = false;
   for (const route of compiled) {
     const match = route.pattern.exec(path);
@@ -36,7 +45,7 @@ export function matchRoute(method: string, path: string): { spec: RouteSpec; par
     pathMatched = true;
     if (route.spec.method !== method) continue;
     const params: Record<string, string> = {};
-    route.names.forEach((name, index) => (params[name] = decodeURIComponent(match[index + 1] ?? '')));
+    for (const [index, name] of route.names.entries()) params[name] = decodeURIComponent(match[index + 1] ?? '');
     return { spec: route.spec, params };
   }
   return pathMatched ? 'method-not-allowed' : null;
@@ -50,7 +59,9 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
       size += chunk.length;
       if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
     });
-    request.on('end', () => resolve(size > MAX_PAYLOAD_BYTES ? Buffer.alloc(MAX_PAYLOAD_BYTES + 1) : Buffer.concat(chunks)));
+    request.on('end', () =>
+      resolve(size > MAX_PAYLOAD_BYTES ? Buffer.alloc(MAX_PAYLOAD_BYTES + 1) : Buffer.concat(chunks)),
+    );
     request.on('error', reject);
   });
 }
@@ -112,7 +123,12 @@ function send(response: ServerResponse, status: number, headers: Record<string, 
 }
 
 function sendProblem(response: ServerResponse, status: number, title: string, detail: string) {
-  send(response, status, { 'content-type': 'application/problem+json' }, JSON.stringify({ type: 'about:blank', title, status, detail }));
+  send(
+    response,
+    status,
+    { 'content-type': 'application/problem+json' },
+    JSON.stringify({ type: 'about:blank', title, status, detail }),
+  );
 }
 
 export interface Gateway {
@@ -122,30 +138,43 @@ export interface Gateway {
 
 export type AdminVerifier = (authorization: string | undefined) => Promise<Record<string, unknown> | null>;
 
-export async function startGateway(options: { port: number; localRoutes: LocalRoute[]; verifyAdmin: AdminVerifier }): Promise<Gateway> {
+export async function startGateway(options: {
+  port: number;
+  localRoutes: LocalRoute[];
+  verifyAdmin: AdminVerifier;
+}): Promise<Gateway> {
   const server = createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       const body = await readBody(request);
-      if (body.length > MAX_PAYLOAD_BYTES) return sendProblem(response, 413, 'Content Too Large', 'The request body exceeds 10 MB');
+      if (body.length > MAX_PAYLOAD_BYTES)
+        return sendProblem(response, 413, 'Content Too Large', 'The request body exceeds 10 MB');
       if (url.pathname.startsWith('/_local/')) {
         for (const localRoute of options.localRoutes) {
           const result = await localRoute(request, body, url);
           if (!result) continue;
           // Errors of the local routes are problem+json too, as every error of the API.
-          if (result.status >= 400) return send(response, result.status, { 'content-type': 'application/problem+json' }, JSON.stringify({ type: 'about:blank', ...(result.body as object) }));
+          if (result.status >= 400)
+            return send(
+              response,
+              result.status,
+              { 'content-type': 'application/problem+json' },
+              JSON.stringify({ type: 'about:blank', ...(result.body as object) }),
+            );
           return send(response, result.status, { 'content-type': 'application/json' }, JSON.stringify(result.body));
         }
         return sendProblem(response, 404, 'Not Found', `No local route ${request.method} ${url.pathname}`);
       }
       const route = matchRoute(request.method ?? 'GET', url.pathname);
       if (route === null) return sendProblem(response, 404, 'Not Found', `No route ${url.pathname}`);
-      if (route === 'method-not-allowed') return sendProblem(response, 405, 'Method Not Allowed', `${request.method} is not served on ${url.pathname}`);
+      if (route === 'method-not-allowed')
+        return sendProblem(response, 405, 'Method Not Allowed', `${request.method} is not served on ${url.pathname}`);
       const event = toApiGatewayEvent(request, body, url, route);
       if (route.spec.auth === 'admin') {
         // As API Gateway's JWT authorizer: no valid token, no call to the handler.
         const claims = await options.verifyAdmin(event.headers['authorization']);
-        if (!claims) return sendProblem(response, 401, 'Unauthorized', 'A valid bearer token is required (npm run admin-token)');
+        if (!claims)
+          return sendProblem(response, 401, 'Unauthorized', 'A valid bearer token is required (npm run admin-token)');
         (event.requestContext as unknown as { authorizer: object }).authorizer = { jwt: { claims, scopes: null } };
       }
       const result = (await invoke(route.spec.handler, event)) as APIGatewayProxyStructuredResultV2;
@@ -157,7 +186,8 @@ export async function startGateway(options: { port: number; localRoutes: LocalRo
     } catch (error) {
       // API Gateway answers 500 when the integration fails; the cause goes to the local console only.
       console.error('[gateway] handler failed:', error instanceof Error ? error.message : error);
-      if (!response.headersSent) sendProblem(response, 500, 'Internal Server Error', 'Something went wrong; try again later.');
+      if (!response.headersSent)
+        sendProblem(response, 500, 'Internal Server Error', 'Something went wrong; try again later.');
     }
   });
   await new Promise<void>((resolve, reject) => {

@@ -16,15 +16,24 @@ export function readBody(request: IncomingMessage): Promise<Buffer> {
  * `onReply` also gets the whole answer, for a front that acts on what the emulator said; with `response` null the
  * answer goes only there (the front answers the caller itself).
  */
-export function relay(port: number, request: IncomingMessage, body: Buffer, response: ServerResponse | null, onReply?: (status: number, reply: Buffer) => void): void {
-  const upstream = httpRequest({ host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers }, (reply) => {
-    response?.writeHead(reply.statusCode ?? 502, reply.headers);
-    const chunks: Buffer[] = [];
-    if (onReply) reply.on('data', (chunk: Buffer) => chunks.push(chunk));
-    reply.on('end', () => onReply?.(reply.statusCode ?? 502, Buffer.concat(chunks)));
-    if (response) reply.pipe(response);
-    else reply.resume();
-  });
+export function relay(
+  port: number,
+  request: IncomingMessage,
+  body: Buffer,
+  response: ServerResponse | null,
+  onReply?: (status: number, reply: Buffer) => void,
+): void {
+  const upstream = httpRequest(
+    { host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers },
+    (reply) => {
+      response?.writeHead(reply.statusCode ?? 502, reply.headers);
+      const chunks: Buffer[] = [];
+      if (onReply) reply.on('data', (chunk: Buffer) => chunks.push(chunk));
+      reply.on('end', () => onReply?.(reply.statusCode ?? 502, Buffer.concat(chunks)));
+      if (response) reply.pipe(response);
+      else reply.resume();
+    },
+  );
   upstream.on('error', () => {
     if (response) {
       response.writeHead(502);

@@ -65,7 +65,10 @@ export function startQueuePoller(options: {
         if (Messages.length === 0 || !running) continue;
         let failed: Set<string>;
         try {
-          const response = (await invoke(options.spec.consumer, toSqsEvent(Messages, options.queueArn, options.region))) as SQSBatchResponse | undefined;
+          const response = (await invoke(
+            options.spec.consumer,
+            toSqsEvent(Messages, options.queueArn, options.region),
+          )) as SQSBatchResponse | undefined;
           failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
         } catch (error) {
           options.onError?.(error);
@@ -76,7 +79,10 @@ export function startQueuePoller(options: {
           await options.sqs.send(
             new DeleteMessageBatchCommand({
               QueueUrl: options.queueUrl,
-              Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })),
+              Entries: done.map((message, index) => ({
+                Id: String(index),
+                ReceiptHandle: message.ReceiptHandle ?? '',
+              })),
             }),
           );
         }

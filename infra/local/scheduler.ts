@@ -54,13 +54,17 @@ export interface Scheduler {
   stop(): void;
 }
 
-export function startScheduler(options: { region: string; onError: (name: string, error: unknown) => void }): Scheduler {
+export function startScheduler(options: {
+  region: string;
+  onError: (name: string, error: unknown) => void;
+}): Scheduler {
   let timer: NodeJS.Timeout | undefined;
   const tick = () => {
     const now = new Date();
     now.setUTCSeconds(0, 0);
     for (const spec of schedules) {
-      if (isDue(spec, now)) fireSchedule(spec.name, now, options.region).catch((error: unknown) => options.onError(spec.name, error));
+      if (isDue(spec, now))
+        fireSchedule(spec.name, now, options.region).catch((error: unknown) => options.onError(spec.name, error));
     }
     timer = setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
   };

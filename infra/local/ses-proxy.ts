@@ -22,7 +22,6 @@ export interface SesProxy {
   stop(): Promise<void>;
 }
 
-
 function recipientsOf(path: string, body: Buffer): { action: SesCall['action']; to: string[] } | null {
   if (!path.startsWith('/v2/email/outbound-')) return null;
   try {
@@ -30,8 +29,13 @@ function recipientsOf(path: string, body: Buffer): { action: SesCall['action']; 
       Destination?: { ToAddresses?: string[] };
       BulkEmailEntries?: { Destination?: { ToAddresses?: string[] } }[];
     };
-    if (path.startsWith('/v2/email/outbound-bulk-emails')) return { action: 'SendBulkEmail', to: (parsed.BulkEmailEntries ?? []).flatMap((entry) => entry.Destination?.ToAddresses ?? []) };
-    if (path.startsWith('/v2/email/outbound-emails')) return { action: 'SendEmail', to: parsed.Destination?.ToAddresses ?? [] };
+    if (path.startsWith('/v2/email/outbound-bulk-emails'))
+      return {
+        action: 'SendBulkEmail',
+        to: (parsed.BulkEmailEntries ?? []).flatMap((entry) => entry.Destination?.ToAddresses ?? []),
+      };
+    if (path.startsWith('/v2/email/outbound-emails'))
+      return { action: 'SendEmail', to: parsed.Destination?.ToAddresses ?? [] };
   } catch {
     return null;
   }
@@ -41,13 +45,19 @@ function recipientsOf(path: string, body: Buffer): { action: SesCall['action']; 
 /** SES's `Send` event (event publishing through a configuration set), as SNS delivers it raw. */
 export interface SesSendEvent {
   readonly eventType: 'Send';
-  readonly mail: { readonly messageId: string; readonly timestamp: string; readonly destination: readonly string[]; readonly tags: Record<string, string[]> };
+  readonly mail: {
+    readonly messageId: string;
+    readonly timestamp: string;
+    readonly destination: readonly string[];
+    readonly tags: Record<string, string[]>;
+  };
 }
 
 type Tag = { Name?: string; Value?: string };
 function tagMap(...lists: (readonly Tag[] | undefined)[]): Record<string, string[]> {
   const tags: Record<string, string[]> = {};
-  for (const tag of lists.flatMap((list) => list ?? [])) if (tag.Name && tag.Value !== undefined) tags[tag.Name] = [tag.Value];
+  for (const tag of lists.flatMap((list) => list ?? []))
+    if (tag.Name && tag.Value !== undefined) tags[tag.Name] = [tag.Value];
   return tags;
 }
 
@@ -60,18 +70,47 @@ function sendEvents(action: SesCall['action'], requestBody: Buffer, replyBody: B
     DefaultEmailTags?: Tag[];
     BulkEmailEntries?: { Destination?: { ToAddresses?: string[] }; ReplacementTags?: Tag[] }[];
   };
-  const reply = JSON.parse(replyBody.toString('utf8')) as { MessageId?: string; BulkEmailEntryResults?: { Status?: string; MessageId?: string }[] };
+  const reply = JSON.parse(replyBody.toString('utf8')) as {
+    MessageId?: string;
+    BulkEmailEntryResults?: { Status?: string; MessageId?: string }[];
+  };
   if (action === 'SendEmail') {
-    return reply.MessageId ? [{ eventType: 'Send', mail: { messageId: reply.MessageId, timestamp, destination: request.Destination?.ToAddresses ?? [], tags: tagMap(request.EmailTags) } }] : [];
+    return reply.MessageId
+      ? [
+          {
+            eventType: 'Send',
+            mail: {
+              messageId: reply.MessageId,
+              timestamp,
+              destination: request.Destination?.ToAddresses ?? [],
+              tags: tagMap(request.EmailTags),
+            },
+          },
+        ]
+      : [];
   }
   return (reply.BulkEmailEntryResults ?? []).flatMap((result, index) => {
     const entry = request.BulkEmailEntries?.[index];
     if (result.Status !== 'SUCCESS' || !result.MessageId || !entry) return [];
-    return [{ eventType: 'Send' as const, mail: { messageId: result.MessageId, timestamp, destination: entry.Destination?.ToAddresses ?? [], tags: tagMap(request.DefaultEmailTags, entry.ReplacementTags) } }];
+    return [
+      {
+        eventType: 'Send' as const,
+        mail: {
+          messageId: result.MessageId,
+          timestamp,
+          destination: entry.Destination?.ToAddresses ?? [],
+          tags: tagMap(request.DefaultEmailTags, entry.ReplacementTags),
+        },
+      },
+    ];
   });
 }
 
-export async function startSesProxy(options: { port: number; sesPort: number; onSend: (events: SesSendEvent[]) => void }): Promise<SesProxy> {
+export async function startSesProxy(options: {
+  port: number;
+  sesPort: number;
+  onSend: (events: SesSendEvent[]) => void;
+}): Promise<SesProxy> {
   const calls: SesCall[] = [];
   const faults: { kind: 'throttle' | 'lost-answer'; domain?: string; remaining: number }[] = [];
   const server = createServer(async (request, response) => {
@@ -81,7 +120,11 @@ export async function startSesProxy(options: { port: number; sesPort: number; on
       if (sending && status === 200) options.onSend(sendEvents(sending.action, body, reply));
     };
     if (sending) {
-      const fault = faults.find((candidate) => candidate.remaining > 0 && (!candidate.domain || sending.to.some((to) => to.endsWith(`@${candidate.domain}`))));
+      const fault = faults.find(
+        (candidate) =>
+          candidate.remaining > 0 &&
+          (!candidate.domain || sending.to.some((to) => to.endsWith(`@${candidate.domain}`))),
+      );
       calls.push({ ...sending, throttled: fault?.kind === 'throttle', at: new Date().toISOString() });
       if (fault?.kind === 'lost-answer') {
         fault.remaining -= 1;

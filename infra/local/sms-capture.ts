@@ -12,7 +12,6 @@ export interface CapturedSms {
   readonly at: string;
 }
 
-
 /** SNS query-protocol message attributes: MessageAttributes.entry.N.Name / .Value.StringValue. */
 function messageAttributes(form: URLSearchParams): Record<string, string> {
   const attributes: Record<string, string> = {};
@@ -38,7 +37,11 @@ export interface SmsCapture {
   stop(): Promise<void>;
 }
 
-export async function startSmsCapture(options: { port: number; fauxqsPort: number; fulfilmentTopicArn?: string }): Promise<SmsCapture> {
+export async function startSmsCapture(options: {
+  port: number;
+  fauxqsPort: number;
+  fulfilmentTopicArn?: string;
+}): Promise<SmsCapture> {
   const messages: CapturedSms[] = [];
   const posts: CapturedPost[] = [];
   const server = createServer(async (request, response) => {
@@ -59,7 +62,12 @@ export async function startSmsCapture(options: { port: number; fauxqsPort: numbe
       );
       return;
     }
-    if (request.method === 'POST' && form.get('Action') === 'Publish' && options.fulfilmentTopicArn && form.get('TopicArn') === options.fulfilmentTopicArn) {
+    if (
+      request.method === 'POST' &&
+      form.get('Action') === 'Publish' &&
+      options.fulfilmentTopicArn &&
+      form.get('TopicArn') === options.fulfilmentTopicArn
+    ) {
       const messageId = randomUUID();
       let record: unknown = form.get('Message');
       try {

@@ -36,7 +36,15 @@ export interface LocalPorts {
   sesApi: number;
 }
 
-export const DEFAULT_PORTS: LocalPorts = { http: 3000, dynamodb: 8000, ses: 8005, sqsSns: 4566, sms: 8006, events: 4010, sesApi: 8007 };
+export const DEFAULT_PORTS: LocalPorts = {
+  http: 3000,
+  dynamodb: 8000,
+  ses: 8005,
+  sqsSns: 4566,
+  sms: 8006,
+  events: 4010,
+  sesApi: 8007,
+};
 
 export interface LocalStack {
   readonly ports: LocalPorts;
@@ -58,7 +66,9 @@ const startSes: SesServer =
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const records = (error as { recordErrors?: unknown[] }).recordErrors;
-  const details = Array.isArray(records) ? records.map((record) => (record instanceof Error ? `${record.name}: ${record.message}` : String(record))) : [];
+  const details = Array.isArray(records)
+    ? records.map((record) => (record instanceof Error ? `${record.name}: ${record.message}` : String(record)))
+    : [];
   return [error.message, ...details].join(' | ');
 }
 
@@ -126,7 +136,10 @@ export async function startLocalStack(options: {
     // The handlers read their configuration at import, so it is in place before the first one loads.
     Object.assign(process.env, env);
 
-    const dynamo = await startDynamoLocal({ port: ports.dynamodb, ...(options.dataDir && { dataDir: options.dataDir }) });
+    const dynamo = await startDynamoLocal({
+      port: ports.dynamodb,
+      ...(options.dataDir && { dataDir: options.dataDir }),
+    });
     stops.push(() => dynamo.stop());
     await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
     // The seed's benefit calendar exists from the first start (once; never over marketing's edits).
@@ -135,17 +148,36 @@ export async function startLocalStack(options: {
     await new DynamoCalendarStore(dynamoDocumentClient(), LOCAL_TABLE_NAME).seedDefaults(new Date());
 
     const ses = await startSes({ host: '127.0.0.1', port: ports.ses });
-    stops.push(() => new Promise<void>((resolve) => { ses.closeAllConnections(); ses.close(() => resolve()); }));
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          ses.closeAllConnections();
+          ses.close(() => resolve());
+        }),
+    );
 
     // The configuration set's Send events go to the `ses-events` queue, which exists only a few steps below.
     let publishSesEvents: (events: SesSendEvent[]) => void = () => undefined;
-    const sesProxy = await startSesProxy({ port: ports.sesApi, sesPort: ports.ses, onSend: (sent) => publishSesEvents(sent) });
+    const sesProxy = await startSesProxy({
+      port: ports.sesApi,
+      sesPort: ports.ses,
+      onSend: (sent) => publishSesEvents(sent),
+    });
     stops.push(() => sesProxy.stop());
 
-    const fauxqs = await startFauxqs({ port: ports.sqsSns, host: '127.0.0.1', logger: false, defaultRegion: LOCAL_REGION });
+    const fauxqs = await startFauxqs({
+      port: ports.sqsSns,
+      host: '127.0.0.1',
+      logger: false,
+      defaultRegion: LOCAL_REGION,
+    });
     stops.push(() => fauxqs.stop());
 
-    const sms = await startSmsCapture({ port: ports.sms, fauxqsPort: ports.sqsSns, fulfilmentTopicArn: env['FULFILMENT_TOPIC_ARN'] ?? '' });
+    const sms = await startSmsCapture({
+      port: ports.sms,
+      fauxqsPort: ports.sqsSns,
+      fulfilmentTopicArn: env['FULFILMENT_TOPIC_ARN'] ?? '',
+    });
     stops.push(() => sms.stop());
 
     const sqs = new SQSClient({
@@ -158,7 +190,9 @@ export async function startLocalStack(options: {
     const queueArns = new Map<string, string>();
     for (const spec of queues) {
       const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${spec.name}-dlq` }));
-      const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'];
+      const dlqArn = (
+        await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
+      ).Attributes?.['QueueArn'];
       const queue = await sqs.send(
         new CreateQueueCommand({
           QueueName: spec.name,
@@ -168,7 +202,9 @@ export async function startLocalStack(options: {
           },
         }),
       );
-      const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'];
+      const arn = (
+        await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))
+      ).Attributes?.['QueueArn'];
       queueUrls.set(spec.name, queue.QueueUrl ?? '');
       queueUrls.set(`${spec.name}-dlq`, dlq.QueueUrl ?? '');
       queueArns.set(spec.name, arn ?? '');
@@ -181,7 +217,10 @@ export async function startLocalStack(options: {
     // Each handler is loaded with only the variables of its own capabilities, as in AWS.
     isolateHandlerEnvironments(env);
     const sesEvents = new SqsJsonQueue<unknown>(sqs, queueUrls.get('ses-events') ?? '');
-    publishSesEvents = (sent) => void sesEvents.enqueue(sent).catch((error: unknown) => log(`[ses events] ${error instanceof Error ? error.message : String(error)}`));
+    publishSesEvents = (sent) =>
+      void sesEvents
+        .enqueue(sent)
+        .catch((error: unknown) => log(`[ses events] ${error instanceof Error ? error.message : String(error)}`));
 
     const events = await startEventsEndpoint({ port: ports.events, sqs, queueUrls, region: LOCAL_REGION });
     stops.push(() => events.stop());
@@ -214,7 +253,13 @@ export async function startLocalStack(options: {
         const store = (await fetchJson(`http://127.0.0.1:${ports.ses}/store`)) as { emails?: unknown[] };
         return {
           status: 200,
-          body: { email: store.emails ?? [], sms: sms.messages, post: sms.posts, events: events.events, sesCalls: sesProxy.calls },
+          body: {
+            email: store.emails ?? [],
+            sms: sms.messages,
+            post: sms.posts,
+            events: events.events,
+            sesCalls: sesProxy.calls,
+          },
         };
       },
       async (request, _body, url) => {
@@ -228,14 +273,32 @@ export async function startLocalStack(options: {
       },
       async (request, body, url) => {
         if (request.method !== 'POST' || url.pathname !== '/_local/faults/ses') return null;
-        const input = JSON.parse(body.toString('utf8') || '{}') as { throttle?: number; loseAnswers?: number; domain?: string };
+        const input = JSON.parse(body.toString('utf8') || '{}') as {
+          throttle?: number;
+          loseAnswers?: number;
+          domain?: string;
+        };
         const count = (value: unknown) => Number.isInteger(value) && (value as number) >= 1;
         if (input.throttle !== undefined ? !count(input.throttle) : !count(input.loseAnswers)) {
-          return { status: 400, body: { title: 'Invalid request', status: 400, detail: '`throttle` or `loseAnswers` must be a positive integer' } };
+          return {
+            status: 400,
+            body: {
+              title: 'Invalid request',
+              status: 400,
+              detail: '`throttle` or `loseAnswers` must be a positive integer',
+            },
+          };
         }
         if (input.throttle !== undefined) sesProxy.throttle(input.throttle, input.domain);
         if (input.loseAnswers !== undefined) sesProxy.loseAnswers(input.loseAnswers, input.domain);
-        return { status: 200, body: { throttle: input.throttle ?? null, loseAnswers: input.loseAnswers ?? null, domain: input.domain ?? null } };
+        return {
+          status: 200,
+          body: {
+            throttle: input.throttle ?? null,
+            loseAnswers: input.loseAnswers ?? null,
+            domain: input.domain ?? null,
+          },
+        };
       },
       async (request, body, url) => {
         // SES-shaped events (delivery, open, bounce…) onto the same queue the configuration set's topic feeds in AWS.
@@ -250,13 +313,24 @@ export async function startLocalStack(options: {
         if (request.method !== 'POST' || !match) return null;
         const name = match[1] ?? '';
         if (!schedules.some((spec) => spec.name === name)) {
-          return { status: 404, body: { title: 'Not Found', status: 404, detail: `No schedule ${name}; known: ${schedules.map((s) => s.name).join(', ')}` } };
+          return {
+            status: 404,
+            body: {
+              title: 'Not Found',
+              status: 404,
+              detail: `No schedule ${name}; known: ${schedules.map((s) => s.name).join(', ')}`,
+            },
+          };
         }
         let at = new Date();
         if (body.length > 0) {
           const input = JSON.parse(body.toString('utf8')) as { at?: string };
           if (input.at !== undefined) at = new Date(input.at);
-          if (Number.isNaN(at.getTime())) return { status: 400, body: { title: 'Invalid request', status: 400, detail: '`at` must be an ISO 8601 time' } };
+          if (Number.isNaN(at.getTime()))
+            return {
+              status: 400,
+              body: { title: 'Invalid request', status: 400, detail: '`at` must be an ISO 8601 time' },
+            };
         }
         const result = await fireSchedule(name, at, LOCAL_REGION);
         return { status: 200, body: { rule: name, at: at.toISOString(), result: result ?? null } };

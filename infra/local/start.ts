@@ -29,14 +29,18 @@ async function main() {
   }
 
   const java = javaVersion();
-  if (java === null) fail('Java is not installed: DynamoDB Local needs Java 17 or newer (Debian: apt-get install openjdk-17-jre-headless).');
+  if (java === null)
+    fail(
+      'Java is not installed: DynamoDB Local needs Java 17 or newer (Debian: apt-get install openjdk-17-jre-headless).',
+    );
   if (java < 17) fail(`Java ${java} found: DynamoDB Local needs Java 17 or newer.`);
 
   const taken: string[] = [];
   for (const [part, name] of Object.entries(PORT_ENV) as [keyof LocalPorts, string][]) {
     if (!(await isPortFree(ports[part]))) taken.push(`${ports[part]} (${part}; set ${name} to use another)`);
   }
-  if (new Set(Object.values(ports)).size !== Object.keys(ports).length) fail('Two parts of the local stack were given the same port.');
+  if (new Set(Object.values(ports)).size !== Object.keys(ports).length)
+    fail('Two parts of the local stack were given the same port.');
   if (taken.length > 0) fail(`Port already in use: ${taken.join(', ')}. Is another \`npm start\` running?`);
 
   const dataDir = process.env['DATA_DIR'] || undefined;
@@ -66,4 +70,6 @@ Press Ctrl-C to stop.`);
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((error: unknown) => fail(`The local stack could not start: ${error instanceof Error ? error.message : String(error)}`));
+main().catch((error: unknown) =>
+  fail(`The local stack could not start: ${error instanceof Error ? error.message : String(error)}`),
+);

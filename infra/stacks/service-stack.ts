@@ -1,7 +1,14 @@
 // Everything that runs: one function per handler, the HTTP API, queues with DLQs and alarms, event rules,
 // schedules, the SES configuration set and the SNS topics — all built from infra/topology.ts.
 import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
-import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool } from 'aws-cdk-lib/aws-cognito';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  UserPool,
+} from 'aws-cdk-lib/aws-cognito';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -23,7 +30,13 @@ import type { Construct } from 'constructs';
 import { HandlerFunction } from '../constructs/handler-function.ts';
 import { topology } from '../topology.ts';
 import type { DeployConfig } from '../config.ts';
-import { dlqVariable, environmentFor, queueVariable, type Capability, type QueueName } from '../../functions/shared/capabilities.ts';
+import {
+  dlqVariable,
+  environmentFor,
+  queueVariable,
+  type Capability,
+  type QueueName,
+} from '../../functions/shared/capabilities.ts';
 
 /** SMS per second the SMS sender may publish (SNS's default account limit is 20 per second). */
 const SMS_SEND_RATE = 20;
@@ -65,12 +78,16 @@ export class ServiceStack extends Stack {
     });
     Validations.of(tokenSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The key signs links already in members\u2019 mailboxes (valid up to 7 days, unsubscribe links for longer); rotating it would break them. Rotate by hand with a grace period if it leaks.',
+      reason:
+        'The key signs links already in members\u2019 mailboxes (valid up to 7 days, unsubscribe links for longer); rotating it would break them. Rotate by hand with a grace period if it leaks.',
     });
 
     const sesEvents = new Topic(this, 'SesEventsTopic', { masterKey: messagingKey, enforceSSL: true });
     const fulfilment = new Topic(this, 'FulfilmentTopic', { masterKey: messagingKey, enforceSSL: true });
-    const configurationSet = new ConfigurationSet(this, 'MailConfigurationSet', { reputationMetrics: true, sendingEnabled: true });
+    const configurationSet = new ConfigurationSet(this, 'MailConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+    });
     configurationSet.addEventDestination('ToSns', {
       destination: EventDestination.snsTopic(sesEvents),
       events: [
@@ -92,17 +109,32 @@ export class ServiceStack extends Stack {
       signInAliases: { email: true },
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
-      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const group of ['marketing', 'viewer']) new CfnUserPoolGroup(this, `AdminGroup${pascal(group)}`, { userPoolId: adminPool.userPoolId, groupName: group });
-    const adminClient = adminPool.addClient('AdminClient', { authFlows: { userSrp: true }, generateSecret: false, preventUserExistenceErrors: true });
-    const adminAuthorizer = new HttpJwtAuthorizer('AdminJwt', `https://cognito-idp.${this.region}.amazonaws.com/${adminPool.userPoolId}`, {
-      jwtAudience: [adminClient.userPoolClientId],
+    for (const group of ['marketing', 'viewer'])
+      new CfnUserPoolGroup(this, `AdminGroup${pascal(group)}`, { userPoolId: adminPool.userPoolId, groupName: group });
+    const adminClient = adminPool.addClient('AdminClient', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
     });
+    const adminAuthorizer = new HttpJwtAuthorizer(
+      'AdminJwt',
+      `https://cognito-idp.${this.region}.amazonaws.com/${adminPool.userPoolId}`,
+      {
+        jwtAudience: [adminClient.userPoolClientId],
+      },
+    );
 
     this.api = new HttpApi(this, 'HttpApi', { description: 'dangol public and admin API', createDefaultStage: true });
     const { config } = props;
@@ -135,7 +167,8 @@ export class ServiceStack extends Stack {
     }
 
     // Every value a capability can bring; each function gets only those of its own capabilities.
-    const senders = (consumer: string) => topology.queues.find((queue) => queue.consumer === consumer)?.maxConcurrency ?? 1;
+    const senders = (consumer: string) =>
+      topology.queues.find((queue) => queue.consumer === consumer)?.maxConcurrency ?? 1;
     const values: Record<string, string> = {
       TABLE_NAME: props.table.tableName,
       EVENT_BUS_NAME: props.bus.eventBusName,
@@ -156,7 +189,10 @@ export class ServiceStack extends Stack {
     }
     const valuesFor = (handler: string): Record<string, string> => {
       // The sender's instances share the account's SES rate.
-      const rate = handler === 'send-email' ? config.mail.maxSendRate / senders('send-email') : SMS_SEND_RATE / senders('send-message');
+      const rate =
+        handler === 'send-email'
+          ? config.mail.maxSendRate / senders('send-email')
+          : SMS_SEND_RATE / senders('send-message');
       return { ...values, MAX_SEND_RATE: String(rate) };
     };
 
@@ -187,7 +223,9 @@ export class ServiceStack extends Stack {
         );
       }
       if (spec.capabilities.includes('sms')) {
-        fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], notResources: [`arn:${this.partition}:sns:*:*:*`] }));
+        fn.addToRolePolicy(
+          new PolicyStatement({ actions: ['sns:Publish'], notResources: [`arn:${this.partition}:sns:*:*:*`] }),
+        );
       }
       acknowledgeHandlerFindings(handler, this);
       this.functions.set(spec.name, handler);
@@ -218,7 +256,8 @@ export class ServiceStack extends Stack {
     stage.defaultRouteSettings = { throttlingRateLimit: 200, throttlingBurstLimit: 400 };
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: 'Public routes (enrollment form, confirmation and unsubscribe links) must work without login; /admin/* routes get the JWT authorizer.',
+      reason:
+        'Public routes (enrollment form, confirmation and unsubscribe links) must work without login; /admin/* routes get the JWT authorizer.',
     });
 
     for (const spec of topology.queues) {
@@ -232,7 +271,8 @@ export class ServiceStack extends Stack {
           ...(spec.maxConcurrency && { maxConcurrency: spec.maxConcurrency }),
         }),
       );
-      if (spec.subscribesTo === 'ses-events') sesEvents.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: true }));
+      if (spec.subscribesTo === 'ses-events')
+        sesEvents.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: true }));
     }
 
     for (const spec of topology.eventRules) {
@@ -247,8 +287,15 @@ export class ServiceStack extends Stack {
     }
 
     if (topology.schedules.length > 0) {
-      const scheduleDlq = new Queue(this, 'ScheduleDlq', { encryption: QueueEncryption.KMS, encryptionMasterKey: messagingKey, enforceSSL: true });
-      Validations.of(scheduleDlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue.' });
+      const scheduleDlq = new Queue(this, 'ScheduleDlq', {
+        encryption: QueueEncryption.KMS,
+        encryptionMasterKey: messagingKey,
+        enforceSSL: true,
+      });
+      Validations.of(scheduleDlq).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is itself a dead-letter queue.',
+      });
       for (const spec of topology.schedules) {
         const fn = this.functions.get(spec.handler)?.fn;
         if (!fn) throw new Error(`schedule ${spec.name} names unknown handler ${spec.handler}`);
@@ -282,8 +329,14 @@ function acknowledgeHandlerFindings(handler: HandlerFunction, stack: Stack): voi
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AWSLambdaBasicExecutionRole only lets the function write to its own CloudWatch log streams.',
     ],
-    ['AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.'],
-    ['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'Grant on the table key only: the data-key actions DynamoDB needs for a customer-managed key.'],
+    [
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.',
+    ],
+    [
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'Grant on the table key only: the data-key actions DynamoDB needs for a customer-managed key.',
+    ],
     ['AwsSolutions-IAM5[Action::kms:ReEncrypt*]', 'Grant on the table key only.'],
     [
       `AwsSolutions-IAM5[Resource::arn:${partition}:ses:${region}:<AWS::AccountId>:identity/*]`,
@@ -297,7 +350,12 @@ function acknowledgeHandlerFindings(handler: HandlerFunction, stack: Stack): voi
   for (const [id, reason] of findings) Validations.of(handler).acknowledge({ id, reason });
 }
 
-export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'];
+export const TABLE_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:DescribeTable',
+];
 export const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',

@@ -70,7 +70,8 @@ export async function benchBundles(runs = 15): Promise<void> {
     "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nexport const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));\nexport const handler = async () => client;\n",
   );
   const files = new Map<string, string>([['(DynamoDB client only)', await bundle('dynamodb-only', baselineEntry)]]);
-  for (const spec of handlers) files.set(spec.name, await bundle(spec.name, join(ROOT, 'functions', 'handlers', `${spec.name}.ts`)));
+  for (const spec of handlers)
+    files.set(spec.name, await bundle(spec.name, join(ROOT, 'functions', 'handlers', `${spec.name}.ts`)));
 
   const times = new Map<string, number[]>([...files.keys()].map((name) => [name, []]));
   for (let run = 0; run < runs; run++) {
@@ -78,11 +79,15 @@ export async function benchBundles(runs = 15): Promise<void> {
     for (const [name, file] of files) times.get(name)?.push(importMs(file));
   }
   const baseline = median(times.get('(DynamoDB client only)') ?? []);
-  console.log(`\nBundles (esbuild, minified ESM, AWS SDK inside; limit ${MAX_BUNDLE_BYTES / 1024} KB), import time median of ${runs} fresh processes`);
+  console.log(
+    `\nBundles (esbuild, minified ESM, AWS SDK inside; limit ${MAX_BUNDLE_BYTES / 1024} KB), import time median of ${runs} fresh processes`,
+  );
   console.log('| bundle | size KB | import ms | import ÷ DynamoDB-only |');
   console.log('|---|---:|---:|---:|');
   for (const [name, file] of files) {
     const ms = median(times.get(name) ?? []);
-    console.log(`| ${name} | ${(statSync(file).size / 1024).toFixed(1)} | ${ms.toFixed(1)} | ${(ms / baseline).toFixed(2)} |`);
+    console.log(
+      `| ${name} | ${(statSync(file).size / 1024).toFixed(1)} | ${ms.toFixed(1)} | ${(ms / baseline).toFixed(2)} |`,
+    );
   }
 }

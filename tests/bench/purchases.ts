@@ -9,7 +9,11 @@ import { ensureTable, localDynamoClient, startDynamoLocal } from '#infra/local/d
 
 const TABLE = 'bench';
 
-async function timed(concurrency: number, total: number, op: (worker: number, i: number) => Promise<unknown>): Promise<number> {
+async function timed(
+  concurrency: number,
+  total: number,
+  op: (worker: number, i: number) => Promise<unknown>,
+): Promise<number> {
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -47,28 +51,49 @@ export async function benchPurchases(): Promise<void> {
     const raw = localDynamoClient(dynamo.endpoint);
     const { dynamoDocumentClient } = await import('#adapters/aws-clients');
     let calls = 0;
-    dynamoDocumentClient().middlewareStack.add((next) => async (args) => ((calls += 1), next(args)), { step: 'initialize', name: 'countCalls' });
+    dynamoDocumentClient().middlewareStack.add(
+      (next) => async (args) => {
+        calls += 1;
+        return next(args);
+      },
+      {
+        step: 'initialize',
+        name: 'countCalls',
+      },
+    );
     const { handler } = await import('#handlers/ingest-purchases');
-    const context = { getRemainingTimeInMillis: () => 30_000, functionName: 'bench', awsRequestId: 'bench' } as unknown as Context;
+    const context = {
+      getRemainingTimeInMillis: () => 30_000,
+      functionName: 'bench',
+      awsRequestId: 'bench',
+    } as unknown as Context;
 
     // Lambda hands the handler SQS batches of up to 10 records (topology batchSize 10); each worker sends batches for
     // its own 10 members. Members are VVIP already, so the timed purchases change no tier (no event to publish).
     const BATCH = 10;
     const members: string[] = Array.from({ length: 8 * BATCH }, () => randomUUID());
-    for (let chunk = 0; chunk < members.length; chunk += 25) await raw.send(
-      new BatchWriteItemCommand({
-        RequestItems: {
-          [TABLE]: members.slice(chunk, chunk + 25).map((memberId) => ({
-            PutRequest: {
-              Item: marshall({
-                PK: `MEMBER#${memberId}`, SK: 'PROFILE', memberId, status: 'active', spendByMonth: {}, ordersByMonth: {}, purchaseCount: 0, aggVersion: 1,
-                tierState: { tier: 'S', reachedAt: new Date().toISOString(), keptUntil: '2099-01-01T00:00:00.000Z' },
-              }),
-            },
-          })),
-        },
-      }),
-    );
+    for (let chunk = 0; chunk < members.length; chunk += 25)
+      await raw.send(
+        new BatchWriteItemCommand({
+          RequestItems: {
+            [TABLE]: members.slice(chunk, chunk + 25).map((memberId) => ({
+              PutRequest: {
+                Item: marshall({
+                  PK: `MEMBER#${memberId}`,
+                  SK: 'PROFILE',
+                  memberId,
+                  status: 'active',
+                  spendByMonth: {},
+                  ordersByMonth: {},
+                  purchaseCount: 0,
+                  aggVersion: 1,
+                  tierState: { tier: 'S', reachedAt: new Date().toISOString(), keptUntil: '2099-01-01T00:00:00.000Z' },
+                }),
+              },
+            })),
+          },
+        }),
+      );
     const rawMembers: string[] = Array.from({ length: 8 * BATCH }, () => randomUUID());
     const versions = new Map(rawMembers.map((m) => [m, 0]));
 
@@ -77,14 +102,28 @@ export async function benchPurchases(): Promise<void> {
       await raw.send(
         new TransactWriteItemsCommand({
           TransactItems: [
-            { Put: { TableName: TABLE, Item: marshall({ PK: `ORDER#raw#${randomUUID()}`, SK: 'ORDER', amount: 10_000, month: '2026-11' }), ConditionExpression: 'attribute_not_exists(PK)' } },
+            {
+              Put: {
+                TableName: TABLE,
+                Item: marshall({ PK: `ORDER#raw#${randomUUID()}`, SK: 'ORDER', amount: 10_000, month: '2026-11' }),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
             {
               Update: {
                 TableName: TABLE,
                 Key: marshall({ PK: `MEMBER#${memberId}`, SK: 'PROFILE' }),
-                UpdateExpression: 'SET spendByMonth = :s, ordersByMonth = :o, purchaseCount = :c, aggVersion = :n, lastPurchaseAt = :l',
+                UpdateExpression:
+                  'SET spendByMonth = :s, ordersByMonth = :o, purchaseCount = :c, aggVersion = :n, lastPurchaseAt = :l',
                 ConditionExpression: version === 0 ? 'attribute_not_exists(aggVersion)' : 'aggVersion = :v',
-                ExpressionAttributeValues: marshall({ ':s': { '2026-11': version * 10_000 }, ':o': { '2026-11': version }, ':c': version, ':n': version + 1, ':l': new Date().toISOString(), ...(version !== 0 && { ':v': version }) }),
+                ExpressionAttributeValues: marshall({
+                  ':s': { '2026-11': version * 10_000 },
+                  ':o': { '2026-11': version },
+                  ':c': version,
+                  ':n': version + 1,
+                  ':l': new Date().toISOString(),
+                  ...(version !== 0 && { ':v': version }),
+                }),
               },
             },
           ],
@@ -96,8 +135,29 @@ export async function benchPurchases(): Promise<void> {
     const rawOp = (worker: number) => Promise.all(rawMembers.slice(worker * BATCH, (worker + 1) * BATCH).map(rawOne));
     const handlerOp = async (worker: number) => {
       const record = (memberId: string) => {
-        const detail = { orderId: randomUUID(), channel: 'bench', occurredAt: new Date().toISOString(), amount: { value: 10_000, currency: 'KRW' }, member: { memberId } };
-        return { messageId: randomUUID(), receiptHandle: 'r', body: JSON.stringify({ 'detail-type': 'Purchase Completed', detail }), attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'b', ApproximateFirstReceiveTimestamp: '0' }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn', awsRegion: 'ap-northeast-2' };
+        const detail = {
+          orderId: randomUUID(),
+          channel: 'bench',
+          occurredAt: new Date().toISOString(),
+          amount: { value: 10_000, currency: 'KRW' },
+          member: { memberId },
+        };
+        return {
+          messageId: randomUUID(),
+          receiptHandle: 'r',
+          body: JSON.stringify({ 'detail-type': 'Purchase Completed', detail }),
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: '0',
+            SenderId: 'b',
+            ApproximateFirstReceiveTimestamp: '0',
+          },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn',
+          awsRegion: 'ap-northeast-2',
+        };
       };
       const event: SQSEvent = { Records: members.slice(worker * BATCH, (worker + 1) * BATCH).map(record) };
       const result = (await handler(event, context)) as { batchItemFailures: unknown[] };
@@ -106,7 +166,9 @@ export async function benchPurchases(): Promise<void> {
 
     await timed(4, 20, rawOp);
     await timed(4, 20, handlerOp);
-    console.log('\nPurchase ingestion (SQS batches of 10) vs raw TransactWriteItems of the same shape (order put + member update), DynamoDB Local in memory');
+    console.log(
+      '\nPurchase ingestion (SQS batches of 10) vs raw TransactWriteItems of the same shape (order put + member update), DynamoDB Local in memory',
+    );
     console.log('| concurrency (batches in flight) | raw transactions/s | handler purchases/s | handler ÷ raw |');
     console.log('|---:|---:|---:|---:|');
     for (const concurrency of [1, 8]) {
@@ -119,11 +181,15 @@ export async function benchPurchases(): Promise<void> {
         rawRate += (BATCH * (await timed(concurrency, batches, rawOp))) / ROUNDS;
         handlerRate += (BATCH * (await timed(concurrency, batches, handlerOp))) / ROUNDS;
       }
-      console.log(`| ${concurrency} | ${rawRate.toFixed(0)} | ${handlerRate.toFixed(0)} | ${(handlerRate / rawRate).toFixed(2)} |`);
+      console.log(
+        `| ${concurrency} | ${rawRate.toFixed(0)} | ${handlerRate.toFixed(0)} | ${(handlerRate / rawRate).toFixed(2)} |`,
+      );
     }
     calls = 0;
     await timed(1, 10, handlerOp);
-    console.log(`DynamoDB calls per purchase (batches of ${BATCH}, members by id, no tier change): ${(calls / (10 * BATCH)).toFixed(2)}`);
+    console.log(
+      `DynamoDB calls per purchase (batches of ${BATCH}, members by id, no tier change): ${(calls / (10 * BATCH)).toFixed(2)}`,
+    );
 
     await benchReview(raw);
   } finally {
@@ -143,16 +209,34 @@ async function benchReview(raw: ReturnType<typeof localDynamoClient>): Promise<v
     const memberId = `review-${i}`;
     const isDue = i < due;
     items.push({
-      PK: `MEMBER#${memberId}`, SK: 'PROFILE', memberId, status: 'active', spendByMonth: {}, ordersByMonth: {}, purchaseCount: 0, aggVersion: 1,
-      tierState: { tier: 'B', reachedAt: '2029-01-01T00:00:00.000Z', keptUntil: isDue ? '2029-12-20T00:00:00.000Z' : '2031-01-01T00:00:00.000Z' },
+      PK: `MEMBER#${memberId}`,
+      SK: 'PROFILE',
+      memberId,
+      status: 'active',
+      spendByMonth: {},
+      ordersByMonth: {},
+      purchaseCount: 0,
+      aggVersion: 1,
+      tierState: {
+        tier: 'B',
+        reachedAt: '2029-01-01T00:00:00.000Z',
+        keptUntil: isDue ? '2029-12-20T00:00:00.000Z' : '2031-01-01T00:00:00.000Z',
+      },
       ...reviewIndex(memberId, isDue ? '2029-11-20T00:00:00.000Z' : '2030-12-01T00:00:00.000Z'),
     });
   }
   for (let i = 0; i < items.length; i += 25) {
-    await raw.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: marshall(item) } })) } }));
+    await raw.send(
+      new BatchWriteItemCommand({
+        RequestItems: { [TABLE]: items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: marshall(item) } })) },
+      }),
+    );
   }
   const queued: Parameters<typeof reviewPage>[0][] = [];
-  const deps = { ...purchaseDeps(), queue: { enqueue: async (messages: readonly Parameters<typeof reviewPage>[0][]) => void queued.push(...messages) } };
+  const deps = {
+    ...purchaseDeps(),
+    queue: { enqueue: async (messages: readonly Parameters<typeof reviewPage>[0][]) => void queued.push(...messages) },
+  };
   await startTierReview(new Date(reviewAt), deps);
   let itemsRead = 0;
   let reviewed = 0;
@@ -163,5 +247,7 @@ async function benchReview(raw: ReturnType<typeof localDynamoClient>): Promise<v
     itemsRead += stats.itemsRead;
     reviewed += stats.reviewed;
   }
-  console.log(`Tier review: ${reviewed} members reviewed of ${due} due (${notDue} not due), items read per member due: ${(itemsRead / due).toFixed(2)}`);
+  console.log(
+    `Tier review: ${reviewed} members reviewed of ${due} due (${notDue} not due), items read per member due: ${(itemsRead / due).toFixed(2)}`,
+  );
 }

@@ -8,5 +8,9 @@ await benchBundles();
 await benchPurchases();
 // Sending runs in its own process: it needs the whole local stack, and the SDK clients of this process already
 // point at the purchases bench's DynamoDB Local.
-const sending = spawnSync(process.execPath, [...process.execArgv, new URL('./sending-main.ts', import.meta.url).pathname], { stdio: 'inherit' });
+const sending = spawnSync(
+  process.execPath,
+  [...process.execArgv, new URL('./sending-main.ts', import.meta.url).pathname],
+  { stdio: 'inherit' },
+);
 if (sending.status !== 0) process.exit(sending.status ?? 1);

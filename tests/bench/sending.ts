@@ -14,7 +14,15 @@ import { mailableMember, oneOffEmailEntry } from '../support/mail-fixtures.ts';
 const JOB = 50;
 
 export async function benchSending(): Promise<void> {
-  const ports: LocalPorts = { http: await freePort(), dynamodb: await freePort(), ses: await freePort(), sqsSns: await freePort(), sms: await freePort(), events: await freePort(), sesApi: await freePort() };
+  const ports: LocalPorts = {
+    http: await freePort(),
+    dynamodb: await freePort(),
+    ses: await freePort(),
+    sqsSns: await freePort(),
+    sms: await freePort(),
+    events: await freePort(),
+    sesApi: await freePort(),
+  };
   process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
   const stack = await startLocalStack({ ports, clockSchedules: false });
   try {
@@ -45,13 +53,28 @@ export async function benchSending(): Promise<void> {
     const entry = await new DynamoCalendarStore(db, table).create(oneOffEmailEntry('Bench', true), 'bench', new Date());
     const base = await senderDeps();
     const mailer = new SesBulkMailer(sesSendingClient(), stack.env['SES_CONFIGURATION_SET'] ?? 'dangol-local');
-    const deps = (rate: number) => ({ ...base, limiter: new TokenBucket(rate), mailer, from: stack.env['MAIL_FROM'] ?? '', publicBaseUrl: stack.env['PUBLIC_BASE_URL'] ?? '' });
+    const deps = (rate: number) => ({
+      ...base,
+      limiter: new TokenBucket(rate),
+      mailer,
+      from: stack.env['MAIL_FROM'] ?? '',
+      publicBaseUrl: stack.env['PUBLIC_BASE_URL'] ?? '',
+    });
     const fast = deps(1_000_000);
 
     // Raw: the same SendBulkEmail (stored template, 50 destinations with data, headers and tags), nothing else.
     const ses = new SESv2Client({});
     const templateName = 'bench-raw';
-    await ses.send(new (await import('@aws-sdk/client-sesv2')).CreateEmailTemplateCommand({ TemplateName: templateName, TemplateContent: { Subject: '(광고) {{name}}님 특가', Html: '<p>{{name}} {{unsubscribeUrl}}</p>', Text: '{{name}} {{unsubscribeUrl}}' } }));
+    await ses.send(
+      new (await import('@aws-sdk/client-sesv2')).CreateEmailTemplateCommand({
+        TemplateName: templateName,
+        TemplateContent: {
+          Subject: '(광고) {{name}}님 특가',
+          Html: '<p>{{name}} {{unsubscribeUrl}}</p>',
+          Text: '{{name}} {{unsubscribeUrl}}',
+        },
+      }),
+    );
     const raw = async (slice: string[]) => {
       await ses.send(
         new SendBulkEmailCommand({
@@ -60,14 +83,30 @@ export async function benchSending(): Promise<void> {
           DefaultContent: { Template: { TemplateName: templateName, TemplateData: '{}' } },
           BulkEmailEntries: slice.map((id, i) => ({
             Destination: { ToAddresses: [`raw${i}@raw${i}.test`] },
-            ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: JSON.stringify({ name: '벤치', unsubscribeUrl: `http://x/unsubscribe?token=${id}` }) } },
-            ReplacementHeaders: [{ Name: 'List-Unsubscribe', Value: `<http://x/unsubscribe?token=${id}>` }, { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' }],
+            ReplacementEmailContent: {
+              ReplacementTemplate: {
+                ReplacementTemplateData: JSON.stringify({
+                  name: '벤치',
+                  unsubscribeUrl: `http://x/unsubscribe?token=${id}`,
+                }),
+              },
+            },
+            ReplacementHeaders: [
+              { Name: 'List-Unsubscribe', Value: `<http://x/unsubscribe?token=${id}>` },
+              { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+            ],
             ReplacementTags: [{ Name: 'l', Value: id.replace(/-/g, '') }],
           })),
         }),
       );
     };
-    const job = (slice: string[], period: string) => ({ entryId: entry.id, period, channel: 'email' as const, wave: 0, recipients: slice.map((memberId) => ({ memberId })) });
+    const job = (slice: string[], period: string) => ({
+      entryId: entry.id,
+      period,
+      channel: 'email' as const,
+      wave: 0,
+      recipients: slice.map((memberId) => ({ memberId })),
+    });
 
     // SES's Send events are recorded by record-engagement, a function of its own in AWS; here it shares the process
     // and DynamoDB Local, so it is paused while the sender is measured and let run in between.
@@ -77,8 +116,18 @@ export async function benchSending(): Promise<void> {
     const drainEngagement = async () => {
       stack.resumeConsumer('ses-events');
       for (let quiet = 0; quiet < 3; ) {
-        const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: engagementQueue, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-        quiet = Number(Attributes['ApproximateNumberOfMessages']) + Number(Attributes['ApproximateNumberOfMessagesNotVisible']) === 0 ? quiet + 1 : 0;
+        const { Attributes = {} } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: engagementQueue,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        quiet =
+          Number(Attributes['ApproximateNumberOfMessages']) +
+            Number(Attributes['ApproximateNumberOfMessagesNotVisible']) ===
+          0
+            ? quiet + 1
+            : 0;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       await stack.pauseConsumer('ses-events');
@@ -90,7 +139,16 @@ export async function benchSending(): Promise<void> {
     const { DynamoSendStore } = await import('#adapters/send-store');
     const ledger = new DynamoSendStore(db, table);
     const claimsOnly = (slice: string[], period: string) =>
-      ledger.claimAll(slice.map((memberId) => ({ ref: { memberId, entryId: 'bench-claims', period, channel: 'email' }, claim: { claimId: randomUUID(), at: new Date(), facts: { tier: 'D', segment: 'occasional', advertising: true, kind: 'custom' } } })));
+      ledger.claimAll(
+        slice.map((memberId) => ({
+          ref: { memberId, entryId: 'bench-claims', period, channel: 'email' },
+          claim: {
+            claimId: randomUUID(),
+            at: new Date(),
+            facts: { tier: 'D', segment: 'occasional', advertising: true, kind: 'custom' },
+          },
+        })),
+      );
 
     const slices = Array.from({ length: 10 }, (_, i) => ids.slice(i * JOB, (i + 1) * JOB));
     const rate = async (work: (slice: string[]) => Promise<unknown>) => {
@@ -101,10 +159,13 @@ export async function benchSending(): Promise<void> {
     // DynamoDB calls the sender makes (all functions of this process share the client; only sender rounds count).
     let counting = false;
     let senderDbCalls = 0;
-    db.middlewareStack.add((next) => async (args) => {
-      if (counting) senderDbCalls += 1;
-      return next(args);
-    }, { step: 'initialize', name: 'benchCountCalls' });
+    db.middlewareStack.add(
+      (next) => async (args) => {
+        if (counting) senderDbCalls += 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'benchCountCalls' },
+    );
     let rawRate = 0;
     let senderRate = 0;
     let claimRate = 0;
@@ -123,10 +184,17 @@ export async function benchSending(): Promise<void> {
       await drainEngagement();
     }
     // SES calls per recipient, from the SES front's log of the sender rounds.
-    const outbox = (await (await fetch(`${stack.urls.http}/_local/outbox`)).json()) as { sesCalls: { action: string; to: string[] }[]; email: { destination: { to: string[] } }[] };
+    const outbox = (await (await fetch(`${stack.urls.http}/_local/outbox`)).json()) as {
+      sesCalls: { action: string; to: string[] }[];
+      email: { destination: { to: string[] } }[];
+    };
     const senderCalls = outbox.sesCalls.filter((call) => call.to.some((to) => to.startsWith('b'))).length;
-    console.log('\nE-mail sender (checks, ledger claims in one transaction, SendBulkEmail of 50, counters) vs raw SendBulkEmail of 50, one job at a time, SES v2 emulator + DynamoDB Local');
-    console.log('| raw destinations/s | sender destinations/s | sender ÷ raw | claims alone ÷ raw (ceiling of any exactly-once sender here) | SES calls per recipient | DynamoDB calls per recipient |');
+    console.log(
+      '\nE-mail sender (checks, ledger claims in one transaction, SendBulkEmail of 50, counters) vs raw SendBulkEmail of 50, one job at a time, SES v2 emulator + DynamoDB Local',
+    );
+    console.log(
+      '| raw destinations/s | sender destinations/s | sender ÷ raw | claims alone ÷ raw (ceiling of any exactly-once sender here) | SES calls per recipient | DynamoDB calls per recipient |',
+    );
     console.log('|---:|---:|---:|---:|---:|---:|');
     console.log(
       `| ${rawRate.toFixed(0)} | ${senderRate.toFixed(0)} | ${(senderRate / rawRate).toFixed(2)} | ${(claimRate / rawRate).toFixed(2)} | ${(senderCalls / ((ROUNDS + 1) * slices.length * JOB)).toFixed(3)} | ${(senderDbCalls / (ROUNDS * slices.length * JOB)).toFixed(3)} |`,
@@ -138,12 +206,17 @@ export async function benchSending(): Promise<void> {
     const MAX_RATE = 100;
     const THROTTLES = 6;
     const limited = deps(MAX_RATE);
-    const callsBefore = ((await (await fetch(`${stack.urls.http}/_local/outbox`)).json()) as { sesCalls: unknown[] }).sesCalls.length;
+    const callsBefore = ((await (await fetch(`${stack.urls.http}/_local/outbox`)).json()) as { sesCalls: unknown[] })
+      .sesCalls.length;
     const allSlices = Array.from({ length: ids.length / JOB }, (_, i) => ids.slice(i * JOB, (i + 1) * JOB));
     const started = performance.now();
     let throttled = 0;
     for (const [index, slice] of allSlices.entries()) {
-      if (index === Math.floor(allSlices.length / 3)) await fetch(`${stack.urls.http}/_local/faults/ses`, { method: 'POST', body: JSON.stringify({ throttle: THROTTLES }) });
+      if (index === Math.floor(allSlices.length / 3))
+        await fetch(`${stack.urls.http}/_local/faults/ses`, {
+          method: 'POST',
+          body: JSON.stringify({ throttle: THROTTLES }),
+        });
       for (;;) {
         try {
           await sendEmailJob(job(slice, 'sustained'), limited);
@@ -158,22 +231,36 @@ export async function benchSending(): Promise<void> {
     const sustained = ids.length / ((performance.now() - started) / 1000);
     // The ledger turns `sent` on SES's Send events: let record-engagement take them in, then count.
     await drainEngagement();
-    const after = (await (await fetch(`${stack.urls.http}/_local/outbox`)).json()) as { sesCalls: { to: string[]; throttled: boolean }[] };
+    const after = (await (await fetch(`${stack.urls.http}/_local/outbox`)).json()) as {
+      sesCalls: { to: string[]; throttled: boolean }[];
+    };
     const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
     let sent = 0;
     for (const id of ids) {
-      const rows = await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'PK = :pk AND SK = :sk', ExpressionAttributeValues: { ':pk': `MEMBER#${id}`, ':sk': `SENT#${entry.id}#sustained#email` }, ConsistentRead: true }));
+      const rows = await db.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'PK = :pk AND SK = :sk',
+          ExpressionAttributeValues: { ':pk': `MEMBER#${id}`, ':sk': `SENT#${entry.id}#sustained#email` },
+          ConsistentRead: true,
+        }),
+      );
       if (rows.Items?.[0]?.['state'] === 'sent') sent += 1;
     }
     // Addresses in the SES calls of the sustained run that SES accepted (a throttled call sent nothing).
     const perAddress = new Map<string, number>();
-    for (const call of after.sesCalls.slice(callsBefore)) if (!call.throttled) for (const to of call.to) perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
+    for (const call of after.sesCalls.slice(callsBefore))
+      if (!call.throttled) for (const to of call.to) perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
     const twice = [...perAddress.values()].filter((count) => count > 1).length;
     const lost = ids.length - sent;
-    console.log(`\nSustained rate with SES throttling injected a third of the way in (${THROTTLES} calls in a row throttled, ${throttled} job retries), ${ids.length} recipients`);
+    console.log(
+      `\nSustained rate with SES throttling injected a third of the way in (${THROTTLES} calls in a row throttled, ${throttled} job retries), ${ids.length} recipients`,
+    );
     console.log('| configured max/s | sustained/s | sustained ÷ max | lost | sent twice |');
     console.log('|---:|---:|---:|---:|---:|');
-    console.log(`| ${MAX_RATE} | ${sustained.toFixed(1)} | ${(sustained / MAX_RATE).toFixed(2)} | ${lost} | ${twice} |`);
+    console.log(
+      `| ${MAX_RATE} | ${sustained.toFixed(1)} | ${(sustained / MAX_RATE).toFixed(2)} | ${lost} | ${twice} |`,
+    );
     stack.resumeConsumer('ses-events');
 
     await benchDispatcher(stack.urls.dynamodb, table);
@@ -186,7 +273,7 @@ export async function benchSending(): Promise<void> {
 async function benchDispatcher(endpoint: string, table: string): Promise<void> {
   const { dispatchHour, dispatchPage } = await import('#app/dispatch-touchpoints');
   const { dispatchDeps } = await import('#shared/wiring');
-  const { datePartition } = await import('#domain/sending');
+  const { dateIndex, datePartition, keys } = await import('#adapters/keys');
   const raw = localDynamoClient(endpoint);
   const zones = ['Asia/Seoul', 'America/New_York', 'Europe/London', 'Pacific/Kiritimati'];
   const TOTAL = 100_000;
@@ -194,7 +281,13 @@ async function benchDispatcher(endpoint: string, table: string): Promise<void> {
     const day = new Date(Date.UTC(2001, 0, 1 + (i % 365)));
     const monthDay = `${String(day.getUTCMonth() + 1).padStart(2, '0')}-${String(day.getUTCDate()).padStart(2, '0')}`;
     const memberId = `bench-${i}`;
-    return { PK: `MEMBER#${memberId}`, SK: 'DATE#birthday', GSI2PK: datePartition('birthday', monthDay, zones[i % zones.length] ?? 'UTC'), GSI2SK: `2026-01-01T00:00:00.000Z#${memberId}`, memberId, domain: `d${i % 500}.test` };
+    const partition = datePartition('birthday', monthDay, zones[i % zones.length] ?? 'UTC');
+    return {
+      ...keys.memberDate(memberId, 'birthday'),
+      ...dateIndex(partition, '2026-01-01T00:00:00.000Z', memberId),
+      memberId,
+      domain: `d${i % 500}.test`,
+    };
   });
   let next = 0;
   await Promise.all(
@@ -213,7 +306,12 @@ async function benchDispatcher(endpoint: string, table: string): Promise<void> {
   );
   const queued: unknown[] = [];
   const capture = { enqueue: async (messages: readonly unknown[]) => void queued.push(...messages) };
-  const deps = { ...dispatchDeps({ pages: false, jobs: false }), pages: capture, emailJobs: { enqueue: async () => undefined }, messageJobs: { enqueue: async () => undefined } };
+  const deps = {
+    ...dispatchDeps({ pages: false, jobs: false }),
+    pages: capture,
+    emailJobs: { enqueue: async () => undefined },
+    messageJobs: { enqueue: async () => undefined },
+  };
   // 2027-06-18 10:00 in Seoul (01:00 UTC): not a day of any recurring default entry.
   await dispatchHour(new Date('2027-06-18T01:00:00Z'), deps as never);
   let itemsRead = 0;
@@ -226,7 +324,9 @@ async function benchDispatcher(endpoint: string, table: string): Promise<void> {
     recipients += result.recipients;
     pages += 1;
   }
-  console.log(`\nDispatcher, birthday hour over ${TOTAL.toLocaleString('en')} members (birthdays over the year, 4 zones): ${pages} index queries/pages`);
+  console.log(
+    `\nDispatcher, birthday hour over ${TOTAL.toLocaleString('en')} members (birthdays over the year, 4 zones): ${pages} index queries/pages`,
+  );
   console.log('| recipients | index items read | items read per recipient |');
   console.log('|---:|---:|---:|');
   console.log(`| ${recipients} | ${itemsRead} | ${(itemsRead / Math.max(recipients, 1)).toFixed(2)} |`);

@@ -34,7 +34,15 @@ beforeAll(async () => {
   stack = await startStack();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -53,12 +61,13 @@ describe('enrollment in the browser', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('ko');
     for (const id of ['consentEmail', 'consentSms', 'consentPost', 'consentNightTime', 'guardianConsent']) {
       expect(await page.isChecked(`#${id}`), id).toBe(false);
-      expect(await page.locator(`label[for=${id}]`).innerText()).not.toBe('');
+      expect(await page.locator(`label[for=${id}]`).textContent()).not.toBe('');
     }
-    for (const id of ['name', 'email', 'phone', 'birthday']) expect(await page.locator(`label[for=${id}]`).count(), id).toBe(1);
+    for (const id of ['name', 'email', 'phone', 'birthday'])
+      expect(await page.locator(`label[for=${id}]`).count(), id).toBe(1);
     await page.goto(`${stack.base}/join?lang=en`);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
-    expect(await page.locator('label[for=consentEmail]').innerText()).toContain('e-mail');
+    expect(await page.locator('label[for=consentEmail]').textContent()).toContain('e-mail');
     await page.close();
   });
 
@@ -69,7 +78,7 @@ describe('enrollment in the browser', () => {
     await page.fill('#email', 'not-an-address');
     await page.click('#submit');
     await page.waitForSelector('#email[aria-invalid=true]');
-    expect(await page.locator('#email-error').innerText()).toContain('Invalid e-mail');
+    expect(await page.locator('#email-error').textContent()).toContain('Invalid e-mail');
     await page.close();
   });
 
@@ -87,18 +96,28 @@ describe('enrollment in the browser', () => {
 
     const [confirmation] = await waitForMails(email, 1);
     expect(confirmation?.subject).toBe('[단골] 이메일 수신 동의를 확인해 주세요');
-    const link = /href="([^"]+\/members\/confirm\?token=[^"]+)"/.exec(confirmation?.body.html ?? '')?.[1]?.replace(/&amp;/g, '&');
+    const link = /href="([^"]+\/members\/confirm\?token=[^"]+)"/
+      .exec(confirmation?.body.html ?? '')?.[1]
+      ?.replace(/&amp;/g, '&');
     expect(link).toBeDefined();
 
     const response = await page.goto(link!);
     expect(response?.status()).toBe(200);
-    expect(await page.locator('h1').innerText()).toBe('이메일이 확인되었습니다');
+    expect(await page.locator('h1').textContent()).toBe('이메일이 확인되었습니다');
 
     const mails = await waitForMails(email, 2);
-    expect(mails.map((mail) => mail.subject)).toEqual(['[단골] 이메일 수신 동의를 확인해 주세요', '[단골] 멤버십 가입을 환영합니다']);
-    const outbox = (await (await fetch(`${stack.base}/_local/outbox`)).json()) as { email: StoredMail[]; events: { detailType: string }[] };
+    expect(mails.map((mail) => mail.subject)).toEqual([
+      '[단골] 이메일 수신 동의를 확인해 주세요',
+      '[단골] 멤버십 가입을 환영합니다',
+    ]);
+    const outbox = (await (await fetch(`${stack.base}/_local/outbox`)).json()) as {
+      email: StoredMail[];
+      events: { detailType: string }[];
+    };
     expect(outbox.email.filter((mail) => mail.destination.to.includes(email))).toHaveLength(2);
-    expect(outbox.events.map((event) => event.detailType)).toEqual(expect.arrayContaining(['Member Enrolled', 'Member Email Confirmed']));
+    expect(outbox.events.map((event) => event.detailType)).toEqual(
+      expect.arrayContaining(['Member Enrolled', 'Member Email Confirmed']),
+    );
     await page.close();
   });
 

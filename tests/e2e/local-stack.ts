@@ -27,7 +27,10 @@ export async function portsEnv(): Promise<Record<string, string>> {
   };
 }
 
-export function spawnStart(env: Record<string, string>, extra: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+export function spawnStart(
+  env: Record<string, string>,
+  extra: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [TSX, 'infra/local/start.ts'], {
     cwd: ROOT,
     env: { ...process.env, ...extra, ...env },
@@ -49,5 +52,12 @@ export async function startStack(): Promise<RunningStack> {
     if (Date.now() > deadline) throw new Error(`npm start was not ready in 90 s:\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { child, output, env, exited, base: `http://127.0.0.1:${env['PORT']}`, ses: `http://127.0.0.1:${env['SES_PORT']}` };
+  return {
+    child,
+    output,
+    env,
+    exited,
+    base: `http://127.0.0.1:${env['PORT']}`,
+    ses: `http://127.0.0.1:${env['SES_PORT']}`,
+  };
 }

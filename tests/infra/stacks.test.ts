@@ -55,17 +55,31 @@ describe('stateful stack', () => {
         { AttributeName: 'SK', KeyType: 'RANGE' },
       ],
     });
-    expect(table.GlobalSecondaryIndexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(tableDesign.indexes.map((index) => index.name));
+    expect(table.GlobalSecondaryIndexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(
+      tableDesign.indexes.map((index) => index.name),
+    );
   });
 
   it('names the bus `loyalty` and no other physical resource', () => {
     stateful.hasResourceProperties('AWS::Events::EventBus', { Name: EVENT_BUS_NAME });
     expect(stateful.toJSON().Resources['LoyaltyTable'].Properties.TableName).toBeUndefined();
-    const physicalNameKeys = ['TableName', 'QueueName', 'TopicName', 'FunctionName', 'RoleName', 'SecretName', 'Name', 'ConfigurationSetName', 'LogGroupName'];
+    const physicalNameKeys = [
+      'TableName',
+      'QueueName',
+      'TopicName',
+      'FunctionName',
+      'RoleName',
+      'SecretName',
+      'Name',
+      'ConfigurationSetName',
+      'LogGroupName',
+    ];
     // Names CloudFormation requires and that live inside the API, plus the bus that producers address by name.
     const exempt = ['AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Authorizer', 'AWS::Events::EventBus'];
     for (const template of [stateful, service]) {
-      for (const [id, resource] of Object.entries(template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>)) {
+      for (const [id, resource] of Object.entries(
+        template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>,
+      )) {
         if (exempt.includes(resource.Type)) continue;
         for (const key of physicalNameKeys) {
           expect(typeof resource.Properties?.[key], `${id} (${resource.Type}) hard-codes ${key}`).not.toBe('string');
@@ -78,10 +92,16 @@ describe('stateful stack', () => {
 describe('service stack built from the topology', () => {
   it('has one Node 24 ARM function per handler with X-Ray and log retention', () => {
     const functions = service.findResources('AWS::Lambda::Function');
-    const ours = Object.values(functions).filter((fn) => String((fn as { Properties: { Description?: string } }).Properties.Description ?? '').startsWith('dangol:'));
+    const ours = Object.values(functions).filter((fn) =>
+      String((fn as { Properties: { Description?: string } }).Properties.Description ?? '').startsWith('dangol:'),
+    );
     expect(ours).toHaveLength(topology.handlers.length);
     for (const fn of ours) {
-      expect((fn as { Properties: object }).Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect((fn as { Properties: object }).Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
     }
   });
 
@@ -97,32 +117,48 @@ describe('service stack built from the topology', () => {
   });
 
   it('puts the Cognito JWT authorizer on every admin route and on no public one', () => {
-    const routesByKey = Object.values(service.findResources('AWS::ApiGatewayV2::Route')).map((route) => (route as { Properties: Record<string, unknown> }).Properties);
+    const routesByKey = Object.values(service.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => (route as { Properties: Record<string, unknown> }).Properties,
+    );
     for (const spec of topology.routes) {
       const route = routesByKey.find((candidate) => candidate['RouteKey'] === `${spec.method} ${spec.path}`);
-      expect(route?.['AuthorizationType'] ?? 'NONE', `${spec.method} ${spec.path}`).toBe(spec.auth === 'admin' ? 'JWT' : 'NONE');
+      expect(route?.['AuthorizationType'] ?? 'NONE', `${spec.method} ${spec.path}`).toBe(
+        spec.auth === 'admin' ? 'JWT' : 'NONE',
+      );
     }
     service.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
     service.resourceCountIs('AWS::Cognito::UserPoolGroup', 2);
   });
 
   it('gives every queue a dead-letter queue with an alarm, and every consumer partial batch failures', () => {
-    const queues = Object.values(service.findResources('AWS::SQS::Queue')).map((queue) => (queue as { Properties: Record<string, unknown> }).Properties);
+    const queues = Object.values(service.findResources('AWS::SQS::Queue')).map(
+      (queue) => (queue as { Properties: Record<string, unknown> }).Properties,
+    );
     const withRedrive = queues.filter((queue) => queue['RedrivePolicy']);
     expect(withRedrive).toHaveLength(topology.queues.length);
     for (const spec of topology.queues) {
-      expect(withRedrive.some((queue) => (queue['RedrivePolicy'] as { maxReceiveCount: number }).maxReceiveCount === spec.maxReceiveCount)).toBe(true);
+      expect(
+        withRedrive.some(
+          (queue) => (queue['RedrivePolicy'] as { maxReceiveCount: number }).maxReceiveCount === spec.maxReceiveCount,
+        ),
+      ).toBe(true);
     }
     service.resourceCountIs('AWS::CloudWatch::Alarm', topology.queues.length);
     service.resourceCountIs('AWS::Lambda::EventSourceMapping', topology.queues.length);
-    service.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
     for (const queue of queues) expect(queue['KmsMasterKeyId']).toBeDefined();
   });
 
   it('routes each event rule of the topology from the loyalty bus to its queue', () => {
-    const rules = Object.values(service.findResources('AWS::Events::Rule')).map((rule) => (rule as { Properties: Record<string, any> }).Properties);
+    const rules = Object.values(service.findResources('AWS::Events::Rule')).map(
+      (rule) => (rule as { Properties: Record<string, any> }).Properties,
+    );
     for (const spec of topology.eventRules) {
-      const rule = rules.find((candidate) => JSON.stringify(candidate['EventPattern']?.['detail-type']) === JSON.stringify(spec.detailTypes));
+      const rule = rules.find(
+        (candidate) => JSON.stringify(candidate['EventPattern']?.['detail-type']) === JSON.stringify(spec.detailTypes),
+      );
       expect(rule, spec.name).toBeDefined();
       expect(rule?.['Targets']).toHaveLength(1);
     }
@@ -132,14 +168,19 @@ describe('service stack built from the topology', () => {
   it('sends mail through an SES configuration set whose events go to SNS', () => {
     service.resourceCountIs('AWS::SES::ConfigurationSet', 1);
     service.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
-      EventDestination: { Enabled: true, MatchingEventTypes: Match.arrayWith(['delivery', 'bounce', 'complaint', 'open', 'click']) },
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(['delivery', 'bounce', 'complaint', 'open', 'click']),
+      },
     });
   });
 });
 
 describe('capabilities in AWS', () => {
   const functions = () =>
-    Object.entries(service.findResources('AWS::Lambda::Function') as Record<string, { Properties: Record<string, any> }>);
+    Object.entries(
+      service.findResources('AWS::Lambda::Function') as Record<string, { Properties: Record<string, any> }>,
+    );
   const functionOf = (name: string) => {
     const found = functions().find(([id]) => id.startsWith(`${pascal(name)}HandlerFunction`));
     if (!found) throw new Error(`no function for ${name}`);
@@ -147,13 +188,15 @@ describe('capabilities in AWS', () => {
   };
   const policyActions = (logicalId: string): string[] => {
     const role = String(functionOf(logicalId)[1].Properties['Role']['Fn::GetAtt'][0]);
-    const policies = Object.values(service.findResources('AWS::IAM::Policy') as Record<string, { Properties: any }>).filter(
-      (policy) => policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref === role),
+    const policies = Object.values(
+      service.findResources('AWS::IAM::Policy') as Record<string, { Properties: any }>,
+    ).filter((policy) => policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref === role));
+    return policies.flatMap((policy) =>
+      policy.Properties.PolicyDocument.Statement.flatMap((statement: any) => [statement.Action].flat()),
     );
-    return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement.flatMap((statement: any) => [statement.Action].flat()));
   };
 
-  it('gives each function exactly the variables of its capabilities, with the config file\'s values', () => {
+  it("gives each function exactly the variables of its capabilities, with the config file's values", () => {
     for (const spec of topology.handlers) {
       const [, fn] = functionOf(spec.name);
       const env = Object.keys(fn.Properties['Environment']?.['Variables'] ?? {}).filter(
@@ -174,7 +217,9 @@ describe('capabilities in AWS', () => {
       PUBLIC_BASE_URL: 'https://members.brand.example',
       MAX_SEND_RATE: '7',
     });
-    expect(functionOf('ingest-purchases')[1].Properties['Environment']['Variables']).toMatchObject({ PROGRAMME_CURRENCY: 'KRW' });
+    expect(functionOf('ingest-purchases')[1].Properties['Environment']['Variables']).toMatchObject({
+      PROGRAMME_CURRENCY: 'KRW',
+    });
   });
 
   it('grants read-only handlers no table write, and writers their writes', () => {
@@ -186,8 +231,14 @@ describe('capabilities in AWS', () => {
         for (const write of writes) expect(actions, spec.name).not.toContain(write);
       }
       if (spec.capabilities.includes('tableWrite')) expect(actions, spec.name).toEqual(expect.arrayContaining(writes));
-      if (!spec.capabilities.some((capability) => capability.startsWith('table'))) expect(actions.filter((a) => a.startsWith('dynamodb:')), spec.name).toEqual([]);
-      const sends = spec.capabilities.some((capability) => capability.startsWith('queue:') || capability.startsWith('dlq:'));
+      if (!spec.capabilities.some((capability) => capability.startsWith('table')))
+        expect(
+          actions.filter((a) => a.startsWith('dynamodb:')),
+          spec.name,
+        ).toEqual([]);
+      const sends = spec.capabilities.some(
+        (capability) => capability.startsWith('queue:') || capability.startsWith('dlq:'),
+      );
       expect(actions.includes('sqs:SendMessage'), spec.name).toBe(sends);
       expect(actions.includes('events:PutEvents'), spec.name).toBe(spec.capabilities.includes('bus'));
       expect(actions.includes('ses:SendBulkEmail'), spec.name).toBe(spec.capabilities.includes('mail'));
@@ -198,8 +249,12 @@ describe('capabilities in AWS', () => {
     const example = JSON.parse(readFileSync(join(ROOT, 'dangol.config.example.json'), 'utf8'));
     delete example.sms.optOutNumber;
     expect(() => parseDeployConfig(example)).toThrow(/sms\.optOutNumber/);
-    expect(() => parseDeployConfig({ ...example, sms: { senderName: 'B', optOutNumber: 'call us' } })).toThrow(/sms\.optOutNumber/);
-    expect(() => parseDeployConfig({ ...example, programme: { currency: 'KRW', timeZone: 'Mars/Olympus' } })).toThrow(/programme\.timeZone/);
+    expect(() => parseDeployConfig({ ...example, sms: { senderName: 'B', optOutNumber: 'call us' } })).toThrow(
+      /sms\.optOutNumber/,
+    );
+    expect(() => parseDeployConfig({ ...example, programme: { currency: 'KRW', timeZone: 'Mars/Olympus' } })).toThrow(
+      /programme\.timeZone/,
+    );
   });
 });
 

@@ -17,7 +17,10 @@ const entry = (overrides: Record<string, unknown> = {}) => ({
   channels: ['email', 'sms'],
   advertising: true,
   content: {
-    email: { ko: { subject: '{{name}}님 가을 세일', html: '<p>{{coupon}}</p>', text: '{{coupon}}' }, en: { subject: 'Autumn sale, {{name}}', html: '<p>{{coupon}}</p>', text: '{{coupon}}' } },
+    email: {
+      ko: { subject: '{{name}}님 가을 세일', html: '<p>{{coupon}}</p>', text: '{{coupon}}' },
+      en: { subject: 'Autumn sale, {{name}}', html: '<p>{{coupon}}</p>', text: '{{coupon}}' },
+    },
     sms: { ko: { text: '가을 세일 쿠폰 {{coupon}}' }, en: { text: 'Autumn sale coupon {{coupon}}' } },
   },
   offer: { percentBy: 'tier', percents: { B: 3, A: 5, S: 6 }, validityDays: 14 },
@@ -32,12 +35,32 @@ beforeAll(async () => {
 describe('benefit calendar', () => {
   it('holds the seed VIP care programme from the first start, once', async () => {
     const store = new DynamoCalendarStore(dynamoDocumentClient(), 'dangol');
-    expect(await Promise.all(Array.from({ length: 4 }, () => store.seedDefaults(new Date())))).toEqual([false, false, false, false]);
+    expect(await Promise.all(Array.from({ length: 4 }, () => store.seedDefaults(new Date())))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
     const list = await call('GET', '/admin/calendar');
     expect(list.status).toBe(200);
     const kinds = list.body['items'].map((item: { kind: string }) => item.kind);
-    for (const kind of ['welcome', 'vip_entry', 'thank_you_event', 'birthday', 'anniversary', 'new_product', 'newsletter', 'quarterly_mailing', 'tier_downgrade_notice']) expect(kinds).toContain(kind);
-    expect(list.body['items'].find((item: { kind: string }) => item.kind === 'quarterly_mailing')).toMatchObject({ channels: ['post'], tiers: ['A', 'S'], version: 1 });
+    for (const kind of [
+      'welcome',
+      'vip_entry',
+      'thank_you_event',
+      'birthday',
+      'anniversary',
+      'new_product',
+      'newsletter',
+      'quarterly_mailing',
+      'tier_downgrade_notice',
+    ])
+      expect(kinds).toContain(kind);
+    expect(list.body['items'].find((item: { kind: string }) => item.kind === 'quarterly_mailing')).toMatchObject({
+      channels: ['post'],
+      tiers: ['A', 'S'],
+      version: 1,
+    });
   });
 
   it('creates, reads and replaces an entry; the loser of two concurrent edits gets 412', async () => {
@@ -64,14 +87,39 @@ describe('benefit calendar', () => {
   });
 
   it.each([
-    ['an unknown variable', entry({ content: { ...entry().content, email: { ...entry().content.email, ko: { subject: '{{nmae}}님', html: 'x', text: 'x' } } } }), ['content.email.ko.subject']],
-    ['a missing locale', entry({ content: { ...entry().content, email: { ko: entry().content.email.ko } } }), ['content.email.en']],
+    [
+      'an unknown variable',
+      entry({
+        content: {
+          ...entry().content,
+          email: { ...entry().content.email, ko: { subject: '{{nmae}}님', html: 'x', text: 'x' } },
+        },
+      }),
+      ['content.email.ko.subject'],
+    ],
+    [
+      'a missing locale',
+      entry({ content: { ...entry().content, email: { ko: entry().content.email.ko } } }),
+      ['content.email.en'],
+    ],
     ['a channel without content', entry({ channels: ['email', 'sms', 'post'] }), ['content.post']],
-    ['an SMS too long', entry({ content: { ...entry().content, sms: { ko: { text: '가'.repeat(980) }, en: { text: 'ok' } } } }), ['content.sms.ko.text']],
+    [
+      'an SMS too long',
+      entry({ content: { ...entry().content, sms: { ko: { text: '가'.repeat(980) }, en: { text: 'ok' } } } }),
+      ['content.sms.ko.text'],
+    ],
     ['an unknown tier', entry({ tiers: ['Z'] }), ['tiers']],
-    ['offer keys that are not tiers', entry({ offer: { percentBy: 'tier', percents: { gold: 5 }, validityDays: 14 } }), ['offer.percents']],
+    [
+      'offer keys that are not tiers',
+      entry({ offer: { percentBy: 'tier', percents: { gold: 5 }, validityDays: 14 } }),
+      ['offer.percents'],
+    ],
     ['an unknown field', entry({ colour: 'red' }), ['colour']],
-    ['a bad trigger', entry({ trigger: { type: 'member_date', field: 'birthday', offsetDays: 0, localHour: 25 } }), ['trigger.localHour']],
+    [
+      'a bad trigger',
+      entry({ trigger: { type: 'member_date', field: 'birthday', offsetDays: 0, localHour: 25 } }),
+      ['trigger.localHour'],
+    ],
   ])('rejects %s with the field path', async (_, body, paths) => {
     const reply = await call('POST', '/admin/calendar', body);
     expect(reply.status).toBe(400);
@@ -93,18 +141,35 @@ describe('benefit calendar', () => {
     const report = await call('GET', '/admin/reports/campaigns/default-newsletter');
     expect(report.status).toBe(200);
     const zero = { sent: 0, delivered: 0, opened: 0, clicked: 0, bounced: 0, complained: 0, unsubscribed: 0 };
-    expect(report.body).toEqual({ campaignId: 'default-newsletter', name: 'E. E-newsletter', totals: zero, byTier: {}, bySegment: {}, byVariant: {} });
+    expect(report.body).toEqual({
+      campaignId: 'default-newsletter',
+      name: 'E. E-newsletter',
+      totals: zero,
+      byTier: {},
+      bySegment: {},
+      byVariant: {},
+    });
     expect((await call('GET', '/admin/reports/campaigns/nothing-here')).status).toBe(404);
   });
 
   it('never brings back a default entry that marketing deleted', async () => {
     const list = await call('GET', '/admin/calendar');
     const anniversary = list.body['items'].find((item: { id: string }) => item.id === 'default-anniversary');
-    expect((await call('DELETE', '/admin/calendar/default-anniversary', undefined, { 'if-match': `"${anniversary.version}"` })).status).toBe(204);
+    expect(
+      (
+        await call('DELETE', '/admin/calendar/default-anniversary', undefined, {
+          'if-match': `"${anniversary.version}"`,
+        })
+      ).status,
+    ).toBe(204);
     expect(await new DynamoCalendarStore(dynamoDocumentClient(), 'dangol').seedDefaults(new Date())).toBe(false);
     const after = await call('GET', '/admin/calendar');
     expect(after.body['items'].some((item: { id: string }) => item.id === 'default-anniversary')).toBe(false);
     const audit = await call('GET', '/admin/audit');
-    expect(audit.body['items']).toEqual(expect.arrayContaining([expect.objectContaining({ who: 'mk-cal', action: 'calendar.delete', target: 'calendar:default-anniversary' })]));
+    expect(audit.body['items']).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ who: 'mk-cal', action: 'calendar.delete', target: 'calendar:default-anniversary' }),
+      ]),
+    );
   });
 });

@@ -17,7 +17,9 @@ describe('admin member look-up', () => {
     const { memberId } = (await post('/members', person)).json();
     const byEmail = await get(`/admin/members?email=${encodeURIComponent(person.email.toUpperCase())}`);
     expect(byEmail.status).toBe(200);
-    expect(byEmail.body['items']).toEqual([expect.objectContaining({ memberId, name: '최유나', tier: 'D', status: 'active' })]);
+    expect(byEmail.body['items']).toEqual([
+      expect.objectContaining({ memberId, name: '최유나', tier: 'D', status: 'active' }),
+    ]);
     const phoneDigits = person.phone.replace(/-/g, '');
     const byPhone = await get(`/admin/members?phone=${encodeURIComponent(`+82 ${phoneDigits.slice(1)}`)}`);
     expect(byPhone.body['items'].map((item: { memberId: string }) => item.memberId)).toEqual([memberId]);
@@ -27,7 +29,8 @@ describe('admin member look-up', () => {
   it('finds members by Korean name prefix, in pages', async () => {
     const stem = `탁${Date.now().toString(36)}`;
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push((await post('/members', newPerson({ name: `${stem} ${i}` }))).json()['memberId']);
+    for (let i = 0; i < 3; i++)
+      ids.push((await post('/members', newPerson({ name: `${stem} ${i}` }))).json()['memberId']);
     const first = await get(`/admin/members?name=${encodeURIComponent(stem)}&limit=2`);
     expect(first.body['items']).toHaveLength(2);
     expect(first.body['next']).toEqual(expect.any(String));
@@ -37,7 +40,14 @@ describe('admin member look-up', () => {
   });
 
   it('rejects a query that is not exactly one of email, phone or name, and a forged cursor', async () => {
-    for (const query of ['', '?email=a%40b.com&phone=01012345678', '?email=not-an-address', '?name=x&limit=500', '?name=x&cursor=bad', '?name=x&extra=1']) {
+    for (const query of [
+      '',
+      '?email=a%40b.com&phone=01012345678',
+      '?email=not-an-address',
+      '?name=x&limit=500',
+      '?name=x&cursor=bad',
+      '?name=x&extra=1',
+    ]) {
       const reply = await get(`/admin/members${query}`);
       expect(reply.status, query).toBe(400);
       expect(reply.body['errors'].length, query).toBeGreaterThan(0);
@@ -47,7 +57,18 @@ describe('admin member look-up', () => {
   it('shows one member with consents, tier history with reasons, spend and contact history', async () => {
     const person = newPerson({ locale: 'en' });
     const { memberId } = (await post('/members', person)).json();
-    await putEvents([{ detailType: 'Purchase Completed', detail: { orderId: `adm-${memberId}`, channel: 'store', occurredAt: new Date().toISOString(), amount: { value: 1_000_000, currency: 'KRW' }, member: { memberId } } }]);
+    await putEvents([
+      {
+        detailType: 'Purchase Completed',
+        detail: {
+          orderId: `adm-${memberId}`,
+          channel: 'store',
+          occurredAt: new Date().toISOString(),
+          amount: { value: 1_000_000, currency: 'KRW' },
+          member: { memberId },
+        },
+      },
+    ]);
     await drained('purchases');
     await drained('enrollment-mail');
     const reply = await get(`/admin/members/${memberId}`);
@@ -57,9 +78,18 @@ describe('admin member look-up', () => {
     expect(reply.body['consents']['email']).toMatchObject({ value: true, source: 'join-form' });
     expect(reply.body['consentHistory']).toHaveLength(4);
     expect(reply.body['tier']).toMatchObject({ code: 'B', name: { ko: '골드', en: 'Gold' } });
-    expect(reply.body['tierHistory']).toEqual([expect.objectContaining({ from: 'D', to: 'B', reason: 'purchase', figures: expect.objectContaining({ spend12m: 1_000_000 }) })]);
+    expect(reply.body['tierHistory']).toEqual([
+      expect.objectContaining({
+        from: 'D',
+        to: 'B',
+        reason: 'purchase',
+        figures: expect.objectContaining({ spend12m: 1_000_000 }),
+      }),
+    ]);
     expect(reply.body['spend']).toMatchObject({ rolling12Months: 1_000_000, purchaseCount: 1 });
-    expect(reply.body['contactHistory']).toEqual([expect.objectContaining({ touchpoint: 'email-confirmation', channel: 'email', state: 'sent' })]);
+    expect(reply.body['contactHistory']).toEqual([
+      expect.objectContaining({ touchpoint: 'email-confirmation', channel: 'email', state: 'sent' }),
+    ]);
     expect((await get('/admin/members/no-such-member')).status).toBe(404);
   });
 });

@@ -31,13 +31,40 @@ beforeAll(async () => {
 
 describe('export and erasure', () => {
   it('exports everything, then erases every trace of the person but keeps the anonymous orders', async () => {
-    const person = newPerson({ name: '남궁별하', birthday: '1991-07-14', postalAddress: { postalCode: '04524', address1: '서울 중구 세종대로 110' }, consents: { email: true, sms: false, post: true, nightTime: false } });
+    const person = newPerson({
+      name: '남궁별하',
+      birthday: '1991-07-14',
+      postalAddress: { postalCode: '04524', address1: '서울 중구 세종대로 110' },
+      consents: { email: true, sms: false, post: true, nightTime: false },
+    });
     // A purchase as a prospect first (kept against the e-mail), then as the member.
     const preOrder = `pre-${Date.now().toString(36)}`;
-    await putEvents([{ detailType: 'Purchase Completed', detail: { orderId: preOrder, channel: 'store', occurredAt: new Date().toISOString(), amount: { value: 50_000, currency: 'KRW' }, customer: { email: person.email, name: person.name } } }]);
+    await putEvents([
+      {
+        detailType: 'Purchase Completed',
+        detail: {
+          orderId: preOrder,
+          channel: 'store',
+          occurredAt: new Date().toISOString(),
+          amount: { value: 50_000, currency: 'KRW' },
+          customer: { email: person.email, name: person.name },
+        },
+      },
+    ]);
     await drained('purchases');
     const { memberId } = (await post('/members', person)).json();
-    await putEvents([{ detailType: 'Purchase Completed', detail: { orderId: `post-${memberId}`, channel: 'store', occurredAt: new Date().toISOString(), amount: { value: 70_000, currency: 'KRW' }, member: { memberId } } }]);
+    await putEvents([
+      {
+        detailType: 'Purchase Completed',
+        detail: {
+          orderId: `post-${memberId}`,
+          channel: 'store',
+          occurredAt: new Date().toISOString(),
+          amount: { value: 70_000, currency: 'KRW' },
+          member: { memberId },
+        },
+      },
+    ]);
     await drained('purchases');
     await drained('enrollment-mail');
 
@@ -65,7 +92,14 @@ describe('export and erasure', () => {
     expect(again['memberId']).not.toBe(memberId);
 
     const audit = await call('GET', '/admin/audit');
-    const actions = audit.body['items'].filter((entry: { target: string }) => entry.target === `member:${memberId}`).map((entry: { action: string; who: string }) => [entry.action, entry.who]);
-    expect(actions.sort()).toEqual([['members.erase', 'mk-privacy'], ['members.export', 'mk-privacy']].sort());
+    const actions = audit.body['items']
+      .filter((entry: { target: string }) => entry.target === `member:${memberId}`)
+      .map((entry: { action: string; who: string }) => [entry.action, entry.who]);
+    expect(actions.sort()).toEqual(
+      [
+        ['members.erase', 'mk-privacy'],
+        ['members.export', 'mk-privacy'],
+      ].sort(),
+    );
   });
 });

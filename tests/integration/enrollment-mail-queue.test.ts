@@ -11,17 +11,35 @@ describe('enrollment mail queue', () => {
   it('sends one confirmation mail when Member Enrolled is delivered 5 times, sequentially and concurrently', async () => {
     const person = newPerson();
     const { memberId } = (await post('/members', person)).json();
-    await eventually(() => mailsTo(person.email), (mails) => mails.length === 1);
+    await eventually(
+      () => mailsTo(person.email),
+      (mails) => mails.length === 1,
+    );
 
     const bus = new EventBridgeClient({ ...local, endpoint: urls().events });
-    const entry = { EventBusName: 'loyalty', Source: 'dangol', DetailType: 'Member Enrolled', Detail: JSON.stringify({ memberId }) };
+    const entry = {
+      EventBusName: 'loyalty',
+      Source: 'dangol',
+      DetailType: 'Member Enrolled',
+      Detail: JSON.stringify({ memberId }),
+    };
     for (let i = 0; i < 5; i++) await bus.send(new PutEventsCommand({ Entries: [entry] }));
     await Promise.all(Array.from({ length: 5 }, () => bus.send(new PutEventsCommand({ Entries: [entry] }))));
     const sqs = new SQSClient({ ...local, endpoint: urls().sqsSns });
     const queueUrl = inject('queueUrls')['enrollment-mail'];
     await eventually(
-      async () => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes,
-      (attributes) => attributes?.['ApproximateNumberOfMessages'] === '0' && attributes['ApproximateNumberOfMessagesNotVisible'] === '0',
+      async () =>
+        (
+          await sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: queueUrl,
+              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+            }),
+          )
+        ).Attributes,
+      (attributes) =>
+        attributes?.['ApproximateNumberOfMessages'] === '0' &&
+        attributes['ApproximateNumberOfMessagesNotVisible'] === '0',
     );
     expect(await mailsTo(person.email)).toHaveLength(1);
   });
@@ -32,20 +50,32 @@ describe('enrollment mail queue', () => {
     const dlqUrl = inject('queueUrls')['enrollment-mail-dlq'];
     const person = newPerson({ locale: 'en' });
     const { memberId } = (await post('/members', person)).json();
-    await eventually(() => mailsTo(person.email), (mails) => mails.length === 1);
+    await eventually(
+      () => mailsTo(person.email),
+      (mails) => mails.length === 1,
+    );
     await fetch(`${urls().ses}/clear-store`, { method: 'POST' });
 
     const good = JSON.stringify({ 'detail-type': 'Email Confirmation Requested', detail: { memberId } });
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{not json' }));
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ 'detail-type': 'Member Enrolled', detail: {} }) }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify({ 'detail-type': 'Member Enrolled', detail: {} }),
+      }),
+    );
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: good }));
 
     const dead = await eventually(
-      async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }))).Messages ?? [],
+      async () =>
+        (await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 })))
+          .Messages ?? [],
       (messages) => messages.length >= 2,
       30_000,
     );
-    expect(dead.map((message) => message.Body).sort()).toEqual(['{"detail-type":"Member Enrolled","detail":{}}', '{not json'].sort());
+    expect(dead.map((message) => message.Body).sort()).toEqual(
+      ['{"detail-type":"Member Enrolled","detail":{}}', '{not json'].sort(),
+    );
     // The good record was applied once: within the resend window, so no second confirmation mail.
     expect(await mailsTo(person.email)).toHaveLength(0);
   });

@@ -7,7 +7,8 @@ import { newPerson, post } from './helpers.ts';
 
 type Body = Record<string, unknown>;
 
-const base = () => newPerson({ birthday: '1990-02-28', postalAddress: { postalCode: '06236', address1: '서울 강남구 테헤란로 1' } });
+const base = () =>
+  newPerson({ birthday: '1990-02-28', postalAddress: { postalCode: '06236', address1: '서울 강남구 테헤란로 1' } });
 
 const cases: [string, (body: Body) => Body, string[]][] = [
   ['missing name', ({ name: _, ...rest }) => rest, ['name']],
@@ -18,22 +19,56 @@ const cases: [string, (body: Body) => Body, string[]][] = [
   ['e-mail too long', (b) => ({ ...b, email: `${'a'.repeat(250)}@example.com` }), ['email']],
   ['invalid phone', (b) => ({ ...b, phone: '010-12' }), ['phone']],
   ['phone with letters', (b) => ({ ...b, phone: '010-CALL-NOW' }), ['phone']],
-  ['neither e-mail nor phone', ({ email: _e, phone: _p, ...rest }) => ({ ...rest, consents: { email: false, sms: false, post: false, nightTime: false } }), ['email', 'phone']],
+  [
+    'neither e-mail nor phone',
+    ({ email: _e, phone: _p, ...rest }) => ({
+      ...rest,
+      consents: { email: false, sms: false, post: false, nightTime: false },
+    }),
+    ['email', 'phone'],
+  ],
   ['birthday in another format', (b) => ({ ...b, birthday: '17/05/1990' }), ['birthday']],
   ['birthday that does not exist', (b) => ({ ...b, birthday: '1990-02-30' }), ['birthday']],
   ['29 February of a common year', (b) => ({ ...b, birthday: '1991-02-29' }), ['birthday']],
   ['birthday in the future', (b) => ({ ...b, birthday: '2999-01-01' }), ['birthday']],
   ['year-less date out of range', (b) => ({ ...b, anniversary: '--13-01' }), ['anniversary']],
-  ['under 14 without guardian consent', (b) => ({ ...b, birthday: `${new Date().getUTCFullYear() - 10}-01-01` }), ['guardianConsent']],
+  [
+    'under 14 without guardian consent',
+    (b) => ({ ...b, birthday: `${new Date().getUTCFullYear() - 10}-01-01` }),
+    ['guardianConsent'],
+  ],
   ['unknown locale', (b) => ({ ...b, locale: 'ja' }), ['locale']],
   ['unknown time zone', (b) => ({ ...b, timeZone: 'Mars/Olympus' }), ['timeZone']],
   ['consents missing', ({ consents: _, ...rest }) => rest, ['consents']],
-  ['consent not a boolean', (b) => ({ ...b, consents: { email: 'yes', sms: false, post: false, nightTime: false } }), ['consents.email']],
-  ['unknown consent channel', (b) => ({ ...b, consents: { email: true, sms: false, post: false, nightTime: false, fax: true } }), ['consents.fax']],
+  [
+    'consent not a boolean',
+    (b) => ({ ...b, consents: { email: 'yes', sms: false, post: false, nightTime: false } }),
+    ['consents.email'],
+  ],
+  [
+    'unknown consent channel',
+    (b) => ({ ...b, consents: { email: true, sms: false, post: false, nightTime: false, fax: true } }),
+    ['consents.fax'],
+  ],
   ['e-mail consent without e-mail', ({ email: _, ...rest }) => rest, ['consents.email']],
-  ['post consent without address', ({ postalAddress: _, ...rest }) => ({ ...rest, consents: { email: true, sms: false, post: true, nightTime: false } }), ['consents.post']],
-  ['bad postal code', (b) => ({ ...b, postalAddress: { postalCode: '!', address1: 'x' } }), ['postalAddress.postalCode']],
-  ['unknown address field', (b) => ({ ...b, postalAddress: { postalCode: '06236', address1: 'x', floor: 3 } }), ['postalAddress.floor']],
+  [
+    'post consent without address',
+    ({ postalAddress: _, ...rest }) => ({
+      ...rest,
+      consents: { email: true, sms: false, post: true, nightTime: false },
+    }),
+    ['consents.post'],
+  ],
+  [
+    'bad postal code',
+    (b) => ({ ...b, postalAddress: { postalCode: '!', address1: 'x' } }),
+    ['postalAddress.postalCode'],
+  ],
+  [
+    'unknown address field',
+    (b) => ({ ...b, postalAddress: { postalCode: '06236', address1: 'x', floor: 3 } }),
+    ['postalAddress.floor'],
+  ],
   ['survey with a wrong value', (b) => ({ ...b, survey: { buyingPower: 'infinite' } }), ['survey.buyingPower']],
   ['unknown top-level field', (b) => ({ ...b, isAdmin: true }), ['isAdmin']],
   ['guardian consent not a boolean', (b) => ({ ...b, guardianConsent: 'yes' }), ['guardianConsent']],
@@ -71,14 +106,24 @@ describe('POST /members validation', () => {
     expect(reply.status).toBe(400);
     expect(reply.headers.get('content-type')).toBe('application/problem+json');
     const problem = reply.json();
-    expect(problem).toMatchObject({ status: 400, title: 'Invalid request', type: expect.any(String), detail: expect.any(String) });
+    expect(problem).toMatchObject({
+      status: 400,
+      title: 'Invalid request',
+      type: expect.any(String),
+      detail: expect.any(String),
+    });
     expect(problem['errors'].map((error: { path: string }) => error.path).sort()).toEqual([...paths].sort());
     for (const error of problem['errors']) expect(error.message).toEqual(expect.any(String));
   });
 
   it('names every wrong field at once', async () => {
     const reply = await post('/members', { ...base(), name: '', email: 'x', locale: 'xx', extra: 1 });
-    expect(reply.json()['errors'].map((error: { path: string }) => error.path).sort()).toEqual(['email', 'extra', 'locale', 'name']);
+    expect(
+      reply
+        .json()
+        ['errors'].map((error: { path: string }) => error.path)
+        .sort(),
+    ).toEqual(['email', 'extra', 'locale', 'name']);
   });
 
   it('rejects a body that is not JSON, not an object, empty, of another media type or too large', async () => {
@@ -86,7 +131,9 @@ describe('POST /members validation', () => {
     expect((await post('/members', '[1,2]')).status).toBe(400);
     expect((await post('/members', 'null')).status).toBe(400);
     expect((await post('/members', '')).status).toBe(400);
-    expect((await post('/members', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+    expect((await post('/members', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(
+      415,
+    );
     const huge = await post('/members', { ...base(), name: 'x'.repeat(20_000) });
     expect(huge.status).toBe(413);
     expect(huge.headers.get('content-type')).toBe('application/problem+json');
@@ -102,7 +149,19 @@ describe('POST /members validation', () => {
       fc.array(fc.anything({ maxDepth: 1 }), { maxLength: 3 }),
       fc.dictionary(fc.string({ maxLength: 5 }), fc.anything({ maxDepth: 1 }), { maxKeys: 3 }),
     );
-    const fields = ['name', 'email', 'phone', 'birthday', 'anniversary', 'postalAddress', 'locale', 'timeZone', 'consents', 'survey', 'guardianConsent'];
+    const fields = [
+      'name',
+      'email',
+      'phone',
+      'birthday',
+      'anniversary',
+      'postalAddress',
+      'locale',
+      'timeZone',
+      'consents',
+      'survey',
+      'guardianConsent',
+    ];
     const required = ['name', 'locale', 'consents'];
     const malformed = fc.oneof(
       // A valid body with one field given a value of the wrong type or shape.
@@ -113,7 +172,11 @@ describe('POST /members validation', () => {
       // A required field dropped.
       fc.constantFrom(...required).map((field) => JSON.stringify({ ...base(), [field]: undefined })),
       // An unknown field added.
-      fc.record({ key: fc.string({ minLength: 1, maxLength: 20 }).filter((key) => !fields.includes(key) && key !== '__proto__'), value: fc.anything({ maxDepth: 1 }) })
+      fc
+        .record({
+          key: fc.string({ minLength: 1, maxLength: 20 }).filter((key) => !fields.includes(key) && key !== '__proto__'),
+          value: fc.anything({ maxDepth: 1 }),
+        })
         .map(({ key, value }) => JSON.stringify({ ...base(), [key]: value ?? 1 })),
       // Anything at all that is not an object with the required fields.
       fc.anything({ maxDepth: 2 }).map((value) => JSON.stringify(value) ?? 'undefined'),

@@ -7,13 +7,19 @@ import { confirmLink, dynamo, eventually, mailsTo, newPerson, post, urls } from 
 const TABLE = 'dangol';
 
 async function memberItem(memberId: string) {
-  const { Item } = await dynamo().send(new GetItemCommand({ TableName: TABLE, Key: { PK: { S: `MEMBER#${memberId}` }, SK: { S: 'PROFILE' } } }));
+  const { Item } = await dynamo().send(
+    new GetItemCommand({ TableName: TABLE, Key: { PK: { S: `MEMBER#${memberId}` }, SK: { S: 'PROFILE' } } }),
+  );
   return Item ? unmarshall(Item) : undefined;
 }
 
 async function countMembersOwning(key: string) {
   const { Items = [] } = await dynamo().send(
-    new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': { S: key } } }),
+    new QueryCommand({
+      TableName: TABLE,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': { S: key } },
+    }),
   );
   return Items.length;
 }
@@ -28,7 +34,13 @@ describe('POST /members', () => {
     expect(status).toBe('pending_confirmation');
 
     const item = await memberItem(memberId);
-    expect(item).toMatchObject({ email: 'mixed.case@example.com', phone: '+821023456789', birthday: '1990-05-17', timeZone: 'Asia/Seoul', status: 'active' });
+    expect(item).toMatchObject({
+      email: 'mixed.case@example.com',
+      phone: '+821023456789',
+      birthday: '1990-05-17',
+      timeZone: 'Asia/Seoul',
+      status: 'active',
+    });
     expect(item?.['consents'].email).toMatchObject({ value: true, source: 'join-form' });
     expect(item?.['consents'].email.confirmedAt).toBeUndefined();
 
@@ -69,10 +81,15 @@ describe('POST /members', () => {
     expect(replies.map((reply) => reply.status)).toEqual(Array(8).fill(202));
     const ids = new Set(replies.map((reply) => reply.json()['memberId']));
     expect(ids.size).toBe(1);
-    const owner = await dynamo().send(new GetItemCommand({ TableName: TABLE, Key: { PK: { S: `EMAIL#${person.email}` }, SK: { S: 'OWNER' } } }));
+    const owner = await dynamo().send(
+      new GetItemCommand({ TableName: TABLE, Key: { PK: { S: `EMAIL#${person.email}` }, SK: { S: 'OWNER' } } }),
+    );
     expect(owner.Item?.['memberId']?.S).toBe([...ids][0]);
     // One Member Enrolled event and one confirmation mail, however many requests raced.
-    const mails = await eventually(() => mailsTo(person.email), (found) => found.length >= 1);
+    const mails = await eventually(
+      () => mailsTo(person.email),
+      (found) => found.length >= 1,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await mailsTo(person.email)).length).toBe(mails.length);
     expect(mails).toHaveLength(1);
@@ -90,7 +107,10 @@ describe('double opt-in', () => {
   it('sends a confirmation mail, and the link activates e-mail and sends one welcome mail', async () => {
     const person = newPerson({ locale: 'en', name: 'Jane Doe' });
     const { memberId } = (await post('/members', person)).json();
-    const [confirmation] = await eventually(() => mailsTo(person.email), (mails) => mails.length > 0);
+    const [confirmation] = await eventually(
+      () => mailsTo(person.email),
+      (mails) => mails.length > 0,
+    );
     expect(confirmation?.subject).toBe('Please confirm your e-mail address');
     const link = confirmLink(confirmation!);
     expect(link.startsWith(`${urls().http}/members/confirm?token=`)).toBe(true);
@@ -102,7 +122,10 @@ describe('double opt-in', () => {
     expect(again.status).toBe(200);
     expect(again.headers.get('content-type')).toContain('text/html');
 
-    const mails = await eventually(() => mailsTo(person.email), (found) => found.length >= 2);
+    const mails = await eventually(
+      () => mailsTo(person.email),
+      (found) => found.length >= 2,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const subjects = (await mailsTo(person.email)).map((mail) => mail.subject);
     expect(subjects).toEqual(['Please confirm your e-mail address', 'Welcome to the membership']);
@@ -117,7 +140,10 @@ describe('double opt-in', () => {
   it('rejects a tampered, foreign or missing token with problem+json 400', async () => {
     const person = newPerson();
     await post('/members', person);
-    const [confirmation] = await eventually(() => mailsTo(person.email), (mails) => mails.length > 0);
+    const [confirmation] = await eventually(
+      () => mailsTo(person.email),
+      (mails) => mails.length > 0,
+    );
     const link = confirmLink(confirmation!);
     const tampered = link.replace(/token=(.)/, (_, c: string) => `token=${c === 'A' ? 'B' : 'A'}`);
     for (const url of [tampered, `${urls().http}/members/confirm`, `${urls().http}/members/confirm?token=abc.def`]) {
@@ -132,7 +158,10 @@ describe('double opt-in', () => {
   it('does not re-send the confirmation when the person enrolls again within 10 minutes', async () => {
     const person = newPerson();
     await post('/members', person);
-    await eventually(() => mailsTo(person.email), (mails) => mails.length > 0);
+    await eventually(
+      () => mailsTo(person.email),
+      (mails) => mails.length > 0,
+    );
     await post('/members', person);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await mailsTo(person.email)).toHaveLength(1);

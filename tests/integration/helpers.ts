@@ -11,7 +11,12 @@ export async function post(path: string, body: unknown, headers: Record<string, 
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) as Record<string, any> };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: () => JSON.parse(text) as Record<string, any>,
+  };
 }
 
 export interface StoredMail {
@@ -26,7 +31,11 @@ export async function mailsTo(address: string): Promise<StoredMail[]> {
   return store.emails.filter((mail) => mail.destination.to.includes(address));
 }
 
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -70,7 +79,12 @@ export async function putEvents(entries: { detailType: string; detail: unknown }
   for (let i = 0; i < entries.length; i += 10) {
     const result = await bus.send(
       new PutEventsCommand({
-        Entries: entries.slice(i, i + 10).map((entry) => ({ EventBusName: 'loyalty', Source: 'test.shop', DetailType: entry.detailType, Detail: JSON.stringify(entry.detail) })),
+        Entries: entries.slice(i, i + 10).map((entry) => ({
+          EventBusName: 'loyalty',
+          Source: 'test.shop',
+          DetailType: entry.detailType,
+          Detail: JSON.stringify(entry.detail),
+        })),
       }),
     );
     if (result.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(result.Entries)}`);
@@ -92,9 +106,19 @@ export async function drained(queue: string, timeoutMs = 30_000): Promise<void> 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const { Attributes = {} } = await client.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
     );
-    const busy = Number(Attributes['ApproximateNumberOfMessages']) + Number(Attributes['ApproximateNumberOfMessagesNotVisible']) + Number(Attributes['ApproximateNumberOfMessagesDelayed'] ?? 0);
+    const busy =
+      Number(Attributes['ApproximateNumberOfMessages']) +
+      Number(Attributes['ApproximateNumberOfMessagesNotVisible']) +
+      Number(Attributes['ApproximateNumberOfMessagesDelayed'] ?? 0);
     if (busy === 0) {
       if (quietSince && Date.now() - quietSince > 300) return;
       quietSince ||= Date.now();
@@ -111,7 +135,14 @@ export async function takeDeadLetters(queue: string): Promise<{ body: string; re
   const QueueUrl = inject('queueUrls')[`${queue}-dlq`];
   const out: { body: string; reason?: string }[] = [];
   for (;;) {
-    const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }));
+    const { Messages = [] } = await client.send(
+      new ReceiveMessageCommand({
+        QueueUrl,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+        WaitTimeSeconds: 0,
+      }),
+    );
     if (Messages.length === 0) return out;
     for (const message of Messages) {
       const reason = message.MessageAttributes?.['reason']?.StringValue;
@@ -130,13 +161,23 @@ export interface AdminReply {
 
 /** Calls an /admin route with a bearer token, as marketing's tools would. */
 export function adminCaller(token: () => string) {
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<AdminReply> => {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<AdminReply> => {
     const response = await fetch(`${urls().http}${path}`, {
       method,
       headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json', ...headers },
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, etag: response.headers.get('etag'), headers: response.headers, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
+    return {
+      status: response.status,
+      etag: response.headers.get('etag'),
+      headers: response.headers,
+      body: (text ? JSON.parse(text) : {}) as Record<string, any>,
+    };
   };
 }

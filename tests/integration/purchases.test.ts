@@ -10,7 +10,13 @@ let seq = 0;
 const orderId = () => `o-${Date.now().toString(36)}-${++seq}`;
 
 async function profile(memberId: string) {
-  const { Item } = await dynamo().send(new GetItemCommand({ TableName: TABLE, Key: { PK: { S: `MEMBER#${memberId}` }, SK: { S: 'PROFILE' } }, ConsistentRead: true }));
+  const { Item } = await dynamo().send(
+    new GetItemCommand({
+      TableName: TABLE,
+      Key: { PK: { S: `MEMBER#${memberId}` }, SK: { S: 'PROFILE' } },
+      ConsistentRead: true,
+    }),
+  );
   return Item ? unmarshall(Item) : {};
 }
 
@@ -28,14 +34,22 @@ async function memberItems(memberId: string, prefix: string) {
 
 const purchase = (memberId: string, amount: number, extra: Record<string, unknown> = {}) => ({
   detailType: 'Purchase Completed',
-  detail: { orderId: orderId(), channel: 'web-shop', occurredAt: new Date().toISOString(), amount: { value: amount, currency: 'KRW' }, member: { memberId }, ...extra },
+  detail: {
+    orderId: orderId(),
+    channel: 'web-shop',
+    occurredAt: new Date().toISOString(),
+    amount: { value: amount, currency: 'KRW' },
+    member: { memberId },
+    ...extra,
+  },
 });
 
 async function enrolled(): Promise<string> {
   return (await post('/members', newPerson())).json()['memberId'];
 }
 
-const totalSpend = (item: Record<string, any>) => Object.values<number>(item['spendByMonth'] ?? {}).reduce((a, b) => a + b, 0);
+const totalSpend = (item: Record<string, any>) =>
+  Object.values<number>(item['spendByMonth'] ?? {}).reduce((a, b) => a + b, 0);
 
 beforeEach(async () => {
   await drained('purchases');
@@ -52,23 +66,43 @@ describe('purchase ingestion', () => {
     expect(item['purchaseCount']).toBe(2);
     expect(item['tierState']).toMatchObject({ tier: 'A' });
     const history = await memberItems(memberId, 'TIER#');
-    expect(history.map((entry) => [entry['from'], entry['to'], entry['reason']])).toEqual([['D', 'A'], ['D', 'A']].slice(0, 1).map(([f, t]) => [f, t, 'purchase']));
+    expect(history.map((entry) => [entry['from'], entry['to'], entry['reason']])).toEqual(
+      [
+        ['D', 'A'],
+        ['D', 'A'],
+      ]
+        .slice(0, 1)
+        .map(([f, t]) => [f, t, 'purchase']),
+    );
     expect(history[0]?.['figures']).toMatchObject({ spend12m: 2_250_000, threshold: 2_000_000 });
     expect(history[0]?.['eventPublishedAt']).toBeDefined();
-    expect((await memberItems(memberId, 'DUE#vip_entry'))).toHaveLength(1);
-    const outbox = (await (await fetch(`${urls().http}/_local/outbox`)).json()) as { events: { detailType: string; detail: Record<string, unknown> }[] };
-    const changes = outbox.events.filter((event) => event.detailType === 'Tier Changed' && event.detail['memberId'] === memberId);
-    expect(changes.map((event) => event.detail)).toEqual([expect.objectContaining({ from: 'D', to: 'A', reason: 'purchase' })]);
+    expect(await memberItems(memberId, 'DUE#vip_entry')).toHaveLength(1);
+    const outbox = (await (await fetch(`${urls().http}/_local/outbox`)).json()) as {
+      events: { detailType: string; detail: Record<string, unknown> }[];
+    };
+    const changes = outbox.events.filter(
+      (event) => event.detailType === 'Tier Changed' && event.detail['memberId'] === memberId,
+    );
+    expect(changes.map((event) => event.detail)).toEqual([
+      expect.objectContaining({ from: 'D', to: 'A', reason: 'purchase' }),
+    ]);
     expect(item['GSI4PK']).toMatch(/^REVIEW#\d$/);
   });
 
   it('counts each event once when it arrives 5 times, sequentially and concurrently', async () => {
     const once = await enrolled();
     const many = await enrolled();
-    const events = (memberId: string) => [purchase(memberId, 120_000), purchase(memberId, 400_000), purchase(memberId, 700_000)];
+    const events = (memberId: string) => [
+      purchase(memberId, 120_000),
+      purchase(memberId, 400_000),
+      purchase(memberId, 700_000),
+    ];
     const single = events(once);
     await putEvents(single);
-    const repeated = events(many).map((event) => ({ ...event, detail: { ...event.detail, orderId: `${event.detail.orderId}-r` } }));
+    const repeated = events(many).map((event) => ({
+      ...event,
+      detail: { ...event.detail, orderId: `${event.detail.orderId}-r` },
+    }));
     for (let i = 0; i < 5; i++) await putEvents(repeated);
     await Promise.all(Array.from({ length: 5 }, () => putEvents(repeated)));
     await drained('purchases');
@@ -93,7 +127,16 @@ describe('purchase ingestion', () => {
   it('keeps purchases by an unknown person as a prospect, and joins them to the member who enrolls', async () => {
     const person = newPerson();
     await putEvents([
-      { detailType: 'Purchase Completed', detail: { orderId: orderId(), channel: 'tv-home-shopping', occurredAt: new Date().toISOString(), amount: { value: 350_000, currency: 'KRW' }, customer: { email: person.email.toUpperCase(), name: '김민지' } } },
+      {
+        detailType: 'Purchase Completed',
+        detail: {
+          orderId: orderId(),
+          channel: 'tv-home-shopping',
+          occurredAt: new Date().toISOString(),
+          amount: { value: 350_000, currency: 'KRW' },
+          customer: { email: person.email.toUpperCase(), name: '김민지' },
+        },
+      },
     ]);
     await drained('purchases');
     const { memberId } = (await post('/members', person)).json();
@@ -113,7 +156,16 @@ describe('refunds', () => {
     await putEvents([order]);
     await drained('purchases');
     expect((await profile(memberId))['tierState']['tier']).toBe('B');
-    const refund = { detailType: 'Purchase Refunded', detail: { orderId: order.detail.orderId, refundId: `${order.detail.orderId}-r1`, channel: 'web-shop', occurredAt: new Date().toISOString(), amount: { value: 100_000, currency: 'KRW' } } };
+    const refund = {
+      detailType: 'Purchase Refunded',
+      detail: {
+        orderId: order.detail.orderId,
+        refundId: `${order.detail.orderId}-r1`,
+        channel: 'web-shop',
+        occurredAt: new Date().toISOString(),
+        amount: { value: 100_000, currency: 'KRW' },
+      },
+    };
     for (let i = 0; i < 3; i++) await putEvents([refund]);
     await Promise.all([putEvents([refund]), putEvents([refund])]);
     await drained('purchases');
@@ -132,7 +184,14 @@ describe('refunds', () => {
     await drained('purchases');
     const refund = (refundId: string, value: number, extra: Record<string, unknown> = {}) => ({
       detailType: 'Purchase Refunded',
-      detail: { orderId: order.detail.orderId, refundId, channel: 'web-shop', occurredAt: new Date().toISOString(), amount: { value, currency: 'KRW' }, ...extra },
+      detail: {
+        orderId: order.detail.orderId,
+        refundId,
+        channel: 'web-shop',
+        occurredAt: new Date().toISOString(),
+        amount: { value, currency: 'KRW' },
+        ...extra,
+      },
     });
     await putEvents([
       refund('r-too-much', 50_001),
@@ -142,11 +201,13 @@ describe('refunds', () => {
     ]);
     await drained('purchases');
     const dead = await takeDeadLetters('purchases');
-    expect(dead.map((letter) => letter.reason).sort()).toEqual([
-      expect.stringContaining('currency USD'),
-      expect.stringContaining('exceeds the 50000 left'),
-      expect.stringContaining('unknown order'),
-    ].sort((a, b) => String(a).localeCompare(String(b))));
+    expect(dead.map((letter) => letter.reason).sort()).toEqual(
+      [
+        expect.stringContaining('currency USD'),
+        expect.stringContaining('exceeds the 50000 left'),
+        expect.stringContaining('unknown order'),
+      ].sort((a, b) => String(a).localeCompare(String(b))),
+    );
     const item = await profile(memberId);
     expect(totalSpend(item)).toBe(0);
     expect(item['purchaseCount']).toBe(0);
@@ -159,16 +220,24 @@ describe('bad events', () => {
     const client = await sqs();
     const QueueUrl = inject('queueUrls')['purchases'];
     const good = purchase(memberId, 77_000);
-    const envelope = (detailType: string, detail: unknown) => JSON.stringify({ version: '0', 'detail-type': detailType, source: 'test', detail });
+    const envelope = (detailType: string, detail: unknown) =>
+      JSON.stringify({ version: '0', 'detail-type': detailType, source: 'test', detail });
     await Promise.all([
-      client.send(new SendMessageCommand({ QueueUrl, MessageBody: envelope('Purchase Completed', { orderId: 'x', channel: 'web-shop' }) })),
+      client.send(
+        new SendMessageCommand({
+          QueueUrl,
+          MessageBody: envelope('Purchase Completed', { orderId: 'x', channel: 'web-shop' }),
+        }),
+      ),
       client.send(new SendMessageCommand({ QueueUrl, MessageBody: '{not json at all' })),
       client.send(new SendMessageCommand({ QueueUrl, MessageBody: envelope('Purchase Completed', good.detail) })),
     ]);
     await drained('purchases');
     const dead = await takeDeadLetters('purchases');
     expect(dead).toHaveLength(2);
-    expect(dead.map((letter) => letter.reason).sort()).toEqual([expect.stringContaining('malformed Purchase Completed'), 'malformed message: not JSON'].sort());
+    expect(dead.map((letter) => letter.reason).sort()).toEqual(
+      [expect.stringContaining('malformed Purchase Completed'), 'malformed message: not JSON'].sort(),
+    );
     expect(totalSpend(await profile(memberId))).toBe(77_000);
   });
 });
@@ -184,8 +253,18 @@ describe('manual tier override', () => {
     const item = await profile(memberId);
     expect(item['tierState']).toMatchObject({ tier: 'A', keptUntil: until.toISOString() });
     const history = await memberItems(memberId, 'TIER#');
-    expect(history).toEqual([expect.objectContaining({ from: 'D', to: 'A', reason: 'manual', manualUntil: until.toISOString(), by: 'admin-42' })]);
+    expect(history).toEqual([
+      expect.objectContaining({
+        from: 'D',
+        to: 'A',
+        reason: 'manual',
+        manualUntil: until.toISOString(),
+        by: 'admin-42',
+      }),
+    ]);
     expect(history[0]?.['eventPublishedAt']).toBeDefined();
-    await expect(overrideTier({ memberId, tier: 'Z', until, by: 'admin-42' }, purchaseDeps())).rejects.toMatchObject({ errors: [{ path: 'tier' }] });
+    await expect(overrideTier({ memberId, tier: 'Z', until, by: 'admin-42' }, purchaseDeps())).rejects.toMatchObject({
+      errors: [{ path: 'tier' }],
+    });
   });
 });

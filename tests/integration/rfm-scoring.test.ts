@@ -9,12 +9,18 @@ import { drained, dynamo, newPerson, post, putEvents, urls } from './helpers.ts'
 const TABLE = 'dangol';
 
 async function item(pk: string, sk: string) {
-  const { Item } = await dynamo().send(new GetItemCommand({ TableName: TABLE, Key: marshall({ PK: pk, SK: sk }), ConsistentRead: true }));
+  const { Item } = await dynamo().send(
+    new GetItemCommand({ TableName: TABLE, Key: marshall({ PK: pk, SK: sk }), ConsistentRead: true }),
+  );
   return Item ? unmarshall(Item) : undefined;
 }
 
 async function fire(at: string) {
-  const response = await fetch(`${urls().http}/_local/schedules/rfm-scoring`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ at }) });
+  const response = await fetch(`${urls().http}/_local/schedules/rfm-scoring`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ at }),
+  });
   expect(response.status).toBe(200);
   await drained('rfm-scoring', 60_000);
 }
@@ -28,7 +34,13 @@ describe('RFM scoring', () => {
       await putEvents(
         Array.from({ length: 1 + (i % 6) }, (_, n) => ({
           detailType: 'Purchase Completed',
-          detail: { orderId: `rfm-${memberId}-${n}`, channel: 'store', occurredAt: '2026-11-10T03:00:00Z', amount: { value: 100_000 * (i + 1), currency: 'KRW' }, member: { memberId } },
+          detail: {
+            orderId: `rfm-${memberId}-${n}`,
+            channel: 'store',
+            occurredAt: '2026-11-10T03:00:00Z',
+            amount: { value: 100_000 * (i + 1), currency: 'KRW' },
+            member: { memberId },
+          },
         })),
       );
     }
@@ -39,13 +51,22 @@ describe('RFM scoring', () => {
     const first = await item('CONFIG', 'RFM_BREAKPOINTS');
     expect(first).toMatchObject({ runId: '2026-12', basedOn: null });
     const top = await item(`MEMBER#${buyers[11]}`, 'PROFILE');
-    expect(top?.['rfm']).toMatchObject({ figures: { recencyDays: 20, frequency: 6, monetary: 7_200_000 }, score: { r: 5, f: 4, m: 5, group: 'frequent' }, breakpointsOf: '2026-12' });
+    expect(top?.['rfm']).toMatchObject({
+      figures: { recencyDays: 20, frequency: 6, monetary: 7_200_000 },
+      score: { r: 5, f: 4, m: 5, group: 'frequent' },
+      breakpointsOf: '2026-12',
+    });
     expect(top?.['ltv']).toBe(7_200_000 * 0.1 * 20);
     const idleItem = await item(`MEMBER#${idle}`, 'PROFILE');
-    expect(idleItem?.['rfm']).toMatchObject({ figures: { recencyDays: null, frequency: 0, monetary: 0 }, score: { r: 1, f: 1, m: 1, group: 'occasional' } });
+    expect(idleItem?.['rfm']).toMatchObject({
+      figures: { recencyDays: null, frequency: 0, monetary: 0 },
+      score: { r: 1, f: 1, m: 1, group: 'occasional' },
+    });
 
     const token = await signAdminToken({ group: 'viewer' });
-    const report = (await (await fetch(`${urls().http}/admin/reports/tiers`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    const report = (await (
+      await fetch(`${urls().http}/admin/reports/tiers`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
       asOf: string;
       tiers: { code: string; members: number; spend12m: number; averageLtv: number }[];
       rfmGroups: Record<string, number>;
@@ -57,7 +78,7 @@ describe('RFM scoring', () => {
     expect(Object.values(report.rfmGroups).reduce((a, b) => a + b, 0)).toBe(members);
     const vip = report.tiers.find((tier) => tier.code === 'A');
     expect(vip?.members).toBeGreaterThan(0);
-    expect(vip?.averageLtv).toBe(Math.round((vip?.spend12m ?? 0) * 0.1 * 20 / (vip?.members ?? 1)));
+    expect(vip?.averageLtv).toBe(Math.round(((vip?.spend12m ?? 0) * 0.1 * 20) / (vip?.members ?? 1)));
 
     await fire('2027-01-01T02:00:00Z');
     const second = await item('CONFIG', 'RFM_BREAKPOINTS');

@@ -15,17 +15,22 @@ const TABLE = 'dangol';
 function countingStore(): { store: DynamoSendStore; calls: string[]; db: DynamoDBDocumentClient } {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const calls: string[] = [];
-  db.middlewareStack.add((next, context) => async (args) => {
-    calls.push(String(context.commandName));
-    return next(args);
-  }, { step: 'initialize', name: 'countCalls' });
+  db.middlewareStack.add(
+    (next, context) => async (args) => {
+      calls.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCalls' },
+  );
   return { store: new DynamoSendStore(db, TABLE), calls, db };
 }
 
 const at = new Date('2027-03-01T01:00:00Z');
 const facts = { tier: 'D', segment: 'occasional', advertising: true, kind: 'custom' };
-const refs = (entryId: string, count: number): LedgerRef[] => Array.from({ length: count }, () => ({ memberId: randomUUID(), entryId, period: 'once', channel: 'email' }));
-const claims = (list: readonly LedgerRef[]): LedgerWrite[] => list.map((ref) => ({ ref, claim: { claimId: randomUUID(), at, facts } }));
+const refs = (entryId: string, count: number): LedgerRef[] =>
+  Array.from({ length: count }, () => ({ memberId: randomUUID(), entryId, period: 'once', channel: 'email' }));
+const claims = (list: readonly LedgerRef[]): LedgerWrite[] =>
+  list.map((ref) => ({ ref, claim: { claimId: randomUUID(), at, facts } }));
 
 describe('claims', () => {
   it('claims a job of 50 in one TransactWriteItems, and a second try of the same job claims none of them', async () => {
@@ -41,7 +46,9 @@ describe('claims', () => {
     expect(again.slice(0, 50).map((result) => result.claimed)).toEqual(Array(50).fill(false));
     expect(again.slice(50).map((result) => result.claimed)).toEqual(Array(10).fill(true));
     // What was there comes back: the first try's claims.
-    expect(again.slice(0, 50).map((result) => (result.claimed ? null : result.existing?.claimId))).toEqual(first.map((write) => ('claim' in write ? write.claim.claimId : null)));
+    expect(again.slice(0, 50).map((result) => (result.claimed ? null : result.existing?.claimId))).toEqual(
+      first.map((write) => ('claim' in write ? write.claim.claimId : null)),
+    );
     // One cancelled transaction, one for the rest, one read of what the others hold.
     expect(calls).toEqual(['TransactWriteItemsCommand', 'TransactWriteItemsCommand', 'BatchGetItemCommand']);
   });
@@ -50,13 +57,18 @@ describe('claims', () => {
     const job = refs(`e-${randomUUID()}`, 80);
     const a = claims(job);
     const b = claims(job);
-    const [resultA, resultB] = await Promise.all([countingStore().store.claimAll(a), countingStore().store.claimAll(b)]);
+    const [resultA, resultB] = await Promise.all([
+      countingStore().store.claimAll(a),
+      countingStore().store.claimAll(b),
+    ]);
     const { db } = countingStore();
     for (let i = 0; i < job.length; i++) {
       const wonA = resultA[i]?.claimed === true;
       const wonB = resultB[i]?.claimed === true;
       expect(Number(wonA) + Number(wonB)).toBe(1);
-      const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: ledgerKey(job[i] as LedgerRef), ConsistentRead: true }));
+      const { Item } = await db.send(
+        new GetCommand({ TableName: TABLE, Key: ledgerKey(job[i] as LedgerRef), ConsistentRead: true }),
+      );
       const winner = (wonA ? a : b)[i];
       expect(Item?.['claimId']).toBe(winner && 'claim' in winner ? winner.claim.claimId : undefined);
     }
@@ -66,12 +78,32 @@ describe('claims', () => {
     const { store, db } = countingStore();
     const entryId = `e-${randomUUID()}`;
     const [deferred, skipped, sent, sending] = refs(entryId, 4) as [LedgerRef, LedgerRef, LedgerRef, LedgerRef];
-    for (const [ref, state] of [[deferred, 'deferred'], [skipped, 'skipped'], [sent, 'sent'], [sending, 'sending']] as const) {
-      await db.send(new PutCommand({ TableName: TABLE, Item: { ...ledgerKey(ref), ...ref, entity: 'send', state, claimId: 'earlier', events: {} } }));
+    for (const [ref, state] of [
+      [deferred, 'deferred'],
+      [skipped, 'skipped'],
+      [sent, 'sent'],
+      [sending, 'sending'],
+    ] as const) {
+      await db.send(
+        new PutCommand({
+          TableName: TABLE,
+          Item: { ...ledgerKey(ref), ...ref, entity: 'send', state, claimId: 'earlier', events: {} },
+        }),
+      );
     }
-    const results = await store.claimAll([...claims([deferred, skipped, sent, sending]), { ref: refs(entryId, 1)[0] as LedgerRef, skip: { reason: 'frequency-cap', at, facts: { tier: 'D', segment: 'occasional' } } }]);
+    const results = await store.claimAll([
+      ...claims([deferred, skipped, sent, sending]),
+      {
+        ref: refs(entryId, 1)[0] as LedgerRef,
+        skip: { reason: 'frequency-cap', at, facts: { tier: 'D', segment: 'occasional' } },
+      },
+    ]);
     expect(results.map((result) => result.claimed)).toEqual([true, false, false, false, true]);
-    expect(results.slice(1, 4).map((result) => (result.claimed ? null : result.existing?.state))).toEqual(['skipped', 'sent', 'sending']);
+    expect(results.slice(1, 4).map((result) => (result.claimed ? null : result.existing?.state))).toEqual([
+      'skipped',
+      'sent',
+      'sending',
+    ]);
   });
 });
 
@@ -87,22 +119,48 @@ describe('an e-mail job', () => {
     const { sesSendingClient } = await import('#adapters/aws-clients');
     const db = dynamoDocumentClient();
     const ids = Array.from({ length: 50 }, () => randomUUID());
-    for (const memberId of ids) await new DynamoMemberStore(db, TABLE).createMember(mailableMember(memberId, '호출', `c-${memberId.slice(0, 8)}@calls${memberId.slice(0, 4)}.test`), []);
+    for (const memberId of ids)
+      await new DynamoMemberStore(db, TABLE).createMember(
+        mailableMember(memberId, '호출', `c-${memberId.slice(0, 8)}@calls${memberId.slice(0, 4)}.test`),
+        [],
+      );
     const entry = await new DynamoCalendarStore(db, TABLE).create(oneOffEmailEntry('Calls', false), 'test', new Date());
-    const deps = { ...(await senderDeps()), limiter: new TokenBucket(1_000), mailer: new SesBulkMailer(sesSendingClient(), process.env['SES_CONFIGURATION_SET'] ?? ''), from: process.env['MAIL_FROM'] ?? '', publicBaseUrl: 'http://localhost' };
+    const deps = {
+      ...(await senderDeps()),
+      limiter: new TokenBucket(1_000),
+      mailer: new SesBulkMailer(sesSendingClient(), process.env['SES_CONFIGURATION_SET'] ?? ''),
+      from: process.env['MAIL_FROM'] ?? '',
+      publicBaseUrl: 'http://localhost',
+    };
     const calls: string[] = [];
-    db.middlewareStack.add((next, context) => async (args) => {
-      calls.push(String(context.commandName));
-      return next(args);
-    }, { step: 'initialize', name: 'countJobCalls' });
-    const job = (memberIds: readonly string[]) => ({ entryId: entry.id, period: 'once', channel: 'email' as const, wave: 0, recipients: memberIds.map((memberId) => ({ memberId })) });
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countJobCalls' },
+    );
+    const job = (memberIds: readonly string[]) => ({
+      entryId: entry.id,
+      period: 'once',
+      channel: 'email' as const,
+      wave: 0,
+      recipients: memberIds.map((memberId) => ({ memberId })),
+    });
     // The stored SES template is created by the first job of an entry; count a job after it.
     await sendEmailJob(job(ids.slice(0, 1)), deps);
     calls.length = 0;
     const outcome = await sendEmailJob(job(ids.slice(1)), deps);
     expect(outcome).toMatchObject({ sent: 49, calls: 1, duplicates: 0 });
     // Entry, ladder and members at once; suppressions; the claims; the counters.
-    expect(calls.sort()).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand', 'GetItemCommand', 'GetItemCommand', 'TransactWriteItemsCommand', 'UpdateItemCommand']);
+    expect(calls.sort()).toEqual([
+      'BatchGetItemCommand',
+      'BatchGetItemCommand',
+      'GetItemCommand',
+      'GetItemCommand',
+      'TransactWriteItemsCommand',
+      'UpdateItemCommand',
+    ]);
     db.middlewareStack.remove('countJobCalls');
     // The sender wrote nothing per recipient after the call: SES's Send events turn the ledger `sent`.
     const store = new DynamoSendStore(db, TABLE);
@@ -121,12 +179,30 @@ describe('recorded sends', () => {
     const { store, db } = countingStore();
     const [released] = refs(`e-${randomUUID()}`, 1) as [LedgerRef];
     // A released claim is a deferred item without an events map.
-    await db.send(new PutCommand({ TableName: TABLE, Item: { ...ledgerKey(released), ...released, entity: 'send', state: 'deferred', reason: 'released' } }));
-    const first = await store.recordSend(released, { messageId: 'm-1', at: '2027-03-01T01:00:05Z' }, { logAdSend: true });
+    await db.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: { ...ledgerKey(released), ...released, entity: 'send', state: 'deferred', reason: 'released' },
+      }),
+    );
+    const first = await store.recordSend(
+      released,
+      { messageId: 'm-1', at: '2027-03-01T01:00:05Z' },
+      { logAdSend: true },
+    );
     expect(first).not.toBeNull();
-    expect(await store.recordSend(released, { messageId: 'm-1', at: '2027-03-01T01:00:06Z' }, { logAdSend: true })).toBeNull();
-    const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: ledgerKey(released), ConsistentRead: true }));
-    expect(Item).toMatchObject({ state: 'sent', messageId: 'm-1', sentAt: '2027-03-01T01:00:05Z', events: { send: '2027-03-01T01:00:05Z' } });
+    expect(
+      await store.recordSend(released, { messageId: 'm-1', at: '2027-03-01T01:00:06Z' }, { logAdSend: true }),
+    ).toBeNull();
+    const { Item } = await db.send(
+      new GetCommand({ TableName: TABLE, Key: ledgerKey(released), ConsistentRead: true }),
+    );
+    expect(Item).toMatchObject({
+      state: 'sent',
+      messageId: 'm-1',
+      sentAt: '2027-03-01T01:00:05Z',
+      events: { send: '2027-03-01T01:00:05Z' },
+    });
     expect(Item?.['reason']).toBeUndefined();
   });
 });

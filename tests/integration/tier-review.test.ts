@@ -34,7 +34,12 @@ function profileItem(seed: Seed) {
     ordersByMonth: { '2027-01': 1 },
     purchaseCount: 1,
     aggVersion: 1,
-    tierState: { tier: seed.tier, reachedAt: '2026-01-15T00:00:00.000Z', keptUntil: seed.keptUntil, ...(seed.noticeFor && { noticeFor: seed.noticeFor }) },
+    tierState: {
+      tier: seed.tier,
+      reachedAt: '2026-01-15T00:00:00.000Z',
+      keptUntil: seed.keptUntil,
+      ...(seed.noticeFor && { noticeFor: seed.noticeFor }),
+    },
     ...(seed.reviewAt && reviewIndex(seed.memberId, seed.reviewAt)),
   };
 }
@@ -43,7 +48,11 @@ async function seed(seeds: Seed[]) {
   for (let i = 0; i < seeds.length; i += 25) {
     await dynamo().send(
       new BatchWriteItemCommand({
-        RequestItems: { [TABLE]: seeds.slice(i, i + 25).map((s) => ({ PutRequest: { Item: marshall(profileItem(s), { removeUndefinedValues: true }) } })) },
+        RequestItems: {
+          [TABLE]: seeds
+            .slice(i, i + 25)
+            .map((s) => ({ PutRequest: { Item: marshall(profileItem(s), { removeUndefinedValues: true }) } })),
+        },
       }),
     );
   }
@@ -67,7 +76,13 @@ async function countDue(at: string): Promise<number> {
 }
 
 async function tierOf(memberId: string) {
-  const { Item } = await dynamo().send(new GetItemCommand({ TableName: TABLE, Key: marshall({ PK: `MEMBER#${memberId}`, SK: 'PROFILE' }), ConsistentRead: true }));
+  const { Item } = await dynamo().send(
+    new GetItemCommand({
+      TableName: TABLE,
+      Key: marshall({ PK: `MEMBER#${memberId}`, SK: 'PROFILE' }),
+      ConsistentRead: true,
+    }),
+  );
   return Item ? (unmarshall(Item)['tierState'] as { tier: string; keptUntil: string; noticeFor?: string }) : undefined;
 }
 
@@ -75,24 +90,64 @@ describe('tier review', () => {
   it('reviews only the members due, in pages through the queue, reading no more than 1.2 items per member due', async () => {
     const seeds: Seed[] = [];
     // 60 whose grace ended and who had their notice: down one step (A → B).
-    for (let i = 0; i < 60; i++) seeds.push({ memberId: `${run}-drop-${i}`, tier: 'A', keptUntil: '2027-02-20T00:00:00.000Z', noticeFor: '2027-02-20T00:00:00.000Z', reviewAt: '2027-02-20T00:00:00.000Z', spend: 100_000 });
+    for (let i = 0; i < 60; i++)
+      seeds.push({
+        memberId: `${run}-drop-${i}`,
+        tier: 'A',
+        keptUntil: '2027-02-20T00:00:00.000Z',
+        noticeFor: '2027-02-20T00:00:00.000Z',
+        reviewAt: '2027-02-20T00:00:00.000Z',
+        spend: 100_000,
+      });
     // 70 in the notice window: notice with the delta to retain, no drop yet.
-    for (let i = 0; i < 70; i++) seeds.push({ memberId: `${run}-notice-${i}`, tier: 'B', keptUntil: '2027-03-20T00:00:00.000Z', reviewAt: '2027-02-18T00:00:00.000Z', spend: 400_000 });
+    for (let i = 0; i < 70; i++)
+      seeds.push({
+        memberId: `${run}-notice-${i}`,
+        tier: 'B',
+        keptUntil: '2027-03-20T00:00:00.000Z',
+        reviewAt: '2027-02-18T00:00:00.000Z',
+        spend: 400_000,
+      });
     // 40 due who still qualify: renewed.
-    for (let i = 0; i < 40; i++) seeds.push({ memberId: `${run}-keep-${i}`, tier: 'C', keptUntil: '2027-03-10T00:00:00.000Z', reviewAt: '2027-02-08T00:00:00.000Z', spend: 500_000 });
+    for (let i = 0; i < 40; i++)
+      seeds.push({
+        memberId: `${run}-keep-${i}`,
+        tier: 'C',
+        keptUntil: '2027-03-10T00:00:00.000Z',
+        reviewAt: '2027-02-08T00:00:00.000Z',
+        spend: 500_000,
+      });
     // 200 not due yet, and 100 base-tier members with no review entry at all.
-    for (let i = 0; i < 200; i++) seeds.push({ memberId: `${run}-later-${i}`, tier: 'B', keptUntil: '2027-12-01T00:00:00.000Z', reviewAt: '2027-11-01T00:00:00.000Z', spend: 1_200_000 });
-    for (let i = 0; i < 100; i++) seeds.push({ memberId: `${run}-base-${i}`, tier: 'D', keptUntil: '2026-01-15T00:00:00.000Z', spend: 10_000 });
+    for (let i = 0; i < 200; i++)
+      seeds.push({
+        memberId: `${run}-later-${i}`,
+        tier: 'B',
+        keptUntil: '2027-12-01T00:00:00.000Z',
+        reviewAt: '2027-11-01T00:00:00.000Z',
+        spend: 1_200_000,
+      });
+    for (let i = 0; i < 100; i++)
+      seeds.push({ memberId: `${run}-base-${i}`, tier: 'D', keptUntil: '2026-01-15T00:00:00.000Z', spend: 10_000 });
     await seed(seeds);
     await drained('purchases');
     const due = await countDue(REVIEW_AT);
     expect(due).toBeGreaterThanOrEqual(170);
 
-    const fired = await fetch(`${urls().http}/_local/schedules/tier-review`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ at: REVIEW_AT }) });
+    const fired = await fetch(`${urls().http}/_local/schedules/tier-review`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ at: REVIEW_AT }),
+    });
     expect(fired.status).toBe(200);
     await drained('tier-review', 60_000);
 
-    const { Item } = await dynamo().send(new GetItemCommand({ TableName: TABLE, Key: marshall({ PK: `REVIEWRUN#${REVIEW_AT}`, SK: 'STATS' }), ConsistentRead: true }));
+    const { Item } = await dynamo().send(
+      new GetItemCommand({
+        TableName: TABLE,
+        Key: marshall({ PK: `REVIEWRUN#${REVIEW_AT}`, SK: 'STATS' }),
+        ConsistentRead: true,
+      }),
+    );
     const stats = unmarshall(Item ?? {});
     expect(stats['reviewed']).toBe(due);
     expect(stats['itemsRead']).toBeLessThanOrEqual(Math.ceil(1.2 * due));
@@ -115,7 +170,11 @@ describe('tier review', () => {
     ]);
 
     // Running the same review again changes nothing more and sends no second notice.
-    await fetch(`${urls().http}/_local/schedules/tier-review`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ at: REVIEW_AT }) });
+    await fetch(`${urls().http}/_local/schedules/tier-review`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ at: REVIEW_AT }),
+    });
     await drained('tier-review', 60_000);
     expect(await tierOf(`${run}-drop-7`)).toMatchObject({ tier: 'B' });
     expect(await countDue(REVIEW_AT)).toBe(0);

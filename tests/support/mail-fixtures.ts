@@ -15,7 +15,12 @@ export function mailableMember(memberId: string, name: string, email: string): M
     email,
     locale: 'ko',
     timeZone: 'Asia/Seoul',
-    consents: { email: consent, sms: { ...consent, value: false }, post: { ...consent, value: false }, nightTime: { ...consent, value: false } },
+    consents: {
+      email: consent,
+      sms: { ...consent, value: false },
+      post: { ...consent, value: false },
+      nightTime: { ...consent, value: false },
+    },
     enrolledAt: AT,
     source: 'fixture',
     steps: {},
@@ -33,8 +38,16 @@ export function oneOffEmailEntry(name: string, advertising: boolean): CalendarEn
     advertising,
     content: {
       email: {
-        ko: { subject: '{{name}}님 특가', html: '<p>{{name}} {{unsubscribeUrl}}</p>', text: '{{name}} {{unsubscribeUrl}}' },
-        en: { subject: 'Sale {{name}}', html: '<p>{{name}} {{unsubscribeUrl}}</p>', text: '{{name}} {{unsubscribeUrl}}' },
+        ko: {
+          subject: '{{name}}님 특가',
+          html: '<p>{{name}} {{unsubscribeUrl}}</p>',
+          text: '{{name}} {{unsubscribeUrl}}',
+        },
+        en: {
+          subject: 'Sale {{name}}',
+          html: '<p>{{name}} {{unsubscribeUrl}}</p>',
+          text: '{{name}} {{unsubscribeUrl}}',
+        },
       },
     },
   };

@@ -3,38 +3,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { handlers, queues } from '#infra/topology';
-import { environmentFor, variablesOf, type Capability } from '#shared/capabilities';
+import { handlers } from '#infra/topology';
+import { type Capability, environmentFor, variablesOf } from '#shared/capabilities';
+import { allValues } from '../support/capability-values.ts';
 import { readConfig, SECTION_CAPABILITIES, type ConfigSection } from '#shared/config';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** A value for every variable any capability can bring (what a provider such as the local stack has). */
-export function allValues(): Record<string, string> {
-  const values: Record<string, string> = {
-    TABLE_NAME: 'table',
-    EVENT_BUS_NAME: 'loyalty',
-    MAIL_FROM: 'Brand <members@brand.example>',
-    SES_CONFIGURATION_SET: 'set',
-    PUBLIC_BASE_URL: 'https://members.brand.example',
-    MAX_SEND_RATE: '7',
-    SMS_SENDER_NAME: 'Brand',
-    SMS_OPT_OUT_NUMBER: '080-123-4567',
-    FULFILMENT_TOPIC_ARN: 'arn:aws:sns:ap-northeast-2:000000000000:fulfilment',
-    TOKEN_SECRET: 's'.repeat(64),
-    PROGRAMME_CURRENCY: 'KRW',
-    PROGRAMME_TIME_ZONE: 'Asia/Seoul',
-    WAVE_INTERVAL_SECONDS: '60',
-  };
-  for (const queue of queues) {
-    for (const capability of [`queue:${queue.name}`, `dlq:${queue.name}`] as Capability[]) {
-      for (const name of variablesOf(capability)) values[name] = `http://127.0.0.1:9/${queue.name}`;
-    }
-  }
-  return values;
-}
-
-const RUNTIME = { AWS_REGION: 'ap-northeast-2', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', POWERTOOLS_LOG_LEVEL: 'SILENT' };
+const RUNTIME = {
+  AWS_REGION: 'ap-northeast-2',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+};
 const saved = { ...process.env };
 
 afterEach(() => {
@@ -63,7 +44,9 @@ describe('capability contract', () => {
     },
   );
 
-  it.each(handlers.filter((spec) => spec.capabilities.length > 0).map((spec) => [spec.name, spec.capabilities] as const))(
+  it.each(
+    handlers.filter((spec) => spec.capabilities.length > 0).map((spec) => [spec.name, spec.capabilities] as const),
+  )(
     '%s needs each of its capabilities: withheld, the handler fails at cold start naming the variable',
     async (name, capabilities) => {
       // Withhold each capability in turn; one the handler does not read at cold start is one it should not have.
@@ -73,7 +56,8 @@ describe('capability contract', () => {
         for (const variable of variablesOf(withheld)) delete env[variable];
         // A variable another capability also brings stays (e.g. MAX_SEND_RATE of mail and sms).
         for (const other of capabilities.filter((capability) => capability !== withheld)) {
-          for (const variable of variablesOf(other)) if (allValues()[variable]) env[variable] = allValues()[variable] ?? '';
+          for (const variable of variablesOf(other))
+            if (allValues()[variable]) env[variable] = allValues()[variable] ?? '';
         }
         const names = variablesOf(withheld).filter((variable) => env[variable] === undefined);
         if (names.length === 0) continue;
@@ -90,7 +74,9 @@ describe('capability contract', () => {
 
   it('gives read-only handlers no write capability', () => {
     for (const spec of handlers) {
-      expect(spec.capabilities.includes('tableRead') && spec.capabilities.includes('tableWrite'), spec.name).toBe(false);
+      expect(spec.capabilities.includes('tableRead') && spec.capabilities.includes('tableWrite'), spec.name).toBe(
+        false,
+      );
     }
   });
 
@@ -100,7 +86,10 @@ describe('capability contract', () => {
   });
 
   it('maps every config section to capabilities that bring all of its variables', () => {
-    for (const [section, capabilities] of Object.entries(SECTION_CAPABILITIES) as [ConfigSection, readonly Capability[]][]) {
+    for (const [section, capabilities] of Object.entries(SECTION_CAPABILITIES) as [
+      ConfigSection,
+      readonly Capability[],
+    ][]) {
       for (const capability of capabilities) {
         process.env = { ...RUNTIME, ...environmentFor('probe', [capability], allValues()) };
         expect(() => readConfig(section), `${section} from ${capability}`).not.toThrow();
@@ -111,6 +100,8 @@ describe('capability contract', () => {
   it('stops synth or npm start naming the handler and variable that a provider lacks', () => {
     const values = allValues();
     delete values['SMS_OPT_OUT_NUMBER'];
-    expect(() => environmentFor('send-message', ['sms'], values)).toThrow('send-message: capability sms needs SMS_OPT_OUT_NUMBER');
+    expect(() => environmentFor('send-message', ['sms'], values)).toThrow(
+      'send-message: capability sms needs SMS_OPT_OUT_NUMBER',
+    );
   });
 });

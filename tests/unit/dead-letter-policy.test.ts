@@ -21,7 +21,12 @@ describe('dead-letter policy', () => {
 
   it('sends a rejected event to the DLQ at once, with its reason', async () => {
     const sink = new Sink();
-    const outcome = await applyOrDeadLetter(record(1), async () => Promise.reject(new RejectedEvent('unknown order')), sink, 5);
+    const outcome = await applyOrDeadLetter(
+      record(1),
+      async () => Promise.reject(new RejectedEvent('unknown order')),
+      sink,
+      5,
+    );
     expect(outcome).toEqual({ deadLettered: 'unknown order' });
     expect(sink.letters).toEqual([{ body: '{"x":1}', reason: 'unknown order', id: 'm1' }]);
   });
@@ -29,9 +34,12 @@ describe('dead-letter policy', () => {
   it('retries an unexpected failure, and dead-letters it with the error on the last receive', async () => {
     const sink = new Sink();
     const poison = async () => Promise.reject(new TypeError('cannot read x'));
-    for (const attempt of [1, 2, 3, 4]) await expect(applyOrDeadLetter(record(attempt), poison, sink, 5)).rejects.toThrow('cannot read x');
+    for (const attempt of [1, 2, 3, 4])
+      await expect(applyOrDeadLetter(record(attempt), poison, sink, 5)).rejects.toThrow('cannot read x');
     expect(sink.letters).toEqual([]);
-    expect(await applyOrDeadLetter(record(5), poison, sink, 5)).toEqual({ deadLettered: 'failed on all 5 attempts: TypeError: cannot read x' });
+    expect(await applyOrDeadLetter(record(5), poison, sink, 5)).toEqual({
+      deadLettered: 'failed on all 5 attempts: TypeError: cannot read x',
+    });
     expect(sink.letters).toHaveLength(1);
   });
 });

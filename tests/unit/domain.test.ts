@@ -1,7 +1,14 @@
 // Pure rules: contact normalisation, member dates and age, signed tokens.
 import { describe, expect, it } from 'vitest';
 import { normaliseEmail, normaliseName, normalisePhone } from '#domain/identity';
-import { ageOn, isInFuture, isValidTimeZone, localDate, needsGuardianConsent, parseMemberDate } from '#domain/member-date';
+import {
+  ageOn,
+  isInFuture,
+  isValidTimeZone,
+  localDate,
+  needsGuardianConsent,
+  parseMemberDate,
+} from '#domain/member-date';
 import { bindingOf, signToken, verifyToken } from '#domain/signed-token';
 
 describe('normalisePhone', () => {
@@ -27,10 +34,17 @@ describe('normaliseEmail', () => {
     ['first.last+tag@sub.example.co.kr', 'first.last+tag@sub.example.co.kr'],
   ])('%j → %s', (raw, expected) => expect(normaliseEmail(raw)).toBe(expected));
 
-  it.each(['', 'plain', '@example.com', 'a@b', 'a@@b.com', 'a b@example.com', 'a..b@example.com', 'a@example..com', `${'x'.repeat(65)}@example.com`])(
-    'rejects %j',
-    (raw) => expect(normaliseEmail(raw)).toBeNull(),
-  );
+  it.each([
+    '',
+    'plain',
+    '@example.com',
+    'a@b',
+    'a@@b.com',
+    'a b@example.com',
+    'a..b@example.com',
+    'a@example..com',
+    `${'x'.repeat(65)}@example.com`,
+  ])('rejects %j', (raw) => expect(normaliseEmail(raw)).toBeNull());
 });
 
 describe('normaliseName', () => {
@@ -48,10 +62,18 @@ describe('member dates', () => {
     ['--12-31', { month: 12, day: 31 }],
   ])('parses %s', (raw, expected) => expect(parseMemberDate(raw)).toEqual(expected));
 
-  it.each(['1990-02-29', '1990-13-01', '1990-00-10', '1990-04-31', '--02-30', '--00-01', '90-05-17', '1990/05/17', '1899-12-31', ''])(
-    'rejects %j',
-    (raw) => expect(parseMemberDate(raw)).toBeNull(),
-  );
+  it.each([
+    '1990-02-29',
+    '1990-13-01',
+    '1990-00-10',
+    '1990-04-31',
+    '--02-30',
+    '--00-01',
+    '90-05-17',
+    '1990/05/17',
+    '1899-12-31',
+    '',
+  ])('rejects %j', (raw) => expect(parseMemberDate(raw)).toBeNull());
 
   it.each([
     [{ year: 2012, month: 11, day: 22 }, { year: 2026, month: 11, day: 22 }, 14, false],
@@ -88,16 +110,32 @@ describe('signed tokens', () => {
   const secret = 's'.repeat(64);
   const now = new Date('2026-11-22T00:00:00Z');
   const exp = Math.floor(now.getTime() / 1000) + 3600;
-  const token = signToken({ purpose: 'confirm-email', sub: 'm1', exp, bind: bindingOf('a@example.com', secret) }, secret);
+  const token = signToken(
+    { purpose: 'confirm-email', sub: 'm1', exp, bind: bindingOf('a@example.com', secret) },
+    secret,
+  );
 
   it('verifies its own token and returns the claims', () => {
     const check = verifyToken(token, 'confirm-email', secret, now);
-    expect(check).toEqual({ ok: true, claims: { purpose: 'confirm-email', sub: 'm1', exp, bind: bindingOf('a@example.com', secret) } });
+    expect(check).toEqual({
+      ok: true,
+      claims: { purpose: 'confirm-email', sub: 'm1', exp, bind: bindingOf('a@example.com', secret) },
+    });
   });
 
   it.each([
     ['another secret', () => verifyToken(token, 'confirm-email', 'x'.repeat(64), now), 'bad-signature'],
-    ['a changed body', () => verifyToken(`${token.slice(0, 5)}${token[5] === 'A' ? 'B' : 'A'}${token.slice(6)}`, 'confirm-email', secret, now), 'bad-signature'],
+    [
+      'a changed body',
+      () =>
+        verifyToken(
+          `${token.slice(0, 5)}${token[5] === 'A' ? 'B' : 'A'}${token.slice(6)}`,
+          'confirm-email',
+          secret,
+          now,
+        ),
+      'bad-signature',
+    ],
     ['after expiry', () => verifyToken(token, 'confirm-email', secret, new Date((exp + 1) * 1000)), 'expired'],
     ['another purpose', () => verifyToken(token, 'unsubscribe', secret, now), 'wrong-purpose'],
     ['garbage', () => verifyToken('abc', 'confirm-email', secret, now), 'malformed'],

@@ -23,7 +23,13 @@ describe('enrollment use cases', () => {
   let clock: ManualClock;
   let ids: number;
   const enrollDeps = () => ({ members, events, clock: clock.now, newId: () => `m${++ids}` });
-  const mailDeps = () => ({ members, mailer, secret: { current: () => SECRET }, clock: clock.now, publicBaseUrl: 'https://example.test' });
+  const mailDeps = () => ({
+    members,
+    mailer,
+    secret: { current: () => SECRET },
+    clock: clock.now,
+    publicBaseUrl: 'https://example.test',
+  });
   const confirmDeps = () => ({ members, events, secret: { current: () => SECRET }, clock: clock.now });
 
   beforeEach(() => {
@@ -36,10 +42,17 @@ describe('enrollment use cases', () => {
 
   it('enrolls once, publishes Member Enrolled once, and answers the same id to a repeat', async () => {
     expect(await enrollMember(body(), enrollDeps())).toEqual({ memberId: 'm1', status: 'pending_confirmation' });
-    expect(await enrollMember(body({ email: 'SEOYEON@example.com' }), enrollDeps())).toEqual({ memberId: 'm1', status: 'pending_confirmation' });
+    expect(await enrollMember(body({ email: 'SEOYEON@example.com' }), enrollDeps())).toEqual({
+      memberId: 'm1',
+      status: 'pending_confirmation',
+    });
     expect(members.members.size).toBe(1);
     expect(events.published.filter((event) => event.detailType === 'Member Enrolled')).toHaveLength(1);
-    expect(events.published[0]?.detail).toMatchObject({ memberId: 'm1', emailConfirmationPending: true, consents: { email: true, sms: true } });
+    expect(events.published[0]?.detail).toMatchObject({
+      memberId: 'm1',
+      emailConfirmationPending: true,
+      consents: { email: true, sms: true },
+    });
     expect(JSON.stringify(events.published)).not.toMatch(/seoyeon|이서연|9876/);
   });
 
@@ -51,10 +64,17 @@ describe('enrollment use cases', () => {
     expect(events.published.map((event) => event.detailType)).toEqual(['Member Enrolled']);
     clock.advance(10 * 60 * 1000 + 1);
     await enrollMember(body(), enrollDeps());
-    expect(events.published.map((event) => event.detailType)).toEqual(['Member Enrolled', 'Email Confirmation Requested']);
+    expect(events.published.map((event) => event.detailType)).toEqual([
+      'Member Enrolled',
+      'Email Confirmation Requested',
+    ]);
     expect(await sendConfirmationMail('m1', mailDeps())).toBe('sent');
     expect(mailer.sent).toHaveLength(2);
-    expect(mailer.sent[0]).toMatchObject({ to: 'seoyeon@example.com', subject: '[단골] 이메일 수신 동의를 확인해 주세요', tags: { kind: 'transactional' } });
+    expect(mailer.sent[0]).toMatchObject({
+      to: 'seoyeon@example.com',
+      subject: '[단골] 이메일 수신 동의를 확인해 주세요',
+      tags: { kind: 'transactional' },
+    });
   });
 
   it('gives the claim back when SES fails, so the retry sends', async () => {
@@ -68,9 +88,16 @@ describe('enrollment use cases', () => {
   it('confirms with the mailed link, publishes Member Email Confirmed once, and welcomes once', async () => {
     await enrollMember(body(), enrollDeps());
     await sendConfirmationMail('m1', mailDeps());
-    const token = new URL(/href="([^"]+)"/.exec(mailer.sent[0]?.html ?? '')?.[1]?.replace(/&amp;/g, '&') ?? '').searchParams.get('token') ?? '';
+    const token =
+      new URL(/href="([^"]+)"/.exec(mailer.sent[0]?.html ?? '')?.[1]?.replace(/&amp;/g, '&') ?? '').searchParams.get(
+        'token',
+      ) ?? '';
     expect(await confirmEmail(token, confirmDeps())).toEqual({ memberId: 'm1', locale: 'ko', result: 'confirmed' });
-    expect(await confirmEmail(token, confirmDeps())).toEqual({ memberId: 'm1', locale: 'ko', result: 'already-confirmed' });
+    expect(await confirmEmail(token, confirmDeps())).toEqual({
+      memberId: 'm1',
+      locale: 'ko',
+      result: 'already-confirmed',
+    });
     expect(events.published.filter((event) => event.detailType === 'Member Email Confirmed')).toHaveLength(1);
     expect(members.history.filter((record) => record.source === 'double-opt-in')).toHaveLength(1);
     expect(await sendWelcomeMail('m1', mailDeps())).toBe('sent');
@@ -95,9 +122,19 @@ describe('enrollment use cases', () => {
   it('asks for a guardian under 14, judged by the local date in the member’s zone', async () => {
     // 2026-11-22T15:30Z is already 23 November in Seoul: a child born 2012-11-23 turns 14 there, not in New York.
     clock = new ManualClock(new Date('2026-11-22T15:30:00Z'));
-    await expect(enrollMember(body({ birthday: '2012-11-23' }), enrollDeps())).resolves.toMatchObject({ memberId: 'm1' });
+    await expect(enrollMember(body({ birthday: '2012-11-23' }), enrollDeps())).resolves.toMatchObject({
+      memberId: 'm1',
+    });
     await expect(
-      enrollMember(body({ email: 'ny@example.com', phone: '+1 212 555 0199', birthday: '2012-11-23', timeZone: 'America/New_York' }), enrollDeps()),
+      enrollMember(
+        body({
+          email: 'ny@example.com',
+          phone: '+1 212 555 0199',
+          birthday: '2012-11-23',
+          timeZone: 'America/New_York',
+        }),
+        enrollDeps(),
+      ),
     ).rejects.toMatchObject({ errors: [{ path: 'guardianConsent' }] });
   });
 });

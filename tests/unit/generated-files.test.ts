@@ -15,9 +15,19 @@ describe('generated files', () => {
   });
 
   it('describes every route of the topology in schema/openapi.json', () => {
-    const openapi = JSON.parse(files['schema/openapi.json'] ?? '{}') as { paths: Record<string, Record<string, unknown>> };
-    for (const route of routes) expect(openapi.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
-    const enroll = openapi.paths['/members']?.['post'] as { requestBody: { content: { 'application/json': { schema: { additionalProperties: boolean; required: string[] } } } } };
-    expect(enroll.requestBody.content['application/json'].schema).toMatchObject({ additionalProperties: false, required: expect.arrayContaining(['name', 'locale', 'consents']) });
+    const openapi = JSON.parse(files['schema/openapi.json'] ?? '{}') as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    for (const route of routes)
+      expect(openapi.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
+    const enroll = openapi.paths['/members']?.['post'] as {
+      requestBody: {
+        content: { 'application/json': { schema: { additionalProperties: boolean; required: string[] } } };
+      };
+    };
+    expect(enroll.requestBody.content['application/json'].schema).toMatchObject({
+      additionalProperties: false,
+      required: expect.arrayContaining(['name', 'locale', 'consents']),
+    });
   });
 });

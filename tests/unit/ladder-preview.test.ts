@@ -5,10 +5,21 @@ import type { PageReport } from '#app/rfm-scoring';
 import { bucketOf } from '#domain/rfm';
 import { DEFAULT_TIER_LADDER } from '#schema/tier-ladder';
 
-const withGold = (minSpend: number) => ({ ...DEFAULT_TIER_LADDER, tiers: DEFAULT_TIER_LADDER.tiers.map((tier) => (tier.code === 'B' ? { ...tier, minSpend } : tier)) });
+const withGold = (minSpend: number) => ({
+  ...DEFAULT_TIER_LADDER,
+  tiers: DEFAULT_TIER_LADDER.tiers.map((tier) => (tier.code === 'B' ? { ...tier, minSpend } : tier)),
+});
 const pages: PageReport[] = [
-  { byTier: {}, groups: {}, tierSpend: { C: { [bucketOf.monetary(500_000)]: 3 }, B: { [bucketOf.monetary(900_000)]: 2 } } },
-  { byTier: {}, groups: {}, tierSpend: { B: { [bucketOf.monetary(1_500_000)]: 4 }, D: { [bucketOf.monetary(10_000)]: 7 } } },
+  {
+    byTier: {},
+    groups: {},
+    tierSpend: { C: { [bucketOf.monetary(500_000)]: 3 }, B: { [bucketOf.monetary(900_000)]: 2 } },
+  },
+  {
+    byTier: {},
+    groups: {},
+    tierSpend: { B: { [bucketOf.monetary(1_500_000)]: 4 }, D: { [bucketOf.monetary(10_000)]: 7 } },
+  },
 ];
 
 describe('ladder preview', () => {

@@ -22,7 +22,10 @@ describe('local gateway', () => {
       socket: { remoteAddress: '127.0.0.1' },
     } as unknown as IncomingMessage;
     const url = new URL('http://127.0.0.1/members?x=1&x=2&y=z');
-    const event = toApiGatewayEvent(request, Buffer.from('{"a":1}'), url, { spec: { method: 'POST', path: '/members', handler: 'enroll-member', auth: 'public' }, params: {} });
+    const event = toApiGatewayEvent(request, Buffer.from('{"a":1}'), url, {
+      spec: { method: 'POST', path: '/members', handler: 'enroll-member', auth: 'public' },
+      params: {},
+    });
     expect(event).toMatchObject({
       version: '2.0',
       routeKey: 'POST /members',
@@ -38,7 +41,11 @@ describe('local gateway', () => {
   });
 
   it('base64-encodes a binary body', () => {
-    const request = { headers: { 'content-type': 'application/octet-stream' }, httpVersion: '1.1', socket: {} } as unknown as IncomingMessage;
+    const request = {
+      headers: { 'content-type': 'application/octet-stream' },
+      httpVersion: '1.1',
+      socket: {},
+    } as unknown as IncomingMessage;
     const event = toApiGatewayEvent(request, Buffer.from([0xff, 0x00]), new URL('http://h/members'), {
       spec: { method: 'POST', path: '/members', handler: 'enroll-member', auth: 'public' },
       params: {},

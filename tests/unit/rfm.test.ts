@@ -15,9 +15,20 @@ import {
 
 describe('RFM', () => {
   it('reads recency, frequency and monetary from the buckets of the window', () => {
-    const aggregates = { spendByMonth: { '2025-10': 999, '2026-01': 100_000, '2026-11': 50_000 }, ordersByMonth: { '2025-10': 1, '2026-01': 2, '2026-11': 1 }, purchaseCount: 4, lastPurchaseAt: '2026-11-02T00:00:00.000Z' };
-    expect(rfmFigures(aggregates, new Date('2026-11-22T00:00:00Z'), 'Asia/Seoul')).toEqual({ recencyDays: 20, frequency: 3, monetary: 150_000 });
-    expect(rfmFigures({ spendByMonth: {}, ordersByMonth: {}, purchaseCount: 0 }, new Date(), 'Asia/Seoul').recencyDays).toBeNull();
+    const aggregates = {
+      spendByMonth: { '2025-10': 999, '2026-01': 100_000, '2026-11': 50_000 },
+      ordersByMonth: { '2025-10': 1, '2026-01': 2, '2026-11': 1 },
+      purchaseCount: 4,
+      lastPurchaseAt: '2026-11-02T00:00:00.000Z',
+    };
+    expect(rfmFigures(aggregates, new Date('2026-11-22T00:00:00Z'), 'Asia/Seoul')).toEqual({
+      recencyDays: 20,
+      frequency: 3,
+      monetary: 150_000,
+    });
+    expect(
+      rfmFigures({ spendByMonth: {}, ordersByMonth: {}, purchaseCount: 0 }, new Date(), 'Asia/Seoul').recencyDays,
+    ).toBeNull();
   });
 
   it.each([
@@ -26,11 +37,18 @@ describe('RFM', () => {
     [41, [10, 20, 30, 40], false, 5],
     [5, [30, 90, 180, 365], true, 5],
     [400, [30, 90, 180, 365], true, 1],
-  ])('scores %i against %j (lower is better: %s) → %i', (value, cuts, lower, expected) => expect(scoreOf(value, cuts, lower)).toBe(expected));
+  ])('scores %i against %j (lower is better: %s) → %i', (value, cuts, lower, expected) =>
+    expect(scoreOf(value, cuts, lower)).toBe(expected),
+  );
 
   it('maps frequency scores to the seed offer groups (0 / 3 / 5 / 6 %)', () => {
     expect([5, 4, 3, 2, 1].map(offerGroup)).toEqual(['most-frequent', 'frequent', 'average', 'average', 'occasional']);
-    expect(rfmScore({ recencyDays: null, frequency: 0, monetary: 0 }, DEFAULT_BREAKPOINTS)).toEqual({ r: 1, f: 1, m: 1, group: 'occasional' });
+    expect(rfmScore({ recencyDays: null, frequency: 0, monetary: 0 }, DEFAULT_BREAKPOINTS)).toEqual({
+      r: 1,
+      f: 1,
+      m: 1,
+      group: 'occasional',
+    });
   });
 
   it('computes fifths from merged page histograms, counting buyers only', () => {
@@ -42,7 +60,9 @@ describe('RFM', () => {
     const cuts = breakpointsFrom(mergeHistograms([pageA, pageB]));
     expect(cuts.recencyDays).toEqual([20, 40, 60, 80]);
     expect(cuts.frequency).toEqual([20, 40, 60, 80]);
-    cuts.monetary.forEach((cut, i) => expect(Math.abs(cut - (i + 1) * 200_000) / ((i + 1) * 200_000)).toBeLessThan(0.05));
+    for (const [i, cut] of cuts.monetary.entries()) {
+      expect(Math.abs(cut - (i + 1) * 200_000) / ((i + 1) * 200_000)).toBeLessThan(0.05);
+    }
     expect(breakpointsFrom(emptyHistograms())).toEqual(DEFAULT_BREAKPOINTS);
   });
 

@@ -1,46 +1,58 @@
 // The pure rules of sending: member-date partitions per zone, waves, Korean ad rules, night window, offers.
 import { describe, expect, it } from 'vitest';
+import { datePartition } from '#adapters/keys';
 import fc from 'fast-check';
-import {
-  adSms,
-  adSubject,
-  couponCode,
-  couponPercent,
-  memberDateReads,
-  monthDayOf,
-  nightHoldUntil,
-  pickWinner,
-  planWaves,
-  recurringPeriod,
-  skipReason,
-  wantsFollowUp,
-} from '#domain/sending';
+import { adSms, adSubject, nightHoldUntil } from '#domain/ad-rules';
+import { type DateRead, memberDateReads, monthDayOf, recurringPeriod } from '#domain/calendar-due';
+import { couponCode, couponPercent } from '#domain/offers';
+import { pickWinner } from '#domain/pretest';
+import { skipReason, wantsFollowUp } from '#domain/send-checks';
+import { planWaves } from '#domain/waves';
 import { TokenBucket } from '#adapters/rate-limiter';
 import { connectionRetriesOnly } from '#adapters/aws-clients';
 
 const birthday = { field: 'birthday' as const, offsetDays: 0, localHour: 10 };
 
+/** The GSI2 partition the adapter reads for a date read. */
+const partitionOf = (read: DateRead) => datePartition(read.field, read.monthDay, read.timeZone);
+
 describe('member-date partitions', () => {
   it('reads each zone at its own 10:00, and only that zone', () => {
-    const reads = memberDateReads(birthday, new Date('2027-01-20T01:00:00Z'), ['Asia/Seoul', 'America/New_York', 'Pacific/Kiritimati', 'UTC']);
-    expect(reads.filter((read) => !read.enrolledSince).map((read) => read.partition)).toEqual(['DATE#birthday#01-20#Asia/Seoul']);
+    const reads = memberDateReads(birthday, new Date('2027-01-20T01:00:00Z'), [
+      'Asia/Seoul',
+      'America/New_York',
+      'Pacific/Kiritimati',
+      'UTC',
+    ]);
+    expect(reads.filter((read) => !read.enrolledSince).map(partitionOf)).toEqual(['DATE#birthday#01-20#Asia/Seoul']);
     // Where 10:00 already passed today (New York's 19th, Kiritimati's 20th), only members enrolled since the last run.
-    expect(reads.filter((read) => read.enrolledSince).map((read) => read.partition)).toEqual(['DATE#birthday#01-19#America/New_York', 'DATE#birthday#01-20#Pacific/Kiritimati']);
+    expect(reads.filter((read) => read.enrolledSince).map(partitionOf)).toEqual([
+      'DATE#birthday#01-19#America/New_York',
+      'DATE#birthday#01-20#Pacific/Kiritimati',
+    ]);
     expect(reads.find((read) => read.enrolledSince)?.enrolledSince).toBe('2027-01-20T00:00:00.000Z');
     expect(reads[0]?.period).toBe('2027');
   });
 
   it('reads 29 February members on 28 February of non-leap years only', () => {
-    const nonLeap = memberDateReads(birthday, new Date('2027-02-28T01:00:00Z'), ['Asia/Seoul']).map((read) => read.partition);
+    const nonLeap = memberDateReads(birthday, new Date('2027-02-28T01:00:00Z'), ['Asia/Seoul']).map(partitionOf);
     expect(nonLeap).toEqual(['DATE#birthday#02-28#Asia/Seoul', 'DATE#birthday#02-29#Asia/Seoul']);
-    const leap = memberDateReads(birthday, new Date('2028-02-28T01:00:00Z'), ['Asia/Seoul']).map((read) => read.partition);
+    const leap = memberDateReads(birthday, new Date('2028-02-28T01:00:00Z'), ['Asia/Seoul']).map(partitionOf);
     expect(leap).toEqual(['DATE#birthday#02-28#Asia/Seoul']);
-    expect(memberDateReads(birthday, new Date('2028-02-29T01:00:00Z'), ['Asia/Seoul']).map((read) => read.partition)).toEqual(['DATE#birthday#02-29#Asia/Seoul']);
+    expect(memberDateReads(birthday, new Date('2028-02-29T01:00:00Z'), ['Asia/Seoul']).map(partitionOf)).toEqual([
+      'DATE#birthday#02-29#Asia/Seoul',
+    ]);
   });
 
   it('applies the offset (a notice days before the date)', () => {
-    const reads = memberDateReads({ field: 'anniversary', offsetDays: -3, localHour: 9 }, new Date('2027-12-30T00:00:00Z'), ['Asia/Seoul']);
-    expect(reads.map((read) => [read.partition, read.period])).toEqual([['DATE#anniversary#01-02#Asia/Seoul', '2028']]);
+    const reads = memberDateReads(
+      { field: 'anniversary', offsetDays: -3, localHour: 9 },
+      new Date('2027-12-30T00:00:00Z'),
+      ['Asia/Seoul'],
+    );
+    expect(reads.map((read) => [partitionOf(read), read.period])).toEqual([
+      ['DATE#anniversary#01-02#Asia/Seoul', '2028'],
+    ]);
   });
 
   it('takes MM-DD from both date forms and enrollment instants in the member’s zone', () => {
@@ -52,10 +64,18 @@ describe('member-date partitions', () => {
 
 describe('recurring periods', () => {
   it('names the issue in the programme’s zone', () => {
-    expect(recurringPeriod({ every: 'month', day: 15, hour: 10 }, new Date('2027-04-15T01:00:00Z'), 'Asia/Seoul')).toBe('2027-04');
-    expect(recurringPeriod({ every: 'month', day: 15, hour: 10 }, new Date('2027-04-15T02:00:00Z'), 'Asia/Seoul')).toBeNull();
-    expect(recurringPeriod({ every: 'quarter', day: 1, hour: 10 }, new Date('2027-04-01T01:00:00Z'), 'Asia/Seoul')).toBe('2027-Q2');
-    expect(recurringPeriod({ every: 'quarter', day: 1, hour: 10 }, new Date('2027-05-01T01:00:00Z'), 'Asia/Seoul')).toBeNull();
+    expect(recurringPeriod({ every: 'month', day: 15, hour: 10 }, new Date('2027-04-15T01:00:00Z'), 'Asia/Seoul')).toBe(
+      '2027-04',
+    );
+    expect(
+      recurringPeriod({ every: 'month', day: 15, hour: 10 }, new Date('2027-04-15T02:00:00Z'), 'Asia/Seoul'),
+    ).toBeNull();
+    expect(
+      recurringPeriod({ every: 'quarter', day: 1, hour: 10 }, new Date('2027-04-01T01:00:00Z'), 'Asia/Seoul'),
+    ).toBe('2027-Q2');
+    expect(
+      recurringPeriod({ every: 'quarter', day: 1, hour: 10 }, new Date('2027-05-01T01:00:00Z'), 'Asia/Seoul'),
+    ).toBeNull();
   });
 });
 
@@ -90,21 +110,33 @@ describe('Korean advertising rules', () => {
     expect(adSubject('생일 축하', 'ko', true)).toBe('(광고) 생일 축하');
     expect(adSubject('Happy birthday', 'en', true)).toBe('Happy birthday');
     expect(adSubject('안내', 'ko', false)).toBe('안내');
-    expect(adSms('쿠폰', true, { name: 'dangol', optOutNumber: '080-123-4567' })).toBe('(광고)[dangol] 쿠폰\n무료수신거부 080-123-4567');
+    expect(adSms('쿠폰', true, { name: 'dangol', optOutNumber: '080-123-4567' })).toBe(
+      '(광고)[dangol] 쿠폰\n무료수신거부 080-123-4567',
+    );
     expect(adSms('안내', false, { name: 'dangol', optOutNumber: '080' })).toBe('안내');
   });
 
   it('holds SMS from 21:00 to 08:00 local until the next 08:00 there', () => {
-    expect(nightHoldUntil(new Date('2027-08-10T13:00:00Z'), 'Asia/Seoul')?.toISOString()).toBe('2027-08-10T23:00:00.000Z');
-    expect(nightHoldUntil(new Date('2027-08-10T20:30:00Z'), 'Asia/Seoul')?.toISOString()).toBe('2027-08-10T23:00:00.000Z');
+    expect(nightHoldUntil(new Date('2027-08-10T13:00:00Z'), 'Asia/Seoul')?.toISOString()).toBe(
+      '2027-08-10T23:00:00.000Z',
+    );
+    expect(nightHoldUntil(new Date('2027-08-10T20:30:00Z'), 'Asia/Seoul')?.toISOString()).toBe(
+      '2027-08-10T23:00:00.000Z',
+    );
     expect(nightHoldUntil(new Date('2027-08-10T23:00:00Z'), 'Asia/Seoul')).toBeNull();
-    expect(nightHoldUntil(new Date('2027-01-10T03:00:00Z'), 'America/New_York')?.toISOString()).toBe('2027-01-10T13:00:00.000Z');
+    expect(nightHoldUntil(new Date('2027-01-10T03:00:00Z'), 'America/New_York')?.toISOString()).toBe(
+      '2027-01-10T13:00:00.000Z',
+    );
   });
 });
 
 describe('offers and checks', () => {
   it('picks the percent by tier or RFM group (unscored = occasional) and a stable code per member and period', () => {
-    const rfm = { percentBy: 'rfm' as const, percents: { occasional: 6, average: 5, frequent: 3, 'most-frequent': 0 }, validityDays: 30 };
+    const rfm = {
+      percentBy: 'rfm' as const,
+      percents: { occasional: 6, average: 5, frequent: 3, 'most-frequent': 0 },
+      validityDays: 30,
+    };
     expect(couponPercent(rfm, 'D', undefined)).toBe(6);
     expect(couponPercent(rfm, 'D', 'frequent')).toBe(3);
     expect(couponPercent({ percentBy: 'tier', percents: { A: 5, S: 6 }, validityDays: 30 }, 'S', 'average')).toBe(6);
@@ -129,7 +161,9 @@ describe('offers and checks', () => {
     expect(skipReason({ ...entry, tiers: ['A'] }, 'email', facts, now)).toBe('not-targeted');
     expect(skipReason(entry, 'email', { ...facts, status: 'erased' }, now)).toBe('inactive');
     expect(skipReason(entry, 'sms', facts, now)).toBe('no-address');
-    expect(skipReason(entry, 'email', { ...facts, consents: { ...facts.consents, email: { value: true } } }, now)).toBe('unconfirmed');
+    expect(skipReason(entry, 'email', { ...facts, consents: { ...facts.consents, email: { value: true } } }, now)).toBe(
+      'unconfirmed',
+    );
     expect(skipReason(entry, 'email', { ...facts, suppressed: true }, now)).toBe('suppressed');
     expect(skipReason(entry, 'email', { ...facts, adSends: ['2027-01-08T00:00:00Z'] }, now)).toBe('frequency-cap');
     expect(skipReason(entry, 'email', { ...facts, adSends: ['2026-12-01T00:00:00Z'] }, now)).toBeNull();
@@ -139,8 +173,20 @@ describe('offers and checks', () => {
     expect(wantsFollowUp({ delivery: 't' })).toBe(true);
     expect(wantsFollowUp({ delivery: 't', open: 't' })).toBe(false);
     expect(wantsFollowUp({})).toBe(false);
-    expect(pickWinner(['A', 'B'], { A: { sent: 10, opened: 2, clicked: 0 }, B: { sent: 10, opened: 5, clicked: 0 } }, 'open')).toBe('B');
-    expect(pickWinner(['A', 'B'], { A: { sent: 10, opened: 2, clicked: 1 }, B: { sent: 10, opened: 5, clicked: 0 } }, 'click')).toBe('A');
+    expect(
+      pickWinner(
+        ['A', 'B'],
+        { A: { sent: 10, opened: 2, clicked: 0 }, B: { sent: 10, opened: 5, clicked: 0 } },
+        'open',
+      ),
+    ).toBe('B');
+    expect(
+      pickWinner(
+        ['A', 'B'],
+        { A: { sent: 10, opened: 2, clicked: 1 }, B: { sent: 10, opened: 5, clicked: 0 } },
+        'click',
+      ),
+    ).toBe('A');
   });
 });
 
@@ -148,10 +194,14 @@ describe('rate limit', () => {
   it('paces sends to the configured rate', async () => {
     let now = 0;
     const waits: number[] = [];
-    const bucket = new TokenBucket(10, () => now, async (ms) => {
-      waits.push(ms);
-      now += ms;
-    });
+    const bucket = new TokenBucket(
+      10,
+      () => now,
+      async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+    );
     for (let i = 0; i < 5; i++) await bucket.acquire(10);
     // 50 sends at 10/s: the first 10 from the full bucket, the rest take 4 more seconds.
     expect(now).toBeGreaterThanOrEqual(4000);
@@ -160,9 +210,13 @@ describe('rate limit', () => {
 
   it('gives a throttled call’s sends back and holds every send back for as long as they take at the rate', async () => {
     let now = 0;
-    const bucket = new TokenBucket(10, () => now, async (ms) => {
-      now += ms;
-    });
+    const bucket = new TokenBucket(
+      10,
+      () => now,
+      async (ms) => {
+        now += ms;
+      },
+    );
     await bucket.acquire(10);
     bucket.throttled(5);
     // Nothing for 0.5 s (5 sends at 10/s); the 5 given back and the 5 that came meanwhile make the next 10.
@@ -175,19 +229,27 @@ describe('rate limit', () => {
 });
 
 describe('SDK retries of bulk sends', () => {
-  const connectionError = (code: string, answered = false) => Object.assign(new Error(code), { code, ...(answered && { $response: { statusCode: 500 } }) });
+  const connectionError = (code: string, answered = false) =>
+    Object.assign(new Error(code), { code, ...(answered && { $response: { statusCode: 500 } }) });
 
   it('retries a connection that failed without an answer, twice at most', async () => {
     const first = await connectionRetriesOnly.acquireInitialRetryToken();
-    const second = await connectionRetriesOnly.refreshRetryTokenForRetry(first, { error: connectionError('ECONNRESET') });
+    const second = await connectionRetriesOnly.refreshRetryTokenForRetry(first, {
+      error: connectionError('ECONNRESET'),
+    });
     const third = await connectionRetriesOnly.refreshRetryTokenForRetry(second, { error: connectionError('EPIPE') });
     expect(third.getRetryCount()).toBe(2);
-    await expect(connectionRetriesOnly.refreshRetryTokenForRetry(third, { error: connectionError('ECONNRESET') })).rejects.toThrow('ECONNRESET');
+    await expect(
+      connectionRetriesOnly.refreshRetryTokenForRetry(third, { error: connectionError('ECONNRESET') }),
+    ).rejects.toThrow('ECONNRESET');
   });
 
   it('never retries what SES may have sent or told us to slow down for', async () => {
     const token = await connectionRetriesOnly.acquireInitialRetryToken();
-    const throttle = Object.assign(new Error('rate'), { name: 'TooManyRequestsException', $response: { statusCode: 429 } });
+    const throttle = Object.assign(new Error('rate'), {
+      name: 'TooManyRequestsException',
+      $response: { statusCode: 429 },
+    });
     const internal = Object.assign(new Error('internal'), { name: 'InternalFailure', $response: { statusCode: 500 } });
     const timeout = Object.assign(new Error('timeout'), { name: 'TimeoutError' });
     for (const error of [throttle, internal, timeout, connectionError('ECONNRESET', true)]) {

@@ -1,7 +1,16 @@
 // The tier engine and the spend window, table-driven on the default KRW ladder.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIER_LADDER as ladder, tierLadder } from '#schema/tier-ladder';
-import { applyPurchase, applyRefund, EMPTY_AGGREGATES, mergeAggregates, monthKey, pruneMonths, rollingTotals, type SpendAggregates } from '#domain/spend-window';
+import {
+  applyPurchase,
+  applyRefund,
+  EMPTY_AGGREGATES,
+  mergeAggregates,
+  monthKey,
+  pruneMonths,
+  rollingTotals,
+  type SpendAggregates,
+} from '#domain/spend-window';
 import { initialTierState, manualOverride, onPurchase, onRefund, review, type TierState } from '#domain/tier-engine';
 
 const TZ = 'Asia/Seoul';
@@ -17,17 +26,30 @@ function spent(entries: [month: string, amount: number, orders?: number][]): Spe
   return { spendByMonth, ordersByMonth, purchaseCount: entries.reduce((n, [, , o = 1]) => n + o, 0) };
 }
 
-const state = (tier: string, reachedAt: string, keptUntil: string, extra: Partial<TierState> = {}): TierState => ({ tier, reachedAt, keptUntil, ...extra });
+const state = (tier: string, reachedAt: string, keptUntil: string, extra: Partial<TierState> = {}): TierState => ({
+  tier,
+  reachedAt,
+  keptUntil,
+  ...extra,
+});
 
 describe('spend window', () => {
   it.each([
     ['2025-11-30T14:59:59Z', '2025-11'],
     ['2025-11-30T15:00:00Z', '2025-12'],
     ['2026-12-31T15:00:00Z', '2027-01'],
-  ])('buckets %s into %s in the programme zone (UTC+9)', (instant, month) => expect(monthKey(new Date(instant), TZ)).toBe(month));
+  ])('buckets %s into %s in the programme zone (UTC+9)', (instant, month) =>
+    expect(monthKey(new Date(instant), TZ)).toBe(month),
+  );
 
   it('sums exactly the 12 months ending with the current one', () => {
-    const aggregates = spent([['2025-11', 1], ['2025-12', 10], ['2026-06', 100], ['2026-11', 1000], ['2026-12', 10_000]]);
+    const aggregates = spent([
+      ['2025-11', 1],
+      ['2025-12', 10],
+      ['2026-06', 100],
+      ['2026-11', 1000],
+      ['2026-12', 10_000],
+    ]);
     expect(rollingTotals(aggregates, '2026-11')).toEqual({ spend: 1110, purchases: 3, windowEnd: '2026-11' });
     expect(rollingTotals(aggregates, '2026-12')).toEqual({ spend: 11_100, purchases: 3, windowEnd: '2026-12' });
   });
@@ -36,12 +58,28 @@ describe('spend window', () => {
     let aggregates = applyPurchase(EMPTY_AGGREGATES, '2026-10', 50_000, '2026-10-05T01:00:00.000Z');
     aggregates = applyPurchase(aggregates, '2026-11', 30_000, '2026-11-02T01:00:00.000Z');
     aggregates = applyRefund(aggregates, '2026-10', 20_000, false);
-    expect(aggregates).toMatchObject({ spendByMonth: { '2026-10': 30_000, '2026-11': 30_000 }, ordersByMonth: { '2026-10': 1 }, purchaseCount: 2 });
+    expect(aggregates).toMatchObject({
+      spendByMonth: { '2026-10': 30_000, '2026-11': 30_000 },
+      ordersByMonth: { '2026-10': 1 },
+      purchaseCount: 2,
+    });
     aggregates = applyRefund(aggregates, '2026-10', 30_000, true);
-    expect(aggregates).toMatchObject({ spendByMonth: { '2026-10': 0 }, ordersByMonth: { '2026-10': 0 }, purchaseCount: 1 });
+    expect(aggregates).toMatchObject({
+      spendByMonth: { '2026-10': 0 },
+      ordersByMonth: { '2026-10': 0 },
+      purchaseCount: 1,
+    });
     const merged = mergeAggregates(aggregates, spent([['2026-11', 5]]));
     expect(merged.spendByMonth['2026-11']).toBe(30_005);
-    expect(pruneMonths(spent([['2024-01', 1], ['2026-11', 2]]), '2026-11').spendByMonth).toEqual({ '2026-11': 2 });
+    expect(
+      pruneMonths(
+        spent([
+          ['2024-01', 1],
+          ['2026-11', 2],
+        ]),
+        '2026-11',
+      ).spendByMonth,
+    ).toEqual({ '2026-11': 2 });
   });
 });
 
@@ -59,7 +97,12 @@ describe('upgrade on purchase', () => {
     expect(decision.state.tier).toBe(expected);
     if (expected === 'D') expect(decision.change).toBeUndefined();
     else {
-      expect(decision.change).toMatchObject({ from: 'D', to: expected, reason: 'purchase', figures: { spend12m: amount, purchases12m: orders } });
+      expect(decision.change).toMatchObject({
+        from: 'D',
+        to: expected,
+        reason: 'purchase',
+        figures: { spend12m: amount, purchases12m: orders },
+      });
       expect(decision.state.keptUntil).toBe('2027-11-20T00:00:00.000Z');
       expect(decision.nextReviewAt).toBe('2027-10-21T00:00:00.000Z');
     }
@@ -82,7 +125,9 @@ describe('refund', () => {
 
   it('still above the threshold: nothing to review early', () => {
     const gold = state('B', '2026-11-01T00:00:00Z', '2027-11-01T00:00:00Z');
-    expect(onRefund(ladder, gold, spent([['2026-11', 1_200_000]]), at('2026-11-20T00:00:00Z')).state.refundSinceReached).toBeUndefined();
+    expect(
+      onRefund(ladder, gold, spent([['2026-11', 1_200_000]]), at('2026-11-20T00:00:00Z')).state.refundSinceReached,
+    ).toBeUndefined();
   });
 });
 
@@ -100,12 +145,19 @@ describe('review', () => {
   it('in the notice window: records the notice with the delta to retain, keeps the tier', () => {
     const decision = review(ladder, gold, aggregatesBelowGold, at('2026-11-20T00:00:00Z'));
     expect(decision.change).toBeUndefined();
-    expect(decision.notice).toEqual({ tier: 'B', keepBy: '2026-12-20T00:00:00.000Z', deltaToRetain: { spend: 500_000, purchases: 0 }, wouldBecome: 'C' });
+    expect(decision.notice).toEqual({
+      tier: 'B',
+      keepBy: '2026-12-20T00:00:00.000Z',
+      deltaToRetain: { spend: 500_000, purchases: 0 },
+      wouldBecome: 'C',
+    });
     expect(decision.nextReviewAt).toBe('2026-12-20T00:00:00.000Z');
   });
 
   it('after the grace period, with the notice given: down one step, never more by default', () => {
-    const noticed = state('A', '2025-12-15T00:00:00Z', '2026-12-20T00:00:00.000Z', { noticeFor: '2026-12-20T00:00:00.000Z' });
+    const noticed = state('A', '2025-12-15T00:00:00Z', '2026-12-20T00:00:00.000Z', {
+      noticeFor: '2026-12-20T00:00:00.000Z',
+    });
     const decision = review(ladder, noticed, spent([]), at('2026-12-21T00:00:00Z'));
     expect(decision.change).toMatchObject({ from: 'A', to: 'B', reason: 'review', figures: { spend12m: 0 } });
     expect(decision.state).toMatchObject({ tier: 'B', keptUntil: '2027-12-21T00:00:00.000Z' });
@@ -132,14 +184,29 @@ describe('review', () => {
   });
 
   it('ignores base-tier members', () => {
-    expect(review(ladder, initialTierState(ladder, new Date('2026-01-01T00:00:00Z')), spent([]), at('2026-12-01T00:00:00Z')).nextReviewAt).toBeUndefined();
+    expect(
+      review(ladder, initialTierState(ladder, new Date('2026-01-01T00:00:00Z')), spent([]), at('2026-12-01T00:00:00Z'))
+        .nextReviewAt,
+    ).toBeUndefined();
   });
 });
 
 describe('manual override and the ladder schema', () => {
   it('records who decided, until when', () => {
-    const decision = manualOverride(ladder, initialTierState(ladder, new Date('2026-01-01T00:00:00Z')), 'A', new Date('2027-06-01T00:00:00Z'), spent([]), at('2026-11-20T00:00:00Z'));
-    expect(decision.change).toMatchObject({ from: 'D', to: 'A', reason: 'manual', manualUntil: '2027-06-01T00:00:00.000Z' });
+    const decision = manualOverride(
+      ladder,
+      initialTierState(ladder, new Date('2026-01-01T00:00:00Z')),
+      'A',
+      new Date('2027-06-01T00:00:00Z'),
+      spent([]),
+      at('2026-11-20T00:00:00Z'),
+    );
+    expect(decision.change).toMatchObject({
+      from: 'D',
+      to: 'A',
+      reason: 'manual',
+      manualUntil: '2027-06-01T00:00:00.000Z',
+    });
     expect(decision.state.keptUntil).toBe('2027-06-01T00:00:00.000Z');
   });
 
