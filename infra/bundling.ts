@@ -11,7 +11,11 @@ export const bundlingSettings = {
   banner:
     "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
   /** Lambda gives credentials in env vars: the default provider chain is replaced by the env provider (-95 KB). */
-  alias: { '@aws-sdk/credential-provider-node': './functions/shared/lambda-credentials.ts' },
+  alias: {
+    '@aws-sdk/credential-provider-node': './functions/shared/lambda-credentials.ts',
+    /** No operation dangol calls streams events; the SDK's protocol layer would bundle the codec anyway (-15 KB). */
+    '@smithy/core/event-streams': './functions/shared/no-event-streams.ts',
+  },
 } as const;
 
 /** Upper bound of a handler bundle, checked by tests/infra (zod classic alone would add ~450 KB: we use zod/mini). */

@@ -1,5 +1,6 @@
 // What the sending use cases need from the outside (ledger and audiences on DynamoDB, SES, SNS, queues), and the
 // messages that travel between dispatcher, audience pages and senders.
+import type { MailTemplate } from '#domain/message-content';
 import type { OfferGroup } from '#domain/offers';
 import type { DateField } from '#domain/calendar-due';
 import type { Channel, SkipReason } from '#domain/send-checks';
@@ -271,12 +272,7 @@ export interface BulkDestination {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-export interface MailTemplate {
-  readonly name: string;
-  readonly subject: string;
-  readonly html: string;
-  readonly text: string;
-}
+export type { MailTemplate } from '#domain/message-content';
 
 export type BulkResult = { ok: true; messageId: string } | { ok: false; reason: string };
 

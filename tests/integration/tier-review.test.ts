@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { BatchWriteItemCommand, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { reviewIndex, REVIEW_SHARDS } from '#adapters/keys';
+import { keys, reviewIndex, REVIEW_SHARDS } from '#adapters/keys';
 import { drained, dynamo, urls } from './helpers.ts';
 
 const TABLE = 'dangol';
@@ -165,8 +165,21 @@ describe('tier review', () => {
         ExpressionAttributeValues: marshall({ ':pk': `MEMBER#${run}-notice-3`, ':due': 'DUE#tier_downgrade_notice' }),
       }),
     );
+    // The delta is to the B threshold in force for this review (another file may have edited the ladder, and the
+    // review promotes a pending edit before it starts).
+    const ladder = await dynamo().send(
+      new GetItemCommand({ TableName: TABLE, Key: marshall(keys.tierLadder()), ConsistentRead: true }),
+    );
+    const tiers = (ladder.Item ? unmarshall(ladder.Item)['current']?.tiers : undefined) as
+      | { code: string; minSpend: number }[]
+      | undefined;
+    const goldMin = tiers?.find((tier) => tier.code === 'B')?.minSpend ?? 1_000_000;
     expect(notice.Items?.map((item) => unmarshall(item))).toEqual([
-      expect.objectContaining({ tier: 'B', wouldBecome: 'C', deltaToRetain: { spend: 600_000, purchases: 0 } }),
+      expect.objectContaining({
+        tier: 'B',
+        wouldBecome: 'C',
+        deltaToRetain: { spend: goldMin - 400_000, purchases: 0 },
+      }),
     ]);
 
     // Running the same review again changes nothing more and sends no second notice.

@@ -1,0 +1,224 @@
+// What both senders share around their channel's calls: their ports (SenderDeps), the job's clock, the entry and
+// the recipients read at once, the checks and claims (send-prepare.ts), the campaign counters written once per job,
+// the follow-up that a sent mail makes due, calls under the rate limit with throttling retries.
+import { signToken } from '#domain/signed-token';
+import { messageVariables } from '#domain/message-content';
+import type { CalendarEntry } from '#schema/calendar';
+import type { TierLadder } from '#schema/tier-ladder';
+import type { Clock, EventPublisher, TokenSecret } from './ports.ts';
+import { emptyOutcome, type JobOutcome, type Prepared, prepare } from './send-prepare.ts';
+import {
+  type BulkMailer,
+  type CalendarSource,
+  type CampaignDims,
+  type DueItem,
+  type EngagementStore,
+  encodeRef,
+  type LedgerEntry,
+  type LedgerRef,
+  type Messenger,
+  type SendJob,
+  type SendStore,
+  ThrottledError,
+} from './sending-ports.ts';
+
+export type { JobOutcome };
+
+const UNSUBSCRIBE_VALID_DAYS = 400;
+
+export interface RateLimiter {
+  /** Waits until `count` sends fit under the configured maximum rate. */
+  acquire(count: number): Promise<void>;
+  /** SES refused `count` sends for its rate: given back, and every send of this sender waits as long as they take. */
+  throttled(count: number): void;
+}
+
+/** A throttled call is made again this many times in the job; a job throttled past that goes back to its queue. */
+export const THROTTLE_RETRIES = 4;
+
+export interface SenderDeps {
+  readonly calendar: CalendarSource;
+  readonly store: SendStore & EngagementStore;
+  /** The bus, where `Touchpoint Sent` goes (SMS and post; e-mail is announced on SES's Send event). */
+  readonly events?: EventPublisher;
+  readonly mailer?: BulkMailer;
+  readonly messenger?: Messenger;
+  readonly ladder: () => Promise<TierLadder>;
+  readonly secret: TokenSecret;
+  readonly clock: Clock;
+  readonly limiter: RateLimiter;
+  readonly from: string;
+  readonly publicBaseUrl: string;
+  /** The SMS sender's name and free opt-out number (the SMS sender only). */
+  readonly sms?: SmsIdentity;
+}
+
+export interface SmsIdentity {
+  readonly name: string;
+  readonly optOutNumber: string;
+}
+
+export function smsIdentity(deps: SenderDeps): SmsIdentity {
+  if (!deps.sms) throw new Error('this sender has no SMS identity (sender name, opt-out number)');
+  return deps.sms;
+}
+
+function unsubscribeUrl(
+  deps: SenderDeps,
+  ref: LedgerRef,
+  channel: 'email' | 'sms' | 'post',
+  locale: 'ko' | 'en',
+  now: Date,
+): string {
+  const token = signToken(
+    {
+      purpose: 'unsubscribe',
+      sub: ref.memberId,
+      exp: Math.floor(now.getTime() / 1000) + UNSUBSCRIBE_VALID_DAYS * 86_400,
+      ch: channel,
+      ref: encodeRef(ref),
+      lc: locale,
+    },
+    deps.secret.current(),
+  );
+  return `${deps.publicBaseUrl}/unsubscribe?token=${encodeURIComponent(token)}`;
+}
+
+/** The variables of one claimed recipient's message, with their own signed unsubscribe link. */
+export function variablesOf(
+  entry: CalendarEntry,
+  item: Prepared,
+  ladder: TierLadder,
+  deps: SenderDeps,
+  now: Date,
+  senderName: string,
+): Record<string, string> {
+  const { profile, ref } = item;
+  const channel = ref.channel.startsWith('sms') ? 'sms' : ref.channel.startsWith('post') ? 'post' : 'email';
+  return messageVariables(
+    entry,
+    {
+      memberId: profile.memberId,
+      name: profile.name,
+      locale: profile.locale,
+      timeZone: profile.timeZone,
+      tier: item.tier,
+      ...(profile.segment && { segment: profile.segment }),
+      period: ref.period,
+      ...(item.recipient.vars && { vars: item.recipient.vars }),
+    },
+    {
+      ladder,
+      secret: deps.secret.current(),
+      now,
+      senderName,
+      unsubscribeUrl: unsubscribeUrl(deps, ref, channel, profile.locale, now),
+    },
+  );
+}
+
+/** Counters of one job, added up and written once per (tier, segment, variant) instead of once per recipient. */
+export class JobCounters {
+  private readonly counts = new Map<string, { dims: CampaignDims; n: number }>();
+  add(item: Prepared): void {
+    const dims: CampaignDims = {
+      tier: item.tier,
+      segment: item.segment,
+      period: item.ref.period,
+      ...(item.variant && { variant: item.variant }),
+    };
+    const key = JSON.stringify(dims);
+    const found = this.counts.get(key);
+    if (found) found.n += 1;
+    else this.counts.set(key, { dims, n: 1 });
+  }
+  async flush(entryId: string, store: SendStore): Promise<void> {
+    await Promise.all([...this.counts.values()].map(({ dims, n }) => store.count(entryId, dims, 'sent', n)));
+    this.counts.clear();
+  }
+}
+
+/** The follow-up due after a sent e-mail, if the entry has one left. */
+export function followUpDue(entry: CalendarEntry, job: SendJob, item: Prepared, now: Date): DueItem | null {
+  const next = (job.followUp ?? 0) + 1;
+  if (job.channel !== 'email' || !entry.followUp || next > entry.followUp.max || !entry.followUp.alternates[next - 1])
+    return null;
+  return {
+    memberId: item.profile.memberId,
+    kind: 'follow_up',
+    ref: `${entry.id}#${item.ref.period}#${next}`,
+    dueAt: new Date(now.getTime() + entry.followUp.delayHours * 3_600_000),
+    fields: { entryId: entry.id, period: item.ref.period, followUp: next },
+  };
+}
+
+/**
+ * One SES call under the rate: when SES throttles, the whole sender holds back for as long as the call's sends take
+ * at the rate and the call is made again, a few times, before the job gives up (its claims go back and the queue
+ * retries it much later).
+ */
+export async function withThrottleRetries<T>(limiter: RateLimiter, count: number, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    await limiter.acquire(count);
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof ThrottledError) || attempt >= THROTTLE_RETRIES) throw error;
+      limiter.throttled(count);
+    }
+  }
+}
+
+/** The job's clock: the real time, but never earlier than the time the job was scheduled for. */
+export function jobClock(job: SendJob, deps: SenderDeps): SenderDeps {
+  const scheduled = job.at ? new Date(job.at) : null;
+  if (!scheduled || Number.isNaN(scheduled.getTime())) return deps;
+  return {
+    ...deps,
+    clock: () => {
+      const real = deps.clock();
+      return new Date(Math.max(scheduled.getTime(), real.getTime()));
+    },
+  };
+}
+
+export interface RunningJob {
+  readonly deps: SenderDeps;
+  readonly outcome: JobOutcome;
+  readonly entry: CalendarEntry;
+  readonly ladder: TierLadder;
+  readonly prepared: readonly Prepared[];
+  readonly unannounced: readonly LedgerEntry[];
+  readonly counters: JobCounters;
+}
+
+/**
+ * What both senders do around their channel's calls: the job's clock, the entry (deleted since: nobody to send
+ * to), the checks and claims; the campaign counters are written once at the end, even after a failure.
+ */
+export async function runJob(
+  job: SendJob,
+  realDeps: SenderDeps,
+  send: (running: RunningJob) => Promise<void>,
+): Promise<JobOutcome> {
+  const deps = jobClock(job, realDeps);
+  const outcome = emptyOutcome();
+  // The entry, the ladder and the recipients' profiles are independent reads: made at once.
+  const [entry, ladder, profiles] = await Promise.all([
+    deps.calendar.get(job.entryId),
+    deps.ladder(),
+    deps.store.profiles(job.recipients.map((recipient) => recipient.memberId)),
+  ]);
+  if (!entry) {
+    outcome.notRecipients += job.recipients.length;
+    return outcome;
+  }
+  const { prepared, unannounced } = await prepare(job, entry, ladder, profiles, deps, outcome);
+  const counters = new JobCounters();
+  try {
+    await send({ deps, outcome, entry, ladder, prepared, unannounced, counters });
+  } finally {
+    await counters.flush(entry.id, deps.store);
+  }
+  return outcome;
+}

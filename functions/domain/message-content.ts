@@ -1,0 +1,119 @@
+// What a touchpoint says to one member: the template of an e-mail (subject with the ad prefix, variant or
+// follow-up subject), the variables of its placeholders, the sender's name, the SES campaign tag. Pure: the clock,
+// the link-signing secret and the unsubscribe link come in as arguments.
+import { createHash } from 'node:crypto';
+import type { CalendarEntry } from '#schema/calendar';
+import type { TierLadder } from '#schema/tier-ladder';
+import { adSubject } from './ad-rules.ts';
+import { localDay } from './local-time.ts';
+import { couponCode, couponPercent, type OfferGroup } from './offers.ts';
+
+/** An e-mail's stored SES template: named by a hash of its content, so an edit makes a new one. */
+export interface MailTemplate {
+  readonly name: string;
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+}
+
+/** The address part of `Name <address>`. */
+export function addressPart(from: string): string {
+  const match = /<([^>]+)>/.exec(from);
+  return match?.[1] ?? from;
+}
+
+/** SES tag values allow letters, digits, `_` and `-`. */
+export const campaignTag = (entry: CalendarEntry) => entry.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 200);
+
+/** The display name of `Name <address>` (`dangol` when there is none). */
+export function senderNameOf(from: string): string {
+  const match = /^\s*"?([^"<]+?)"?\s*</.exec(from);
+  return match?.[1] ?? 'dangol';
+}
+
+/** The template of an entry's e-mail in a locale, for a pre-test variant or a follow-up. */
+export function templateFor(
+  entry: CalendarEntry,
+  locale: 'ko' | 'en',
+  variant: string | undefined,
+  followUp: number | undefined,
+): MailTemplate {
+  const content = entry.content.email?.[locale] ?? entry.content.email?.ko ?? entry.content.email?.en;
+  if (!content) throw new Error(`entry ${entry.id} has no e-mail content`);
+  const alternate = followUp ? entry.followUp?.alternates[followUp - 1] : undefined;
+  const variantSubject = variant
+    ? entry.preTest?.variants.find((candidate) => candidate.name === variant)?.subject
+    : undefined;
+  const subject = adSubject(alternate?.subject ?? variantSubject ?? content.subject, locale, entry.advertising);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([subject, content.html, content.text]))
+    .digest('hex')
+    .slice(0, 12);
+  const name = `dangol-${entry.id.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 36)}-${locale}-${hash}`;
+  return { name, subject, html: content.html, text: content.text };
+}
+
+/** Who a variable set is for: the member's facts the placeholders use. */
+export interface MessageRecipient {
+  readonly memberId: string;
+  readonly name: string;
+  readonly locale: 'ko' | 'en';
+  readonly timeZone: string;
+  readonly tier: string;
+  readonly segment?: OfferGroup;
+  /** The period of the send (a coupon is unique per member, entry and period). */
+  readonly period: string;
+  /** Variables the due item brought (keepBy, deltaToRetain, consent details). */
+  readonly vars?: Readonly<Record<string, string>>;
+}
+
+/** The variables of one member's message: name, tier in their language, coupon and its validity, links. */
+export function messageVariables(
+  entry: CalendarEntry,
+  recipient: MessageRecipient,
+  context: { ladder: TierLadder; secret: string; now: Date; senderName: string; unsubscribeUrl: string },
+): Record<string, string> {
+  const tierDef = context.ladder.tiers.find((tier) => tier.code === recipient.tier);
+  const vars: Record<string, string> = {
+    name: recipient.name,
+    tier: tierDef?.name[recipient.locale] ?? recipient.tier,
+    senderName: context.senderName,
+    unsubscribeUrl: context.unsubscribeUrl,
+    coupon: '',
+    couponPercent: '0',
+    validUntil: '',
+    keepBy: '',
+    deltaToRetain: '',
+    ...recipient.vars,
+  };
+  if (entry.offer) {
+    const percent = couponPercent(entry.offer, recipient.tier, recipient.segment);
+    if (percent > 0) {
+      vars['coupon'] = couponCode(context.secret, recipient.memberId, entry.id, recipient.period);
+      vars['couponPercent'] = String(percent);
+      const until = new Date(context.now.getTime() + entry.offer.validityDays * 86_400_000);
+      vars['validUntil'] = localDay(until, recipient.timeZone);
+    }
+  }
+  return vars;
+}
+
+/** The variables of a test send: sample values, so marketing sees every placeholder filled. */
+export function sampleVariables(
+  entry: CalendarEntry,
+  locale: 'ko' | 'en',
+  context: { now: Date; senderName: string; unsubscribeUrl: string },
+): Record<string, string> {
+  const today = context.now.toISOString().slice(0, 10);
+  return {
+    name: locale === 'ko' ? '홍길동' : 'Test Member',
+    tier: entry.tiers[0] ?? '',
+    coupon: 'DG-TEST-TEST-TEST',
+    couponPercent: String(Object.values(entry.offer?.percents ?? {})[0] ?? 0),
+    validUntil: today,
+    unsubscribeUrl: context.unsubscribeUrl,
+    keepBy: today,
+    deltaToRetain: '0',
+    senderName: context.senderName,
+  };
+}

@@ -1,0 +1,224 @@
+// The senders' use cases against in-memory ports: checks and claims before any call, one SendBulkEmail per job,
+// nothing twice on a re-run, claims given back only when SES said it sent nothing, the night window, ad SMS.
+import { describe, expect, it } from 'vitest';
+import { type SenderDeps, sendEmailJob, sendMessageJob, STALE_SEND_MS } from '#app/send-touchpoints';
+import { NotSentError, type SendJob } from '#app/sending-ports';
+import { DEFAULT_TIER_LADDER } from '#schema/tier-ladder';
+import type { CalendarEntry } from '#schema/calendar';
+import {
+  CountingLimiter,
+  entry,
+  MemorySendStore,
+  profile,
+  RecordingBulkMailer,
+  RecordingMessenger,
+  throttle,
+} from './sender-fakes.ts';
+
+const NOON_SEOUL = new Date('2027-07-03T03:00:00.000Z');
+const NIGHT_SEOUL = new Date('2027-07-03T13:30:00.000Z'); // 22:30 in Seoul
+
+function setup(options: { now?: Date; entry?: CalendarEntry } = {}) {
+  const store = new MemorySendStore();
+  const mailer = new RecordingBulkMailer();
+  const messenger = new RecordingMessenger();
+  const limiter = new CountingLimiter();
+  const calendarEntry = options.entry ?? entry();
+  const deps: SenderDeps = {
+    calendar: {
+      get: async (id) => (id === calendarEntry.id ? calendarEntry : null),
+      list: async () => [calendarEntry],
+    },
+    store,
+    mailer,
+    messenger,
+    ladder: async () => DEFAULT_TIER_LADDER,
+    secret: { current: () => 's'.repeat(64) },
+    clock: () => options.now ?? NOON_SEOUL,
+    limiter,
+    from: 'Brand <members@brand.example>',
+    publicBaseUrl: 'https://members.brand.example',
+    sms: { name: 'Brand', optOutNumber: '080-123-4567' },
+  };
+  return { store, mailer, messenger, limiter, deps };
+}
+
+function job(memberIds: readonly string[], overrides: Partial<SendJob> = {}): SendJob {
+  return {
+    entryId: 'autumn-sale',
+    period: 'once',
+    channel: 'email',
+    wave: 0,
+    recipients: memberIds.map((memberId) => ({ memberId })),
+    ...overrides,
+  };
+}
+
+const ids = (n: number, prefix = 'm') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+describe('e-mail sender', () => {
+  it('claims every recipient in one ledger write, then makes one SendBulkEmail of all of them', async () => {
+    const { store, mailer, deps } = setup();
+    for (const id of ids(50)) store.profilesById.set(id, profile(id));
+    const outcome = await sendEmailJob(job(ids(50)), deps);
+    expect(outcome).toMatchObject({ sent: 50, skipped: 0, duplicates: 0, calls: 1 });
+    expect(store.calls['claimAll']).toBe(1);
+    expect(mailer.calls).toHaveLength(1);
+    expect(new Set(mailer.mailed).size).toBe(50);
+    // (광고) on a Korean advertising subject, the unsubscribe headers, the ledger tag.
+    expect(mailer.calls[0]?.template.subject.startsWith('(광고) ')).toBe(true);
+    const first = mailer.calls[0]?.destinations[0];
+    expect(first?.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect(first?.headers['List-Unsubscribe']).toMatch(/^<https:\/\/members\.brand\.example\/unsubscribe\?token=/);
+    expect(first?.tags['l']).toBeTruthy();
+    expect(store.counters.get('autumn-sale/A/sent')).toBe(50);
+  });
+
+  it('sends nothing twice when the same job runs again', async () => {
+    const { store, mailer, deps } = setup();
+    for (const id of ids(3)) store.profilesById.set(id, profile(id));
+    await sendEmailJob(job(ids(3)), deps);
+    const again = await sendEmailJob(job(ids(3)), deps);
+    expect(again).toMatchObject({ sent: 0, duplicates: 3, calls: 0 });
+    expect(mailer.mailed).toHaveLength(3);
+  });
+
+  it('records a skip with its reason instead of sending (no consent, unconfirmed, suppressed, inactive)', async () => {
+    const { store, mailer, deps } = setup();
+    const base = profile('x');
+    store.profilesById.set('ok', profile('ok'));
+    store.profilesById.set(
+      'no-consent',
+      profile('no-consent', { consents: { ...base.consents, email: { value: false } } }),
+    );
+    store.profilesById.set(
+      'unconfirmed',
+      profile('unconfirmed', { consents: { ...base.consents, email: { value: true } } }),
+    );
+    store.profilesById.set('suppressed', profile('suppressed', { suppressed: true }));
+    store.profilesById.set('inactive', profile('inactive', { status: 'erased' }));
+    const outcome = await sendEmailJob(job(['ok', 'no-consent', 'unconfirmed', 'suppressed', 'inactive']), deps);
+    expect(outcome).toMatchObject({ sent: 1, skipped: 4 });
+    expect(mailer.mailed).toEqual(['ok@d-ok.test']);
+    const reasons = ['no-consent', 'unconfirmed', 'suppressed', 'inactive'].map(
+      (memberId) => store.entry({ memberId, entryId: 'autumn-sale', period: 'once', channel: 'email' })?.reason,
+    );
+    expect(reasons).toEqual(['no-consent', 'unconfirmed', 'suppressed', 'inactive']);
+  });
+
+  it('is not sent to members outside the entry’s tiers, nor counted as skipped', async () => {
+    const { store, mailer, deps } = setup({ entry: entry({ tiers: ['S'] }) });
+    store.profilesById.set('a', profile('a', { tier: 'A' }));
+    const outcome = await sendEmailJob(job(['a']), deps);
+    expect(outcome).toMatchObject({ sent: 0, skipped: 0, notRecipients: 1 });
+    expect(mailer.calls).toHaveLength(0);
+    expect(store.items.size).toBe(0);
+  });
+
+  it('calls again under the rate when SES throttles, and sends each recipient once', async () => {
+    const { store, mailer, limiter, deps } = setup();
+    for (const id of ids(4)) store.profilesById.set(id, profile(id));
+    mailer.failNext = [throttle(), throttle()];
+    const outcome = await sendEmailJob(job(ids(4)), deps);
+    expect(outcome).toMatchObject({ sent: 4, calls: 3 });
+    expect(limiter.throttledBack).toBe(8);
+    expect(mailer.mailed).toHaveLength(4);
+  });
+
+  it('gives the claims back when SES keeps throttling, so the retried job sends them', async () => {
+    const { store, mailer, deps } = setup();
+    for (const id of ids(2)) store.profilesById.set(id, profile(id));
+    mailer.failNext = Array.from({ length: 5 }, throttle);
+    await expect(sendEmailJob(job(ids(2)), deps)).rejects.toThrow(NotSentError);
+    expect(store.calls['release']).toBe(2);
+    expect(store.items.size).toBe(0);
+    const retry = await sendEmailJob(job(ids(2)), deps);
+    expect(retry.sent).toBe(2);
+    expect(mailer.mailed).toHaveLength(2);
+  });
+
+  it('keeps the claims when the answer is lost (SES may have sent), so the retry sends nobody twice', async () => {
+    const { store, mailer, deps } = setup();
+    for (const id of ids(2)) store.profilesById.set(id, profile(id));
+    mailer.failNext = [new Error('socket hang up after the request was written')];
+    await expect(sendEmailJob(job(ids(2)), deps)).rejects.toThrow('socket hang up');
+    expect(store.calls['release']).toBeUndefined();
+    const retry = await sendEmailJob(job(ids(2)), deps);
+    expect(retry).toMatchObject({ sent: 0, duplicates: 2, calls: 0 });
+    expect(mailer.mailed).toHaveLength(0);
+  });
+
+  it('fails a claim stuck in sending past the stale time, never sending it again', async () => {
+    const { store, deps, mailer } = setup();
+    store.profilesById.set('m', profile('m'));
+    const ref = { memberId: 'm', entryId: 'autumn-sale', period: 'once', channel: 'email' };
+    const claimedAt = new Date(NOON_SEOUL.getTime() - STALE_SEND_MS - 1000).toISOString();
+    await store.claimAll([
+      {
+        ref,
+        claim: {
+          claimId: 'old',
+          at: new Date(claimedAt),
+          facts: { tier: 'A', segment: 'occasional', advertising: true, kind: 'custom' },
+        },
+      },
+    ]);
+    const outcome = await sendEmailJob(job(['m']), deps);
+    expect(outcome).toMatchObject({ sent: 0, failed: 1 });
+    expect(store.entry(ref)).toMatchObject({ state: 'failed', reason: 'outcome-unknown' });
+    expect(mailer.calls).toHaveLength(0);
+  });
+
+  it('sends nothing for an entry deleted since the job was queued', async () => {
+    const { store, deps, mailer } = setup();
+    store.profilesById.set('m', profile('m'));
+    const outcome = await sendEmailJob(job(['m'], { entryId: 'deleted' }), deps);
+    expect(outcome).toMatchObject({ sent: 0, notRecipients: 1 });
+    expect(mailer.calls).toHaveLength(0);
+  });
+});
+
+describe('SMS sender', () => {
+  it('sends an advertising SMS with the (광고)[sender] prefix and the opt-out line, once', async () => {
+    const { store, messenger, deps } = setup();
+    store.profilesById.set('m', profile('m'));
+    const first = await sendMessageJob(job(['m'], { channel: 'sms' }), deps);
+    const again = await sendMessageJob(job(['m'], { channel: 'sms' }), deps);
+    expect(first.sent).toBe(1);
+    expect(again).toMatchObject({ sent: 0, duplicates: 1 });
+    expect(messenger.texts).toHaveLength(1);
+    expect(messenger.texts[0]?.text).toBe('(광고)[Brand] 김민지님 특가 안내\n무료수신거부 080-123-4567');
+    expect(messenger.texts[0]?.type).toBe('Promotional');
+    expect(store.entry({ memberId: 'm', entryId: 'autumn-sale', period: 'once', channel: 'sms' })?.state).toBe('sent');
+    expect(store.adLog.get('m')).toHaveLength(1);
+  });
+
+  it('holds an advertising SMS at night until 08:00 in the member’s zone, unless they consented to night-time', async () => {
+    const { store, messenger, deps } = setup({ now: NIGHT_SEOUL });
+    const base = profile('x');
+    store.profilesById.set('night', profile('night'));
+    store.profilesById.set('owl', profile('owl', { consents: { ...base.consents, nightTime: { value: true } } }));
+    const outcome = await sendMessageJob(job(['night', 'owl'], { channel: 'sms' }), deps);
+    expect(outcome).toMatchObject({ sent: 1, deferred: 1 });
+    expect(messenger.texts).toHaveLength(1);
+    expect(store.dues[0]).toMatchObject({
+      memberId: 'night',
+      kind: 'deferred',
+      dueAt: new Date('2027-07-03T23:00:00.000Z'),
+    });
+  });
+
+  it('sends an informational SMS at night, without the ad prefix, as Transactional', async () => {
+    const { store, messenger, deps } = setup({ now: NIGHT_SEOUL, entry: entry({ advertising: false }) });
+    store.profilesById.set('m', profile('m'));
+    await sendMessageJob(job(['m'], { channel: 'sms' }), deps);
+    expect(messenger.texts[0]).toMatchObject({ text: '김민지님 특가 안내', type: 'Transactional' });
+  });
+
+  it('refuses to send SMS without a sender identity rather than end an ad SMS with a placeholder', async () => {
+    const { store, deps } = setup();
+    store.profilesById.set('m', profile('m'));
+    const { sms: _none, ...withoutSms } = deps;
+    await expect(sendMessageJob(job(['m'], { channel: 'sms' }), withoutSms)).rejects.toThrow(/SMS identity/);
+  });
+});
