@@ -73,6 +73,9 @@ export const keys = {
   memberItemPrefixes: { consent: 'CONSENT#', tierHistory: 'TIER#', due: 'DUE#', sent: 'SENT#' },
   /** A page histogram's sort key prefix within a scoring run. */
   rfmHistogramPrefix: 'HIST#',
+  /** The zones members live in (one item each): the dispatcher reads member dates in these zones only. */
+  memberZone: (zone: string): Key => ({ PK: 'ZONES', SK: zone }),
+  memberZones: { PK: 'ZONES' },
   /** The audit log, one partition per month (`YYYY-MM`), newest last by time and a random suffix. */
   auditMonth: (month: string) => `AUDIT#${month}`,
   auditEntry: (at: string, unique: string): Key => ({ PK: `AUDIT#${at.slice(0, 7)}`, SK: `${at}#${unique}` }),

@@ -1,5 +1,11 @@
 // MemberStore on DynamoDB: uniqueness of e-mail and phone by conditional writes in one transaction.
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { ConsentRecord, Member } from '#schema/member';
 import type { ConfirmEmailResult, CreateMemberResult, MemberStep, MemberStore } from '#app/ports';
@@ -38,13 +44,31 @@ const MAX_CONFLICT_RETRIES = 5;
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
+/** Zones this container already recorded as in use (the record is idempotent; this only saves the write). */
+const recordedZones = new Set<string>();
+
 export class DynamoMemberStore implements MemberStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
+  /**
+   * Records the member's zone among those in use, before the member exists: the dispatcher reads member dates only
+   * in recorded zones, so a zone is never missing for a member (an unused one left over by a failed enrollment
+   * costs one empty query an hour).
+   */
+  private async recordZone(timeZone: string): Promise<void> {
+    const zone = canonicalZone(timeZone);
+    if (recordedZones.has(`${this.tableName}/${zone}`)) return;
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.memberZone(zone), entity: 'zone' } }),
+    );
+    recordedZones.add(`${this.tableName}/${zone}`);
+  }
+
   async createMember(member: Member, consentHistory: readonly ConsentRecord[]): Promise<CreateMemberResult> {
+    await this.recordZone(member.timeZone);
     const owners: { kind: 'email' | 'phone'; key: ReturnType<typeof keys.emailOwner> }[] = [];
     if (member.email) owners.push({ kind: 'email', key: keys.emailOwner(member.email) });
     if (member.phone) owners.push({ kind: 'phone', key: keys.phoneOwner(member.phone) });

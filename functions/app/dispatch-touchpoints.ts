@@ -10,7 +10,7 @@ import {
   recurringPeriod,
   startOfHour,
 } from '#domain/calendar-due';
-import { knownZones, monthKey } from '#domain/local-time';
+import { monthKey } from '#domain/local-time';
 import { inSample, pickWinner, variantFor } from '#domain/pretest';
 import { isTargeted, type Channel } from '#domain/send-checks';
 import { BULK_LIMIT, chunk, planWaves } from '#domain/waves';
@@ -69,10 +69,12 @@ export async function dispatchHour(
   const upTo = new Date(hour.getTime() + 3_600_000 - 1).toISOString();
   const entries = (await deps.calendar.list()).filter((entry) => isActive(entry, hour));
   const due: { entry: CalendarEntry; messages: DispatchMessage[]; pretestPeriod?: string }[] = [];
+  // Member dates are read only in the zones members live in: a handful of partitions, not every IANA zone.
+  const zones = entries.some((entry) => entry.trigger.type === 'member_date') ? await deps.store.zonesInUse() : [];
   for (const entry of entries) {
     const trigger = entry.trigger;
     if (trigger.type === 'member_date') {
-      const messages: DispatchMessage[] = memberDateReads(trigger, hour, knownZones()).map((read) => ({
+      const messages: DispatchMessage[] = memberDateReads(trigger, hour, zones).map((read) => ({
         entryId: entry.id,
         period: read.period,
         source: {

@@ -174,9 +174,12 @@ export interface CampaignDims {
   readonly period: string;
 }
 
-export interface SendStore {
+/** Audiences from the indexes, one page at a time, and the profiles the senders check. */
+export interface AudienceReader {
   /** How many shards the whole population is read in (one dispatch message each). */
   readonly populationShards: number;
+  /** The zones members live in (canonical names), so member dates are read in those zones only. */
+  zonesInUse(): Promise<string[]>;
   readAudience(
     source: AudienceSource,
     cursor: string | undefined,
@@ -185,6 +188,10 @@ export interface SendStore {
   ): Promise<AudiencePage>;
   removeDue(items: readonly DueRef[]): Promise<void>;
   profiles(memberIds: readonly string[]): Promise<Map<string, SendProfile>>;
+}
+
+/** The send ledger: claims before any call, and the end of each claim on the sender's side. */
+export interface SendLedger {
   /** The ledger items that exist of these references, keyed by `encodeRef`. */
   ledger(refs: readonly LedgerRef[]): Promise<Map<string, LedgerEntry>>;
   /**
@@ -205,6 +212,10 @@ export interface SendStore {
   /** Holds an SMS until `until` (night window): ledger `deferred` and a due item for the dispatcher. */
   defer(ref: LedgerRef, claimId: string, until: Date, facts: Readonly<Record<string, unknown>>): Promise<void>;
   noteAdSend(memberId: string, recent: readonly string[], at: Date): Promise<void>;
+}
+
+/** What a campaign keeps beside the ledger: counters, later steps, dispatch marks, the pre-test's decision. */
+export interface CampaignStore {
   count(entryId: string, dims: CampaignDims, outcome: string, by: number): Promise<void>;
   /** A later step due for one member (follow-up), found by kind and time. */
   putDue(
@@ -228,6 +239,9 @@ export interface SendStore {
     variants: readonly string[],
   ): Promise<Record<string, { sent: number; opened: number; clicked: number }>>;
 }
+
+/** Everything the dispatcher and the senders store, as one object (three adapters composed). */
+export type SendStore = AudienceReader & SendLedger & CampaignStore;
 
 /** One member's due item: its kind and what it is about. */
 export interface DueRef {

@@ -40,13 +40,6 @@ export function canonicalZone(timeZone: string): string {
   }
 }
 
-let zones: readonly string[] | undefined;
-/** Every zone a member can have, canonical, each once. */
-export function knownZones(): readonly string[] {
-  zones ??= [...new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'].map(canonicalZone))].sort();
-  return zones;
-}
-
 /** The instant of a local wall-clock time in a zone (the later one when the clock jumps). */
 export function zonedInstant(
   local: { year: number; month: number; day: number; hour: number },

@@ -25,7 +25,7 @@ import { DynamoMemberDirectory } from '#adapters/member-directory';
 import { DynamoCalendarStore } from '#adapters/calendar-store';
 import type { ReviewPageMessage } from '#app/tier-review';
 import type { RfmPageMessage } from '#app/rfm-scoring';
-import { DynamoSendStore } from '#adapters/send-store';
+import { dynamoSendStore } from '#adapters/send-store';
 import { TokenBucket } from '#adapters/rate-limiter';
 import type { DispatchDeps } from '#app/dispatch-touchpoints';
 import type { SenderDeps } from '#app/send-touchpoints';
@@ -157,7 +157,7 @@ export function dispatchDeps(queuesNeeded: { pages: boolean; jobs: boolean }): D
   };
   return {
     calendar: new DynamoCalendarStore(db, TABLE_NAME),
-    store: new DynamoSendStore(db, TABLE_NAME),
+    store: dynamoSendStore(db, TABLE_NAME),
     pages: queuesNeeded.pages ? new SqsJsonQueue<DispatchMessage>(sqsClient(), queueUrl('dispatch')) : unused,
     emailJobs: queuesNeeded.jobs ? new SqsJsonQueue<SendJob>(sqsClient(), queueUrl('email-sends')) : unused,
     messageJobs: queuesNeeded.jobs ? new SqsJsonQueue<SendJob>(sqsClient(), queueUrl('message-sends')) : unused,
@@ -176,7 +176,7 @@ export async function senderDeps(): Promise<Omit<SenderDeps, ChannelDeps>> {
   const db = dynamoDocumentClient();
   return {
     calendar: new DynamoCalendarStore(db, TABLE_NAME),
-    store: new DynamoSendStore(db, TABLE_NAME),
+    store: dynamoSendStore(db, TABLE_NAME),
     ladder: ladderOf(db, TABLE_NAME),
     secret: await tokenSecret(),
     clock: systemClock,
@@ -222,6 +222,6 @@ export function campaignReportDeps() {
   return { calendar: new DynamoCalendarStore(db, TABLE_NAME), stats: new DynamoCampaignStats(db, TABLE_NAME) };
 }
 
-export function engagementStore(): DynamoSendStore {
-  return new DynamoSendStore(dynamoDocumentClient(), readConfig('table').TABLE_NAME);
+export function engagementStore() {
+  return dynamoSendStore(dynamoDocumentClient(), readConfig('table').TABLE_NAME);
 }

@@ -1,6 +1,7 @@
 // Polls each topology queue in fauxqs and invokes its consumer with SQS batches, as Lambda's event source mapping
-// does: successful records are deleted, those named in batchItemFailures (or all, if the handler throws) return
-// after the visibility timeout, and fauxqs moves them to the DLQ after maxReceiveCount receives.
+// does (several batches at once, up to the queue's maximum concurrency): successful records are deleted, those named
+// in batchItemFailures (or all, if the handler throws) return after the visibility timeout, and fauxqs moves them to
+// the DLQ after maxReceiveCount receives.
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { QueueSpec } from '../topology.ts';
@@ -34,6 +35,9 @@ function toSqsEvent(messages: Message[], queueArn: string, region: string): SQSE
   };
 }
 
+/** Consumers a queue gets at once locally: Lambda scales an SQS source out; the senders keep their maximum. */
+export const LOCAL_CONCURRENCY = 4;
+
 export function startQueuePoller(options: {
   sqs: SQSClient;
   spec: QueueSpec;
@@ -44,15 +48,15 @@ export function startQueuePoller(options: {
 }): QueuePoller {
   let running = true;
   let paused = false;
-  let idle: Promise<void> = Promise.resolve();
-  let batchDone: () => void = () => undefined;
-  const loop = (async () => {
+  const idle: Promise<void>[] = [];
+  const worker = async (slot: number) => {
     while (running) {
       if (paused) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         continue;
       }
-      idle = new Promise<void>((resolve) => (batchDone = resolve));
+      let batchDone: () => void = () => undefined;
+      idle[slot] = new Promise<void>((resolve) => (batchDone = resolve));
       try {
         const { Messages = [] } = await options.sqs.send(
           new ReceiveMessageCommand({
@@ -95,18 +99,20 @@ export function startQueuePoller(options: {
         batchDone();
       }
     }
-  })();
+  };
+  const concurrency = options.spec.maxConcurrency ?? LOCAL_CONCURRENCY;
+  const loops = Array.from({ length: concurrency }, (_, slot) => worker(slot));
   return {
     pause: async () => {
       paused = true;
-      await idle;
+      await Promise.all(idle);
     },
     resume: () => {
       paused = false;
     },
     stop: async () => {
       running = false;
-      await loop;
+      await Promise.all(loops);
     },
   };
 }

@@ -136,8 +136,8 @@ export async function benchSending(): Promise<void> {
 
     // The least an exactly-once sender must write before it calls SES: one conditional claim per recipient, here a
     // job's 50 in one TransactWriteItems (what the sender does), with nothing else.
-    const { DynamoSendStore } = await import('#adapters/send-store');
-    const ledger = new DynamoSendStore(db, table);
+    const { dynamoSendStore } = await import('#adapters/send-store');
+    const ledger = dynamoSendStore(db, table);
     const claimsOnly = (slice: string[], period: string) =>
       ledger.claimAll(
         slice.map((memberId) => ({
@@ -289,6 +289,8 @@ async function benchDispatcher(endpoint: string, table: string): Promise<void> {
       domain: `d${i % 500}.test`,
     };
   });
+  // The zones the members live in, as enrollment records them.
+  items.push(...zones.map((zone) => keys.memberZone(zone) as never));
   let next = 0;
   await Promise.all(
     Array.from({ length: 4 }, async () => {

@@ -98,34 +98,44 @@ export async function sqs() {
 }
 
 /** Waits until a queue has no visible and no in-flight messages. */
-export async function drained(queue: string, timeoutMs = 30_000): Promise<void> {
+/** Messages a queue holds: waiting, in flight (a consumer has them) and delayed (waves). */
+async function busyCount(queue: string): Promise<number> {
   const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
   const client = await sqs();
-  const QueueUrl = inject('queueUrls')[queue];
+  const { Attributes = {} } = await client.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: inject('queueUrls')[queue],
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
+  );
+  return (
+    Number(Attributes['ApproximateNumberOfMessages']) +
+    Number(Attributes['ApproximateNumberOfMessagesNotVisible']) +
+    Number(Attributes['ApproximateNumberOfMessagesDelayed'] ?? 0)
+  );
+}
+
+/**
+ * Waits until every one of these queues has been empty at once for a moment. A consumer hands work on before its
+ * own message is deleted, so a chain of queues is never all empty while work is under way.
+ */
+export async function drained(queues: string | readonly string[], timeoutMs = 30_000): Promise<void> {
+  const list = typeof queues === 'string' ? [queues] : queues;
   let quietSince = 0;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const { Attributes = {} } = await client.send(
-      new GetQueueAttributesCommand({
-        QueueUrl,
-        AttributeNames: [
-          'ApproximateNumberOfMessages',
-          'ApproximateNumberOfMessagesNotVisible',
-          'ApproximateNumberOfMessagesDelayed',
-        ],
-      }),
-    );
-    const busy =
-      Number(Attributes['ApproximateNumberOfMessages']) +
-      Number(Attributes['ApproximateNumberOfMessagesNotVisible']) +
-      Number(Attributes['ApproximateNumberOfMessagesDelayed'] ?? 0);
+    const busy = (await Promise.all(list.map(busyCount))).reduce((sum, count) => sum + count, 0);
     if (busy === 0) {
       if (quietSince && Date.now() - quietSince > 300) return;
       quietSince ||= Date.now();
     } else quietSince = 0;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`queue ${queue} did not drain in ${timeoutMs} ms`);
+  throw new Error(`queue ${list.join(', ')} did not drain in ${timeoutMs} ms`);
 }
 
 /** Reads (and deletes) what is in a dead-letter queue, with the reason attribute. */

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoSendStore, ledgerKey } from '#adapters/send-store';
+import { dynamoSendStore, ledgerKey } from '#adapters/send-store';
 import type { LedgerRef, LedgerWrite } from '#app/sending-ports';
 import { eventually } from './helpers.ts';
 import { mailableMember, oneOffEmailEntry } from '../support/mail-fixtures.ts';
@@ -12,7 +12,7 @@ import { mailableMember, oneOffEmailEntry } from '../support/mail-fixtures.ts';
 const TABLE = 'dangol';
 
 /** A store on its own client, counting the DynamoDB operations it makes. */
-function countingStore(): { store: DynamoSendStore; calls: string[]; db: DynamoDBDocumentClient } {
+function countingStore(): { store: ReturnType<typeof dynamoSendStore>; calls: string[]; db: DynamoDBDocumentClient } {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const calls: string[] = [];
   db.middlewareStack.add(
@@ -22,7 +22,7 @@ function countingStore(): { store: DynamoSendStore; calls: string[]; db: DynamoD
     },
     { step: 'initialize', name: 'countCalls' },
   );
-  return { store: new DynamoSendStore(db, TABLE), calls, db };
+  return { store: dynamoSendStore(db, TABLE), calls, db };
 }
 
 const at = new Date('2027-03-01T01:00:00Z');
@@ -163,7 +163,7 @@ describe('an e-mail job', () => {
     ]);
     db.middlewareStack.remove('countJobCalls');
     // The sender wrote nothing per recipient after the call: SES's Send events turn the ledger `sent`.
-    const store = new DynamoSendStore(db, TABLE);
+    const store = dynamoSendStore(db, TABLE);
     const refs = ids.slice(1).map((memberId) => ({ memberId, entryId: entry.id, period: 'once', channel: 'email' }));
     const states = await eventually(
       async () => [...(await store.ledger(refs)).values()].map((item) => item.state),

@@ -42,13 +42,9 @@ async function fire(rule: string, at: string): Promise<void> {
   await settle();
 }
 
+/** Until the dispatcher's work has gone through every queue it feeds (all of them empty at once). */
 async function settle(): Promise<void> {
-  for (let round = 0; round < 2; round++) {
-    await drained('dispatch', 60_000);
-    await drained('email-sends', 60_000);
-    await drained('message-sends', 60_000);
-    await drained('ses-events', 60_000);
-  }
+  await drained(['dispatch', 'email-sends', 'message-sends', 'ses-events'], 60_000);
 }
 
 let seq = 0;

@@ -43,6 +43,9 @@ export class MemorySendStore implements Store {
     return this.items.get(encodeRef(ref));
   }
 
+  async zonesInUse(): Promise<string[]> {
+    return ['Asia/Seoul'];
+  }
   async readAudience(): Promise<never> {
     throw new Error('not used by the senders');
   }

@@ -1,0 +1,109 @@
+// What the send stores share: the items they write (due touchpoints, ledger keys, counter names), batched reads and
+// writes with retries of unprocessed items, and the profile the senders see.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OfferGroup } from '#domain/offers';
+import type { CampaignDims, DueItem, LedgerRef, SendProfile } from '#app/sending-ports';
+import { dueIndex, keys } from './keys.ts';
+
+/** A touchpoint due for one member later (GSI3 `DUE#<kind>`, by time). */
+export const dueTouchpointItem = (item: DueItem) => ({
+  ...keys.dueTouchpoint(item.memberId, item.kind, item.ref),
+  ...dueIndex(item.kind, item.dueAt.toISOString(), item.memberId),
+  entity: 'due-touchpoint',
+  kind: item.kind,
+  memberId: item.memberId,
+  dueAt: item.dueAt.toISOString(),
+  ...item.fields,
+});
+
+/** TransactWriteItems takes at most 100 items. */
+export const TRANSACTION_LIMIT = 100;
+export const TRANSACTION_ATTEMPTS = 4;
+/** The frequency-cap log keeps this many of a member's latest advertising sends. */
+export const AD_SEND_LOG = 30;
+
+export const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+export const ledgerKey = (ref: LedgerRef) => keys.sent(ref.memberId, ref.entryId, ref.period, ref.channel);
+
+/** Attribute name of one campaign counter: `<dimension>~<key>~<outcome>` (flat, so ADD needs no parent map). */
+export const counterName = (dimension: 'all' | 'tier' | 'segment' | 'variant' | 'pv', key: string, outcome: string) =>
+  `${dimension}~${key}~${outcome}`;
+
+export async function batchGetAll(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keyList: readonly { PK: string; SK: string }[],
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < keyList.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100).map((key) => ({ ...key }));
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      const result = await db.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(result.Responses?.[tableName] ?? []));
+      pending = result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
+      if (pending && pending.length > 0)
+        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 6)));
+    }
+  }
+  return found;
+}
+
+export function toProfile(item: Record<string, unknown>, suppressed: boolean): SendProfile {
+  const tierState = item['tierState'] as { tier?: string } | undefined;
+  const rfm = item['rfm'] as { score?: { group?: OfferGroup } } | undefined;
+  return {
+    memberId: String(item['memberId']),
+    status: String(item['status']),
+    name: String(item['name'] ?? ''),
+    ...(typeof item['email'] === 'string' && { email: item['email'] }),
+    ...(typeof item['phone'] === 'string' && { phone: item['phone'] }),
+    ...(item['postalAddress'] !== undefined && { postalAddress: item['postalAddress'] as Record<string, unknown> }),
+    locale: item['locale'] === 'en' ? 'en' : 'ko',
+    timeZone: String(item['timeZone'] ?? 'Asia/Seoul'),
+    ...(tierState?.tier && { tier: tierState.tier }),
+    ...(rfm?.score?.group && { segment: rfm.score.group }),
+    consents: (item['consents'] ?? {}) as SendProfile['consents'],
+    adSends: Array.isArray(item['adSends']) ? (item['adSends'] as string[]) : [],
+    suppressed,
+  };
+}
+
+/** BatchWriteItem in chunks of 25, unprocessed items retried with backoff. */
+export async function batchWrite(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  requests: readonly Record<string, unknown>[],
+): Promise<void> {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + 25);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      const result = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }));
+      pending = result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined;
+      if (pending && pending.length > 0)
+        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 6)));
+    }
+  }
+}
+
+/** The update that adds `by` to a campaign's counters of one outcome, in total and by tier, segment and variant. */
+export function counterUpdate(tableName: string, entryId: string, dims: CampaignDims, outcome: string, by = 1) {
+  const names = [
+    counterName('all', '-', outcome),
+    counterName('tier', dims.tier, outcome),
+    counterName('segment', dims.segment, outcome),
+    ...(dims.variant
+      ? [counterName('variant', dims.variant, outcome), counterName('pv', `${dims.period}/${dims.variant}`, outcome)]
+      : []),
+  ];
+  return {
+    TableName: tableName,
+    Key: keys.campaignStats(entryId),
+    UpdateExpression: `SET entity = :entity ADD ${names.map((_, i) => `#c${i} :one`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
+    ExpressionAttributeValues: { ':one': by, ':entity': 'campaign-stats' },
+  };
+}
