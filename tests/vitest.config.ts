@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     root: new URL('..', import.meta.url).pathname,
     reporters: ['default'],
+    // Projects run side by side (integration files stay one at a time among themselves): the CDK synth and the
+    // browser tests use the cores while integration tests wait on queues.
+    maxWorkers: 3,
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
       {

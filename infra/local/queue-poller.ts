@@ -2,7 +2,13 @@
 // does (several batches at once, up to the queue's maximum concurrency): successful records are deleted, those named
 // in batchItemFailures (or all, if the handler throws) return after the visibility timeout, and fauxqs moves them to
 // the DLQ after maxReceiveCount receives.
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { QueueSpec } from '../topology.ts';
 import { invoke } from './lambda-runner.ts';
@@ -44,6 +50,8 @@ export function startQueuePoller(options: {
   queueUrl: string;
   queueArn: string;
   region: string;
+  /** The queue's (short) local visibility timeout, renewed while a batch is being handled. */
+  visibilityTimeoutSeconds?: number;
   onError?: (error: unknown) => void;
 }): QueuePoller {
   let running = true;
@@ -68,6 +76,23 @@ export function startQueuePoller(options: {
         );
         if (Messages.length === 0 || !running) continue;
         let failed: Set<string>;
+        // The local visibility timeout is short, so that a failed message comes back in seconds; while the consumer
+        // still works on a batch it is kept invisible, as Lambda's own timeout-long visibility does in AWS, so no
+        // other poller takes the same messages meanwhile.
+        const keepInvisible = setInterval(() => {
+          options.sqs
+            .send(
+              new ChangeMessageVisibilityBatchCommand({
+                QueueUrl: options.queueUrl,
+                Entries: Messages.map((message, index) => ({
+                  Id: String(index),
+                  ReceiptHandle: message.ReceiptHandle ?? '',
+                  VisibilityTimeout: options.visibilityTimeoutSeconds ?? 1,
+                })),
+              }),
+            )
+            .catch(() => undefined);
+        }, 300);
         try {
           const response = (await invoke(
             options.spec.consumer,
@@ -77,6 +102,8 @@ export function startQueuePoller(options: {
         } catch (error) {
           options.onError?.(error);
           failed = new Set(Messages.map((message) => message.MessageId ?? ''));
+        } finally {
+          clearInterval(keepInvisible);
         }
         const done = Messages.filter((message) => !failed.has(message.MessageId ?? ''));
         if (done.length > 0) {

@@ -232,6 +232,7 @@ export async function startLocalStack(options: {
         queueUrl: queueUrls.get(spec.name) ?? '',
         queueArn: queueArns.get(spec.name) ?? '',
         region: LOCAL_REGION,
+        visibilityTimeoutSeconds: LOCAL_VISIBILITY_TIMEOUT_SECONDS,
         onError: (error) => log(`[queue ${spec.name}] ${describeError(error)}`),
       }),
     );

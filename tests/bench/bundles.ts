@@ -5,6 +5,8 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundlingSettings, MAX_BUNDLE_BYTES } from '#infra/bundling';
 import { handlers } from '#infra/topology';
+import { environmentFor } from '#shared/capabilities';
+import { allValues } from '../support/capability-values.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, '.cache', 'bench');
@@ -28,8 +30,9 @@ async function bundle(name: string, entry: string): Promise<string> {
   return outfile;
 }
 
-/** Milliseconds to import the bundle in a fresh Node process (module evaluation, top-level awaits included). */
-function importMs(file: string): number {
+/** Milliseconds to import the bundle in a fresh Node process (module evaluation, top-level awaits included), with
+ * exactly the environment its capabilities give it in AWS. */
+function importMs(file: string, env: Record<string, string>): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     encoding: 'utf8',
@@ -38,19 +41,8 @@ function importMs(file: string): number {
       AWS_REGION: 'ap-northeast-2',
       AWS_ACCESS_KEY_ID: 'bench',
       AWS_SECRET_ACCESS_KEY: 'bench',
-      TABLE_NAME: 'bench',
-      EVENT_BUS_NAME: 'loyalty',
-      MAIL_FROM: 'bench@example.com',
-      SES_CONFIGURATION_SET: 'bench',
-      PUBLIC_BASE_URL: 'https://bench.example',
-      TOKEN_SECRET: 'b'.repeat(64),
-      PURCHASES_DLQ_URL: 'http://127.0.0.1:9/dlq',
-      TIER_REVIEW_QUEUE_URL: 'http://127.0.0.1:9/review',
-      RFM_SCORING_QUEUE_URL: 'http://127.0.0.1:9/rfm',
-      DISPATCH_QUEUE_URL: 'http://127.0.0.1:9/dispatch',
-      EMAIL_SENDS_QUEUE_URL: 'http://127.0.0.1:9/email-sends',
-      MESSAGE_SENDS_QUEUE_URL: 'http://127.0.0.1:9/message-sends',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      ...env,
     },
   });
   if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr.slice(-600)}`);
@@ -73,10 +65,11 @@ export async function benchBundles(runs = 15): Promise<void> {
   for (const spec of handlers)
     files.set(spec.name, await bundle(spec.name, join(ROOT, 'functions', 'handlers', `${spec.name}.ts`)));
 
+  const envs = new Map(handlers.map((spec) => [spec.name, environmentFor(spec.name, spec.capabilities, allValues())]));
   const times = new Map<string, number[]>([...files.keys()].map((name) => [name, []]));
   for (let run = 0; run < runs; run++) {
     // Interleaved, so drift in machine load touches every bundle alike.
-    for (const [name, file] of files) times.get(name)?.push(importMs(file));
+    for (const [name, file] of files) times.get(name)?.push(importMs(file, envs.get(name) ?? {}));
   }
   const baseline = median(times.get('(DynamoDB client only)') ?? []);
   console.log(

@@ -1,0 +1,53 @@
+// Marketing staff and viewers sign in to the admin API through Cognito (MFA required, no self sign-up); the JWT
+// authorizer checks the token before any /admin/* route, and the handlers check the group again.
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+
+export const ADMIN_GROUPS = ['marketing', 'viewer'] as const;
+
+export class AdminAuth extends Construct {
+  readonly pool: UserPool;
+  readonly client: UserPoolClient;
+  readonly authorizer: HttpJwtAuthorizer;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.pool = new UserPool(this, 'AdminUserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const group of ADMIN_GROUPS) {
+      new CfnUserPoolGroup(this, `Group-${group}`, { userPoolId: this.pool.userPoolId, groupName: group });
+    }
+    this.client = this.pool.addClient('AdminClient', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+    });
+    const issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.pool.userPoolId}`;
+    this.authorizer = new HttpJwtAuthorizer('AdminJwt', issuer, { jwtAudience: [this.client.userPoolClientId] });
+  }
+}

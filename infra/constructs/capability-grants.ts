@@ -1,0 +1,120 @@
+// A handler's IAM grants, derived from its capabilities (functions/shared/capabilities.ts) and nothing else: table
+// read or read-write on the table and each index by name, the bus, its queues, the secret, SES through the
+// configuration set, SNS to phone numbers, the fulfilment topic. Each cdk-nag finding it leaves carries its reason.
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Capability } from '../../functions/shared/capabilities.ts';
+import { tableDesign } from '../table-design.ts';
+import type { HandlerFunction } from './handler-function.ts';
+import type { Messaging } from './messaging.ts';
+import type { QueueWithDlq } from './queue-with-dlq.ts';
+
+export interface GrantTargets {
+  readonly table: Table;
+  readonly tableKey: IKey;
+  readonly bus: EventBus;
+  readonly queues: ReadonlyMap<string, QueueWithDlq>;
+  readonly tokenSecret: Secret;
+  readonly messaging: Messaging;
+}
+
+export function grantCapabilities(
+  handler: HandlerFunction,
+  capabilities: readonly Capability[],
+  to: GrantTargets,
+): void {
+  const fn = handler.fn;
+  const stack = Stack.of(handler);
+  const has = (capability: Capability) => capabilities.includes(capability);
+  if (has('tableWrite')) grantTableAccess(fn, to.table, to.tableKey, 'write');
+  else if (has('tableRead')) grantTableAccess(fn, to.table, to.tableKey, 'read');
+  for (const capability of capabilities) {
+    if (capability.startsWith('queue:')) to.queues.get(capability.slice(6))?.queue.grantSendMessages(fn);
+    if (capability.startsWith('dlq:')) to.queues.get(capability.slice(4))?.dlq.grantSendMessages(fn);
+  }
+  if (has('bus')) to.bus.grantPutEventsTo(fn);
+  if (has('tokens')) to.tokenSecret.grantRead(fn);
+  if (has('fulfilment')) to.messaging.fulfilment.grantPublish(fn);
+  if (has('mail')) {
+    const arn = `arn:${stack.partition}:ses:${stack.region}:${stack.account}`;
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendBulkEmail', 'ses:CreateEmailTemplate', 'ses:GetEmailTemplate'],
+        resources: [
+          `${arn}:identity/*`,
+          `${arn}:configuration-set/${to.messaging.configurationSet.configurationSetName}`,
+          `${arn}:template/*`,
+        ],
+      }),
+    );
+  }
+  if (has('sms')) {
+    // Publish to phone numbers only: a topic ARN is excluded.
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['sns:Publish'], notResources: [`arn:${stack.partition}:sns:*:*:*`] }),
+    );
+  }
+  acknowledgeHandlerFindings(handler, stack);
+}
+
+/** The cdk-nag findings every handler role raises, each accepted with its reason. */
+function acknowledgeHandlerFindings(handler: HandlerFunction, stack: Stack): void {
+  // cdk-nag names findings by the resolved ARN text, with CloudFormation pseudo parameters spelled out.
+  const partition = stack.partition === 'aws' ? 'aws' : '<AWS::Partition>';
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const findings: [string, string][] = [
+    [
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AWSLambdaBasicExecutionRole only lets the function write to its own CloudWatch log streams.',
+    ],
+    [
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.',
+    ],
+    [
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'Grant on the table key only: the data-key actions DynamoDB needs for a customer-managed key.',
+    ],
+    ['AwsSolutions-IAM5[Action::kms:ReEncrypt*]', 'Grant on the table key only.'],
+    [
+      `AwsSolutions-IAM5[Resource::arn:${partition}:ses:${region}:<AWS::AccountId>:identity/*]`,
+      'The sending identity (domain or address) is chosen at deploy time by the operator; SES checks it is verified.',
+    ],
+    [
+      `AwsSolutions-IAM5[Resource::arn:${partition}:ses:${region}:<AWS::AccountId>:template/*]`,
+      'Bulk mail uses SES templates that the sending code creates per calendar entry at run time.',
+    ],
+  ];
+  for (const [id, reason] of findings) Validations.of(handler).acknowledge({ id, reason });
+}
+
+export const TABLE_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:DescribeTable',
+];
+export const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+/** Item-level access to the table and each of its indexes by name (no `index/*` wildcard), plus its key. */
+function grantTableAccess(fn: NodejsFunction, table: Table, key: IKey, access: 'read' | 'write'): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: access === 'write' ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] : TABLE_READ_ACTIONS,
+      resources: [table.tableArn, ...tableDesign.indexes.map((index) => `${table.tableArn}/index/${index.name}`)],
+    }),
+  );
+  if (access === 'write') key.grantEncryptDecrypt(fn);
+  else key.grantDecrypt(fn);
+}

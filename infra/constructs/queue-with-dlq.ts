@@ -1,0 +1,44 @@
+// A topology queue as it runs in AWS: KMS-encrypted, TLS only, its dead-letter queue after maxReceiveCount receives
+// (kept 14 days), and an alarm as soon as anything rests there.
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { QueueSpec } from '../topology.ts';
+
+export class QueueWithDlq extends Construct {
+  readonly queue: Queue;
+  readonly dlq: Queue;
+  readonly alarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: { spec: QueueSpec; key: IKey }) {
+    super(scope, id);
+    const { spec, key } = props;
+    this.dlq = new Queue(this, 'Dlq', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.dlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter queue.',
+    });
+    this.alarm = new Alarm(this, 'DlqAlarm', {
+      alarmDescription: `dangol: messages in the ${spec.name} dead-letter queue need a look`,
+      metric: this.dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: this.dlq, maxReceiveCount: spec.maxReceiveCount },
+    });
+  }
+}
