@@ -61,7 +61,8 @@ export interface TierEffects {
 
 export type WriteOutcome = 'applied' | 'duplicate' | 'conflict';
 
-export interface PurchaseStore {
+/** Whose a purchase is: members and prospects, orders and refunds as they stand. */
+export interface AccountReader {
   /** The account an order belongs to now: its member, or its prospect (or the member that prospect joined). */
   accountOf(owner: OwnerRef): Promise<Account | null>;
   /** The prospects a contact would have, for joining them to a member who enrolls with it. */
@@ -75,6 +76,12 @@ export interface PurchaseStore {
   loadAccount(owner: Owner): Promise<Account>;
   getOrder(channel: string, orderId: string): Promise<OrderRecord | null>;
   refundExists(channel: string, refundId: string): Promise<boolean>;
+  /** A prospect's account, unless it already joined a member. */
+  prospectAccount(prospect: ProspectRef): Promise<Account | null>;
+}
+
+/** The transactional writes of purchases, refunds, reviews and merges, and the publication of tier changes. */
+export interface PurchaseWriter {
   /** One transaction: the order (must not exist) and the owner's aggregates (at the expected version). */
   recordPurchase(input: {
     order: OrderRecord;
@@ -98,8 +105,6 @@ export interface PurchaseStore {
     tier: TierEffects;
     history?: TierChangeRef;
   }): Promise<WriteOutcome>;
-  /** A prospect's account, unless it already joined a member. */
-  prospectAccount(prospect: ProspectRef): Promise<Account | null>;
   /** One transaction: the prospect marked as joined to the member, its buckets added to the member's. */
   mergeProspect(input: {
     prospect: Account;
@@ -112,6 +117,8 @@ export interface PurchaseStore {
   unpublishedTierChange(memberId: string, ref: TierChangeRef): Promise<TierChangeRecord | null>;
   markTierChangePublished(memberId: string, ref: TierChangeRef, at: Date): Promise<void>;
 }
+
+export type PurchaseStore = AccountReader & PurchaseWriter;
 
 export interface TierChangeRecord {
   readonly memberId: string;

@@ -17,7 +17,7 @@ import { DynamoMemberStore } from '#adapters/member-store';
 import { SesMailer } from '#adapters/ses-mailer';
 import { EventBridgePublisher } from '#adapters/event-bus';
 import { loadTokenSecret } from '#adapters/token-secret';
-import { DynamoPurchaseStore } from '#adapters/purchase-store';
+import { dynamoPurchaseStore } from '#adapters/purchase-store';
 import { DynamoLadderSource } from '#adapters/tier-ladder-store';
 import { SqsJsonQueue } from '#adapters/json-queue';
 import { DynamoRfmStore } from '#adapters/rfm-store';
@@ -59,7 +59,7 @@ export function purchaseDeps() {
   const programme = readConfig('programme');
   const db = dynamoDocumentClient();
   return {
-    store: new DynamoPurchaseStore(db, TABLE_NAME),
+    store: dynamoPurchaseStore(db, TABLE_NAME),
     ladders: new DynamoLadderSource(db, TABLE_NAME),
     events: eventPublisher(),
     clock: systemClock,
@@ -77,7 +77,7 @@ export function startReviewDeps() {
   const db = dynamoDocumentClient();
   const ladders = new DynamoLadderSource(db, TABLE_NAME);
   return {
-    store: new DynamoPurchaseStore(db, TABLE_NAME),
+    store: dynamoPurchaseStore(db, TABLE_NAME),
     promoteLadder: (at: Date) => ladders.promotePending(at),
     queue: reviewQueue(),
   };
@@ -122,7 +122,7 @@ export function ladderDeps() {
 export function privacyDeps() {
   const { TABLE_NAME } = readConfig('table');
   const db = dynamoDocumentClient();
-  const purchases = new DynamoPurchaseStore(db, TABLE_NAME);
+  const purchases = dynamoPurchaseStore(db, TABLE_NAME);
   return {
     directory: new DynamoMemberDirectory(db, TABLE_NAME),
     prospectKeysOf: (contacts: { email?: string; phone?: string }) => purchases.prospectsOf(contacts),

@@ -1,0 +1,120 @@
+// Whose a purchase is, read from DynamoDB: a member by id (a batch's members prefetched in one BatchGetItem), else
+// the member owning the e-mail or phone, else a prospect kept against a hash of that contact; orders and refunds.
+import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Account, AccountReader, OrderRecord, Owner, OwnerRef, ProspectRef } from '#app/purchase-ports';
+import { keys, withoutKeys } from './keys.ts';
+import { type AccountItem, getItem, toAccount } from './purchase-items.ts';
+
+export class DynamoAccountReader implements AccountReader {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private readonly prefetched = new Map<string, AccountItem>();
+
+  async prefetchMembers(memberIds: readonly string[]): Promise<void> {
+    this.prefetched.clear();
+    const unique = [...new Set(memberIds)].slice(0, 100);
+    if (unique.length < 2) return;
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+      [this.tableName]: { Keys: unique.map((memberId) => keys.member(memberId)), ConsistentRead: true },
+    };
+    for (let round = 0; request && round < 5; round++) {
+      const result: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of result.Responses?.[this.tableName] ?? [])
+        this.prefetched.set(String(item['memberId']), item as AccountItem);
+      const rest = result.UnprocessedKeys?.[this.tableName];
+      request = rest?.Keys?.length ? { [this.tableName]: { Keys: rest.Keys, ConsistentRead: true } } : undefined;
+    }
+  }
+
+  forgetPrefetched(): void {
+    this.prefetched.clear();
+  }
+
+  private async memberAccount(memberId: string): Promise<Account | null> {
+    // A prefetched item serves one purchase only; a conflict reloads through GetItem.
+    const cached = this.prefetched.get(memberId);
+    this.prefetched.delete(memberId);
+    const item = cached ?? ((await getItem(this.db, this.tableName, keys.member(memberId))) as AccountItem | undefined);
+    if (!item || item.status === 'erased') return null;
+    return toAccount({ kind: 'member', memberId }, item);
+  }
+
+  async resolveAccount(query: {
+    memberId?: string;
+    email?: string;
+    phone?: string;
+    name?: string;
+  }): Promise<Account | null> {
+    if (query.memberId) {
+      const account = await this.memberAccount(query.memberId);
+      if (account) return account;
+    }
+    const contacts: { ownerKey: { PK: string; SK: string }; prospectKey: string }[] = [];
+    if (query.email)
+      contacts.push({ ownerKey: keys.emailOwner(query.email), prospectKey: keys.prospectKeyByEmail(query.email) });
+    if (query.phone)
+      contacts.push({ ownerKey: keys.phoneOwner(query.phone), prospectKey: keys.prospectKeyByPhone(query.phone) });
+    for (const { ownerKey } of contacts) {
+      const owner = (await getItem(this.db, this.tableName, ownerKey)) as { memberId?: string } | undefined;
+      if (owner?.memberId) return this.memberAccount(owner.memberId);
+    }
+    const contact = {
+      ...(query.email && { email: query.email }),
+      ...(query.phone && { phone: query.phone }),
+      ...(query.name && { name: query.name }),
+    };
+    for (const { prospectKey } of contacts) {
+      const item = (await getItem(this.db, this.tableName, keys.prospect(prospectKey))) as AccountItem | undefined;
+      if (item?.mergedInto) return this.memberAccount(item.mergedInto);
+      if (item) return toAccount({ kind: 'prospect', ref: prospectKey, contact }, item);
+    }
+    // Nobody known: a new prospect, keyed by the first contact given (e-mail before phone).
+    const first = contacts[0];
+    return first ? toAccount({ kind: 'prospect', ref: first.prospectKey, contact }, undefined) : null;
+  }
+
+  async accountOf(owner: OwnerRef): Promise<Account | null> {
+    if (owner.kind === 'member') return this.memberAccount(owner.memberId);
+    const item = (await getItem(this.db, this.tableName, keys.prospect(owner.ref))) as
+      | (AccountItem & { contact?: Record<string, string> })
+      | undefined;
+    if (!item) return null;
+    if (item.mergedInto) return this.memberAccount(item.mergedInto);
+    return toAccount({ kind: 'prospect', ref: owner.ref, contact: item.contact ?? {} }, item);
+  }
+
+  prospectsOf(contacts: { email?: string; phone?: string }): ProspectRef[] {
+    return [
+      contacts.email && keys.prospectKeyByEmail(contacts.email),
+      contacts.phone && keys.prospectKeyByPhone(contacts.phone),
+    ].filter((key): key is string => Boolean(key));
+  }
+
+  async loadAccount(owner: Owner): Promise<Account> {
+    if (owner.kind === 'member') return (await this.memberAccount(owner.memberId)) ?? toAccount(owner, undefined);
+    return toAccount(
+      owner,
+      (await getItem(this.db, this.tableName, keys.prospect(owner.ref))) as AccountItem | undefined,
+    );
+  }
+
+  async prospectAccount(prospectKey: string): Promise<Account | null> {
+    const item = (await getItem(this.db, this.tableName, keys.prospect(prospectKey))) as
+      | (AccountItem & { contact?: Record<string, string> })
+      | undefined;
+    if (!item || item.mergedInto) return null;
+    return toAccount({ kind: 'prospect', ref: prospectKey, contact: item.contact ?? {} }, item);
+  }
+
+  async getOrder(channel: string, orderId: string): Promise<OrderRecord | null> {
+    const item = await getItem(this.db, this.tableName, keys.order(channel, orderId));
+    return item ? withoutKeys<OrderRecord>(item) : null;
+  }
+
+  async refundExists(channel: string, refundId: string): Promise<boolean> {
+    return (await getItem(this.db, this.tableName, keys.refund(channel, refundId))) !== undefined;
+  }
+}

@@ -1,0 +1,269 @@
+// Purchases, refunds, reviews and prospect merges on DynamoDB, each one TransactWriteItems: the order or refund record
+// that must not exist yet, the owner's aggregates guarded by an optimistic version, and the tier history entry and
+// due touchpoints a tier change makes; the Tier Changed event is marked published once it went out.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SpendAggregates } from '#domain/spend-window';
+import type {
+  Account,
+  OrderRecord,
+  Owner,
+  PurchaseWriter,
+  TierChangeRecord,
+  TierChangeRef,
+  TierEffects,
+  WriteOutcome,
+} from '#app/purchase-ports';
+import { dueIndex, keys, reviewIndex, withoutKeys } from './keys.ts';
+import { getItem, type TransactItem } from './purchase-items.ts';
+
+export class DynamoPurchaseWriter implements PurchaseWriter {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** The owner's aggregates (and tier) written only if nobody else wrote them since they were read. */
+  private accountUpdate(account: Account, aggregates: SpendAggregates, tier: TierEffects | undefined): TransactItem {
+    const owner = account.owner;
+    const isMember = owner.kind === 'member';
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {
+      ':spend': aggregates.spendByMonth,
+      ':orders': aggregates.ordersByMonth,
+      ':count': aggregates.purchaseCount,
+      ':next': account.version + 1,
+    };
+    const set = ['spendByMonth = :spend', 'ordersByMonth = :orders', 'purchaseCount = :count', 'aggVersion = :next'];
+    const remove: string[] = [];
+    if (aggregates.firstPurchaseAt) {
+      set.push('firstPurchaseAt = :first');
+      values[':first'] = aggregates.firstPurchaseAt;
+    }
+    if (aggregates.lastPurchaseAt) {
+      set.push('lastPurchaseAt = :last');
+      values[':last'] = aggregates.lastPurchaseAt;
+    }
+    if (tier && isMember && tier.stateChanged) {
+      set.push('tierState = :tier');
+      values[':tier'] = tier.state;
+      if (tier.nextReviewAt) {
+        const index = reviewIndex(owner.memberId, tier.nextReviewAt);
+        set.push('GSI4PK = :reviewPk', 'GSI4SK = :reviewSk');
+        values[':reviewPk'] = index.GSI4PK;
+        values[':reviewSk'] = index.GSI4SK;
+      } else remove.push('GSI4PK', 'GSI4SK');
+    }
+    if (!isMember) {
+      set.push('entity = :prospect', 'contact = :contact');
+      values[':prospect'] = 'prospect';
+      values[':contact'] = owner.contact;
+    }
+    let condition = account.version === 0 ? 'attribute_not_exists(aggVersion)' : 'aggVersion = :version';
+    if (account.version !== 0) values[':version'] = account.version;
+    if (isMember) {
+      condition = `attribute_exists(PK) AND #status = :active AND ${condition}`;
+      names['#status'] = 'status';
+      values[':active'] = 'active';
+    } else condition = `attribute_not_exists(mergedInto) AND ${condition}`;
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: isMember ? keys.member(owner.memberId) : keys.prospect(owner.ref),
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ConditionExpression: condition,
+        ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
+  /** Tier history entry, and the touchpoints the change makes due. */
+  private tierItems(owner: Owner, tier: TierEffects | undefined, history: TierChangeRef | undefined): TransactItem[] {
+    if (!tier || owner.kind !== 'member') return [];
+    const memberId = owner.memberId;
+    const items: TransactItem[] = [];
+    if (tier.change && history) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.tierHistory(memberId, history.at, history.cause),
+            entity: 'tier-change',
+            memberId,
+            ...tier.change,
+            ladderVersion: tier.ladderVersion,
+          },
+        },
+      });
+      if (tier.entryTouchpoint) {
+        items.push({
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.dueTouchpoint(memberId, 'vip_entry', tier.change.at),
+              ...dueIndex('vip_entry', tier.change.at, memberId),
+              entity: 'due-touchpoint',
+              memberId,
+              kind: 'vip_entry',
+              tier: tier.change.to,
+              dueAt: tier.change.at,
+            },
+          },
+        });
+      }
+    }
+    if (tier.notice) {
+      const at = tier.state.noticeFor ?? tier.notice.keepBy;
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.dueTouchpoint(memberId, 'tier_downgrade_notice', at),
+            ...dueIndex('tier_downgrade_notice', at, memberId),
+            entity: 'due-touchpoint',
+            memberId,
+            kind: 'tier_downgrade_notice',
+            ...tier.notice,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      });
+    }
+    return items;
+  }
+
+  private async transact(items: TransactItem[], duplicateAt: number | null): Promise<WriteOutcome> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'applied';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (duplicateAt !== null && reasons[duplicateAt]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict'))
+        return 'conflict';
+      throw error;
+    }
+  }
+
+  async recordPurchase(input: {
+    order: OrderRecord;
+    items?: unknown;
+    account: Account;
+    aggregates: SpendAggregates;
+    tier?: TierEffects;
+  }): Promise<WriteOutcome> {
+    const { order, account } = input;
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.order(order.channel, order.orderId),
+            entity: 'order',
+            ...order,
+            ...(input.items !== undefined && { items: input.items }),
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      this.accountUpdate(account, input.aggregates, input.tier),
+      ...this.tierItems(account.owner, input.tier, order.tierChange),
+    ];
+    return this.transact(items, 0);
+  }
+
+  async recordRefund(input: {
+    refund: { channel: string; refundId: string; orderId: string; amount: number; occurredAt: string };
+    order: OrderRecord;
+    account: Account;
+    aggregates: SpendAggregates;
+    tier?: TierEffects;
+  }): Promise<WriteOutcome> {
+    const { refund, order } = input;
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.refund(refund.channel, refund.refundId), entity: 'refund', ...refund, owner: order.owner },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.order(order.channel, order.orderId),
+          UpdateExpression: 'SET refunded = :new',
+          ConditionExpression: 'refunded = :old',
+          ExpressionAttributeValues: { ':new': order.refunded + refund.amount, ':old': order.refunded },
+        },
+      },
+      this.accountUpdate(input.account, input.aggregates, input.tier),
+    ];
+    return this.transact(items, 0);
+  }
+
+  async applyReview(input: {
+    account: Account;
+    aggregates: SpendAggregates;
+    tier: TierEffects;
+    history?: TierChangeRef;
+  }): Promise<WriteOutcome> {
+    const items: TransactItem[] = [
+      this.accountUpdate(input.account, input.aggregates, input.tier),
+      ...this.tierItems(input.account.owner, input.tier, input.history),
+    ];
+    return this.transact(items, null);
+  }
+
+  async mergeProspect(input: {
+    prospect: Account;
+    member: Account;
+    aggregates: SpendAggregates;
+    tier: TierEffects;
+    history?: TierChangeRef;
+  }): Promise<WriteOutcome> {
+    const { prospect, member } = input;
+    if (member.owner.kind !== 'member') throw new Error('a prospect merges into a member');
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.prospect(prospect.owner.kind === 'prospect' ? prospect.owner.ref : ''),
+          UpdateExpression: 'SET mergedInto = :member, mergedAt = :at REMOVE contact',
+          ConditionExpression: 'attribute_not_exists(mergedInto) AND aggVersion = :version',
+          ExpressionAttributeValues: {
+            ':member': member.owner.memberId,
+            ':at': new Date().toISOString(),
+            ':version': prospect.version,
+          },
+        },
+      },
+      this.accountUpdate(member, input.aggregates, input.tier),
+      ...this.tierItems(member.owner, input.tier, input.history),
+    ];
+    const outcome = await this.transact(items, null);
+    return outcome;
+  }
+
+  async unpublishedTierChange(memberId: string, ref: TierChangeRef): Promise<TierChangeRecord | null> {
+    const item = await getItem(this.db, this.tableName, keys.tierHistory(memberId, ref.at, ref.cause));
+    if (!item || item['eventPublishedAt']) return null;
+    const { ladderVersion, ...change } = withoutKeys<
+      TierChangeRecord['change'] & { ladderVersion: number; memberId: string }
+    >(item);
+    return { memberId, ref, change, ladderVersion };
+  }
+
+  async markTierChangePublished(memberId: string, ref: TierChangeRef, at: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.tierHistory(memberId, ref.at, ref.cause),
+        UpdateExpression: 'SET eventPublishedAt = :at',
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+      }),
+    );
+  }
+}
