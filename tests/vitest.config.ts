@@ -20,8 +20,8 @@ export default defineConfig({
           setupFiles: ['tests/integration/setup-env.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // One stack is shared: files run one after another so counts read from the emulators stay exact.
-          fileParallelism: false,
+          // One stack is shared: all.test.ts runs the parts one after another, so counts read from the emulators stay
+          // exact, while the other projects' files run beside it.
         },
       },
       {
@@ -35,7 +35,7 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Each file starts its own stack on free ports: they run beside the unit and infra files, not after.
         },
       },
     ],

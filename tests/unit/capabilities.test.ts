@@ -42,6 +42,8 @@ describe('capability contract', () => {
       const env = environmentFor(name, capabilities, allValues());
       expect(typeof (await importWith(name, env))).toBe('function');
     },
+    // A cold import of a handler's whole module graph: seconds when the other test projects load the cores.
+    30_000,
   );
 
   it.each(
@@ -70,6 +72,7 @@ describe('capability contract', () => {
       }
       expect(unused, `${name} does not read these capabilities at cold start`).toEqual([]);
     },
+    60_000,
   );
 
   it('gives read-only handlers no write capability', () => {

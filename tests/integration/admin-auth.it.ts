@@ -1,0 +1,69 @@
+// Every /admin route: 401 without a valid token, 403 with a valid token of the wrong group (walks the route table).
+import { describe, expect, it } from 'vitest';
+import { SignJWT, generateKeyPair } from 'jose';
+import { routes } from '#infra/topology';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, signAdminToken } from '#infra/local/admin-keys';
+import { urls } from './helpers.ts';
+
+// One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
+describe('admin-auth', () => {
+  const adminRoutes = routes.filter((route) => route.auth === 'admin');
+  const EDIT_METHODS = new Set(['POST', 'PUT', 'DELETE']);
+
+  async function call(method: string, path: string, token?: string) {
+    const response = await fetch(`${urls().http}${path.replace(/\{(\w+)\}/g, 'x')}`, {
+      method,
+      headers: { ...(token && { authorization: `Bearer ${token}` }), 'content-type': 'application/json' },
+      ...(method !== 'GET' && { body: '{}' }),
+    });
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: await response.text(),
+      etag: response.headers.get('etag'),
+    };
+  }
+
+  describe('admin authentication and roles', () => {
+    it('has admin routes to check', () => expect(adminRoutes.length).toBeGreaterThan(0));
+
+    it.each(adminRoutes.map((route) => [route.method, route.path] as const))(
+      '%s %s: 401 without or with a bad token',
+      async (method, path) => {
+        const { privateKey } = await generateKeyPair('ES256');
+        const foreign = await new SignJWT({ 'cognito:groups': ['marketing'] })
+          .setProtectedHeader({ alg: 'ES256' })
+          .setIssuer(LOCAL_ISSUER)
+          .setAudience(LOCAL_AUDIENCE)
+          .setSubject('x')
+          .setExpirationTime('1h')
+          .sign(privateKey);
+        const expired = await signAdminToken({ group: 'marketing', expiresIn: '-1m' });
+        for (const token of [undefined, 'garbage', foreign, expired]) {
+          const reply = await call(method, path, token);
+          expect(reply.status, String(token).slice(0, 12)).toBe(401);
+          expect(reply.type).toBe('application/problem+json');
+        }
+      },
+    );
+
+    it.each(adminRoutes.map((route) => [route.method, route.path] as const))(
+      '%s %s: 403 for a group that may not',
+      async (method, path) => {
+        const wrongGroup = await signAdminToken({ group: EDIT_METHODS.has(method) ? 'viewer' : 'guest' });
+        const reply = await call(method, path, wrongGroup);
+        expect(reply.status).toBe(403);
+        expect(JSON.parse(reply.body)).toMatchObject({ status: 403, title: 'Forbidden' });
+      },
+    );
+
+    it('lets a viewer read the tier ladder, with its version as ETag', async () => {
+      const reply = await call('GET', '/admin/tiers', await signAdminToken({ group: 'viewer' }));
+      expect(reply.status).toBe(200);
+      const ladder = JSON.parse(reply.body) as { version: number; currency: string; tiers: { code: string }[] };
+      expect(ladder.currency).toBe('KRW');
+      expect(ladder.tiers.map((tier) => tier.code)).toEqual(['D', 'C', 'B', 'A', 'S']);
+      expect(reply.etag).toBe(`"${ladder.version}"`);
+    });
+  });
+});

@@ -1,0 +1,110 @@
+// Export and erasure: after DELETE no item in the table holds the member's e-mail, phone, name or birthday, the
+// purchase records stay, and the person can enroll again as someone new.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { signAdminToken } from '#infra/local/admin-keys';
+import { adminCaller, drained, dynamo, newPerson, post, putEvents } from './helpers.ts';
+
+// One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
+describe('admin-privacy', () => {
+  let marketing: string;
+  const call = adminCaller(() => marketing);
+
+  /** Every item of the table (a Scan: only tests do this) whose JSON contains one of the values. */
+  async function itemsContaining(values: string[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, any> | undefined;
+    do {
+      const page = await dynamo().send(new ScanCommand({ TableName: 'dangol', ExclusiveStartKey }));
+      for (const raw of page.Items ?? []) {
+        const item = unmarshall(raw);
+        const text = JSON.stringify(item);
+        if (values.some((value) => text.includes(value))) found.push(item);
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return found;
+  }
+
+  beforeAll(async () => {
+    marketing = await signAdminToken({ group: 'marketing', subject: 'mk-privacy' });
+  });
+
+  describe('export and erasure', () => {
+    it('exports everything, then erases every trace of the person but keeps the anonymous orders', async () => {
+      const person = newPerson({
+        name: '남궁별하',
+        birthday: '1991-07-14',
+        postalAddress: { postalCode: '04524', address1: '서울 중구 세종대로 110' },
+        consents: { email: true, sms: false, post: true, nightTime: false },
+      });
+      // A purchase as a prospect first (kept against the e-mail), then as the member.
+      const preOrder = `pre-${Date.now().toString(36)}`;
+      await putEvents([
+        {
+          detailType: 'Purchase Completed',
+          detail: {
+            orderId: preOrder,
+            channel: 'store',
+            occurredAt: new Date().toISOString(),
+            amount: { value: 50_000, currency: 'KRW' },
+            customer: { email: person.email, name: person.name },
+          },
+        },
+      ]);
+      await drained('purchases');
+      const { memberId } = (await post('/members', person)).json();
+      await putEvents([
+        {
+          detailType: 'Purchase Completed',
+          detail: {
+            orderId: `post-${memberId}`,
+            channel: 'store',
+            occurredAt: new Date().toISOString(),
+            amount: { value: 70_000, currency: 'KRW' },
+            member: { memberId },
+          },
+        },
+      ]);
+      await drained('purchases');
+      await drained('enrollment-mail');
+
+      const exported = await call('GET', `/admin/members/${memberId}/export`);
+      expect(exported.status).toBe(200);
+      expect(exported.headers.get('content-disposition')).toContain('attachment');
+      expect(exported.body['member']).toMatchObject({ name: '남궁별하', email: person.email, birthday: '1991-07-14' });
+      expect(exported.body['consentHistory'].length).toBeGreaterThanOrEqual(4);
+
+      const pii = [person.email, person.phone.replace(/-/g, '').slice(1), '남궁별하', '1991-07-14', '세종대로'];
+      expect((await itemsContaining(pii)).length).toBeGreaterThan(0);
+
+      const erased = await call('DELETE', `/admin/members/${memberId}`);
+      expect(erased).toMatchObject({ status: 200, body: { memberId, status: 'erased' } });
+      expect((await call('DELETE', `/admin/members/${memberId}`)).status).toBe(200);
+      expect(await itemsContaining(pii)).toEqual([]);
+
+      // The purchase records stay, apart and anonymous: the spend they carry is still counted.
+      const orders = (await itemsContaining([preOrder, `post-${memberId}`])).filter(
+        (item) => item['entity'] === 'order',
+      );
+      expect(orders.map((order) => order['amount']).sort()).toEqual([50_000, 70_000]);
+      expect((await call('GET', `/admin/members/${memberId}`)).status).toBe(404);
+      expect((await call('GET', `/admin/members?email=${encodeURIComponent(person.email)}`)).body['items']).toEqual([]);
+
+      const again = (await post('/members', person)).json();
+      expect(again['memberId']).not.toBe(memberId);
+
+      const audit = await call('GET', '/admin/audit');
+      const actions = audit.body['items']
+        .filter((entry: { target: string }) => entry.target === `member:${memberId}`)
+        .map((entry: { action: string; who: string }) => [entry.action, entry.who]);
+      expect(actions.sort()).toEqual(
+        [
+          ['members.erase', 'mk-privacy'],
+          ['members.export', 'mk-privacy'],
+        ].sort(),
+      );
+    });
+  });
+});

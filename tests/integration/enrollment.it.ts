@@ -1,0 +1,175 @@
+// POST /members and the double opt-in, through the local gateway, DynamoDB Local, fauxqs and the SES emulator.
+import { describe, expect, it } from 'vitest';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { confirmLink, dynamo, eventually, mailsTo, newPerson, post, urls } from './helpers.ts';
+
+// One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
+describe('enrollment', () => {
+  const TABLE = 'dangol';
+
+  async function memberItem(memberId: string) {
+    const { Item } = await dynamo().send(
+      new GetItemCommand({ TableName: TABLE, Key: { PK: { S: `MEMBER#${memberId}` }, SK: { S: 'PROFILE' } } }),
+    );
+    return Item ? unmarshall(Item) : undefined;
+  }
+
+  async function countMembersOwning(key: string) {
+    const { Items = [] } = await dynamo().send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': { S: key } },
+      }),
+    );
+    return Items.length;
+  }
+
+  describe('POST /members', () => {
+    it('enrolls a member with normalised contact data, consents and history, and answers 202', async () => {
+      const person = newPerson({ email: ' Mixed.Case@Example.COM ', phone: '010-2345-6789', birthday: '1990-05-17' });
+      const reply = await post('/members', person);
+      expect(reply.status).toBe(202);
+      expect(reply.headers.get('content-type')).toBe('application/json');
+      const { memberId, status } = reply.json();
+      expect(status).toBe('pending_confirmation');
+
+      const item = await memberItem(memberId);
+      expect(item).toMatchObject({
+        email: 'mixed.case@example.com',
+        phone: '+821023456789',
+        birthday: '1990-05-17',
+        timeZone: 'Asia/Seoul',
+        status: 'active',
+      });
+      expect(item?.['consents'].email).toMatchObject({ value: true, source: 'join-form' });
+      expect(item?.['consents'].email.confirmedAt).toBeUndefined();
+
+      const { Items = [] } = await dynamo().send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :consent)',
+          ExpressionAttributeValues: { ':pk': { S: `MEMBER#${memberId}` }, ':consent': { S: 'CONSENT#' } },
+        }),
+      );
+      const history = Items.map((entry) => unmarshall(entry));
+      expect(history.map((entry) => [entry['channel'], entry['value'], entry['source']]).sort()).toEqual(
+        [
+          ['email', true, 'join-form'],
+          ['nightTime', false, 'join-form'],
+          ['post', false, 'join-form'],
+          ['sms', false, 'join-form'],
+        ].sort(),
+      );
+      for (const entry of history) expect(Date.parse(entry['at'])).not.toBeNaN();
+    });
+
+    it('answers 202 with the existing id for the same e-mail or the same phone, and never creates a second member', async () => {
+      const person = newPerson();
+      const first = (await post('/members', person)).json();
+      const sameEmail = await post('/members', { ...newPerson(), email: person.email.toUpperCase() });
+      const samePhone = await post('/members', { ...newPerson(), phone: `+82 ${person.phone.slice(1)}` });
+      expect(sameEmail.status).toBe(202);
+      expect(samePhone.status).toBe(202);
+      expect(sameEmail.json()['memberId']).toBe(first['memberId']);
+      expect(samePhone.json()['memberId']).toBe(first['memberId']);
+      expect(await countMembersOwning(`EMAIL#${person.email}`)).toBe(1);
+    });
+
+    it('creates exactly one member when the same person enrolls 8 times at once', async () => {
+      const person = newPerson();
+      const replies = await Promise.all(Array.from({ length: 8 }, () => post('/members', person)));
+      expect(replies.map((reply) => reply.status)).toEqual(Array(8).fill(202));
+      const ids = new Set(replies.map((reply) => reply.json()['memberId']));
+      expect(ids.size).toBe(1);
+      const owner = await dynamo().send(
+        new GetItemCommand({ TableName: TABLE, Key: { PK: { S: `EMAIL#${person.email}` }, SK: { S: 'OWNER' } } }),
+      );
+      expect(owner.Item?.['memberId']?.S).toBe([...ids][0]);
+      // One Member Enrolled event and one confirmation mail, however many requests raced.
+      const mails = await eventually(
+        () => mailsTo(person.email),
+        (found) => found.length >= 1,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect((await mailsTo(person.email)).length).toBe(mails.length);
+      expect(mails).toHaveLength(1);
+    });
+
+    it('activates without double opt-in when no e-mail consent is given', async () => {
+      const person = newPerson({
+        email: undefined,
+        consents: { email: false, sms: true, post: false, nightTime: true },
+      });
+      const reply = await post('/members', person);
+      expect(reply.status).toBe(202);
+      expect(reply.json()['status']).toBe('active');
+    });
+  });
+
+  describe('double opt-in', () => {
+    it('sends a confirmation mail, and the link activates e-mail and sends one welcome mail', async () => {
+      const person = newPerson({ locale: 'en', name: 'Jane Doe' });
+      const { memberId } = (await post('/members', person)).json();
+      const [confirmation] = await eventually(
+        () => mailsTo(person.email),
+        (mails) => mails.length > 0,
+      );
+      expect(confirmation?.subject).toBe('Please confirm your e-mail address');
+      const link = confirmLink(confirmation!);
+      expect(link.startsWith(`${urls().http}/members/confirm?token=`)).toBe(true);
+
+      const first = await fetch(link);
+      expect(first.status).toBe(200);
+      expect(await first.json()).toEqual({ memberId, status: 'confirmed' });
+      const again = await fetch(link, { headers: { accept: 'text/html' } });
+      expect(again.status).toBe(200);
+      expect(again.headers.get('content-type')).toContain('text/html');
+
+      const mails = await eventually(
+        () => mailsTo(person.email),
+        (found) => found.length >= 2,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const subjects = (await mailsTo(person.email)).map((mail) => mail.subject);
+      expect(subjects).toEqual(['Please confirm your e-mail address', 'Welcome to the membership']);
+      expect(mails).toHaveLength(2);
+
+      const item = await memberItem(memberId);
+      expect(item?.['consents'].email.confirmedAt).toBeDefined();
+      const reply = await post('/members', person);
+      expect(reply.json()).toEqual({ memberId, status: 'active' });
+    });
+
+    it('rejects a tampered, foreign or missing token with problem+json 400', async () => {
+      const person = newPerson();
+      await post('/members', person);
+      const [confirmation] = await eventually(
+        () => mailsTo(person.email),
+        (mails) => mails.length > 0,
+      );
+      const link = confirmLink(confirmation!);
+      const tampered = link.replace(/token=(.)/, (_, c: string) => `token=${c === 'A' ? 'B' : 'A'}`);
+      for (const url of [tampered, `${urls().http}/members/confirm`, `${urls().http}/members/confirm?token=abc.def`]) {
+        const response = await fetch(url);
+        expect(response.status).toBe(400);
+        expect(response.headers.get('content-type')).toBe('application/problem+json');
+        const problem = (await response.json()) as { errors: { path: string }[] };
+        expect(problem.errors[0]?.path).toBe('token');
+      }
+    });
+
+    it('does not re-send the confirmation when the person enrolls again within 10 minutes', async () => {
+      const person = newPerson();
+      await post('/members', person);
+      await eventually(
+        () => mailsTo(person.email),
+        (mails) => mails.length > 0,
+      );
+      await post('/members', person);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await mailsTo(person.email)).toHaveLength(1);
+    });
+  });
+});

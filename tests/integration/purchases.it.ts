@@ -1,0 +1,273 @@
+// Purchases and refunds through the same path as in AWS: PutEvents → rule → SQS (fauxqs) → ingest-purchases.
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { drained, dynamo, newPerson, post, putEvents, sqs, takeDeadLetters, urls } from './helpers.ts';
+
+// One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
+describe('purchases', () => {
+  const TABLE = 'dangol';
+  let seq = 0;
+  const orderId = () => `o-${Date.now().toString(36)}-${++seq}`;
+
+  async function profile(memberId: string) {
+    const { Item } = await dynamo().send(
+      new GetItemCommand({
+        TableName: TABLE,
+        Key: { PK: { S: `MEMBER#${memberId}` }, SK: { S: 'PROFILE' } },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? unmarshall(Item) : {};
+  }
+
+  async function memberItems(memberId: string, prefix: string) {
+    const { Items = [] } = await dynamo().send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': { S: `MEMBER#${memberId}` }, ':prefix': { S: prefix } },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map((item) => unmarshall(item));
+  }
+
+  const purchase = (memberId: string, amount: number, extra: Record<string, unknown> = {}) => ({
+    detailType: 'Purchase Completed',
+    detail: {
+      orderId: orderId(),
+      channel: 'web-shop',
+      occurredAt: new Date().toISOString(),
+      amount: { value: amount, currency: 'KRW' },
+      member: { memberId },
+      ...extra,
+    },
+  });
+
+  async function enrolled(): Promise<string> {
+    return (await post('/members', newPerson())).json()['memberId'];
+  }
+
+  const totalSpend = (item: Record<string, any>) =>
+    Object.values<number>(item['spendByMonth'] ?? {}).reduce((a, b) => a + b, 0);
+
+  beforeEach(async () => {
+    await drained('purchases');
+    await takeDeadLetters('purchases');
+  });
+
+  describe('purchase ingestion', () => {
+    it('adds spend to the month bucket, upgrades across tiers at once, records history, the event and the VIP entry', async () => {
+      const memberId = await enrolled();
+      await putEvents([purchase(memberId, 250_000), purchase(memberId, 2_000_000)]);
+      await drained('purchases');
+      const item = await profile(memberId);
+      expect(totalSpend(item)).toBe(2_250_000);
+      expect(item['purchaseCount']).toBe(2);
+      expect(item['tierState']).toMatchObject({ tier: 'A' });
+      const history = await memberItems(memberId, 'TIER#');
+      expect(history.map((entry) => [entry['from'], entry['to'], entry['reason']])).toEqual(
+        [
+          ['D', 'A'],
+          ['D', 'A'],
+        ]
+          .slice(0, 1)
+          .map(([f, t]) => [f, t, 'purchase']),
+      );
+      expect(history[0]?.['figures']).toMatchObject({ spend12m: 2_250_000, threshold: 2_000_000 });
+      expect(history[0]?.['eventPublishedAt']).toBeDefined();
+      expect(await memberItems(memberId, 'DUE#vip_entry')).toHaveLength(1);
+      const outbox = (await (await fetch(`${urls().http}/_local/outbox`)).json()) as {
+        events: { detailType: string; detail: Record<string, unknown> }[];
+      };
+      const changes = outbox.events.filter(
+        (event) => event.detailType === 'Tier Changed' && event.detail['memberId'] === memberId,
+      );
+      expect(changes.map((event) => event.detail)).toEqual([
+        expect.objectContaining({ from: 'D', to: 'A', reason: 'purchase' }),
+      ]);
+      expect(item['GSI4PK']).toMatch(/^REVIEW#\d$/);
+    });
+
+    it('counts each event once when it arrives 5 times, sequentially and concurrently', async () => {
+      const once = await enrolled();
+      const many = await enrolled();
+      const events = (memberId: string) => [
+        purchase(memberId, 120_000),
+        purchase(memberId, 400_000),
+        purchase(memberId, 700_000),
+      ];
+      const single = events(once);
+      await putEvents(single);
+      const repeated = events(many).map((event) => ({
+        ...event,
+        detail: { ...event.detail, orderId: `${event.detail.orderId}-r` },
+      }));
+      for (let i = 0; i < 5; i++) await putEvents(repeated);
+      await Promise.all(Array.from({ length: 5 }, () => putEvents(repeated)));
+      await drained('purchases');
+      const [a, b] = [await profile(once), await profile(many)];
+      expect(totalSpend(b)).toBe(totalSpend(a));
+      expect(totalSpend(b)).toBe(1_220_000);
+      expect(b['purchaseCount']).toBe(a['purchaseCount']);
+      expect(b['tierState']['tier']).toBe(a['tierState']['tier']);
+      expect(b['tierState']['tier']).toBe('B');
+      expect(await memberItems(many, 'TIER#')).toHaveLength((await memberItems(once, 'TIER#')).length);
+    });
+
+    it('adds concurrent orders of one member exactly', async () => {
+      const memberId = await enrolled();
+      await Promise.all(Array.from({ length: 20 }, () => putEvents([purchase(memberId, 10_000)])));
+      await drained('purchases');
+      const item = await profile(memberId);
+      expect(totalSpend(item)).toBe(200_000);
+      expect(item['purchaseCount']).toBe(20);
+    });
+
+    it('keeps purchases by an unknown person as a prospect, and joins them to the member who enrolls', async () => {
+      const person = newPerson();
+      await putEvents([
+        {
+          detailType: 'Purchase Completed',
+          detail: {
+            orderId: orderId(),
+            channel: 'tv-home-shopping',
+            occurredAt: new Date().toISOString(),
+            amount: { value: 350_000, currency: 'KRW' },
+            customer: { email: person.email.toUpperCase(), name: '김민지' },
+          },
+        },
+      ]);
+      await drained('purchases');
+      const { memberId } = (await post('/members', person)).json();
+      const item = await profile(memberId);
+      expect(totalSpend(item)).toBe(350_000);
+      expect(item['tierState']).toMatchObject({ tier: 'C' });
+      await putEvents([purchase(memberId, 50_000)]);
+      await drained('purchases');
+      expect(totalSpend(await profile(memberId))).toBe(400_000);
+    });
+  });
+
+  describe('refunds', () => {
+    it('come off the order month once, never downgrade, and put the member up for review', async () => {
+      const memberId = await enrolled();
+      const order = purchase(memberId, 1_000_000);
+      await putEvents([order]);
+      await drained('purchases');
+      expect((await profile(memberId))['tierState']['tier']).toBe('B');
+      const refund = {
+        detailType: 'Purchase Refunded',
+        detail: {
+          orderId: order.detail.orderId,
+          refundId: `${order.detail.orderId}-r1`,
+          channel: 'web-shop',
+          occurredAt: new Date().toISOString(),
+          amount: { value: 100_000, currency: 'KRW' },
+        },
+      };
+      for (let i = 0; i < 3; i++) await putEvents([refund]);
+      await Promise.all([putEvents([refund]), putEvents([refund])]);
+      await drained('purchases');
+      const item = await profile(memberId);
+      expect(totalSpend(item)).toBe(900_000);
+      expect(item['purchaseCount']).toBe(1);
+      expect(item['tierState']).toMatchObject({ tier: 'B', refundSinceReached: true });
+      expect(await memberItems(memberId, 'TIER#')).toHaveLength(1);
+      expect(await takeDeadLetters('purchases')).toEqual([]);
+    });
+
+    it('rejects to the DLQ with a reason: unknown order, more than is left, another currency — nothing half-applied', async () => {
+      const memberId = await enrolled();
+      const order = purchase(memberId, 50_000);
+      await putEvents([order]);
+      await drained('purchases');
+      const refund = (refundId: string, value: number, extra: Record<string, unknown> = {}) => ({
+        detailType: 'Purchase Refunded',
+        detail: {
+          orderId: order.detail.orderId,
+          refundId,
+          channel: 'web-shop',
+          occurredAt: new Date().toISOString(),
+          amount: { value, currency: 'KRW' },
+          ...extra,
+        },
+      });
+      await putEvents([
+        refund('r-too-much', 50_001),
+        refund('r-unknown', 10, { orderId: 'no-such-order' }),
+        purchase(memberId, 10, { amount: { value: 10, currency: 'USD' } }),
+        refund('r-ok', 50_000),
+      ]);
+      await drained('purchases');
+      const dead = await takeDeadLetters('purchases');
+      expect(dead.map((letter) => letter.reason).sort()).toEqual(
+        [
+          expect.stringContaining('currency USD'),
+          expect.stringContaining('exceeds the 50000 left'),
+          expect.stringContaining('unknown order'),
+        ].sort((a, b) => String(a).localeCompare(String(b))),
+      );
+      const item = await profile(memberId);
+      expect(totalSpend(item)).toBe(0);
+      expect(item['purchaseCount']).toBe(0);
+    });
+  });
+
+  describe('bad events', () => {
+    it('applies the rest of a batch and moves a malformed and a poison event to the DLQ with a reason', async () => {
+      const memberId = await enrolled();
+      const client = await sqs();
+      const QueueUrl = inject('queueUrls')['purchases'];
+      const good = purchase(memberId, 77_000);
+      const envelope = (detailType: string, detail: unknown) =>
+        JSON.stringify({ version: '0', 'detail-type': detailType, source: 'test', detail });
+      await Promise.all([
+        client.send(
+          new SendMessageCommand({
+            QueueUrl,
+            MessageBody: envelope('Purchase Completed', { orderId: 'x', channel: 'web-shop' }),
+          }),
+        ),
+        client.send(new SendMessageCommand({ QueueUrl, MessageBody: '{not json at all' })),
+        client.send(new SendMessageCommand({ QueueUrl, MessageBody: envelope('Purchase Completed', good.detail) })),
+      ]);
+      await drained('purchases');
+      const dead = await takeDeadLetters('purchases');
+      expect(dead).toHaveLength(2);
+      expect(dead.map((letter) => letter.reason).sort()).toEqual(
+        [expect.stringContaining('malformed Purchase Completed'), 'malformed message: not JSON'].sort(),
+      );
+      expect(totalSpend(await profile(memberId))).toBe(77_000);
+    });
+  });
+
+  describe('manual tier override', () => {
+    it('sets the tier until a date, records who and why in the history, and publishes Tier Changed', async () => {
+      const memberId = await enrolled();
+      const { overrideTier } = await import('#app/override-tier');
+      const { purchaseDeps } = await import('#shared/wiring');
+      const until = new Date(Date.now() + 90 * 86_400_000);
+      expect(await overrideTier({ memberId, tier: 'A', until, by: 'admin-42' }, purchaseDeps())).toBe('applied');
+      expect(await overrideTier({ memberId, tier: 'A', until, by: 'admin-42' }, purchaseDeps())).toBe('unchanged');
+      const item = await profile(memberId);
+      expect(item['tierState']).toMatchObject({ tier: 'A', keptUntil: until.toISOString() });
+      const history = await memberItems(memberId, 'TIER#');
+      expect(history).toEqual([
+        expect.objectContaining({
+          from: 'D',
+          to: 'A',
+          reason: 'manual',
+          manualUntil: until.toISOString(),
+          by: 'admin-42',
+        }),
+      ]);
+      expect(history[0]?.['eventPublishedAt']).toBeDefined();
+      await expect(overrideTier({ memberId, tier: 'Z', until, by: 'admin-42' }, purchaseDeps())).rejects.toMatchObject({
+        errors: [{ path: 'tier' }],
+      });
+    });
+  });
+});
