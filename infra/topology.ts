@@ -195,6 +195,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/join', handler: 'join-form', auth: 'public' },
   { method: 'POST', path: '/members', handler: 'enroll-member', auth: 'public' },
   { method: 'GET', path: '/members/confirm', handler: 'confirm-email', auth: 'public' },
+  { method: 'POST', path: '/members/confirm', handler: 'confirm-email', auth: 'public' },
   { method: 'GET', path: '/admin/tiers', handler: 'admin-get-tiers', auth: 'admin' },
   { method: 'PUT', path: '/admin/tiers', handler: 'admin-put-tiers', auth: 'admin' },
   { method: 'GET', path: '/admin/audit', handler: 'admin-get-audit', auth: 'admin' },

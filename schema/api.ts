@@ -38,10 +38,19 @@ export const apiDocs: Record<string, RouteDoc> = {
     },
   },
   'GET /members/confirm': {
-    summary: 'Double opt-in: confirm the e-mail channel (HTML for browsers, JSON otherwise)',
+    summary:
+      'The link of the confirmation mail: a page with one button (HTML for browsers, JSON otherwise). Changes nothing, so mail scanners that fetch links confirm nothing.',
     query: { token: { description: 'Signed token from the confirmation mail', required: true } },
     responses: {
-      200: { description: 'Confirmed, or already confirmed' },
+      200: { description: 'The page with the button that posts the token', html: true },
+      400: { description: 'Missing, invalid or expired token', json: problem },
+    },
+  },
+  'POST /members/confirm': {
+    summary:
+      'Double opt-in: the page’s button posts the token (form field `token`, or JSON `{token}`); confirms the e-mail channel once.',
+    responses: {
+      200: { description: 'Confirmed, or already confirmed: a page for the form, `{memberId, status}` for JSON' },
       400: { description: 'Missing, invalid or expired token', json: problem },
     },
   },
@@ -178,10 +187,10 @@ export const apiDocs: Record<string, RouteDoc> = {
   },
   'GET /unsubscribe': {
     summary:
-      'Unsubscribe page of a link in a mail: withdraws that channel at once (no login, no redirect); the same link again changes nothing.',
+      'Unsubscribe link of a mail: a page with one button that withdraws the channel; opening it changes nothing (mail scanners fetch links).',
     query: { token: { description: 'The signed token of the link', required: true } },
     responses: {
-      200: { description: 'Confirmation page', html: true },
+      200: { description: 'The page with the button', html: true },
       400: {
         description: 'Invalid or expired link: a page for browsers (Accept: text/html), problem+json otherwise',
         json: problem,
@@ -190,7 +199,7 @@ export const apiDocs: Record<string, RouteDoc> = {
   },
   'POST /unsubscribe': {
     summary:
-      'RFC 8058 one-click unsubscribe (body `List-Unsubscribe=One-Click`), as mail clients send it from the List-Unsubscribe-Post header.',
+      'Withdraws the channel at once (no login, no redirect; the same link again changes nothing): RFC 8058 one-click (body `List-Unsubscribe=One-Click`) as mail clients send it from the List-Unsubscribe-Post header, or the page’s button.',
     query: { token: { description: 'The signed token of the link', required: true } },
     responses: {
       200: { description: '`{status: "unsubscribed", channel}`' },

@@ -23,7 +23,8 @@ export interface ConfirmOutcome {
 
 const invalidLink = (message: string) => new ValidationError([{ path: 'token', message }]);
 
-export async function confirmEmail(token: string | undefined, deps: ConfirmDeps): Promise<ConfirmOutcome> {
+/** The member a confirmation link is for, if the link is sound; reads only, so opening a link changes nothing. */
+async function linkedMember(token: string | undefined, deps: Pick<ConfirmDeps, 'members' | 'secret' | 'clock'>) {
   if (!token) throw invalidLink('The confirmation link has no token');
   const now = deps.clock();
   const secret = deps.secret.current();
@@ -39,6 +40,23 @@ export async function confirmEmail(token: string | undefined, deps: ConfirmDeps)
   if (member?.status !== 'active' || !member.email || bindingOf(member.email, secret) !== check.claims.bind) {
     throw invalidLink('The confirmation link is not valid');
   }
+  return { member: { ...member, email: member.email }, now };
+}
+
+/**
+ * What opening the link (GET) shows: the page with the button, in the member's language. Mail scanners and link
+ * previews fetch links; they must confirm nothing, so only the button's POST does.
+ */
+export async function checkConfirmLink(
+  token: string | undefined,
+  deps: Pick<ConfirmDeps, 'members' | 'secret' | 'clock'>,
+): Promise<{ locale: Locale }> {
+  const { member } = await linkedMember(token, deps);
+  return { locale: member.locale };
+}
+
+export async function confirmEmail(token: string | undefined, deps: ConfirmDeps): Promise<ConfirmOutcome> {
+  const { member, now } = await linkedMember(token, deps);
   const confirmedAt = now.toISOString();
   const result = await deps.members.confirmEmail(member.memberId, member.email, {
     memberId: member.memberId,

@@ -1,10 +1,13 @@
 // The page a person sees after following the double opt-in link.
 import type { Locale } from '#schema/common';
 
-type Outcome = 'confirmed' | 'invalid' | 'failed';
+type Outcome = 'ask' | 'confirmed' | 'invalid' | 'failed';
+
+const BUTTON: Record<Locale, string> = { ko: '이메일 확인하기', en: 'Confirm my e-mail address' };
 
 const TEXT: Record<Locale, Record<Outcome, [string, string]>> = {
   ko: {
+    ask: ['이메일 주소를 확인해 주세요', '아래 버튼을 누르시면 멤버십 이메일 수신이 확인됩니다.'],
     confirmed: [
       '이메일이 확인되었습니다',
       '환영 메일을 보내드렸습니다. 이제 멤버십 소식을 이메일로 받으실 수 있습니다.',
@@ -13,6 +16,7 @@ const TEXT: Record<Locale, Record<Outcome, [string, string]>> = {
     failed: ['잠시 후 다시 시도해 주세요', '일시적인 문제로 확인하지 못했습니다.'],
   },
   en: {
+    ask: ['Confirm your e-mail address', 'Press the button below to confirm that you want membership e-mail.'],
     confirmed: [
       'Your e-mail address is confirmed',
       'We have sent you a welcome mail. From now on you will receive membership news by e-mail.',
@@ -25,11 +29,19 @@ const TEXT: Record<Locale, Record<Outcome, [string, string]>> = {
   },
 };
 
-export function confirmationPage(locale: Locale, outcome: Outcome): string {
+const attribute = (value: string) =>
+  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The confirmation link's pages: `ask` carries the one button (a POST of the token) that confirms. */
+export function confirmationPage(locale: Locale, outcome: Outcome, token?: string): string {
   const [title, line] = TEXT[locale][outcome];
-  const other = locale === 'ko' ? TEXT.en[outcome] : null;
+  const other = locale === 'ko' && outcome !== 'ask' ? TEXT.en[outcome] : null;
+  const form =
+    outcome === 'ask' && token
+      ? `<form method="post" action="/members/confirm"><input type="hidden" name="token" value="${attribute(token)}"><button type="submit">${BUTTON[locale]}</button></form>`
+      : '';
   return `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}</style></head>
-<body><main><h1>${title}</h1><p>${line}</p>${other ? `<hr><p lang="en"><strong>${other[0]}</strong><br>${other[1]}</p>` : ''}<p><a href="/join">${locale === 'ko' ? '가입 양식' : 'Enrollment form'}</a></p></main></body></html>`;
+<body><main><h1>${title}</h1><p>${line}</p>${form}${other ? `<hr><p lang="en"><strong>${other[0]}</strong><br>${other[1]}</p>` : ''}<p><a href="/join">${locale === 'ko' ? '가입 양식' : 'Enrollment form'}</a></p></main></body></html>`;
 }

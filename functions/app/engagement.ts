@@ -128,6 +128,16 @@ export type UnsubscribeResult =
   | { ok: false; reason: string };
 
 /** An unsubscribe link (page or RFC 8058 one-click POST): withdraws the channel at once; idempotent. */
+/** What opening an unsubscribe link (GET) shows: whose channel it is, without withdrawing anything. */
+export function checkUnsubscribeLink(
+  token: string,
+  deps: { secret: TokenSecret; clock: Clock },
+): { ok: true; channel: 'email' | 'sms' | 'post'; locale: 'ko' | 'en' } | { ok: false; reason: string } {
+  const check = verifyToken(token, 'unsubscribe', deps.secret.current(), deps.clock());
+  if (!check.ok) return { ok: false, reason: check.reason };
+  return { ok: true, channel: check.claims.ch ?? 'email', locale: check.claims.lc ?? 'ko' };
+}
+
 export async function unsubscribe(
   token: string,
   source: 'unsubscribe-page' | 'one-click',

@@ -7,6 +7,6 @@ import { privacyDeps } from '#shared/wiring';
 const deps = privacyDeps();
 
 export const handler = httpHandler(async (event) => {
-  const admin = requireAdmin(event, 'edit');
+  const admin = requireAdmin(event, 'privacy');
   return json(200, await eraseMember(event.pathParameters?.['id'] ?? '', admin.id, deps));
 });

@@ -7,7 +7,7 @@ import { privacyDeps } from '#shared/wiring';
 const deps = privacyDeps();
 
 export const handler = httpHandler(async (event) => {
-  const admin = requireAdmin(event, 'read');
+  const admin = requireAdmin(event, 'privacy');
   const memberId = event.pathParameters?.['id'] ?? '';
   return json(200, await exportMember(memberId, admin.id, deps), {
     'content-disposition': `attachment; filename="member-${memberId.replace(/[^\w-]/g, '')}.json"`,

@@ -1,21 +1,33 @@
-// GET /members/confirm?token= — double opt-in: activates the e-mail channel (the welcome mail follows).
-import { confirmEmail } from '#app/confirm-email';
+// GET /members/confirm?token= shows a page with one button and changes nothing (mail scanners fetch links);
+// POST /members/confirm (form field `token`, from that button) confirms: the e-mail channel becomes active and the
+// welcome mail follows. A bad link is a 400: a page for a browser, problem+json otherwise.
+import { checkConfirmLink, confirmEmail } from '#app/confirm-email';
 import { confirmationPage } from '#app/confirmation-page';
-import { html, httpHandler, json, problemOf, wantsHtml } from '#shared/http';
+import { header, html, httpHandler, json, postedField, problemOf, wantsHtml } from '#shared/http';
 import { eventPublisher, memberStore, systemClock, tokenSecret } from '#shared/wiring';
 
 const deps = { members: memberStore(), events: eventPublisher(), secret: await tokenSecret(), clock: systemClock };
 
+/** A person at a browser: the page's own form posts, or the browser asks for HTML. */
+const fromBrowser = (event: Parameters<typeof wantsHtml>[0]) =>
+  wantsHtml(event) || (header(event, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded');
+
 export const handler = httpHandler(
   async (event) => {
-    const outcome = await confirmEmail(event.queryStringParameters?.['token'], deps);
-    if (wantsHtml(event)) return html(200, confirmationPage(outcome.locale, 'confirmed'));
+    if (event.requestContext.http.method === 'GET') {
+      const token = event.queryStringParameters?.['token'];
+      const { locale } = await checkConfirmLink(token, deps);
+      if (!wantsHtml(event)) return json(200, { status: 'confirmation-required', confirm: 'POST /members/confirm' });
+      return html(200, confirmationPage(locale, 'ask', token));
+    }
+    const outcome = await confirmEmail(postedField(event, 'token'), deps);
+    if (fromBrowser(event)) return html(200, confirmationPage(outcome.locale, 'confirmed'));
     return json(200, { memberId: outcome.memberId, status: outcome.result });
   },
   {
     // A person clicking a link gets a page, not JSON; API clients still get problem+json.
     onError: (error, event) => {
-      if (!wantsHtml(event)) return undefined;
+      if (!fromBrowser(event)) return undefined;
       const problem = problemOf(error);
       return html(problem.status, confirmationPage('ko', problem.status === 400 ? 'invalid' : 'failed'));
     },

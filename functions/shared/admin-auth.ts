@@ -2,7 +2,8 @@
 // has (infra/local/admin-keys.ts). Either way the handler checks the group claim again and denies by default.
 import { HttpError, type HttpEvent } from './http.ts';
 
-export type AdminRole = 'read' | 'edit';
+/** `read` and `edit` the programme; `privacy` exports and erases members (PIPA: the fewest people see everything). */
+export type AdminRole = 'read' | 'edit' | 'privacy';
 
 export interface Admin {
   /** The token's subject: what the audit log records as "who" (an id, never a name or e-mail). */
@@ -13,16 +14,26 @@ export interface Admin {
 const GROUPS_FOR: Record<AdminRole, readonly string[]> = {
   read: ['marketing', 'viewer'],
   edit: ['marketing'],
+  privacy: ['privacy'],
 };
 
-/** Cognito puts groups in `cognito:groups`, as a list or (through API Gateway) as "[a b]" text. */
-function groupsOf(claim: unknown): string[] {
-  if (Array.isArray(claim)) return claim.map(String);
-  if (typeof claim === 'string')
-    return claim
-      .replace(/^\[|\]$/g, '')
-      .split(/[\s,]+/)
-      .filter(Boolean);
+const DENIED: Record<AdminRole, string> = {
+  read: 'This needs the marketing or viewer group',
+  edit: 'This change needs the marketing group',
+  privacy: 'Export and erasure need the privacy group',
+};
+
+/**
+ * Cognito puts groups in `cognito:groups` as a list; API Gateway hands a list claim on as "[a b]" text. Group names
+ * cannot hold white space but may hold commas, so the text splits on white space only: a group named
+ * `x,marketing` stays one group and grants nothing.
+ */
+export function groupsOf(claim: unknown): string[] {
+  if (Array.isArray(claim)) return claim.filter((group): group is string => typeof group === 'string');
+  if (typeof claim === 'string') {
+    const listed = /^\[(.*)\]$/.exec(claim.trim());
+    return (listed ? (listed[1] ?? '') : claim).split(/\s+/).filter(Boolean);
+  }
   return [];
 }
 
@@ -31,13 +42,9 @@ export function requireAdmin(event: HttpEvent, role: AdminRole): Admin {
     ?.jwt?.claims;
   if (!claims || typeof claims['sub'] !== 'string')
     throw new HttpError(401, 'Unauthorized', 'A valid bearer token is required');
+  // Access tokens only: an ID token of the same pool is meant for the client, not for the API.
+  if (claims['token_use'] !== 'access') throw new HttpError(401, 'Unauthorized', 'Send an access token');
   const groups = groupsOf(claims['cognito:groups']);
-  if (!groups.some((group) => GROUPS_FOR[role].includes(group))) {
-    throw new HttpError(
-      403,
-      'Forbidden',
-      role === 'edit' ? 'This change needs the marketing group' : 'This needs the marketing or viewer group',
-    );
-  }
+  if (!groups.some((group) => GROUPS_FOR[role].includes(group))) throw new HttpError(403, 'Forbidden', DENIED[role]);
   return { id: claims['sub'], groups };
 }

@@ -136,6 +136,30 @@ export function jsonBody(event: HttpEvent, maxBytes: number): unknown {
   }
 }
 
+/**
+ * One field of a POST: from a form (`application/x-www-form-urlencoded`, what a page's button sends), a JSON body,
+ * or the query string (RFC 8058 one-click posts to the link itself).
+ */
+export function postedField(event: HttpEvent, name: string, maxBytes = 16 * 1024): string | undefined {
+  const type = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text) > maxBytes)
+    throw new HttpError(413, 'Content Too Large', `The body may be at most ${maxBytes} bytes`);
+  if (type === 'application/x-www-form-urlencoded') {
+    const value = new URLSearchParams(text).get(name);
+    if (value) return value;
+  } else if (type === 'application/json' && text.trim() !== '') {
+    try {
+      const value = (JSON.parse(text) as Record<string, unknown> | null)?.[name];
+      if (typeof value === 'string') return value;
+    } catch {
+      throw new ValidationError([{ path: '(body)', message: 'The body is not valid JSON' }]);
+    }
+  }
+  return event.queryStringParameters?.[name];
+}
+
 /** middy chain of every HTTP handler: logger context first, error mapping last so it sees every failure. */
 export function httpHandler(
   handle: (event: HttpEvent, context: Context) => Promise<HttpResult>,

@@ -13,7 +13,8 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
-export const ADMIN_GROUPS = ['marketing', 'viewer'] as const;
+/** marketing edits the programme, viewer reads it (contacts masked), privacy exports and erases members. */
+export const ADMIN_GROUPS = ['marketing', 'viewer', 'privacy'] as const;
 
 export class AdminAuth extends Construct {
   readonly pool: UserPool;
@@ -46,6 +47,9 @@ export class AdminAuth extends Construct {
       authFlows: { userSrp: true },
       generateSecret: false,
       preventUserExistenceErrors: true,
+      // No hosted-UI flows until the console signs in with authorization code + PKCE: CDK's default would switch
+      // the implicit grant on, which hands tokens out in URLs.
+      disableOAuth: true,
     });
     const issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.pool.userPoolId}`;
     this.authorizer = new HttpJwtAuthorizer('AdminJwt', issuer, { jwtAudience: [this.client.userPoolClientId] });

@@ -29,10 +29,12 @@ export async function signAdminToken(options: {
   subject?: string;
   expiresIn?: string;
   dir?: string;
+  /** Claims that replace the usual ones (tests: a groups claim as text, an ID token). */
+  claims?: Record<string, unknown>;
 }): Promise<string> {
   const { privateJwk } = await keyFiles(options.dir ?? DEFAULT_DIR);
   const key = await importJWK(privateJwk, 'ES256');
-  return new SignJWT({ 'cognito:groups': [options.group], token_use: 'access' })
+  return new SignJWT({ 'cognito:groups': [options.group], token_use: 'access', ...options.claims })
     .setProtectedHeader({ alg: 'ES256' })
     .setIssuer(LOCAL_ISSUER)
     .setAudience(LOCAL_AUDIENCE)

@@ -1,4 +1,4 @@
-// `npm run admin-token -- --group marketing|viewer [--subject id] [--expires 12h]`: prints a local admin token.
+// `npm run admin-token -- --group marketing|viewer|privacy [--subject id] [--expires 12h]`: prints a local admin token.
 import { parseArgs } from 'node:util';
 import { signAdminToken } from './admin-keys.ts';
 
@@ -9,8 +9,8 @@ const { values } = parseArgs({
     expires: { type: 'string', default: '12h' },
   },
 });
-if (!['marketing', 'viewer'].includes(values.group ?? '')) {
-  console.error('--group must be marketing or viewer');
+if (!['marketing', 'viewer', 'privacy'].includes(values.group ?? '')) {
+  console.error('--group must be marketing, viewer or privacy');
   process.exit(1);
 }
 const dir = process.env['DATA_DIR'] ? `${process.env['DATA_DIR']}/local-admin` : undefined;

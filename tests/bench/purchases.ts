@@ -46,6 +46,8 @@ export async function benchPurchases(): Promise<void> {
       PURCHASES_DLQ_URL: 'http://127.0.0.1:9/dlq',
       TIER_REVIEW_QUEUE_URL: 'http://127.0.0.1:9/review',
       RFM_SCORING_QUEUE_URL: 'http://127.0.0.1:9/rfm',
+      PROGRAMME_CURRENCY: 'KRW',
+      PROGRAMME_TIME_ZONE: 'Asia/Seoul',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
     const raw = localDynamoClient(dynamo.endpoint);

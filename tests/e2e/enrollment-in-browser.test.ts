@@ -101,9 +101,14 @@ describe('enrollment in the browser', () => {
       ?.replace(/&amp;/g, '&');
     expect(link).toBeDefined();
 
+    // The link opens a page with one button; only pressing it confirms (scanners that fetch links confirm nothing).
     const response = await page.goto(link!);
     expect(response?.status()).toBe(200);
-    expect(await page.locator('h1').textContent()).toBe('이메일이 확인되었습니다');
+    expect(await page.locator('h1').textContent()).toBe('이메일 주소를 확인해 주세요');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await mailsTo(email)).toHaveLength(1);
+    await page.getByRole('button', { name: '이메일 확인하기' }).click();
+    await page.locator('h1', { hasText: '이메일이 확인되었습니다' }).waitFor();
 
     const mails = await waitForMails(email, 2);
     expect(mails.map((mail) => mail.subject)).toEqual([

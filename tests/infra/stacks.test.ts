@@ -127,7 +127,13 @@ describe('service stack built from the topology', () => {
       );
     }
     service.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
-    service.resourceCountIs('AWS::Cognito::UserPoolGroup', 2);
+    service.resourceCountIs('AWS::Cognito::UserPoolGroup', 3);
+    // No implicit grant (tokens in URLs) and no other hosted-UI flow until the console uses code + PKCE.
+    const clients = Object.values(service.findResources('AWS::Cognito::UserPoolClient')) as {
+      Properties: Record<string, unknown>;
+    }[];
+    expect(clients).toHaveLength(1);
+    expect(clients[0]?.Properties['AllowedOAuthFlows'] ?? []).not.toContain('implicit');
   });
 
   it('gives every queue a dead-letter queue with an alarm, and every consumer partial batch failures', () => {

@@ -57,6 +57,30 @@ describe('admin-auth', () => {
       },
     );
 
+    it('reads the groups claim as a list: a group named `x,marketing` grants nothing, nor does "[viewer]" edit', async () => {
+      for (const groups of ['x,marketing', 'viewer,marketing', '[viewer]', ['x,marketing']]) {
+        const token = await signAdminToken({ group: 'guest', claims: { 'cognito:groups': groups } });
+        expect((await call('PUT', '/admin/tiers', token)).status, JSON.stringify(groups)).toBe(403);
+      }
+      const listed = await signAdminToken({ group: 'guest', claims: { 'cognito:groups': '[viewer marketing]' } });
+      expect((await call('PUT', '/admin/tiers', listed)).status).toBe(428);
+    });
+
+    it('accepts access tokens only: an ID token of the same pool is refused', async () => {
+      const idToken = await signAdminToken({ group: 'marketing', claims: { token_use: 'id' } });
+      expect((await call('GET', '/admin/tiers', idToken)).status).toBe(401);
+    });
+
+    it('keeps export and erasure to the privacy group', async () => {
+      for (const group of ['marketing', 'viewer']) {
+        const token = await signAdminToken({ group });
+        expect((await call('GET', '/admin/members/x/export', token)).status, group).toBe(403);
+        expect((await call('DELETE', '/admin/members/x', token)).status, group).toBe(403);
+      }
+      const privacy = await signAdminToken({ group: 'privacy' });
+      expect((await call('GET', '/admin/members/x/export', privacy)).status).toBe(404);
+    });
+
     it('lets a viewer read the tier ladder, with its version as ETag', async () => {
       const reply = await call('GET', '/admin/tiers', await signAdminToken({ group: 'viewer' }));
       expect(reply.status).toBe(200);

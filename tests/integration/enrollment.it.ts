@@ -120,10 +120,31 @@ describe('enrollment', () => {
       const link = confirmLink(confirmation!);
       expect(link.startsWith(`${urls().http}/members/confirm?token=`)).toBe(true);
 
-      const first = await fetch(link);
+      // Opening the link (what a mail scanner or a link preview does) shows one button and confirms nothing.
+      for (const accept of ['text/html', 'application/json', '*/*']) {
+        expect((await fetch(link, { headers: { accept } })).status, accept).toBe(200);
+      }
+      const page = await (await fetch(link, { headers: { accept: 'text/html' } })).text();
+      expect(page).toContain('<form method="post" action="/members/confirm">');
+      const token = new URL(link).searchParams.get('token') ?? '';
+      expect(page).toContain(`name="token" value="${token}"`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect((await memberItem(memberId))?.['consents'].email.confirmedAt).toBeUndefined();
+      expect(await mailsTo(person.email)).toHaveLength(1);
+
+      // The page's button posts the token: that confirms, once.
+      const first = await fetch(`${urls().http}/members/confirm`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+      });
       expect(first.status).toBe(200);
       expect(await first.json()).toEqual({ memberId, status: 'confirmed' });
-      const again = await fetch(link, { headers: { accept: 'text/html' } });
+      const again = await fetch(`${urls().http}/members/confirm`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token }).toString(),
+      });
       expect(again.status).toBe(200);
       expect(again.headers.get('content-type')).toContain('text/html');
 
@@ -152,11 +173,13 @@ describe('enrollment', () => {
       const link = confirmLink(confirmation!);
       const tampered = link.replace(/token=(.)/, (_, c: string) => `token=${c === 'A' ? 'B' : 'A'}`);
       for (const url of [tampered, `${urls().http}/members/confirm`, `${urls().http}/members/confirm?token=abc.def`]) {
-        const response = await fetch(url);
-        expect(response.status).toBe(400);
-        expect(response.headers.get('content-type')).toBe('application/problem+json');
-        const problem = (await response.json()) as { errors: { path: string }[] };
-        expect(problem.errors[0]?.path).toBe('token');
+        for (const method of ['GET', 'POST']) {
+          const response = await fetch(url, { method });
+          expect(response.status, `${method} ${url}`).toBe(400);
+          expect(response.headers.get('content-type')).toBe('application/problem+json');
+          const problem = (await response.json()) as { errors: { path: string }[] };
+          expect(problem.errors[0]?.path).toBe('token');
+        }
       }
     });
 

@@ -474,6 +474,17 @@ describe('sending', () => {
         /^<(.+)>$/.exec(mail?.headers?.find((h) => h.name.toLowerCase() === 'list-unsubscribe')?.value ?? '')?.[1] ??
         '';
       expect(link).toContain('/unsubscribe?token=');
+      // Opening the link (what a mail scanner does) shows the button and withdraws nothing.
+      for (const accept of ['text/html', 'application/json', '*/*']) {
+        const opened = await fetch(link, { headers: { accept }, redirect: 'manual' });
+        expect(opened.status, accept).toBe(200);
+      }
+      const page = await fetch(link, { headers: { accept: 'text/html' }, redirect: 'manual' });
+      const form = await page.text();
+      expect(form).toContain('<form method="post" action="/unsubscribe?token=');
+      expect(form).toContain('name="List-Unsubscribe" value="One-Click"');
+      const untouched = await call('GET', `/admin/members/${leaving.memberId}`);
+      expect(untouched.body['consents']['email']).toMatchObject({ value: true });
       for (let i = 0; i < 2; i++) {
         const response = await fetch(link, {
           method: 'POST',
@@ -483,9 +494,14 @@ describe('sending', () => {
         });
         expect(response.status).toBe(200);
       }
-      const page = await fetch(link, { headers: { accept: 'text/html' }, redirect: 'manual' });
-      expect(page.status).toBe(200);
-      expect(await page.text()).toContain('수신을 거부하셨습니다');
+      const button = await fetch(link, {
+        method: 'POST',
+        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+        redirect: 'manual',
+      });
+      expect(button.status).toBe(200);
+      expect(await button.text()).toContain('수신을 거부하셨습니다');
       expect((await fetch(`${urls().http}/unsubscribe?token=forged.token`)).status).toBe(400);
       const forged = await fetch(`${urls().http}/unsubscribe?token=forged.token`, {
         method: 'POST',
