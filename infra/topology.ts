@@ -1,6 +1,7 @@
 // Routes, event rules, queues and schedules declared once: the CDK stacks and the local stack are both built from this.
 
 import { type Capability, PURCHASES_MAX_RECEIVES, type QueueName } from '../functions/shared/capabilities.ts';
+import { EVENT_SOURCE } from '../schema/events.ts';
 
 export type { Capability, QueueName };
 
@@ -43,6 +44,8 @@ export interface EventRuleSpec {
   readonly name: string;
   readonly description: string;
   readonly detailTypes: readonly string[];
+  /** Only events of these sources (dangol's own events must come from dangol); absent: any producer. */
+  readonly sources?: readonly string[];
   readonly targetQueue: QueueName;
 }
 
@@ -55,23 +58,23 @@ export interface ScheduleSpec {
 }
 
 export const EVENT_BUS_NAME = 'loyalty';
-export { EVENT_SOURCE } from '../schema/events.ts';
+export { EVENT_SOURCE };
 
 export const handlers: readonly HandlerSpec[] = [
   { name: 'join-form', description: 'Serves the enrollment web form', capabilities: [] },
   {
     name: 'enroll-member',
     description: 'Enrolls a member from the web form',
-    capabilities: ['tableWrite', 'bus', 'programme'],
+    capabilities: ['tableWrite', 'bus'],
   },
   {
     name: 'confirm-email',
-    description: 'Double opt-in confirmation of the e-mail channel',
-    capabilities: ['tableWrite', 'bus', 'tokens'],
+    description: 'Double opt-in confirmation of the e-mail channel; joins purchases kept under the verified address',
+    capabilities: ['tableWrite', 'bus', 'tokens', 'programme'],
   },
   {
     name: 'send-enrollment-mail',
-    description: 'Sends the double opt-in and welcome mails',
+    description: 'Sends the double opt-in, welcome and already-a-member mails',
     capabilities: ['tableWrite', 'mail', 'tokens'],
     timeoutSeconds: 30,
   },
@@ -266,6 +269,7 @@ export const eventRules: readonly EventRuleSpec[] = [
     name: 'enrollment-mail',
     description: 'Enrollment events that need a transactional mail',
     detailTypes: ['Member Enrolled', 'Email Confirmation Requested', 'Member Email Confirmed'],
+    sources: [EVENT_SOURCE],
     targetQueue: 'enrollment-mail',
   },
   {

@@ -69,8 +69,6 @@ export type EnrollmentRequest = z.infer<typeof enrollmentRequest>;
 export const enrollmentStatus = z.enum(['pending_confirmation', 'active']);
 export type EnrollmentStatus = z.infer<typeof enrollmentStatus>;
 
-export const enrollmentResponse = z.strictObject({
-  memberId: z.string(),
-  status: enrollmentStatus,
-});
+/** The same body for everyone: no member id, nothing that tells whether the person was already a member. */
+export const enrollmentResponse = z.strictObject({ status: z.literal('received') });
 export type EnrollmentResponse = z.infer<typeof enrollmentResponse>;

@@ -76,6 +76,11 @@ export const keys = {
   /** The zones members live in (one item each): the dispatcher reads member dates in these zones only. */
   memberZone: (zone: string): Key => ({ PK: 'ZONES', SK: zone }),
   memberZones: { PK: 'ZONES' },
+  /** How many messages of one kind went to one contact on one day (`YYYY-MM-DD`), by a hash of the contact. */
+  contactLimit: (kind: string, contact: string, day: string): Key => ({
+    PK: `LIMIT#${kind}#${contactHash(contact.toLowerCase())}`,
+    SK: day,
+  }),
   /** The audit log, one partition per month (`YYYY-MM`), newest last by time and a random suffix. */
   auditMonth: (month: string) => `AUDIT#${month}`,
   auditEntry: (at: string, unique: string): Key => ({ PK: `AUDIT#${at.slice(0, 7)}`, SK: `${at}#${unique}` }),

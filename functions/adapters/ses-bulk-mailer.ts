@@ -11,6 +11,7 @@ import {
   type SendBulkEmailCommandOutput,
   type SESv2Client,
 } from '@aws-sdk/client-sesv2';
+import { encodeFromAddress } from '#domain/message-content';
 import { BULK_LIMIT } from '#domain/waves';
 import {
   NotSentError,
@@ -74,7 +75,7 @@ export class SesBulkMailer implements BulkMailer {
     if (destinations.length === 0) return [];
     await this.ensureTemplate(template);
     const command = new SendBulkEmailCommand({
-      FromEmailAddress: from,
+      FromEmailAddress: encodeFromAddress(from),
       ConfigurationSetName: this.configurationSet,
       DefaultEmailTags: asTags(tags),
       DefaultContent: { Template: { TemplateName: template.name, TemplateData: '{}' } },
@@ -119,7 +120,7 @@ export class SesBulkMailer implements BulkMailer {
     try {
       const result = await this.ses.send(
         new SendEmailCommand({
-          FromEmailAddress: mail.from,
+          FromEmailAddress: encodeFromAddress(mail.from),
           Destination: { ToAddresses: [mail.to] },
           ConfigurationSetName: this.configurationSet,
           EmailTags: asTags(mail.tags),

@@ -1,6 +1,7 @@
 // Mailer on SES v2: single sends with the configuration set, so delivery/bounce/open events come back.
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingMail } from '#app/ports';
+import { encodeFromAddress } from '#domain/message-content';
 
 export class SesMailer implements Mailer {
   constructor(
@@ -13,7 +14,7 @@ export class SesMailer implements Mailer {
     const headers = Object.entries(mail.headers ?? {}).map(([Name, Value]) => ({ Name, Value }));
     const result = await this.ses.send(
       new SendEmailCommand({
-        FromEmailAddress: this.from,
+        FromEmailAddress: encodeFromAddress(this.from),
         Destination: { ToAddresses: [mail.to] },
         ConfigurationSetName: this.configurationSet,
         EmailTags: Object.entries(mail.tags).map(([Name, Value]) => ({ Name, Value })),

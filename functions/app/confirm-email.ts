@@ -13,6 +13,8 @@ export interface ConfirmDeps {
   readonly events: EventPublisher;
   readonly secret: TokenSecret;
   readonly clock: Clock;
+  /** Joins the purchases kept under a now verified contact to the member (each prospect at most once). */
+  readonly absorbProspects?: (memberId: string, contacts: { email?: string; phone?: string }) => Promise<unknown>;
 }
 
 export interface ConfirmOutcome {
@@ -73,5 +75,8 @@ export async function confirmEmail(token: string | undefined, deps: ConfirmDeps)
   await runStepOnce(deps.members, member.memberId, 'confirmedEvent', { now, staleBefore, once: true }, () =>
     deps.events.publish('Member Email Confirmed', detail),
   );
+  // The address is verified now: what was bought under it before enrolling becomes the member's (on a repeated
+  // click too, so a join cut short by a crash is finished).
+  await deps.absorbProspects?.(member.memberId, { email: member.email });
   return { memberId: member.memberId, locale: member.locale, result };
 }

@@ -22,7 +22,6 @@ export interface EnrollDeps {
   readonly clock: Clock;
   readonly newId?: () => string;
   /** Joins purchases made before enrollment (kept as a prospect under the same e-mail or phone). */
-  readonly absorbProspects?: (memberId: string, contacts: { email?: string; phone?: string }) => Promise<unknown>;
 }
 
 /** Validates the body: shape and formats (zod), then the rules that need today's date. */
@@ -104,13 +103,11 @@ export async function enrollMember(body: unknown, deps: EnrollDeps): Promise<Enr
   if (!stored) throw new Error('member owning the contact vanished');
 
   await publishEnrolledOnce(stored, now, deps);
-  // Also on a repeat, so a merge cut short by a crash is finished; each prospect joins at most once.
-  await deps.absorbProspects?.(stored.memberId, {
-    ...(stored.email && { email: stored.email }),
-    ...(stored.phone && { phone: stored.phone }),
-  });
+  // Purchases kept under this e-mail or phone join the member only once the contact is verified (confirm-email):
+  // whoever enrolls with someone else's address inherits nothing.
   if (!result.created) await requestConfirmationAgain(stored, now, deps);
-  return { memberId: stored.memberId, status: awaitsEmailConfirmation(stored) ? 'pending_confirmation' : 'active' };
+  // The same answer for everyone: nothing tells a stranger whether the person is a member (CONTRACT.md).
+  return { status: 'received' };
 }
 
 async function publishEnrolledOnce(member: Member, now: Date, deps: EnrollDeps): Promise<void> {
@@ -134,10 +131,14 @@ async function publishEnrolledOnce(member: Member, now: Date, deps: EnrollDeps):
   );
 }
 
-/** Enrolling again while the e-mail is unconfirmed asks for the mail again (the sender allows one per 10 minutes). */
+/**
+ * Enrolling again asks for the e-mail step again: the confirmation mail while the address waits for it, else the
+ * "already a member" mail (the sender allows one of each per 10 minutes).
+ */
 async function requestConfirmationAgain(member: Member, now: Date, deps: EnrollDeps): Promise<void> {
-  if (!awaitsEmailConfirmation(member)) return;
-  const last = member.steps['confirmationMail']?.claimedAt;
+  if (!member.email || (!awaitsEmailConfirmation(member) && !member.consents.email.confirmedAt)) return;
+  const step = awaitsEmailConfirmation(member) ? 'confirmationMail' : 'alreadyMemberMail';
+  const last = member.steps[step]?.claimedAt;
   if (last && Date.parse(last) > now.getTime() - CONFIRMATION_RESEND_AFTER_MS) return;
   const detail: EmailConfirmationRequested = { memberId: member.memberId, requestedAt: now.toISOString() };
   await deps.events.publish('Email Confirmation Requested', detail);

@@ -207,7 +207,8 @@ ${consent('guardianConsent', t.guardian)}
         if (result.ok) {
           form.querySelectorAll('input:not([type=hidden])').forEach(function (el) { el.disabled = true; });
           button.hidden = true;
-          status.textContent = result.data.status === 'pending_confirmation' ? text.doneConfirm : text.doneActive;
+          // The answer is the same for everyone; what comes next follows from what the person asked for.
+          status.textContent = body.email && body.consents.email ? text.doneConfirm : text.doneActive;
           return;
         }
         var first = null;

@@ -8,7 +8,7 @@ export type CreateMemberResult = { created: true } | { created: false; existingM
 export type ConfirmEmailResult = 'confirmed' | 'already-confirmed' | 'not-pending';
 
 /** A side effect tracked on the member item so it runs once however often the request is repeated. */
-export type MemberStep = 'confirmationMail' | 'enrolledEvent' | 'confirmedEvent' | 'welcomeMail';
+export type MemberStep = 'confirmationMail' | 'enrolledEvent' | 'confirmedEvent' | 'welcomeMail' | 'alreadyMemberMail';
 
 export interface MemberStore {
   /** Creates the member, its e-mail and phone ownership records and consent history in one transaction. */

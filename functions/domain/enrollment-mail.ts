@@ -1,4 +1,5 @@
-// The two transactional mails of enrollment, per locale: the double opt-in confirmation and the welcome.
+// The transactional mails of enrollment, per locale: the double opt-in confirmation, the welcome, and the answer
+// to someone who enrolls again with the address of an existing member.
 import type { Locale } from '#schema/common';
 
 export interface RenderedMail {
@@ -74,5 +75,33 @@ export function welcomeMail(input: { locale: Locale; name: string }): RenderedMa
     subject: 'Welcome to the membership',
     html: layout('en', title, lines),
     text: `${title}\n\n${lines.join('\n\n')}\n`,
+  };
+}
+
+/** To an existing member who enrolled again: no second membership, a way to sign in instead. */
+export function alreadyMemberMail(input: { locale: Locale; name: string; signInUrl: string }): RenderedMail {
+  if (input.locale === 'ko') {
+    const title = '이미 멤버십 회원이십니다';
+    const lines = [
+      `${input.name}님, 이 이메일 주소로 가입 신청이 다시 접수되었습니다. 이미 회원이시므로 새로 가입하실 필요가 없습니다.`,
+      '아래 링크로 로그인하시면 등급과 혜택, 수신 동의를 확인하실 수 있습니다.',
+      '본인이 신청하지 않으셨다면 이 메일을 무시하셔도 됩니다. 아무것도 바뀌지 않았습니다.',
+    ];
+    return {
+      subject: '[단골] 이미 멤버십 회원이십니다',
+      html: layout('ko', title, lines, { label: '로그인하기', url: input.signInUrl }),
+      text: `${title}\n\n${lines.join('\n\n')}\n\n${input.signInUrl}\n`,
+    };
+  }
+  const title = 'You are already a member';
+  const lines = [
+    `${input.name}, someone asked to join with this e-mail address again. You are already a member: there is nothing to join.`,
+    'Sign in with the link below to see your tier, your benefits and your consents.',
+    'If this was not you, ignore this message: nothing has changed.',
+  ];
+  return {
+    subject: 'You are already a member',
+    html: layout('en', title, lines, { label: 'Sign in', url: input.signInUrl }),
+    text: `${title}\n\n${lines.join('\n\n')}\n\n${input.signInUrl}\n`,
   };
 }

@@ -117,3 +117,34 @@ export function sampleVariables(
     senderName: context.senderName,
   };
 }
+
+/** Characters a display name may keep: no line breaks, quotes or angle brackets (header injection, spoofed addresses). */
+const UNSAFE_IN_NAME = /[\r\n"<>\\]/g;
+
+/**
+ * A From header value SES takes: `Name <address>` with the name RFC 2047-encoded (UTF-8, base64 encoded-words of at
+ * most 75 characters) when it is not plain ASCII — SES refuses a raw Korean display name — and quoted when it holds
+ * specials. A bare address is returned as it is.
+ */
+export function encodeFromAddress(from: string): string {
+  const match = /^\s*"?([^"<]*?)"?\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(from);
+  if (!match) return from.trim();
+  const name = (match[1] ?? '').replace(UNSAFE_IN_NAME, '').trim();
+  const address = match[2] ?? '';
+  if (!name) return address;
+  if (/^[\x20-\x7e]*$/.test(name))
+    return /[()<>@,;:\\".[\]]/.test(name) ? `"${name}" <${address}>` : `${name} <${address}>`;
+  const words: string[] = [];
+  let chunk = '';
+  for (const char of name) {
+    // 12 characters of `=?UTF-8?B?` + `?=`; base64 of n bytes is 4·⌈n/3⌉: keep each word within 75.
+    const next = chunk + char;
+    if (Math.ceil(Buffer.byteLength(next, 'utf8') / 3) * 4 + 12 > 75) {
+      words.push(chunk);
+      chunk = char;
+    } else chunk = next;
+  }
+  if (chunk) words.push(chunk);
+  const encoded = words.map((word) => `=?UTF-8?B?${Buffer.from(word, 'utf8').toString('base64')}?=`).join(' ');
+  return `${encoded} <${address}>`;
+}

@@ -4,9 +4,18 @@
 import { checkConfirmLink, confirmEmail } from '#app/confirm-email';
 import { confirmationPage } from '#app/confirmation-page';
 import { header, html, httpHandler, json, postedField, problemOf, wantsHtml } from '#shared/http';
-import { eventPublisher, memberStore, systemClock, tokenSecret } from '#shared/wiring';
+import { absorbProspects } from '#app/ingest-purchase';
+import { eventPublisher, memberStore, purchaseDeps, systemClock, tokenSecret } from '#shared/wiring';
 
-const deps = { members: memberStore(), events: eventPublisher(), secret: await tokenSecret(), clock: systemClock };
+const purchases = purchaseDeps();
+const deps = {
+  members: memberStore(),
+  events: eventPublisher(),
+  secret: await tokenSecret(),
+  clock: systemClock,
+  absorbProspects: (memberId: string, contacts: { email?: string; phone?: string }) =>
+    absorbProspects(memberId, contacts, purchases),
+};
 
 /** A person at a browser: the page's own form posts, or the browser asks for HTML. */
 const fromBrowser = (event: Parameters<typeof wantsHtml>[0]) =>

@@ -1,17 +1,25 @@
 // SQS consumer (rule `enrollment-mail`): sends the double opt-in and welcome mails; failed records are reported
 // one by one so the rest of the batch is not retried, and a record that keeps failing ends in the DLQ.
-import { sendConfirmationMail, sendWelcomeMail } from '#app/send-enrollment-mail';
+import { sendConfirmationMail, sendRequestedMail, sendWelcomeMail } from '#app/send-enrollment-mail';
 import { enrollmentMailEvent } from '#schema/events';
 import { logger } from '#shared/logger';
 import { sqsHandler } from '#shared/sqs-handler';
-import { mailer, memberStore, systemClock, tokenSecret } from '#shared/wiring';
+import { contactLimits, mailer, memberStore, systemClock, tokenSecret } from '#shared/wiring';
 
-const deps = { members: memberStore(), ...mailer(), secret: await tokenSecret(), clock: systemClock };
+const deps = {
+  members: memberStore(),
+  limits: contactLimits(),
+  ...mailer(),
+  secret: await tokenSecret(),
+  clock: systemClock,
+};
 
 export const handler = sqsHandler(enrollmentMailEvent, async (event) => {
-  const outcome =
-    event['detail-type'] === 'Member Email Confirmed'
-      ? await sendWelcomeMail(event.detail.memberId, deps)
-      : await sendConfirmationMail(event.detail.memberId, deps);
+  const send = {
+    'Member Enrolled': sendConfirmationMail,
+    'Email Confirmation Requested': sendRequestedMail,
+    'Member Email Confirmed': sendWelcomeMail,
+  }[event['detail-type']];
+  const outcome = await send(event.detail.memberId, deps);
   logger.info('enrollment mail', { detailType: event['detail-type'], memberId: event.detail.memberId, outcome });
 });

@@ -13,6 +13,7 @@ import { SnsMessenger } from '#adapters/sns-messenger';
 import { DeadLetters } from '#adapters/dead-letters';
 import { DynamoAuditLog } from '#adapters/audit-log';
 import { DynamoCampaignStats } from '#adapters/campaign-stats';
+import { DynamoContactLimits } from '#adapters/contact-limits';
 import { DynamoMemberStore } from '#adapters/member-store';
 import { SesMailer } from '#adapters/ses-mailer';
 import { EventBridgePublisher } from '#adapters/event-bus';
@@ -36,6 +37,11 @@ export const systemClock: Clock = () => new Date();
 
 export function memberStore(): MemberStore {
   return new DynamoMemberStore(dynamoDocumentClient(), readConfig('table').TABLE_NAME);
+}
+
+/** Per-address daily limits of the enrollment mails. */
+export function contactLimits(): DynamoContactLimits {
+  return new DynamoContactLimits(dynamoDocumentClient(), readConfig('table').TABLE_NAME);
 }
 
 export function eventPublisher(): EventPublisher {

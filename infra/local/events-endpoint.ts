@@ -95,6 +95,7 @@ export async function startEventsEndpoint(options: {
       const deliveredTo: string[] = [];
       for (const rule of eventRules) {
         if (!rule.detailTypes.includes(entry.DetailType ?? '')) continue;
+        if (rule.sources && !rule.sources.includes(entry.Source ?? '')) continue;
         const queueUrl = options.queueUrls.get(rule.targetQueue);
         if (!queueUrl) throw new Error(`rule ${rule.name} targets unknown queue ${rule.targetQueue}`);
         await options.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(envelope) }));

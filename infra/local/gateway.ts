@@ -138,6 +138,13 @@ export interface Gateway {
 
 export type AdminVerifier = (authorization: string | undefined) => Promise<Record<string, unknown> | null>;
 
+/** Whether a Host header names this machine's loopback (with or without a port). */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
+  return ['127.0.0.1', 'localhost', '[::1]'].includes((name ?? '').toLowerCase());
+}
+
 export async function startGateway(options: {
   port: number;
   localRoutes: LocalRoute[];
@@ -150,6 +157,10 @@ export async function startGateway(options: {
       if (body.length > MAX_PAYLOAD_BYTES)
         return sendProblem(response, 413, 'Content Too Large', 'The request body exceeds 10 MB');
       if (url.pathname.startsWith('/_local/')) {
+        // The local routes reset outboxes, fire schedules and inject faults: only for this machine's own tools. A
+        // web page elsewhere that rebinds a DNS name to 127.0.0.1 sends its own Host, and is refused.
+        if (!isLoopbackHost(request.headers.host))
+          return sendProblem(response, 403, 'Forbidden', 'Local routes answer requests to 127.0.0.1 or localhost only');
         for (const localRoute of options.localRoutes) {
           const result = await localRoute(request, body, url);
           if (!result) continue;

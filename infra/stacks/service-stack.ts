@@ -157,7 +157,7 @@ export class ServiceStack extends Stack {
       new Rule(this, `${pascal(spec.name)}Rule`, {
         description: spec.description,
         eventBus: props.bus,
-        eventPattern: { detailType: [...spec.detailTypes] },
+        eventPattern: { detailType: [...spec.detailTypes], ...(spec.sources && { source: [...spec.sources] }) },
         targets: [new SqsQueue(queue)],
       });
     }

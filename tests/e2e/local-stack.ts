@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { freePort } from '#infra/local/ports';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 export interface RunningStack {
   readonly child: ChildProcess;
@@ -31,7 +30,10 @@ export function spawnStart(
   env: Record<string, string>,
   extra: NodeJS.ProcessEnv = {},
 ): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [TSX, 'infra/local/start.ts'], {
+  // tsx as a loader, not its CLI: the CLI relays SIGTERM to a child process and kills it outright if the child does not
+  // answer within 60 ms, which a loaded machine misses; here the signal reaches start.ts itself, as it does in AWS-less
+  // plain use of `node`.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
     cwd: ROOT,
     env: { ...process.env, ...extra, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -169,6 +169,9 @@ describe('service stack built from the topology', () => {
       expect(rule?.['Targets']).toHaveLength(1);
     }
     expect(rules.filter((rule) => rule['ScheduleExpression'])).toHaveLength(topology.schedules.length);
+    // dangol's own events reach the mail sender only from dangol: no producer on the bus can forge a confirmation.
+    const enrollment = rules.find((rule) => rule['EventPattern']?.['detail-type']?.includes('Member Email Confirmed'));
+    expect(enrollment?.['EventPattern']?.['source']).toEqual(['dangol']);
   });
 
   it('sends mail through an SES configuration set whose events go to SNS', () => {

@@ -1,7 +1,7 @@
 // GET /admin/members look-ups and GET /admin/members/{id}, as marketing sees them.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signAdminToken } from '#infra/local/admin-keys';
-import { adminCaller, drained, newPerson, post, putEvents } from './helpers.ts';
+import { adminCaller, drained, newPerson, putEvents, enroll } from './helpers.ts';
 
 // One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
 describe('admin-members', () => {
@@ -16,7 +16,7 @@ describe('admin-members', () => {
   describe('admin member look-up', () => {
     it('finds a member by exact e-mail and by phone in any common form', async () => {
       const person = newPerson({ name: '최유나' });
-      const { memberId } = (await post('/members', person)).json();
+      const { memberId } = await enroll(person);
       const byEmail = await get(`/admin/members?email=${encodeURIComponent(person.email.toUpperCase())}`);
       expect(byEmail.status).toBe(200);
       expect(byEmail.body['items']).toEqual([
@@ -31,8 +31,7 @@ describe('admin-members', () => {
     it('finds members by Korean name prefix, in pages', async () => {
       const stem = `탁${Date.now().toString(36)}`;
       const ids = [];
-      for (let i = 0; i < 3; i++)
-        ids.push((await post('/members', newPerson({ name: `${stem} ${i}` }))).json()['memberId']);
+      for (let i = 0; i < 3; i++) ids.push((await enroll(newPerson({ name: `${stem} ${i}` }))).memberId);
       const first = await get(`/admin/members?name=${encodeURIComponent(stem)}&limit=2`);
       expect(first.body['items']).toHaveLength(2);
       expect(first.body['next']).toEqual(expect.any(String));
@@ -60,7 +59,7 @@ describe('admin-members', () => {
 
     it('shows one member with consents, tier history with reasons, spend and contact history', async () => {
       const person = newPerson({ locale: 'en' });
-      const { memberId } = (await post('/members', person)).json();
+      const { memberId } = await enroll(person);
       await putEvents([
         {
           detailType: 'Purchase Completed',

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { signAdminToken } from '#infra/local/admin-keys';
-import { adminCaller, drained, dynamo, newPerson, post, putEvents } from './helpers.ts';
+import { adminCaller, drained, dynamo, newPerson, putEvents, enroll } from './helpers.ts';
 
 // One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
 describe('admin-privacy', () => {
@@ -57,7 +57,7 @@ describe('admin-privacy', () => {
         },
       ]);
       await drained('purchases');
-      const { memberId } = (await post('/members', person)).json();
+      const { memberId } = await enroll(person);
       await putEvents([
         {
           detailType: 'Purchase Completed',
@@ -95,8 +95,8 @@ describe('admin-privacy', () => {
       expect((await call('GET', `/admin/members/${memberId}`)).status).toBe(404);
       expect((await call('GET', `/admin/members?email=${encodeURIComponent(person.email)}`)).body['items']).toEqual([]);
 
-      const again = (await post('/members', person)).json();
-      expect(again['memberId']).not.toBe(memberId);
+      const again = await enroll(person);
+      expect(again.memberId).not.toBe(memberId);
 
       const audit = await call('GET', '/admin/audit');
       const actions = audit.body['items']

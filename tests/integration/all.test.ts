@@ -14,3 +14,4 @@ import './rfm-scoring.it.ts';
 import './admin-members.it.ts';
 import './enrollment-mail-queue.it.ts';
 import './admin-auth.it.ts';
+import './contact-limits.it.ts';

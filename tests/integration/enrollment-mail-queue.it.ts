@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { eventually, mailsTo, newPerson, post, urls } from './helpers.ts';
+import { eventually, mailsTo, newPerson, urls, enroll, drained } from './helpers.ts';
 
 // One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
 describe('enrollment-mail-queue', () => {
@@ -12,7 +12,7 @@ describe('enrollment-mail-queue', () => {
   describe('enrollment mail queue', () => {
     it('sends one confirmation mail when Member Enrolled is delivered 5 times, sequentially and concurrently', async () => {
       const person = newPerson();
-      const { memberId } = (await post('/members', person)).json();
+      const { memberId } = await enroll(person);
       await eventually(
         () => mailsTo(person.email),
         (mails) => mails.length === 1,
@@ -46,12 +46,40 @@ describe('enrollment-mail-queue', () => {
       expect(await mailsTo(person.email)).toHaveLength(1);
     });
 
+    it('takes enrollment events from dangol only: another producer cannot forge Member Email Confirmed', async () => {
+      const person = newPerson();
+      const { memberId } = await enroll(person);
+      await eventually(
+        () => mailsTo(person.email),
+        (mails) => mails.length === 1,
+      );
+      const bus = new EventBridgeClient({ ...local, endpoint: urls().events });
+      const forged = { memberId, confirmedAt: new Date().toISOString() };
+      await bus.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: 'loyalty',
+              Source: 'test.shop',
+              DetailType: 'Member Email Confirmed',
+              Detail: JSON.stringify(forged),
+            },
+          ],
+        }),
+      );
+      await drained('enrollment-mail');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await mailsTo(person.email)).map((mail) => mail.subject)).toEqual([
+        '[단골] 이메일 수신 동의를 확인해 주세요',
+      ]);
+    });
+
     it('moves a malformed event and a poison event to the dead-letter queue while the rest of the batch is applied', async () => {
       const sqs = new SQSClient({ ...local, endpoint: urls().sqsSns });
       const queueUrl = inject('queueUrls')['enrollment-mail'];
       const dlqUrl = inject('queueUrls')['enrollment-mail-dlq'];
       const person = newPerson({ locale: 'en' });
-      const { memberId } = (await post('/members', person)).json();
+      const { memberId } = await enroll(person);
       await eventually(
         () => mailsTo(person.email),
         (mails) => mails.length === 1,

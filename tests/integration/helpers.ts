@@ -26,6 +26,30 @@ export interface StoredMail {
   body: { html?: string; text?: string };
 }
 
+/** The member that owns an e-mail or phone, as enrollment recorded it (the API does not tell: CONTRACT.md). */
+export async function memberIdOf(contact: { email?: string; phone?: string }): Promise<string | undefined> {
+  const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+  const { keys } = await import('#adapters/keys');
+  const { normaliseEmail, normalisePhone } = await import('#domain/identity');
+  const email = contact.email ? normaliseEmail(contact.email) : null;
+  const phone = contact.phone ? normalisePhone(contact.phone) : null;
+  const key = email ? keys.emailOwner(email) : phone ? keys.phoneOwner(phone) : null;
+  if (!key) return undefined;
+  const { Item } = await localDynamoClient(urls().dynamodb).send(
+    new GetItemCommand({ TableName: 'dangol', Key: { PK: { S: key.PK }, SK: { S: key.SK } }, ConsistentRead: true }),
+  );
+  return Item?.['memberId']?.S;
+}
+
+/** Enrolls through the public API (which answers the same 202 for everyone) and finds the member it made. */
+export async function enroll(person: Record<string, unknown>): Promise<{ memberId: string }> {
+  const reply = await post('/members', person);
+  if (reply.status !== 202) throw new Error(`enrollment answered ${reply.status}: ${reply.text}`);
+  const memberId = await memberIdOf(person as { email?: string; phone?: string });
+  if (!memberId) throw new Error('enrollment made no member');
+  return { memberId };
+}
+
 export async function mailsTo(address: string): Promise<StoredMail[]> {
   const store = (await (await fetch(`${urls().ses}/store`)).json()) as { emails: StoredMail[] };
   return store.emails.filter((mail) => mail.destination.to.includes(address));
@@ -130,7 +154,8 @@ export async function drained(queues: string | readonly string[], timeoutMs = 30
   while (Date.now() < deadline) {
     const busy = (await Promise.all(list.map(busyCount))).reduce((sum, count) => sum + count, 0);
     if (busy === 0) {
-      if (quietSince && Date.now() - quietSince > 300) return;
+      // Quiet for a while, not for one look: a hand-on between two queues can fall between two reads.
+      if (quietSince && Date.now() - quietSince > 600) return;
       quietSince ||= Date.now();
     } else quietSince = 0;
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -3,7 +3,20 @@ import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { drained, dynamo, newPerson, post, putEvents, sqs, takeDeadLetters, urls } from './helpers.ts';
+import {
+  drained,
+  dynamo,
+  newPerson,
+  post,
+  putEvents,
+  sqs,
+  takeDeadLetters,
+  urls,
+  enroll,
+  confirmLink,
+  eventually,
+  mailsTo,
+} from './helpers.ts';
 
 // One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
 describe('purchases', () => {
@@ -47,7 +60,7 @@ describe('purchases', () => {
   });
 
   async function enrolled(): Promise<string> {
-    return (await post('/members', newPerson())).json()['memberId'];
+    return (await enroll(newPerson())).memberId;
   }
 
   const totalSpend = (item: Record<string, any>) =>
@@ -126,7 +139,34 @@ describe('purchases', () => {
       expect(item['purchaseCount']).toBe(20);
     });
 
-    it('keeps purchases by an unknown person as a prospect, and joins them to the member who enrolls', async () => {
+    it('gives a stranger who enrolls with a buyer’s unverified phone none of the buyer’s spend', async () => {
+      const buyer = newPerson();
+      await putEvents([
+        {
+          detailType: 'Purchase Completed',
+          detail: {
+            orderId: orderId(),
+            channel: 'store-pos',
+            occurredAt: new Date().toISOString(),
+            amount: { value: 2_500_000, currency: 'KRW' },
+            customer: { phone: buyer.phone, name: '김민지' },
+          },
+        },
+      ]);
+      await drained('purchases');
+      const stranger = newPerson({
+        phone: buyer.phone,
+        email: undefined,
+        consents: { email: false, sms: true, post: false, nightTime: false },
+      });
+      const { memberId } = await enroll(stranger);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const item = await profile(memberId);
+      expect(totalSpend(item)).toBe(0);
+      expect(item['tierState']?.['tier'] ?? 'D').toBe('D');
+    });
+
+    it('keeps purchases by an unknown person as a prospect, and joins them once the member verifies the address', async () => {
       const person = newPerson();
       await putEvents([
         {
@@ -141,7 +181,16 @@ describe('purchases', () => {
         },
       ]);
       await drained('purchases');
-      const { memberId } = (await post('/members', person)).json();
+      const { memberId } = await enroll(person);
+      // Nothing joins before the address is verified: whoever enrolls with it inherits no spend, no tier.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(totalSpend(await profile(memberId))).toBe(0);
+      const [confirmation] = await eventually(
+        () => mailsTo(person.email),
+        (mails) => mails.length > 0,
+      );
+      const token = new URL(confirmLink(confirmation!)).searchParams.get('token') ?? '';
+      expect((await post('/members/confirm', { token })).status).toBe(200);
       const item = await profile(memberId);
       expect(totalSpend(item)).toBe(350_000);
       expect(item['tierState']).toMatchObject({ tier: 'C' });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { signAdminToken } from '#infra/local/admin-keys';
-import { drained, dynamo, newPerson, post, putEvents, urls } from './helpers.ts';
+import { drained, dynamo, newPerson, putEvents, urls, enroll } from './helpers.ts';
 
 // One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
 describe('rfm-scoring', () => {
@@ -31,7 +31,7 @@ describe('rfm-scoring', () => {
     it('scores every member with RFM 1–5, offer group and LTV, and moves the fifths with the population', async () => {
       const buyers: string[] = [];
       for (let i = 0; i < 12; i++) {
-        const { memberId } = (await post('/members', newPerson())).json();
+        const { memberId } = await enroll(newPerson());
         buyers.push(memberId);
         await putEvents(
           Array.from({ length: 1 + (i % 6) }, (_, n) => ({
@@ -46,7 +46,7 @@ describe('rfm-scoring', () => {
           })),
         );
       }
-      const { memberId: idle } = (await post('/members', newPerson())).json();
+      const { memberId: idle } = await enroll(newPerson());
       await drained('purchases');
 
       await fire('2026-12-01T02:00:00Z');

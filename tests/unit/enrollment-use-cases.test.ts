@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { enrollMember } from '#app/enroll-member';
 import { confirmEmail } from '#app/confirm-email';
-import { sendConfirmationMail, sendWelcomeMail } from '#app/send-enrollment-mail';
+import { sendConfirmationMail, sendRequestedMail, sendWelcomeMail } from '#app/send-enrollment-mail';
 import { ValidationError } from '#app/validation';
 import { ManualClock, MemoryMemberStore, RecordingMailer, RecordingPublisher } from './fakes.ts';
 
@@ -40,13 +40,11 @@ describe('enrollment use cases', () => {
     ids = 0;
   });
 
-  it('enrolls once, publishes Member Enrolled once, and answers the same id to a repeat', async () => {
-    expect(await enrollMember(body(), enrollDeps())).toEqual({ memberId: 'm1', status: 'pending_confirmation' });
-    expect(await enrollMember(body({ email: 'SEOYEON@example.com' }), enrollDeps())).toEqual({
-      memberId: 'm1',
-      status: 'pending_confirmation',
-    });
+  it('enrolls once, publishes Member Enrolled once, and answers a repeat exactly as a new enrollment', async () => {
+    expect(await enrollMember(body(), enrollDeps())).toEqual({ status: 'received' });
+    expect(await enrollMember(body({ email: 'SEOYEON@example.com' }), enrollDeps())).toEqual({ status: 'received' });
     expect(members.members.size).toBe(1);
+    expect([...members.members.keys()]).toEqual(['m1']);
     expect(events.published.filter((event) => event.detailType === 'Member Enrolled')).toHaveLength(1);
     expect(events.published[0]?.detail).toMatchObject({
       memberId: 'm1',
@@ -103,7 +101,12 @@ describe('enrollment use cases', () => {
     expect(await sendWelcomeMail('m1', mailDeps())).toBe('sent');
     expect(await sendWelcomeMail('m1', mailDeps())).toBe('already-sent');
     expect(await sendConfirmationMail('m1', mailDeps())).toBe('not-needed');
-    expect((await enrollMember(body(), enrollDeps())).status).toBe('active');
+    // Enrolling again as a member asks for the "already a member" mail, not a second welcome or a confirmation.
+    expect(await enrollMember(body(), enrollDeps())).toEqual({ status: 'received' });
+    expect(events.published.map((event) => event.detailType)).toContain('Email Confirmation Requested');
+    expect(await sendRequestedMail('m1', mailDeps())).toBe('sent');
+    expect(await sendRequestedMail('m1', mailDeps())).toBe('already-sent');
+    expect(mailer.sent.at(-1)?.subject).toBe('[단골] 이미 멤버십 회원이십니다');
   });
 
   it('refuses an expired link', async () => {
@@ -122,9 +125,8 @@ describe('enrollment use cases', () => {
   it('asks for a guardian under 14, judged by the local date in the member’s zone', async () => {
     // 2026-11-22T15:30Z is already 23 November in Seoul: a child born 2012-11-23 turns 14 there, not in New York.
     clock = new ManualClock(new Date('2026-11-22T15:30:00Z'));
-    await expect(enrollMember(body({ birthday: '2012-11-23' }), enrollDeps())).resolves.toMatchObject({
-      memberId: 'm1',
-    });
+    await expect(enrollMember(body({ birthday: '2012-11-23' }), enrollDeps())).resolves.toEqual({ status: 'received' });
+    expect(members.members.has('m1')).toBe(true);
     await expect(
       enrollMember(
         body({
@@ -136,5 +138,26 @@ describe('enrollment use cases', () => {
         enrollDeps(),
       ),
     ).rejects.toMatchObject({ errors: [{ path: 'guardianConsent' }] });
+  });
+  it('sends at most 3 enrollment mails to one address a day, however often the person enrolls', async () => {
+    const taken = new Map<string, number>();
+    const limits = {
+      take: async (kind: string, contact: string, at: Date, max: number) => {
+        const key = `${kind}/${contact}/${at.toISOString().slice(0, 10)}`;
+        if ((taken.get(key) ?? 0) >= max) return false;
+        taken.set(key, (taken.get(key) ?? 0) + 1);
+        return true;
+      },
+    };
+    await enrollMember(body(), enrollDeps());
+    const outcomes: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      outcomes.push(await sendConfirmationMail('m1', { ...mailDeps(), limits }));
+      clock.advance(11 * 60_000); // past the 10-minute spacing, still the same day
+    }
+    expect(outcomes).toEqual(['sent', 'sent', 'sent', 'limited', 'limited', 'limited']);
+    expect(mailer.sent).toHaveLength(3);
+    clock.advance(24 * 3_600_000);
+    expect(await sendConfirmationMail('m1', { ...mailDeps(), limits })).toBe('sent');
   });
 });

@@ -1,11 +1,25 @@
 // The local gateway's routing and its API Gateway HTTP API (payload 2.0) events; the local scheduler's cron.
 import { describe, expect, it } from 'vitest';
 import type { IncomingMessage } from 'node:http';
-import { matchRoute, toApiGatewayEvent } from '#infra/local/gateway';
+import { isLoopbackHost, matchRoute, toApiGatewayEvent } from '#infra/local/gateway';
 import { cronFieldMatches, isDue } from '#infra/local/scheduler';
 import { routes } from '#infra/topology';
 
 describe('local gateway', () => {
+  it('serves the local-only routes to a loopback Host only (no DNS rebinding)', () => {
+    for (const host of ['127.0.0.1:3000', 'localhost:3000', 'LOCALHOST', '[::1]:3000', '127.0.0.1'])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of [
+      undefined,
+      '',
+      'evil.example:3000',
+      '127.0.0.1.evil.example',
+      '10.0.0.5:3000',
+      'localhost.evil',
+    ])
+      expect(isLoopbackHost(host), String(host)).toBe(false);
+  });
+
   it('matches every topology route, and tells a wrong method from an unknown path', () => {
     for (const route of routes) {
       const path = route.path.replace(/\{(\w+)\+?\}/g, 'x');
