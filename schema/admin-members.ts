@@ -6,7 +6,8 @@ export const memberLookupQuery = z
   .strictObject({
     email: z.optional(z.string().check(z.minLength(3), z.maxLength(254))),
     phone: z.optional(z.string().check(z.minLength(3), z.maxLength(32))),
-    name: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    /** At least two characters: a one-letter prefix would list a good part of the members. */
+    name: z.optional(z.string().check(z.minLength(2, 'Give at least two characters of the name'), z.maxLength(100))),
     limit: z.optional(z.string().check(z.regex(/^([1-9]|[1-4][0-9]|50)$/, 'A number from 1 to 50'))),
     cursor: z.optional(z.string().check(z.maxLength(2000))),
   })

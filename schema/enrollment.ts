@@ -39,6 +39,10 @@ export const enrollmentRequest = z
     consents,
     survey: z.optional(survey),
     guardianConsent: z.optional(z.boolean()),
+    /** The guardian of a member under 14 (PIPA §22-2): name and phone. */
+    guardian: z.optional(z.strictObject({ name: text(100), phone: phoneNumber })),
+    /** The required consent to the collection-and-use notice (PIPA §15/§22), apart from the advertising consents. */
+    privacyNotice: z.literal(true, { error: 'Agree to the collection and use of personal data to join' }),
   })
   .check(
     z.superRefine((body, ctx) => {

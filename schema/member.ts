@@ -50,6 +50,10 @@ export const member = z.strictObject({
     nightTime: consentState,
   }),
   guardianConsent: z.optional(z.boolean()),
+  /** The guardian of a member under 14: name and phone (E.164). */
+  guardian: z.optional(z.strictObject({ name: z.string(), phone: z.string() })),
+  /** Consent to the collection-and-use notice: which version of the notice, and when. */
+  privacyNotice: z.optional(z.strictObject({ version: z.string(), at: isoInstant })),
   survey: z.optional(survey),
   enrolledAt: isoInstant,
   source: z.string(),

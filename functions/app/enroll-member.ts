@@ -34,8 +34,11 @@ export function parseEnrollment(body: unknown, now: Date): EnrollmentRequest {
   const birthday = request.birthday === undefined ? null : parseMemberDate(request.birthday);
   if (birthday && isInFuture(birthday, today))
     errors.push({ path: 'birthday', message: 'Birthday lies in the future' });
-  else if (birthday && needsGuardianConsent(birthday, today) && request.guardianConsent !== true) {
-    errors.push({ path: 'guardianConsent', message: 'Members under 14 need the consent of a legal guardian' });
+  else if (birthday && needsGuardianConsent(birthday, today) && request.guardianConsent !== true && !request.guardian) {
+    errors.push({
+      path: 'guardian',
+      message: 'Members under 14 need a legal guardian: give the guardian’s name and phone',
+    });
   }
   const anniversary = request.anniversary === undefined ? null : parseMemberDate(request.anniversary);
   if (anniversary && isInFuture(anniversary, today))
@@ -73,6 +76,10 @@ export function buildMember(
       nightTime: consent(request.consents.nightTime),
     },
     ...(request.guardianConsent !== undefined && { guardianConsent: request.guardianConsent }),
+    ...(request.guardian && {
+      guardian: { name: normaliseName(request.guardian.name), phone: request.guardian.phone },
+    }),
+    privacyNotice: { version: PRIVACY_NOTICE_VERSION, at },
     ...(request.survey && { survey: request.survey }),
     enrolledAt: at,
     source: ENROLLMENT_SOURCE,
@@ -91,6 +98,9 @@ export function buildMember(
   }
   return { member, history };
 }
+
+/** The version of the collection-and-use notice on the join form; stored with each member's consent to it. */
+export const PRIVACY_NOTICE_VERSION = '2026-12';
 
 export async function enrollMember(body: unknown, deps: EnrollDeps): Promise<EnrollmentResponse> {
   const now = deps.clock();

@@ -24,6 +24,9 @@ interface FormText {
   consentPost: string;
   consentNight: string;
   guardian: string;
+  noticeLegend: string;
+  notice: readonly string[];
+  noticeAgree: string;
   submit: string;
   sending: string;
   doneConfirm: string;
@@ -58,6 +61,14 @@ const TEXT: Record<Locale, FormText> = {
     consentNight:
       '야간(21:00~08:00)에도 문자 광고를 받겠습니다. 동의하지 않으면 야간 문자는 다음 날 08시 이후에 보냅니다.',
     guardian: '만 14세 미만입니다. 법정대리인(보호자)의 동의를 받았습니다.',
+    noticeLegend: '개인정보 수집·이용 안내 (필수)',
+    notice: [
+      '수집 목적: 멤버십 가입과 관리, 등급과 혜택 제공, 구매 실적 집계, 문의 응대.',
+      '수집 항목: 이름, 이메일 또는 휴대전화 번호(필수), 생일, 기념일, 주소(선택).',
+      '보유 기간: 탈퇴 시 또는 마지막 이용 후 1년까지. 법령이 정한 기록은 그 기간 동안 보관합니다.',
+      '동의를 거부하실 수 있으며, 거부하시면 멤버십에 가입하실 수 없습니다. 광고 수신 동의는 별도이며 선택입니다.',
+    ],
+    noticeAgree: '위 개인정보 수집·이용에 동의합니다. (필수)',
     submit: '가입하기',
     sending: '보내는 중…',
     doneConfirm: '가입 신청이 완료되었습니다. 이메일로 보낸 확인 링크를 눌러 주세요.',
@@ -90,6 +101,14 @@ const TEXT: Record<Locale, FormText> = {
     consentNight:
       'I also accept advertising text messages at night (21:00–08:00). Without this, night messages wait until 08:00.',
     guardian: 'I am under 14 and my legal guardian has agreed.',
+    noticeLegend: 'Collection and use of personal data (required)',
+    notice: [
+      'Purposes: membership enrolment and management, tiers and benefits, counting purchases, answering questions.',
+      'Items: name, e-mail address or mobile number (required); birthday, anniversary, address (optional).',
+      'Retention: until you leave, or one year after your last activity; records the law requires for its period.',
+      'You may refuse; without this consent you cannot join. Consents to advertising are separate and optional.',
+    ],
+    noticeAgree: 'I agree to the collection and use of my personal data described above. (required)',
     submit: 'Join',
     sending: 'Sending…',
     doneConfirm: 'Thank you. Please click the confirmation link we sent to your e-mail.',
@@ -167,6 +186,11 @@ ${consent('consentPost', t.consentPost)}
 ${consent('consentNightTime', t.consentNight)}
 </fieldset>
 ${consent('guardianConsent', t.guardian)}
+<fieldset>
+<legend>${t.noticeLegend}</legend>
+<ul>${t.notice.map((line) => `<li>${line}</li>`).join('')}</ul>
+${consent('privacyNotice', t.noticeAgree).replace('<input type="checkbox"', '<input type="checkbox" required')}
+</fieldset>
 <button type="submit" id="submit">${t.submit}</button>
 <p id="status" role="status" aria-live="polite"></p>
 </form>
@@ -198,6 +222,7 @@ ${consent('guardianConsent', t.guardian)}
       if (value('address2')) body.postalAddress.address2 = value('address2');
     }
     if (checked('guardianConsent')) body.guardianConsent = true;
+    if (checked('privacyNotice')) body.privacyNotice = true;
     var button = document.getElementById('submit');
     button.disabled = true; status.textContent = text.sending;
     fetch('/members', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })

@@ -2,7 +2,7 @@
 // member's whole picture: profile, consents, tier with its history and reasons, spend, RFM, what is due and sent.
 import { memberLookupQuery, type MemberSummary, type MemberView } from '#schema/admin-members';
 import type { TierLadder } from '#schema/tier-ladder';
-import { normaliseEmail, normaliseName, normalisePhone } from '#domain/identity';
+import { maskEmail, maskPhone, normaliseEmail, normaliseName, normalisePhone } from '#domain/identity';
 import { monthKey, rollingTotals } from '#domain/spend-window';
 import { NotFound } from './errors.ts';
 import type { Clock } from './ports.ts';
@@ -52,21 +52,44 @@ function tierCode(profile: Record<string, unknown>, ladder: TierLadder): string 
   return state?.tier ?? ladder.tiers[0]?.code ?? 'D';
 }
 
-function summary(profile: Record<string, unknown>, ladder: TierLadder): MemberSummary {
+/** What an admin may see of a member: `full` (marketing, privacy), or `masked` contacts and no private details (viewer). */
+export type ContactView = 'full' | 'masked';
+
+/** The profile fields a viewer sees; everything else (address, survey, guardian, full birthday) stays hidden. */
+const VIEWER_FIELDS = ['memberId', 'name', 'email', 'phone', 'locale', 'timeZone', 'status', 'enrolledAt', 'source'];
+
+function contactsAsSeen(profile: Record<string, unknown>, view: ContactView): Record<string, unknown> {
+  if (view === 'full') return profile;
+  const seen: Record<string, unknown> = Object.fromEntries(
+    Object.entries(profile).filter(([key]) => VIEWER_FIELDS.includes(key)),
+  );
+  if (typeof profile['email'] === 'string') seen['email'] = maskEmail(profile['email']);
+  if (typeof profile['phone'] === 'string') seen['phone'] = maskPhone(profile['phone']);
+  // Month and day only: no year of birth.
+  for (const field of ['birthday', 'anniversary']) {
+    const value = profile[field];
+    if (typeof value === 'string') seen[field] = `--${value.slice(-5)}`;
+  }
+  return seen;
+}
+
+function summary(raw: Record<string, unknown>, ladder: TierLadder, view: ContactView): MemberSummary {
+  const profile = contactsAsSeen(raw, view);
   return {
-    memberId: String(profile['memberId']),
-    name: String(profile['name'] ?? ''),
+    memberId: String(raw['memberId']),
+    name: String(raw['name'] ?? ''),
     ...(typeof profile['email'] === 'string' && { email: profile['email'] }),
     ...(typeof profile['phone'] === 'string' && { phone: profile['phone'] }),
-    tier: tierCode(profile, ladder),
-    status: String(profile['status'] ?? 'active'),
-    enrolledAt: String(profile['enrolledAt'] ?? ''),
+    tier: tierCode(raw, ladder),
+    status: String(raw['status'] ?? 'active'),
+    enrolledAt: String(raw['enrolledAt'] ?? ''),
   };
 }
 
 export async function lookupMembers(
   query: Record<string, string | undefined>,
   deps: LookupDeps,
+  view: ContactView = 'full',
 ): Promise<{ items: MemberSummary[]; next?: string }> {
   const parsed = memberLookupQuery.safeParse(query);
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
@@ -85,18 +108,18 @@ export async function lookupMembers(
       ]);
     const memberId = await deps.directory.ownerOf(email !== undefined ? 'email' : 'phone', value);
     const profile = memberId ? await deps.directory.profile(memberId) : null;
-    return { items: active(profile) ? [summary(profile, ladder)] : [] };
+    return { items: active(profile) ? [summary(profile, ladder, view)] : [] };
   }
   const folded = normaliseName(name ?? '').toLowerCase();
   if (folded.length === 0) throw new ValidationError([{ path: 'name', message: 'Must not be empty' }]);
   const page = await deps.directory.byNamePrefix(folded, Number(limit ?? 20), cursor);
   return {
-    items: page.profiles.filter(active).map((profile) => summary(profile, ladder)),
+    items: page.profiles.filter(active).map((profile) => summary(profile, ladder, view)),
     ...(page.next && { next: page.next }),
   };
 }
 
-export async function viewMember(memberId: string, deps: LookupDeps): Promise<MemberView> {
+export async function viewMember(memberId: string, deps: LookupDeps, view: ContactView = 'full'): Promise<MemberView> {
   const items = memberId.length <= 64 ? await deps.directory.memberItems(memberId) : null;
   if (items?.profile['status'] !== 'active') throw new NotFound('No such member');
   const ladder = await deps.ladders.current();
@@ -115,8 +138,9 @@ export async function viewMember(memberId: string, deps: LookupDeps): Promise<Me
     ['confirmationMail', 'email-confirmation'],
     ['welcomeMail', 'welcome'],
   ];
-  const publicProfile = Object.fromEntries(
-    Object.entries(profile).filter(([key]) => !PRIVATE_FIELDS.includes(key) && key !== 'consents'),
+  const publicProfile = contactsAsSeen(
+    Object.fromEntries(Object.entries(profile).filter(([key]) => !PRIVATE_FIELDS.includes(key) && key !== 'consents')),
+    view,
   );
   return {
     profile: publicProfile,

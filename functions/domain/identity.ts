@@ -41,3 +41,18 @@ export function normaliseName(raw: string): string {
 export function emailDomain(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1);
 }
+
+/** An e-mail address as a viewer sees it: the first character of the local part, then `***`, and the domain. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '***';
+  return `${email.slice(0, 1)}***${email.slice(at)}`;
+}
+
+/** A phone as a viewer sees it: Korean mobiles as `010-****-5678`, others with all but the last four digits hidden. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  const last = digits.slice(-4);
+  if (phone.startsWith('+82') && digits.length >= 11) return `0${digits.slice(2, 4)}-****-${last}`;
+  return `${'*'.repeat(Math.max(0, digits.length - 4))}${last}`;
+}

@@ -1,12 +1,12 @@
 // GET /admin/members/{id} — profile, consents, tier and history with reasons, spend, RFM, due and sent touchpoints.
 import { viewMember } from '#app/member-lookup';
-import { requireAdmin } from '#shared/admin-auth';
+import { contactViewOf, requireAdmin } from '#shared/admin-auth';
 import { httpHandler, json } from '#shared/http';
 import { lookupDeps } from '#shared/wiring';
 
 const deps = lookupDeps();
 
 export const handler = httpHandler(async (event) => {
-  requireAdmin(event, 'read');
-  return json(200, await viewMember(event.pathParameters?.['id'] ?? '', deps));
+  const admin = requireAdmin(event, 'read');
+  return json(200, await viewMember(event.pathParameters?.['id'] ?? '', deps, contactViewOf(admin)));
 });

@@ -37,6 +37,11 @@ export function groupsOf(claim: unknown): string[] {
   return [];
 }
 
+/** How much of a member an admin sees: viewers get contacts masked and no private details (PIPA: least data). */
+export function contactViewOf(admin: Admin): 'full' | 'masked' {
+  return admin.groups.some((group) => group === 'marketing' || group === 'privacy') ? 'full' : 'masked';
+}
+
 export function requireAdmin(event: HttpEvent, role: AdminRole): Admin {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer
     ?.jwt?.claims;

@@ -1,9 +1,10 @@
 // A person enrolls at /join in headless Chromium against the `npm start` stack, finds the confirmation mail in the
 // SES emulator, follows its link, and gets the welcome mail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { isPortFree } from '#infra/local/ports';
-import { startStack, type RunningStack } from './local-stack.ts';
+import { ROOT, startStack, type RunningStack } from './local-stack.ts';
 
 interface StoredMail {
   destination: { to: string[] };
@@ -12,6 +13,8 @@ interface StoredMail {
 }
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+/** Screenshots the browser tests write, to be looked at (ignored by git, like all of .cache/). */
+const SCREENSHOTS = join(ROOT, '.cache', 'screenshots');
 
 let stack: RunningStack;
 let browser: Browser;
@@ -59,12 +62,26 @@ describe('enrollment in the browser', () => {
     const page = await browser.newPage({ locale: 'ko-KR' });
     await page.goto(`${stack.base}/join`);
     expect(await page.getAttribute('html', 'lang')).toBe('ko');
-    for (const id of ['consentEmail', 'consentSms', 'consentPost', 'consentNightTime', 'guardianConsent']) {
+    for (const id of [
+      'consentEmail',
+      'consentSms',
+      'consentPost',
+      'consentNightTime',
+      'guardianConsent',
+      'privacyNotice',
+    ]) {
       expect(await page.isChecked(`#${id}`), id).toBe(false);
       expect(await page.locator(`label[for=${id}]`).textContent()).not.toBe('');
     }
     for (const id of ['name', 'email', 'phone', 'birthday'])
       expect(await page.locator(`label[for=${id}]`).count(), id).toBe(1);
+    // The collection-and-use notice (PIPA): purposes, items, retention, the right to refuse, its own required box.
+    const notice = await page.locator('fieldset', { has: page.locator('#privacyNotice') }).textContent();
+    for (const part of ['수집 목적', '수집 항목', '보유 기간', '거부']) expect(notice).toContain(part);
+    expect(await page.getAttribute('#privacyNotice', 'required')).not.toBeNull();
+    // On a 360 px phone, for a person to look at (Hangul needs fonts-noto-cjk, which .ci/run installs).
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'join-ko-360.png'), fullPage: true });
     await page.goto(`${stack.base}/join?lang=en`);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.locator('label[for=consentEmail]').textContent()).toContain('e-mail');
@@ -91,6 +108,7 @@ describe('enrollment in the browser', () => {
     await page.fill('#phone', '010-5555-0142');
     await page.fill('#birthday', '1988-02-29');
     await page.check('#consentEmail');
+    await page.check('#privacyNotice');
     await page.click('#submit');
     await page.locator('#status', { hasText: '확인 링크' }).waitFor();
 

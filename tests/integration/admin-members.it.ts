@@ -6,11 +6,14 @@ import { adminCaller, drained, newPerson, putEvents, enroll } from './helpers.ts
 // One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
 describe('admin-members', () => {
   let token: string;
+  let viewerToken: string;
   const call = adminCaller(() => token);
   const get = (path: string) => call('GET', path);
+  const viewer = adminCaller(() => viewerToken);
 
   beforeAll(async () => {
-    token = await signAdminToken({ group: 'viewer', subject: 'viewer-1' });
+    token = await signAdminToken({ group: 'marketing', subject: 'marketing-1' });
+    viewerToken = await signAdminToken({ group: 'viewer', subject: 'viewer-1' });
   });
 
   describe('admin member look-up', () => {
@@ -42,14 +45,45 @@ describe('admin-members', () => {
       expect(found.sort()).toEqual(ids.sort());
     });
 
+    it('shows a viewer contacts masked, no year of birth and no address; marketing sees them whole', async () => {
+      const person = newPerson({
+        name: '정다은',
+        phone: '010-2468-1357',
+        birthday: '1992-03-04',
+        postalAddress: { postalCode: '06236', address1: '서울 강남구 테헤란로 1' },
+        consents: { email: true, sms: false, post: true, nightTime: false },
+      });
+      const { memberId } = await enroll(person);
+      const masked = await viewer('GET', `/admin/members?email=${encodeURIComponent(person.email)}`);
+      expect(masked.body['items']).toEqual([
+        expect.objectContaining({ memberId, email: `m***@example.com`, phone: '010-****-1357' }),
+      ]);
+      const detail = await viewer('GET', `/admin/members/${memberId}`);
+      expect(detail.body['profile']).toMatchObject({
+        email: 'm***@example.com',
+        phone: '010-****-1357',
+        birthday: '--03-04',
+      });
+      expect(detail.body['profile']['postalAddress']).toBeUndefined();
+      expect(JSON.stringify(detail.body)).not.toContain(person.email);
+      expect(JSON.stringify(detail.body)).not.toContain('테헤란로');
+      const whole = await get(`/admin/members/${memberId}`);
+      expect(whole.body['profile']).toMatchObject({
+        email: person.email,
+        phone: '+821024681357',
+        birthday: '1992-03-04',
+      });
+    });
+
     it('rejects a query that is not exactly one of email, phone or name, and a forged cursor', async () => {
       for (const query of [
         '',
+        '?name=%ED%83%81',
         '?email=a%40b.com&phone=01012345678',
         '?email=not-an-address',
-        '?name=x&limit=500',
-        '?name=x&cursor=bad',
-        '?name=x&extra=1',
+        '?name=xy&limit=500',
+        '?name=xy&cursor=bad',
+        '?name=xy&extra=1',
       ]) {
         const reply = await get(`/admin/members${query}`);
         expect(reply.status, query).toBe(400);

@@ -37,8 +37,11 @@ describe('enrollment-validation', () => {
     [
       'under 14 without guardian consent',
       (b) => ({ ...b, birthday: `${new Date().getUTCFullYear() - 10}-01-01` }),
-      ['guardianConsent'],
+      ['guardian'],
     ],
+    ['collection notice not agreed', ({ privacyNotice: _, ...rest }) => rest, ['privacyNotice']],
+    ['collection notice refused', (b) => ({ ...b, privacyNotice: false }), ['privacyNotice']],
+    ['guardian without a phone', (b) => ({ ...b, guardian: { name: '김보호' } }), ['guardian.phone']],
     ['unknown locale', (b) => ({ ...b, locale: 'ja' }), ['locale']],
     ['unknown time zone', (b) => ({ ...b, timeZone: 'Mars/Olympus' }), ['timeZone']],
     ['consents missing', ({ consents: _, ...rest }) => rest, ['consents']],
@@ -82,6 +85,8 @@ describe('enrollment-validation', () => {
     switch (field) {
       case 'guardianConsent':
         return typeof value === 'boolean';
+      case 'privacyNotice':
+        return value === true;
       case 'survey':
         return typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
       case 'name':
@@ -163,8 +168,10 @@ describe('enrollment-validation', () => {
         'consents',
         'survey',
         'guardianConsent',
+        'guardian',
+        'privacyNotice',
       ];
-      const required = ['name', 'locale', 'consents'];
+      const required = ['name', 'locale', 'consents', 'privacyNotice'];
       const malformed = fc.oneof(
         // A valid body with one field given a value of the wrong type or shape.
         fc

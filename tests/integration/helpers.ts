@@ -90,6 +90,7 @@ export function newPerson(overrides: Record<string, unknown> = {}) {
     phone: `010-${digits.slice(0, 4)}-${digits.slice(4)}`,
     locale: 'ko',
     consents: { email: true, sms: false, post: false, nightTime: false },
+    privacyNotice: true,
     ...overrides,
   };
 }

@@ -146,3 +146,13 @@ describe('signed tokens', () => {
     expect(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()).not.toContain('a@example.com');
   });
 });
+
+describe('masked contacts (what a viewer sees)', () => {
+  it('keeps the first letter and the domain of an e-mail, the last four digits of a phone', async () => {
+    const { maskEmail, maskPhone } = await import('#domain/identity');
+    expect(maskEmail('hong@example.com')).toBe('h***@example.com');
+    expect(maskEmail('not-an-address')).toBe('***');
+    expect(maskPhone('+821012345678')).toBe('010-****-5678');
+    expect(maskPhone('+12125550199')).toBe('*******0199');
+  });
+});

@@ -13,6 +13,7 @@ const body = (overrides: Record<string, unknown> = {}) => ({
   phone: '010-9876-5432',
   locale: 'ko',
   consents: { email: true, sms: true, post: false, nightTime: false },
+  privacyNotice: true,
   ...overrides,
 });
 
@@ -137,7 +138,7 @@ describe('enrollment use cases', () => {
         }),
         enrollDeps(),
       ),
-    ).rejects.toMatchObject({ errors: [{ path: 'guardianConsent' }] });
+    ).rejects.toMatchObject({ errors: [{ path: 'guardian' }] });
   });
   it('sends at most 3 enrollment mails to one address a day, however often the person enrolls', async () => {
     const taken = new Map<string, number>();
