@@ -1,6 +1,7 @@
 // Everything that runs: one function per handler, the HTTP API, queues with DLQs and alarms, event rules,
 // schedules, the SES configuration set and the SNS topics — all built from infra/topology.ts.
-import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -151,6 +152,25 @@ export class ServiceStack extends Stack {
         sesEvents.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: true }));
     }
 
+    // An event the bus could not deliver to its queue (the queue's key or policy refused it) rests here, alarmed.
+    const ruleDlq = new Queue(this, 'RuleDeliveryDlq', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: messagingKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(ruleDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter queue.',
+    });
+    new Alarm(this, 'RuleDeliveryDlqAlarm', {
+      alarmDescription: 'dangol: events the bus could not deliver to their queue need a look',
+      metric: ruleDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
     for (const spec of topology.eventRules) {
       const queue = queues.get(spec.targetQueue)?.queue;
       if (!queue) throw new Error(`rule ${spec.name} targets unknown queue ${spec.targetQueue}`);
@@ -158,7 +178,7 @@ export class ServiceStack extends Stack {
         description: spec.description,
         eventBus: props.bus,
         eventPattern: { detailType: [...spec.detailTypes], ...(spec.sources && { source: [...spec.sources] }) },
-        targets: [new SqsQueue(queue)],
+        targets: [new SqsQueue(queue, { deadLetterQueue: ruleDlq, retryAttempts: 8 })],
       });
     }
 

@@ -149,7 +149,8 @@ describe('service stack built from the topology', () => {
         ),
       ).toBe(true);
     }
-    service.resourceCountIs('AWS::CloudWatch::Alarm', topology.queues.length);
+    // One per queue's DLQ, and one for events the bus could not deliver.
+    service.resourceCountIs('AWS::CloudWatch::Alarm', topology.queues.length + 1);
     service.resourceCountIs('AWS::Lambda::EventSourceMapping', topology.queues.length);
     service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -167,6 +168,8 @@ describe('service stack built from the topology', () => {
       );
       expect(rule, spec.name).toBeDefined();
       expect(rule?.['Targets']).toHaveLength(1);
+      // Undeliverable events go to a dead-letter queue, not nowhere.
+      expect(rule?.['Targets'][0]['DeadLetterConfig']?.['Arn']).toBeDefined();
     }
     expect(rules.filter((rule) => rule['ScheduleExpression'])).toHaveLength(topology.schedules.length);
     // dangol's own events reach the mail sender only from dangol: no producer on the bus can forge a confirmation.
