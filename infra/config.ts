@@ -36,6 +36,12 @@ export const deployConfig = z.strictObject({
     /** The free opt-out number that ends every advertising SMS (an 080 number in Korea). */
     optOutNumber: z.string().check(z.regex(/^[0-9+][0-9-]{5,19}$/, 'A phone number such as 080-123-4567')),
   }),
+  ops: z.strictObject({
+    /** Who is told when an alarm fires (a dead-letter queue holds something): at least one address. */
+    alarmEmails: z
+      .array(z.string().check(z.regex(/^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/, 'An e-mail address')))
+      .check(z.minLength(1, 'At least one address: an alarm nobody hears is no alarm')),
+  }),
   programme: z.strictObject({
     /** ISO 4217; purchases in another currency are rejected. */
     currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as KRW')),

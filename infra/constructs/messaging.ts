@@ -18,7 +18,13 @@ export class Messaging extends Construct {
       description: 'dangol: encrypts queues and topics',
       enableKeyRotation: true,
     });
-    for (const service of ['ses.amazonaws.com', 'events.amazonaws.com', 'sns.amazonaws.com']) {
+    // CloudWatch publishes alarms to the (encrypted) ops topic.
+    for (const service of [
+      'ses.amazonaws.com',
+      'events.amazonaws.com',
+      'sns.amazonaws.com',
+      'cloudwatch.amazonaws.com',
+    ]) {
       this.key.addToResourcePolicy(
         new PolicyStatement({
           effect: Effect.ALLOW,

@@ -2,6 +2,9 @@
 // schedules, the SES configuration set and the SNS topics — all built from infra/topology.ts.
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription, SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -11,7 +14,6 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AdminAuth } from '../constructs/admin-auth.ts';
@@ -201,6 +203,13 @@ export class ServiceStack extends Stack {
           targets: [new LambdaFunction(fn, { retryAttempts: 2, deadLetterQueue: scheduleDlq })],
         });
       }
+    }
+
+    // Every alarm of the stack reaches a person: the ops topic mails the addresses of the deployment's config.
+    const opsAlarms = new Topic(this, 'OpsAlarmsTopic', { masterKey: messagingKey, enforceSSL: true });
+    for (const address of config.ops.alarmEmails) opsAlarms.addSubscription(new EmailSubscription(address));
+    for (const construct of this.node.findAll()) {
+      if (construct instanceof Alarm) construct.addAlarmAction(new SnsAction(opsAlarms));
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });

@@ -149,8 +149,12 @@ describe('service stack built from the topology', () => {
         ),
       ).toBe(true);
     }
-    // One per queue's DLQ, and one for events the bus could not deliver.
+    // One per queue's DLQ, and one for events the bus could not deliver; each one mails the ops addresses.
     service.resourceCountIs('AWS::CloudWatch::Alarm', topology.queues.length + 1);
+    for (const [id, alarm] of Object.entries(service.findResources('AWS::CloudWatch::Alarm'))) {
+      expect((alarm as { Properties: { AlarmActions?: unknown[] } }).Properties.AlarmActions, id).toHaveLength(1);
+    }
+    service.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@brand.example' });
     service.resourceCountIs('AWS::Lambda::EventSourceMapping', topology.queues.length);
     service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -264,6 +268,7 @@ describe('capabilities in AWS', () => {
     expect(() => parseDeployConfig({ ...example, sms: { senderName: 'B', optOutNumber: 'call us' } })).toThrow(
       /sms\.optOutNumber/,
     );
+    expect(() => parseDeployConfig({ ...example, ops: { alarmEmails: [] } })).toThrow(/ops\.alarmEmails/);
     expect(() => parseDeployConfig({ ...example, programme: { currency: 'KRW', timeZone: 'Mars/Olympus' } })).toThrow(
       /programme\.timeZone/,
     );
