@@ -1,5 +1,6 @@
 // The page a person sees after following the double opt-in link.
 import type { Locale } from '#schema/common';
+import { escapeHtml } from '#domain/templates';
 
 type Outcome = 'ask' | 'confirmed' | 'invalid' | 'failed';
 
@@ -29,16 +30,13 @@ const TEXT: Record<Locale, Record<Outcome, [string, string]>> = {
   },
 };
 
-const attribute = (value: string) =>
-  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /** The confirmation link's pages: `ask` carries the one button (a POST of the token) that confirms. */
 export function confirmationPage(locale: Locale, outcome: Outcome, token?: string): string {
   const [title, line] = TEXT[locale][outcome];
   const other = locale === 'ko' && outcome !== 'ask' ? TEXT.en[outcome] : null;
   const form =
     outcome === 'ask' && token
-      ? `<form method="post" action="/members/confirm"><input type="hidden" name="token" value="${attribute(token)}"><button type="submit">${BUTTON[locale]}</button></form>`
+      ? `<form method="post" action="/members/confirm"><input type="hidden" name="token" value="${escapeHtml(token)}"><button type="submit">${BUTTON[locale]}</button></form>`
       : '';
   return `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>

@@ -1,4 +1,5 @@
 // The page an unsubscribe link shows: plain HTML in the member's language, no script, no redirect.
+import { escapeHtml } from '#domain/templates';
 const TEXT = {
   ko: {
     title: '수신거부',
@@ -32,9 +33,6 @@ const TEXT = {
   },
 } as const;
 
-const attribute = (value: string) =>
-  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /** The link's pages: `ask` (what a GET shows) carries the one button that withdraws; `done` once it did. */
 export function unsubscribePage(
   locale: 'ko' | 'en',
@@ -45,7 +43,7 @@ export function unsubscribePage(
     outcome === 'invalid' ? text.invalid : outcome.ask ? text.ask[outcome.channel] : text.done[outcome.channel];
   const form =
     outcome !== 'invalid' && outcome.ask
-      ? `<form method="post" action="/unsubscribe?token=${attribute(encodeURIComponent(outcome.ask.token))}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${text.button}</button></form>`
+      ? `<form method="post" action="/unsubscribe?token=${escapeHtml(encodeURIComponent(outcome.ask.token))}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${text.button}</button></form>`
       : '';
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${text.title}</title></head><body><main><h1>${text.title}</h1><p>${message}</p>${form}</main></body></html>`;
 }

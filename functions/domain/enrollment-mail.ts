@@ -1,15 +1,13 @@
 // The transactional mails of enrollment, per locale: the double opt-in confirmation, the welcome, and the answer
 // to someone who enrolls again with the address of an existing member.
 import type { Locale } from '#schema/common';
+import { escapeHtml } from './templates.ts';
 
 export interface RenderedMail {
   readonly subject: string;
   readonly html: string;
   readonly text: string;
 }
-
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 function layout(locale: Locale, title: string, paragraphs: string[], action?: { label: string; url: string }): string {
   const body = paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n');

@@ -86,7 +86,8 @@ export function templateIssues(entry: CalendarEntryInput, tierCodes: readonly st
   return errors;
 }
 
-const escapeHtml = (value: string) =>
+/** Text made safe for HTML content and attribute values. */
+export const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 export function render(template: string, variables: Readonly<Record<string, string>>, html = false): string {

@@ -41,7 +41,11 @@ function toSqsEvent(messages: Message[], queueArn: string, region: string): SQSE
   };
 }
 
-/** Consumers a queue gets at once locally: Lambda scales an SQS source out; the senders keep their maximum. */
+/**
+ * Consumers a queue gets at once locally: Lambda scales an SQS source out. The senders (queues with a maximum
+ * concurrency in AWS) run one at a time here: the SES emulator answers two concurrent CreateEmailTemplate calls of
+ * the same new template with an unknown error instead of AlreadyExists, which failed a job now and then.
+ */
 export const LOCAL_CONCURRENCY = 4;
 
 export function startQueuePoller(options: {
@@ -127,7 +131,7 @@ export function startQueuePoller(options: {
       }
     }
   };
-  const concurrency = options.spec.maxConcurrency ?? LOCAL_CONCURRENCY;
+  const concurrency = options.spec.maxConcurrency ? 1 : LOCAL_CONCURRENCY;
   const loops = Array.from({ length: concurrency }, (_, slot) => worker(slot));
   return {
     pause: async () => {
