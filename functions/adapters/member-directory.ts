@@ -81,6 +81,7 @@ export class DynamoMemberDirectory implements MemberDirectory {
       'postalAddress',
       'survey',
       'guardianConsent',
+      'guardian',
       'GSI1PK',
       'GSI1SK',
       'GSI2PK',

@@ -41,6 +41,7 @@ describe('admin-privacy', () => {
         birthday: '1991-07-14',
         postalAddress: { postalCode: '04524', address1: '서울 중구 세종대로 110' },
         consents: { email: true, sms: false, post: true, nightTime: false },
+        guardian: { name: '제갈보호', phone: '010-7777-1234' },
       });
       // A purchase as a prospect first (kept against the e-mail), then as the member.
       const preOrder = `pre-${Date.now().toString(36)}`;
@@ -79,7 +80,15 @@ describe('admin-privacy', () => {
       expect(exported.body['member']).toMatchObject({ name: '남궁별하', email: person.email, birthday: '1991-07-14' });
       expect(exported.body['consentHistory'].length).toBeGreaterThanOrEqual(4);
 
-      const pii = [person.email, person.phone.replace(/-/g, '').slice(1), '남궁별하', '1991-07-14', '세종대로'];
+      const pii = [
+        person.email,
+        person.phone.replace(/-/g, '').slice(1),
+        '남궁별하',
+        '1991-07-14',
+        '세종대로',
+        '제갈보호',
+        '77771234',
+      ];
       expect((await itemsContaining(pii)).length).toBeGreaterThan(0);
 
       const erased = await privately('DELETE', `/admin/members/${memberId}`);
