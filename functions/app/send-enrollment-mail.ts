@@ -55,40 +55,46 @@ export async function sendConfirmationMail(memberId: string, deps: EnrollmentMai
   const member = await deps.members.getMember(memberId);
   if (member?.status !== 'active' || !member.email || !awaitsEmailConfirmation(member)) return 'not-needed';
   const email = member.email;
+  return sendWithinLimits(memberId, email, 'confirmationMail', deps, async (now) => {
+    const secret = deps.secret.current();
+    const token = signToken(
+      {
+        purpose: 'confirm-email',
+        sub: memberId,
+        exp: Math.floor(now.getTime() / 1000) + CONFIRMATION_VALID_DAYS * 86_400,
+        bind: bindingOf(email, secret),
+      },
+      secret,
+    );
+    const confirmUrl = `${deps.publicBaseUrl}/members/confirm?token=${encodeURIComponent(token)}`;
+    const mail = confirmationMail({
+      locale: member.locale,
+      name: member.name,
+      confirmUrl,
+      validDays: CONFIRMATION_VALID_DAYS,
+    });
+    await deps.mailer.send({ to: email, ...mail, tags: { touchpoint: 'email-confirmation', kind: 'transactional' } });
+  });
+}
+
+/**
+ * Sends one enrollment mail at most once per 10 minutes (the member step) and within the address's daily limit:
+ * `limited` when the day's mails to the address are used up, `already-sent` when the step was taken recently.
+ */
+async function sendWithinLimits(
+  memberId: string,
+  email: string,
+  step: 'confirmationMail' | 'alreadyMemberMail',
+  deps: EnrollmentMailDeps,
+  send: (now: Date) => Promise<void>,
+): Promise<EnrollmentMailOutcome> {
   const now = deps.clock();
   const staleBefore = new Date(now.getTime() - CONFIRMATION_RESEND_AFTER_MS);
   try {
-    const sent = await runStepOnce(
-      deps.members,
-      memberId,
-      'confirmationMail',
-      { now, staleBefore, once: false },
-      async () => {
-        if (!(await withinDailyLimit(email, deps))) throw new DailyLimitReached();
-        const secret = deps.secret.current();
-        const token = signToken(
-          {
-            purpose: 'confirm-email',
-            sub: memberId,
-            exp: Math.floor(now.getTime() / 1000) + CONFIRMATION_VALID_DAYS * 86_400,
-            bind: bindingOf(email, secret),
-          },
-          secret,
-        );
-        const confirmUrl = `${deps.publicBaseUrl}/members/confirm?token=${encodeURIComponent(token)}`;
-        const mail = confirmationMail({
-          locale: member.locale,
-          name: member.name,
-          confirmUrl,
-          validDays: CONFIRMATION_VALID_DAYS,
-        });
-        await deps.mailer.send({
-          to: email,
-          ...mail,
-          tags: { touchpoint: 'email-confirmation', kind: 'transactional' },
-        });
-      },
-    );
+    const sent = await runStepOnce(deps.members, memberId, step, { now, staleBefore, once: false }, async () => {
+      if (!(await withinDailyLimit(email, deps))) throw new DailyLimitReached();
+      await send(now);
+    });
     return sent ? 'sent' : 'already-sent';
   } catch (error) {
     if (error instanceof DailyLimitReached) return 'limited';
@@ -103,28 +109,13 @@ async function sendAlreadyMemberMail(
   name: string,
   deps: EnrollmentMailDeps,
 ): Promise<EnrollmentMailOutcome> {
-  const now = deps.clock();
-  const staleBefore = new Date(now.getTime() - CONFIRMATION_RESEND_AFTER_MS);
-  try {
-    const sent = await runStepOnce(
-      deps.members,
-      memberId,
-      'alreadyMemberMail',
-      { now, staleBefore, once: false },
-      async () => {
-        if (!(await withinDailyLimit(email, deps))) throw new DailyLimitReached();
-        await deps.mailer.send({
-          to: email,
-          ...alreadyMemberMail({ locale, name, signInUrl: `${deps.publicBaseUrl}/me/sign-in` }),
-          tags: { touchpoint: 'already-member', kind: 'transactional' },
-        });
-      },
-    );
-    return sent ? 'sent' : 'already-sent';
-  } catch (error) {
-    if (error instanceof DailyLimitReached) return 'limited';
-    throw error;
-  }
+  return sendWithinLimits(memberId, email, 'alreadyMemberMail', deps, async () => {
+    await deps.mailer.send({
+      to: email,
+      ...alreadyMemberMail({ locale, name, signInUrl: `${deps.publicBaseUrl}/me/sign-in` }),
+      tags: { touchpoint: 'already-member', kind: 'transactional' },
+    });
+  });
 }
 
 class DailyLimitReached extends Error {
