@@ -74,8 +74,8 @@ export const handlers: readonly HandlerSpec[] = [
   },
   {
     name: 'send-enrollment-mail',
-    description: 'Sends the double opt-in, welcome and already-a-member mails',
-    capabilities: ['tableWrite', 'mail', 'tokens'],
+    description: 'Sends the verification mail and SMS, the welcome and the already-a-member answers',
+    capabilities: ['tableWrite', 'mail', 'sms', 'tokens'],
     timeoutSeconds: 30,
   },
   {

@@ -3,6 +3,7 @@
 import {
   emailConfirmationRequested,
   memberEmailConfirmed,
+  memberPhoneVerified,
   memberEnrolled,
   tierChanged,
   touchpointSent,
@@ -14,6 +15,7 @@ export const eventCatalogue = {
   out: {
     'Member Enrolled': memberEnrolled,
     'Member Email Confirmed': memberEmailConfirmed,
+    'Member Phone Verified': memberPhoneVerified,
     'Email Confirmation Requested': emailConfirmationRequested,
     'Tier Changed': tierChanged,
     'Touchpoint Sent': touchpointSent,

@@ -13,6 +13,8 @@ export const memberEnrolled = z.strictObject({
   timeZone: z.string(),
   consents,
   emailConfirmationPending: z.boolean(),
+  /** A phone was given and waits for the link in the verification SMS. */
+  phoneVerificationPending: z.optional(z.boolean()),
   source: z.string(),
 });
 export type MemberEnrolled = z.infer<typeof memberEnrolled>;
@@ -20,6 +22,10 @@ export type MemberEnrolled = z.infer<typeof memberEnrolled>;
 export const memberEmailConfirmed = z.strictObject({ memberId: z.string(), confirmedAt: isoInstant });
 export type MemberEmailConfirmed = z.infer<typeof memberEmailConfirmed>;
 
+export const memberPhoneVerified = z.strictObject({ memberId: z.string(), verifiedAt: isoInstant });
+export type MemberPhoneVerified = z.infer<typeof memberPhoneVerified>;
+
+/** Someone enrolled again with a member's contact: the verification links again, or "already a member". */
 export const emailConfirmationRequested = z.strictObject({ memberId: z.string(), requestedAt: isoInstant });
 export type EmailConfirmationRequested = z.infer<typeof emailConfirmationRequested>;
 

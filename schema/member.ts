@@ -38,6 +38,10 @@ export const member = z.strictObject({
   name: z.string(),
   email: z.optional(z.string()),
   phone: z.optional(z.string()),
+  /** When the member proved the e-mail address theirs (the link in the confirmation mail). */
+  emailVerifiedAt: z.optional(isoInstant),
+  /** When the member proved the phone theirs (the link in the verification SMS). */
+  phoneVerifiedAt: z.optional(isoInstant),
   birthday: z.optional(z.string()),
   anniversary: z.optional(z.string()),
   postalAddress: z.optional(postalAddress),

@@ -8,11 +8,22 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { ConsentRecord, Member } from '#schema/member';
-import type { ConfirmEmailResult, CreateMemberResult, MemberStep, MemberStore } from '#app/ports';
+import type { CreateMemberResult, MemberStep, MemberStore, VerifyResult } from '#app/ports';
+import { conflictBackoff } from './transactions.ts';
 import { monthDayOf, type DateField } from '#domain/calendar-due';
 import { canonicalZone } from '#domain/local-time';
 import { domainOf } from '#domain/waves';
-import { dateIndex, datePartition, keys, nameIndex, populationIndex, withoutKeys } from './keys.ts';
+import { dateIndex, datePartition, type Key, keys, nameIndex, populationIndex, withoutKeys } from './keys.ts';
+
+interface OwnerItem {
+  readonly memberId: string;
+  readonly verifiedAt?: string;
+}
+
+/** The same person enrolling again before verifying: same name, same e-mail, same phone. */
+function sameEnrollment(earlier: Member, now: Member): boolean {
+  return earlier.name === now.name && earlier.email === now.email && earlier.phone === now.phone;
+}
 
 export const MEMBER_DATE_FIELDS: readonly DateField[] = ['birthday', 'anniversary', 'enrolledAt'];
 
@@ -67,61 +78,95 @@ export class DynamoMemberStore implements MemberStore {
     recordedZones.add(`${this.tableName}/${zone}`);
   }
 
+  /**
+   * Creates the member with its e-mail and phone ownership records, consent history and date items in one
+   * transaction. A contact whose owner is verified belongs to that member (the result names it). A contact whose
+   * owner is not verified blocks nobody: the same enrollment again (same name and contacts) is that member again;
+   * anyone else takes the contact over, and the earlier member loses it (only a link sent to the contact can verify
+   * it, so whoever follows it owns it).
+   */
   async createMember(member: Member, consentHistory: readonly ConsentRecord[]): Promise<CreateMemberResult> {
     await this.recordZone(member.timeZone);
-    const owners: { kind: 'email' | 'phone'; key: ReturnType<typeof keys.emailOwner> }[] = [];
-    if (member.email) owners.push({ kind: 'email', key: keys.emailOwner(member.email) });
-    if (member.phone) owners.push({ kind: 'phone', key: keys.phoneOwner(member.phone) });
-    const mustNotExist = 'attribute_not_exists(PK)';
-    const items = [
-      ...owners.map((owner) => ({
-        Put: {
-          TableName: this.tableName,
-          Item: { ...owner.key, entity: `${owner.kind}-owner`, memberId: member.memberId },
-          ConditionExpression: mustNotExist,
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-        },
-      })),
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.member(member.memberId),
-            ...nameIndex(member.name, member.memberId),
-            ...populationIndex(member.memberId),
-            entity: 'member',
-            ...member,
-          },
-          ConditionExpression: mustNotExist,
-        },
-      },
-      ...consentHistory.map((record) => ({
-        Put: {
-          TableName: this.tableName,
-          Item: { ...keys.consentRecord(record.memberId, record.at, record.channel), entity: 'consent', ...record },
-        },
-      })),
-      ...memberDateItems(member).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
-    ];
+    const contacts: { field: 'email' | 'phone'; key: Key }[] = [];
+    if (member.email) contacts.push({ field: 'email', key: keys.emailOwner(member.email) });
+    if (member.phone) contacts.push({ field: 'phone', key: keys.phoneOwner(member.phone) });
 
     for (let attempt = 0; ; attempt++) {
+      const owners = await Promise.all(
+        contacts.map(async (contact) => {
+          const { Item } = await this.db.send(
+            new GetCommand({ TableName: this.tableName, Key: contact.key, ConsistentRead: true }),
+          );
+          return Item as OwnerItem | undefined;
+        }),
+      );
+      const verified = owners.find((owner) => owner?.verifiedAt !== undefined);
+      if (verified) return { created: false, existingMemberId: verified.memberId };
+      const holders = [...new Set(owners.flatMap((owner) => (owner ? [owner.memberId] : [])))];
+      for (const holder of holders) {
+        const earlier = await this.getMember(holder);
+        if (earlier && sameEnrollment(earlier, member)) return { created: false, existingMemberId: holder };
+      }
+      const items = [
+        ...contacts.map((contact, index) => {
+          const owner = owners[index];
+          return {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...contact.key, entity: `${contact.field}-owner`, memberId: member.memberId },
+              ...(owner
+                ? {
+                    ConditionExpression: 'memberId = :holder AND attribute_not_exists(verifiedAt)',
+                    ExpressionAttributeValues: { ':holder': owner.memberId },
+                  }
+                : { ConditionExpression: 'attribute_not_exists(PK)' }),
+            },
+          };
+        }),
+        // The earlier, unverified holder of a contact loses it: its links for it no longer match.
+        ...contacts.flatMap((contact, index) => {
+          const owner = owners[index];
+          if (!owner) return [];
+          const verifiedField = contact.field === 'email' ? 'emailVerifiedAt' : 'phoneVerifiedAt';
+          return [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.member(owner.memberId),
+                UpdateExpression: `REMOVE ${contact.field}`,
+                ConditionExpression: `attribute_not_exists(${verifiedField})`,
+              },
+            },
+          ];
+        }),
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.member(member.memberId),
+              ...nameIndex(member.name, member.memberId),
+              ...populationIndex(member.memberId),
+              entity: 'member',
+              ...member,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        ...consentHistory.map((record) => ({
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.consentRecord(record.memberId, record.at, record.channel), entity: 'consent', ...record },
+          },
+        })),
+        ...memberDateItems(member).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+      ];
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: items }));
         return { created: true };
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        // The owner items come first, so reasons[i] belongs to owners[i].
-        for (const [index] of owners.entries()) {
-          const reason = reasons[index];
-          const existing = reason?.Item?.['memberId'];
-          if (reason?.Code === 'ConditionalCheckFailed' && existing && 'S' in existing && existing.S) {
-            return { created: false, existingMemberId: existing.S };
-          }
-        }
-        const conflicted = reasons.some((reason) => reason.Code === 'TransactionConflict');
-        if (!conflicted || attempt >= MAX_CONFLICT_RETRIES) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt + Math.random() * 20));
+        // A concurrent enrollment or verification changed an owner since it was read: read again.
+        if (!(error instanceof TransactionCanceledException) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+        await conflictBackoff(attempt);
       }
     }
   }
@@ -188,7 +233,32 @@ export class DynamoMemberStore implements MemberStore {
     }
   }
 
-  async confirmEmail(memberId: string, email: string, record: ConsentRecord): Promise<ConfirmEmailResult> {
+  async confirmEmail(
+    memberId: string,
+    email: string,
+    at: string,
+    consent: ConsentRecord | null,
+  ): Promise<VerifyResult> {
+    return this.verifyContact(memberId, 'email', email, at, consent);
+  }
+
+  async verifyPhone(memberId: string, phone: string, at: string): Promise<VerifyResult> {
+    return this.verifyContact(memberId, 'phone', phone, at, null);
+  }
+
+  /**
+   * Marks a contact verified on the member and on its ownership record, if the member still has it and still owns
+   * it (an enrollment by someone else may have taken an unverified contact over); e-mail consent is confirmed with it.
+   */
+  private async verifyContact(
+    memberId: string,
+    field: 'email' | 'phone',
+    value: string,
+    at: string,
+    consent: ConsentRecord | null,
+  ): Promise<VerifyResult> {
+    const verifiedField = field === 'email' ? 'emailVerifiedAt' : 'phoneVerifiedAt';
+    const set = [`${verifiedField} = :at`, ...(consent ? ['consents.email.confirmedAt = :at'] : [])];
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -197,19 +267,35 @@ export class DynamoMemberStore implements MemberStore {
               Update: {
                 TableName: this.tableName,
                 Key: keys.member(memberId),
-                UpdateExpression: 'SET consents.email.confirmedAt = :at',
-                ConditionExpression:
-                  '#status = :active AND email = :email AND consents.email.#value = :true AND attribute_not_exists(consents.email.confirmedAt)',
-                ExpressionAttributeNames: { '#status': 'status', '#value': 'value' },
-                ExpressionAttributeValues: { ':at': record.at, ':active': 'active', ':email': email, ':true': true },
+                UpdateExpression: `SET ${set.join(', ')}`,
+                ConditionExpression: `#status = :active AND #field = :value AND attribute_not_exists(${verifiedField})`,
+                ExpressionAttributeNames: { '#status': 'status', '#field': field },
+                ExpressionAttributeValues: { ':at': at, ':active': 'active', ':value': value },
               },
             },
             {
-              Put: {
+              Update: {
                 TableName: this.tableName,
-                Item: { ...keys.consentRecord(memberId, record.at, record.channel), entity: 'consent', ...record },
+                Key: field === 'email' ? keys.emailOwner(value) : keys.phoneOwner(value),
+                UpdateExpression: 'SET verifiedAt = :at',
+                ConditionExpression: 'memberId = :memberId',
+                ExpressionAttributeValues: { ':at': at, ':memberId': memberId },
               },
             },
+            ...(consent
+              ? [
+                  {
+                    Put: {
+                      TableName: this.tableName,
+                      Item: {
+                        ...keys.consentRecord(memberId, consent.at, consent.channel),
+                        entity: 'consent',
+                        ...consent,
+                      },
+                    },
+                  },
+                ]
+              : []),
           ],
         }),
       );
@@ -217,7 +303,7 @@ export class DynamoMemberStore implements MemberStore {
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const member = await this.getMember(memberId);
-      if (member?.email === email && member.consents.email.confirmedAt) return 'already-confirmed';
+      if (member?.[field] === value && member[verifiedField]) return 'already-confirmed';
       if (error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')) throw error;
       return 'not-pending';
     }

@@ -58,8 +58,12 @@ export class DynamoAccountReader implements AccountReader {
     if (query.phone)
       contacts.push({ ownerKey: keys.phoneOwner(query.phone), prospectKey: keys.prospectKeyByPhone(query.phone) });
     for (const { ownerKey } of contacts) {
-      const owner = (await getItem(this.db, this.tableName, ownerKey)) as { memberId?: string } | undefined;
-      if (owner?.memberId) return this.memberAccount(owner.memberId);
+      // Only a verified contact is the member's: a purchase under an address someone enrolled with but never
+      // verified stays with the buyer (a prospect) until the member proves the contact theirs.
+      const owner = (await getItem(this.db, this.tableName, ownerKey)) as
+        | { memberId?: string; verifiedAt?: string }
+        | undefined;
+      if (owner?.memberId && owner.verifiedAt) return this.memberAccount(owner.memberId);
     }
     const contact = {
       ...(query.email && { email: query.email }),

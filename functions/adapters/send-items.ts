@@ -61,6 +61,7 @@ export function toProfile(item: Record<string, unknown>, suppressed: boolean): S
     name: String(item['name'] ?? ''),
     ...(typeof item['email'] === 'string' && { email: item['email'] }),
     ...(typeof item['phone'] === 'string' && { phone: item['phone'] }),
+    phoneVerified: typeof item['phoneVerifiedAt'] === 'string',
     ...(item['postalAddress'] !== undefined && { postalAddress: item['postalAddress'] as Record<string, unknown> }),
     locale: item['locale'] === 'en' ? 'en' : 'ko',
     timeZone: String(item['timeZone'] ?? 'Asia/Seoul'),

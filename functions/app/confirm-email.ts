@@ -1,9 +1,12 @@
-// Use case: the member follows the double opt-in link; the e-mail channel becomes active and
-// `Member Email Confirmed` goes on the bus once (the mail sender sends the welcome mail from it).
-import { bindingOf, verifyToken } from '#domain/signed-token';
+// Use case: the member follows a verification link — the double opt-in mail's (the e-mail address, and e-mail
+// consent with it) or the verification SMS's (the phone). The contact starts to count: what was bought under it
+// before enrolling joins the member, SMS consent takes effect, `Member Email Confirmed` / `Member Phone Verified`
+// goes on the bus once.
+import { bindingOf, type TokenClaims, verifyToken } from '#domain/signed-token';
 import { STALE_CLAIM_MS } from '#domain/enrollment-rules';
 import type { Locale } from '#schema/common';
-import type { MemberEmailConfirmed } from '#schema/events';
+import type { Member } from '#schema/member';
+import type { MemberEmailConfirmed, MemberPhoneVerified } from '#schema/events';
 import { ValidationError } from './validation.ts';
 import { runStepOnce } from './member-step.ts';
 import type { Clock, EventPublisher, MemberStore, TokenSecret } from './ports.ts';
@@ -17,32 +20,44 @@ export interface ConfirmDeps {
   readonly absorbProspects?: (memberId: string, contacts: { email?: string; phone?: string }) => Promise<unknown>;
 }
 
+export type VerifiedContact = 'email' | 'phone';
+
 export interface ConfirmOutcome {
   readonly memberId: string;
   readonly locale: Locale;
+  readonly contact: VerifiedContact;
   readonly result: 'confirmed' | 'already-confirmed';
 }
 
 const invalidLink = (message: string) => new ValidationError([{ path: 'token', message }]);
 
-/** The member a confirmation link is for, if the link is sound; reads only, so opening a link changes nothing. */
+const PURPOSES = { 'confirm-email': 'email', 'verify-phone': 'phone' } as const;
+
+/** The token's claims for whichever verification it is for; a link of another kind is not valid here. */
+function checkToken(token: string, secret: string, now: Date): { claims: TokenClaims; contact: VerifiedContact } {
+  let expired = false;
+  for (const [purpose, contact] of Object.entries(PURPOSES) as [keyof typeof PURPOSES, VerifiedContact][]) {
+    const check = verifyToken(token, purpose, secret, now);
+    if (check.ok) return { claims: check.claims, contact };
+    expired ||= check.reason === 'expired';
+  }
+  throw invalidLink(
+    expired ? 'The confirmation link has expired: enroll again to get a new one' : 'The confirmation link is not valid',
+  );
+}
+
+/** The member a verification link is for, if the link is sound; reads only, so opening a link changes nothing. */
 async function linkedMember(token: string | undefined, deps: Pick<ConfirmDeps, 'members' | 'secret' | 'clock'>) {
   if (!token) throw invalidLink('The confirmation link has no token');
   const now = deps.clock();
   const secret = deps.secret.current();
-  const check = verifyToken(token, 'confirm-email', secret, now);
-  if (!check.ok) {
-    throw invalidLink(
-      check.reason === 'expired'
-        ? 'The confirmation link has expired: enroll again to get a new one'
-        : 'The confirmation link is not valid',
-    );
-  }
-  const member = await deps.members.getMember(check.claims.sub);
-  if (member?.status !== 'active' || !member.email || bindingOf(member.email, secret) !== check.claims.bind) {
+  const { claims, contact } = checkToken(token, secret, now);
+  const member = await deps.members.getMember(claims.sub);
+  const value = member?.[contact];
+  if (member?.status !== 'active' || !value || bindingOf(value, secret) !== claims.bind) {
     throw invalidLink('The confirmation link is not valid');
   }
-  return { member: { ...member, email: member.email }, now };
+  return { member, contact, value, now };
 }
 
 /**
@@ -52,31 +67,42 @@ async function linkedMember(token: string | undefined, deps: Pick<ConfirmDeps, '
 export async function checkConfirmLink(
   token: string | undefined,
   deps: Pick<ConfirmDeps, 'members' | 'secret' | 'clock'>,
-): Promise<{ locale: Locale }> {
-  const { member } = await linkedMember(token, deps);
-  return { locale: member.locale };
+): Promise<{ locale: Locale; contact: VerifiedContact }> {
+  const { member, contact } = await linkedMember(token, deps);
+  return { locale: member.locale, contact };
 }
 
 export async function confirmEmail(token: string | undefined, deps: ConfirmDeps): Promise<ConfirmOutcome> {
-  const { member, now } = await linkedMember(token, deps);
-  const confirmedAt = now.toISOString();
-  const result = await deps.members.confirmEmail(member.memberId, member.email, {
-    memberId: member.memberId,
-    channel: 'email',
-    value: true,
-    at: confirmedAt,
-    source: 'double-opt-in',
-  });
-  if (result === 'not-pending') throw invalidLink('This address has no e-mail consent waiting for confirmation');
+  const { member, contact, value, now } = await linkedMember(token, deps);
+  const at = now.toISOString();
+  const result =
+    contact === 'email'
+      ? await deps.members.confirmEmail(member.memberId, value, at, emailConsentRecord(member, at))
+      : await deps.members.verifyPhone(member.memberId, value, at);
+  if (result === 'not-pending') throw invalidLink('This contact has nothing waiting for confirmation');
 
   // Also on a repeated click: a run that confirmed but crashed before publishing left the step open.
-  const detail: MemberEmailConfirmed = { memberId: member.memberId, confirmedAt };
   const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);
-  await runStepOnce(deps.members, member.memberId, 'confirmedEvent', { now, staleBefore, once: true }, () =>
-    deps.events.publish('Member Email Confirmed', detail),
-  );
-  // The address is verified now: what was bought under it before enrolling becomes the member's (on a repeated
+  const policy = { now, staleBefore, once: true };
+  if (contact === 'email') {
+    const detail: MemberEmailConfirmed = { memberId: member.memberId, confirmedAt: at };
+    await runStepOnce(deps.members, member.memberId, 'confirmedEvent', policy, () =>
+      deps.events.publish('Member Email Confirmed', detail),
+    );
+  } else {
+    const detail: MemberPhoneVerified = { memberId: member.memberId, verifiedAt: at };
+    await runStepOnce(deps.members, member.memberId, 'phoneVerifiedEvent', policy, () =>
+      deps.events.publish('Member Phone Verified', detail),
+    );
+  }
+  // The contact is verified now: what was bought under it before enrolling becomes the member's (on a repeated
   // click too, so a join cut short by a crash is finished).
-  await deps.absorbProspects?.(member.memberId, { email: member.email });
-  return { memberId: member.memberId, locale: member.locale, result };
+  await deps.absorbProspects?.(member.memberId, { [contact]: value });
+  return { memberId: member.memberId, locale: member.locale, contact, result };
+}
+
+/** Following the mail's link confirms e-mail consent too, when the member gave it (double opt-in). */
+function emailConsentRecord(member: Member, at: string) {
+  if (!member.consents.email.value || member.consents.email.confirmedAt) return null;
+  return { memberId: member.memberId, channel: 'email' as const, value: true, at, source: 'double-opt-in' };
 }

@@ -1,10 +1,30 @@
-// The page a person sees after following the double opt-in link.
+// The page a person sees after following a verification link: the double opt-in mail's, or the phone's SMS.
 import type { Locale } from '#schema/common';
 import { escapeHtml } from '#domain/templates';
 
 type Outcome = 'ask' | 'confirmed' | 'invalid' | 'failed';
 
-const BUTTON: Record<Locale, string> = { ko: '이메일 확인하기', en: 'Confirm my e-mail address' };
+type Contact = 'email' | 'phone';
+
+const BUTTON: Record<Contact, Record<Locale, string>> = {
+  email: { ko: '이메일 확인하기', en: 'Confirm my e-mail address' },
+  phone: { ko: '휴대폰 번호 확인하기', en: 'Confirm my phone number' },
+};
+
+/** The phone's pages, where they differ from the e-mail's. */
+const PHONE_TEXT: Record<Locale, Partial<Record<Outcome, [string, string]>>> = {
+  ko: {
+    ask: ['휴대폰 번호를 확인해 주세요', '아래 버튼을 누르시면 이 번호가 회원님의 번호로 확인됩니다.'],
+    confirmed: ['휴대폰 번호가 확인되었습니다', '동의하신 경우 이제 멤버십 소식을 문자로 받으실 수 있습니다.'],
+  },
+  en: {
+    ask: ['Confirm your phone number', 'Press the button below to confirm that this number is yours.'],
+    confirmed: [
+      'Your phone number is confirmed',
+      'If you agreed to text messages, you will now receive membership news by SMS.',
+    ],
+  },
+};
 
 const TEXT: Record<Locale, Record<Outcome, [string, string]>> = {
   ko: {
@@ -31,12 +51,13 @@ const TEXT: Record<Locale, Record<Outcome, [string, string]>> = {
 };
 
 /** The confirmation link's pages: `ask` carries the one button (a POST of the token) that confirms. */
-export function confirmationPage(locale: Locale, outcome: Outcome, token?: string): string {
-  const [title, line] = TEXT[locale][outcome];
-  const other = locale === 'ko' && outcome !== 'ask' ? TEXT.en[outcome] : null;
+export function confirmationPage(locale: Locale, outcome: Outcome, token?: string, contact: Contact = 'email'): string {
+  const text = (lang: Locale) => (contact === 'phone' ? PHONE_TEXT[lang][outcome] : undefined) ?? TEXT[lang][outcome];
+  const [title, line] = text(locale);
+  const other = locale === 'ko' && outcome !== 'ask' ? text('en') : null;
   const form =
     outcome === 'ask' && token
-      ? `<form method="post" action="/members/confirm"><input type="hidden" name="token" value="${escapeHtml(token)}"><button type="submit">${BUTTON[locale]}</button></form>`
+      ? `<form method="post" action="/members/confirm"><input type="hidden" name="token" value="${escapeHtml(token)}"><button type="submit">${BUTTON[contact][locale]}</button></form>`
       : '';
   return `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>

@@ -8,7 +8,12 @@ import type { EmailConfirmationRequested, MemberEnrolled } from '#schema/events'
 import { normaliseEmail, normaliseName, normalisePhone } from '#domain/identity';
 import { canonicalZone } from '#domain/local-time';
 import { isInFuture, localDate, needsGuardianConsent, parseMemberDate } from '#domain/member-date';
-import { awaitsEmailConfirmation, CONFIRMATION_RESEND_AFTER_MS, STALE_CLAIM_MS } from '#domain/enrollment-rules';
+import {
+  awaitsEmailConfirmation,
+  awaitsPhoneVerification,
+  CONFIRMATION_RESEND_AFTER_MS,
+  STALE_CLAIM_MS,
+} from '#domain/enrollment-rules';
 import { fieldErrors, ValidationError } from './validation.ts';
 import { runStepOnce } from './member-step.ts';
 import type { Clock, EventPublisher, MemberStore } from './ports.ts';
@@ -133,6 +138,7 @@ async function publishEnrolledOnce(member: Member, now: Date, deps: EnrollDeps):
       nightTime: member.consents.nightTime.value,
     },
     emailConfirmationPending: awaitsEmailConfirmation(member),
+    phoneVerificationPending: awaitsPhoneVerification(member),
     source: member.source,
   };
   const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);
@@ -142,14 +148,19 @@ async function publishEnrolledOnce(member: Member, now: Date, deps: EnrollDeps):
 }
 
 /**
- * Enrolling again asks for the e-mail step again: the confirmation mail while the address waits for it, else the
- * "already a member" mail (the sender allows one of each per 10 minutes).
+ * Enrolling again asks for each contact's step again: its verification link while it waits for one, else the
+ * "already a member" message (the sender allows one of each per 10 minutes and a few per contact and day).
  */
 async function requestConfirmationAgain(member: Member, now: Date, deps: EnrollDeps): Promise<void> {
-  if (!member.email || (!awaitsEmailConfirmation(member) && !member.consents.email.confirmedAt)) return;
-  const step = awaitsEmailConfirmation(member) ? 'confirmationMail' : 'alreadyMemberMail';
-  const last = member.steps[step]?.claimedAt;
-  if (last && Date.parse(last) > now.getTime() - CONFIRMATION_RESEND_AFTER_MS) return;
+  const steps = [
+    ...(member.email ? [awaitsEmailConfirmation(member) ? 'confirmationMail' : 'alreadyMemberMail'] : []),
+    ...(member.phone ? [awaitsPhoneVerification(member) ? 'verificationSms' : 'alreadyMemberSms'] : []),
+  ] as const;
+  const due = steps.some((step) => {
+    const last = member.steps[step]?.claimedAt;
+    return !last || Date.parse(last) <= now.getTime() - CONFIRMATION_RESEND_AFTER_MS;
+  });
+  if (!due) return;
   const detail: EmailConfirmationRequested = { memberId: member.memberId, requestedAt: now.toISOString() };
   await deps.events.publish('Email Confirmation Requested', detail);
 }

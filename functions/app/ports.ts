@@ -5,13 +5,24 @@ export type Clock = () => Date;
 
 export type CreateMemberResult = { created: true } | { created: false; existingMemberId: string };
 
-export type ConfirmEmailResult = 'confirmed' | 'already-confirmed' | 'not-pending';
+export type VerifyResult = 'confirmed' | 'already-confirmed' | 'not-pending';
 
 /** A side effect tracked on the member item so it runs once however often the request is repeated. */
-export type MemberStep = 'confirmationMail' | 'enrolledEvent' | 'confirmedEvent' | 'welcomeMail' | 'alreadyMemberMail';
+export type MemberStep =
+  | 'confirmationMail'
+  | 'enrolledEvent'
+  | 'confirmedEvent'
+  | 'welcomeMail'
+  | 'alreadyMemberMail'
+  | 'verificationSms'
+  | 'alreadyMemberSms'
+  | 'phoneVerifiedEvent';
 
 export interface MemberStore {
-  /** Creates the member, its e-mail and phone ownership records and consent history in one transaction. */
+  /**
+   * Creates the member, its e-mail and phone ownership records and consent history in one transaction; a contact
+   * that a verified member owns, or the same unverified enrollment again, names that member instead.
+   */
   createMember(member: Member, consentHistory: readonly ConsentRecord[]): Promise<CreateMemberResult>;
   getMember(memberId: string): Promise<Member | null>;
   /**
@@ -22,8 +33,13 @@ export interface MemberStore {
   completeStep(memberId: string, step: MemberStep, now: Date): Promise<void>;
   /** Gives a claim back after the side effect failed, so a retry may claim it again. */
   releaseStep(memberId: string, step: MemberStep, claimedAt: Date): Promise<void>;
-  /** Marks the e-mail channel confirmed if the address is still the one the token was made for. */
-  confirmEmail(memberId: string, email: string, record: ConsentRecord): Promise<ConfirmEmailResult>;
+  /**
+   * Marks the address verified if the member still has and owns it (the one the token was made for); with a consent
+   * record, the e-mail consent is confirmed too (double opt-in).
+   */
+  confirmEmail(memberId: string, email: string, at: string, consent: ConsentRecord | null): Promise<VerifyResult>;
+  /** Marks the phone verified if the member still has and owns it (the one the token was made for). */
+  verifyPhone(memberId: string, phone: string, at: string): Promise<VerifyResult>;
 }
 
 export interface OutgoingMail {

@@ -1,18 +1,30 @@
-// Use case: the transactional mails of enrollment, sent from bus events through a queue — the double opt-in mail
-// (on `Member Enrolled` / `Email Confirmation Requested`) and the welcome (on `Member Email Confirmed`), each at
-// most once however often the event is delivered.
-import { bindingOf, signToken } from '#domain/signed-token';
-import { alreadyMemberMail, confirmationMail, welcomeMail } from '#domain/enrollment-mail';
+// Use case: the transactional messages of enrollment, sent from bus events through a queue — the double opt-in mail
+// and the phone's verification SMS (on `Member Enrolled` / `Email Confirmation Requested`), the "already a member"
+// answers, and the welcome (on `Member Email Confirmed`), each at most once however often the event is delivered,
+// and at most a few per contact and day however many enroll with it.
+import { bindingOf, signToken, type TokenPurpose } from '#domain/signed-token';
+import {
+  alreadyMemberMail,
+  alreadyMemberSms,
+  confirmationMail,
+  verificationSms,
+  welcomeMail,
+} from '#domain/enrollment-mail';
 import {
   awaitsEmailConfirmation,
+  awaitsPhoneVerification,
   CONFIRMATION_RESEND_AFTER_MS,
   CONFIRMATION_VALID_DAYS,
+  emailVerified,
+  phoneVerified,
   STALE_CLAIM_MS,
 } from '#domain/enrollment-rules';
+import type { Member } from '#schema/member';
 import { runStepOnce } from './member-step.ts';
-import type { Clock, Mailer, MemberStore, TokenSecret } from './ports.ts';
+import type { Clock, Mailer, MemberStep, MemberStore, TokenSecret } from './ports.ts';
+import type { Messenger } from './sending-ports.ts';
 
-/** At most this many confirmation (or already-a-member) mails go to one address per day, however many enroll. */
+/** At most this many enrollment mails (or SMS) go to one address (or phone) per day, however many enroll. */
 export const MAILS_PER_ADDRESS_PER_DAY = 3;
 
 export interface ContactLimits {
@@ -21,10 +33,12 @@ export interface ContactLimits {
 }
 
 export interface EnrollmentMailDeps {
-  /** Daily per-address limits; without them (unit tests of other rules) nothing is limited. */
+  /** Daily per-contact limits; without them (unit tests of other rules) nothing is limited. */
   readonly limits?: ContactLimits;
   readonly members: MemberStore;
   readonly mailer: Mailer;
+  /** SMS for phones, with the deployment's sender name; without it (unit tests of mail) phones get nothing. */
+  readonly texts?: { readonly messenger: Pick<Messenger, 'sms'>; readonly sender: string };
   readonly secret: TokenSecret;
   readonly clock: Clock;
   readonly publicBaseUrl: string;
@@ -32,59 +46,108 @@ export interface EnrollmentMailDeps {
 
 export type EnrollmentMailOutcome = 'sent' | 'already-sent' | 'not-needed' | 'limited';
 
-/** A flood of enrollments with one address must not become a flood of mail to it. */
-async function withinDailyLimit(email: string, deps: EnrollmentMailDeps): Promise<boolean> {
-  return deps.limits ? deps.limits.take('enrollment-mail', email, deps.clock(), MAILS_PER_ADDRESS_PER_DAY) : true;
+/** What one event did, per contact. */
+export interface EnrollmentOutcome {
+  readonly email: EnrollmentMailOutcome;
+  readonly phone: EnrollmentMailOutcome;
+}
+
+async function activeMember(memberId: string, deps: EnrollmentMailDeps): Promise<Member | null> {
+  const member = await deps.members.getMember(memberId);
+  return member?.status === 'active' ? member : null;
+}
+
+/** `Member Enrolled`: the links that verify each contact given. */
+export async function sendVerifications(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentOutcome> {
+  return {
+    email: await sendConfirmationMail(memberId, deps),
+    phone: await sendVerificationSms(memberId, deps),
+  };
 }
 
 /**
- * The answer to someone who enrolled again (`Email Confirmation Requested`): the double opt-in mail while the address
- * waits for confirmation, else — an existing member — the "you are already a member" mail with a sign-in link;
- * each at most once per 10 minutes, so a flood of enrollments does not become a flood of mail.
+ * The answer to someone who enrolled again (`Email Confirmation Requested`), per contact: its verification link
+ * while it waits for one, else — an existing member — "you are already a member" with a link to the member's page.
  */
-export async function sendRequestedMail(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentMailOutcome> {
-  const member = await deps.members.getMember(memberId);
-  if (member?.status !== 'active' || !member.email) return 'not-needed';
-  if (awaitsEmailConfirmation(member)) return sendConfirmationMail(memberId, deps);
-  if (!member.consents.email.confirmedAt) return 'not-needed';
-  return sendAlreadyMemberMail(member.memberId, member.email, member.locale, member.name, deps);
+export async function sendRequestedMail(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentOutcome> {
+  const member = await activeMember(memberId, deps);
+  if (!member) return { email: 'not-needed', phone: 'not-needed' };
+  const email = awaitsEmailConfirmation(member)
+    ? await sendConfirmationMail(memberId, deps)
+    : member.email && emailVerified(member)
+      ? await sendAlreadyMemberMail(member, member.email, deps)
+      : 'not-needed';
+  const phone = awaitsPhoneVerification(member)
+    ? await sendVerificationSms(memberId, deps)
+    : member.phone && phoneVerified(member)
+      ? await sendAlreadyMemberSms(member, member.phone, deps)
+      : 'not-needed';
+  return { email, phone };
 }
 
-/** The double opt-in mail (on `Member Enrolled`, or asked for again), while the address waits for confirmation. */
+function verificationUrl(
+  purpose: TokenPurpose,
+  memberId: string,
+  contact: string,
+  now: Date,
+  deps: EnrollmentMailDeps,
+): string {
+  const secret = deps.secret.current();
+  const token = signToken(
+    {
+      purpose,
+      sub: memberId,
+      exp: Math.floor(now.getTime() / 1000) + CONFIRMATION_VALID_DAYS * 86_400,
+      bind: bindingOf(contact, secret),
+    },
+    secret,
+  );
+  return `${deps.publicBaseUrl}/members/confirm?token=${encodeURIComponent(token)}`;
+}
+
+/** The double opt-in mail, while the address waits for confirmation. */
 export async function sendConfirmationMail(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentMailOutcome> {
-  const member = await deps.members.getMember(memberId);
-  if (member?.status !== 'active' || !member.email || !awaitsEmailConfirmation(member)) return 'not-needed';
+  const member = await activeMember(memberId, deps);
+  if (!member?.email || !awaitsEmailConfirmation(member)) return 'not-needed';
   const email = member.email;
-  return sendWithinLimits(memberId, email, 'confirmationMail', deps, async (now) => {
-    const secret = deps.secret.current();
-    const token = signToken(
-      {
-        purpose: 'confirm-email',
-        sub: memberId,
-        exp: Math.floor(now.getTime() / 1000) + CONFIRMATION_VALID_DAYS * 86_400,
-        bind: bindingOf(email, secret),
-      },
-      secret,
-    );
-    const confirmUrl = `${deps.publicBaseUrl}/members/confirm?token=${encodeURIComponent(token)}`;
+  return sendWithinLimits(memberId, 'enrollment-mail', email, 'confirmationMail', deps, async (now) => {
     const mail = confirmationMail({
       locale: member.locale,
       name: member.name,
-      confirmUrl,
+      confirmUrl: verificationUrl('confirm-email', memberId, email, now, deps),
       validDays: CONFIRMATION_VALID_DAYS,
+      consented: member.consents.email.value,
     });
     await deps.mailer.send({ to: email, ...mail, tags: { touchpoint: 'email-confirmation', kind: 'transactional' } });
   });
 }
 
+/** The SMS with the link that verifies the phone, while it waits for verification. */
+export async function sendVerificationSms(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentMailOutcome> {
+  const member = await activeMember(memberId, deps);
+  const texts = deps.texts;
+  if (!member?.phone || !awaitsPhoneVerification(member) || !texts) return 'not-needed';
+  const phone = member.phone;
+  return sendWithinLimits(memberId, 'enrollment-sms', phone, 'verificationSms', deps, async (now) => {
+    const text = verificationSms({
+      locale: member.locale,
+      sender: texts.sender,
+      url: verificationUrl('verify-phone', memberId, phone, now, deps),
+      validDays: CONFIRMATION_VALID_DAYS,
+    });
+    await texts.messenger.sms(phone, text, 'Transactional');
+  });
+}
+
 /**
- * Sends one enrollment mail at most once per 10 minutes (the member step) and within the address's daily limit:
- * `limited` when the day's mails to the address are used up, `already-sent` when the step was taken recently.
+ * Sends one enrollment message at most once per 10 minutes (the member step) and within the contact's daily limit:
+ * `limited` when the day's messages to the contact are used up, `already-sent` when the step was taken recently.
  */
 async function sendWithinLimits(
   memberId: string,
-  email: string,
-  step: 'confirmationMail' | 'alreadyMemberMail',
+  kind: 'enrollment-mail' | 'enrollment-sms',
+  contact: string,
+  step: MemberStep,
   deps: EnrollmentMailDeps,
   send: (now: Date) => Promise<void>,
 ): Promise<EnrollmentMailOutcome> {
@@ -92,7 +155,8 @@ async function sendWithinLimits(
   const staleBefore = new Date(now.getTime() - CONFIRMATION_RESEND_AFTER_MS);
   try {
     const sent = await runStepOnce(deps.members, memberId, step, { now, staleBefore, once: false }, async () => {
-      if (!(await withinDailyLimit(email, deps))) throw new DailyLimitReached();
+      const allowed = deps.limits ? await deps.limits.take(kind, contact, now, MAILS_PER_ADDRESS_PER_DAY) : true;
+      if (!allowed) throw new DailyLimitReached();
       await send(now);
     });
     return sent ? 'sent' : 'already-sent';
@@ -103,31 +167,46 @@ async function sendWithinLimits(
 }
 
 async function sendAlreadyMemberMail(
-  memberId: string,
+  member: Member,
   email: string,
-  locale: 'ko' | 'en',
-  name: string,
   deps: EnrollmentMailDeps,
 ): Promise<EnrollmentMailOutcome> {
-  return sendWithinLimits(memberId, email, 'alreadyMemberMail', deps, async () => {
+  return sendWithinLimits(member.memberId, 'enrollment-mail', email, 'alreadyMemberMail', deps, async () => {
     await deps.mailer.send({
       to: email,
-      ...alreadyMemberMail({ locale, name, signInUrl: `${deps.publicBaseUrl}/me/sign-in` }),
+      ...alreadyMemberMail({ locale: member.locale, name: member.name, signInUrl: `${deps.publicBaseUrl}/me/sign-in` }),
       tags: { touchpoint: 'already-member', kind: 'transactional' },
     });
   });
 }
 
+async function sendAlreadyMemberSms(
+  member: Member,
+  phone: string,
+  deps: EnrollmentMailDeps,
+): Promise<EnrollmentMailOutcome> {
+  const texts = deps.texts;
+  if (!texts) return 'not-needed';
+  return sendWithinLimits(member.memberId, 'enrollment-sms', phone, 'alreadyMemberSms', deps, async () => {
+    const text = alreadyMemberSms({
+      locale: member.locale,
+      sender: texts.sender,
+      signInUrl: `${deps.publicBaseUrl}/me/sign-in`,
+    });
+    await texts.messenger.sms(phone, text, 'Transactional');
+  });
+}
+
 class DailyLimitReached extends Error {
   constructor() {
-    super('daily limit of mails to this address reached');
+    super('daily limit of enrollment messages to this contact reached');
     this.name = 'DailyLimitReached';
   }
 }
 
-export async function sendWelcomeMail(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentMailOutcome> {
-  const member = await deps.members.getMember(memberId);
-  if (member?.status !== 'active' || !member.email || !member.consents.email.confirmedAt) return 'not-needed';
+export async function sendWelcomeMail(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentOutcome> {
+  const member = await activeMember(memberId, deps);
+  if (!member?.email || !member.consents.email.confirmedAt) return { email: 'not-needed', phone: 'not-needed' };
   const email = member.email;
   const now = deps.clock();
   const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);
@@ -138,5 +217,5 @@ export async function sendWelcomeMail(memberId: string, deps: EnrollmentMailDeps
       tags: { touchpoint: 'welcome', kind: 'transactional' },
     }),
   );
-  return sent ? 'sent' : 'already-sent';
+  return { email: sent ? 'sent' : 'already-sent', phone: 'not-needed' };
 }

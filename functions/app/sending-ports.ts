@@ -87,6 +87,7 @@ export interface SendProfile {
   readonly name: string;
   readonly email?: string;
   readonly phone?: string;
+  readonly phoneVerified: boolean;
   readonly postalAddress?: Readonly<Record<string, unknown>>;
   readonly locale: 'ko' | 'en';
   readonly timeZone: string;

@@ -22,12 +22,15 @@ export function confirmationMail(input: {
   name: string;
   confirmUrl: string;
   validDays: number;
+  /** Whether the member agreed to marketing e-mail (the address is verified either way). */
+  consented?: boolean;
 }): RenderedMail {
+  const consented = input.consented ?? true;
   if (input.locale === 'ko') {
     const title = '이메일 주소를 확인해 주세요';
     const lines = [
       `${input.name}님, 단골 멤버십에 가입해 주셔서 감사합니다.`,
-      `이메일 수신에 동의하셨습니다. 아래 버튼을 눌러 이메일 주소를 확인해 주세요. 링크는 ${input.validDays}일 동안 유효합니다.`,
+      `${consented ? '이메일 수신에 동의하셨습니다. ' : ''}아래 버튼을 눌러 이메일 주소를 확인해 주세요. 링크는 ${input.validDays}일 동안 유효합니다.`,
       '본인이 가입하지 않으셨다면 이 메일을 무시하셔도 됩니다. 확인하지 않으면 이메일은 발송되지 않습니다.',
     ];
     return {
@@ -39,7 +42,7 @@ export function confirmationMail(input: {
   const title = 'Please confirm your e-mail address';
   const lines = [
     `${input.name}, thank you for joining the membership.`,
-    `You agreed to receive e-mail from us. Please confirm your address with the button below; the link is valid for ${input.validDays} days.`,
+    `${consented ? 'You agreed to receive e-mail from us. ' : ''}Please confirm your address with the button below; the link is valid for ${input.validDays} days.`,
     'If you did not sign up, ignore this message: without confirmation we will not e-mail you.',
   ];
   return {
@@ -102,4 +105,18 @@ export function alreadyMemberMail(input: { locale: Locale; name: string; signInU
     html: layout('en', title, lines, { label: 'Sign in', url: input.signInUrl }),
     text: `${title}\n\n${lines.join('\n\n')}\n\n${input.signInUrl}\n`,
   };
+}
+
+/** The SMS that verifies a phone (transactional: sent whatever the SMS consent, once per 10 minutes at most). */
+export function verificationSms(input: { locale: Locale; sender: string; url: string; validDays: number }): string {
+  return input.locale === 'ko'
+    ? `[${input.sender}] 멤버십 가입 휴대폰 확인: ${input.url} (${input.validDays}일간 유효. 본인이 아니면 무시하세요)`
+    : `[${input.sender}] Confirm this phone for your membership: ${input.url} (valid ${input.validDays} days; ignore it if you did not enroll)`;
+}
+
+/** The answer by SMS to someone who enrolls again with a member's verified phone; it names the member's page. */
+export function alreadyMemberSms(input: { locale: Locale; sender: string; signInUrl: string }): string {
+  return input.locale === 'ko'
+    ? `[${input.sender}] 이미 멤버십 회원이십니다. 내 멤버십 페이지: ${input.signInUrl}`
+    : `[${input.sender}] You are already a member. Your membership page: ${input.signInUrl}`;
 }

@@ -20,6 +20,8 @@ export interface RecipientFacts {
   readonly segment: OfferGroup | undefined;
   readonly email?: string | undefined;
   readonly phone?: string | undefined;
+  /** The phone was verified by the link in an SMS: before that, SMS consent does not count. */
+  readonly phoneVerified: boolean;
   readonly hasPostalAddress: boolean;
   readonly consents: Readonly<Record<'email' | 'sms' | 'post', { value: boolean; confirmedAt?: string | undefined }>>;
   readonly suppressed: boolean;
@@ -39,7 +41,7 @@ export function isTargeted(
 
 /**
  * The checks before a send, in order: targeted, active, address, channel consent (e-mail confirmed by double
- * opt-in), not suppressed, frequency cap (advertising only). Null when the recipient may be sent to.
+ * opt-in, phone verified by its SMS link), not suppressed, frequency cap (advertising only). Null when the recipient may be sent to.
  */
 export function skipReason(
   entry: Pick<CalendarEntry, 'tiers' | 'segments' | 'advertising' | 'frequencyCap'>,
@@ -54,6 +56,7 @@ export function skipReason(
   const consent = facts.consents[channel];
   if (!consent.value) return 'no-consent';
   if (channel === 'email' && !consent.confirmedAt) return 'unconfirmed';
+  if (channel === 'sms' && !facts.phoneVerified) return 'unconfirmed';
   if (facts.suppressed) return 'suppressed';
   if (entry.advertising && entry.frequencyCap) {
     const since = now.getTime() - entry.frequencyCap.perDays * 86_400_000;

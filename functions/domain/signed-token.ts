@@ -1,7 +1,7 @@
 // Signed, expiring tokens for links in mail (double opt-in, unsubscribe): HMAC-SHA256 over a small JSON payload.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type TokenPurpose = 'confirm-email' | 'unsubscribe';
+export type TokenPurpose = 'confirm-email' | 'verify-phone' | 'unsubscribe';
 
 export interface TokenClaims {
   readonly purpose: TokenPurpose;
@@ -9,7 +9,7 @@ export interface TokenClaims {
   readonly sub: string;
   /** Expiry, seconds since the epoch. */
   readonly exp: number;
-  /** Purpose-specific binding, e.g. a hash of the e-mail address being confirmed. */
+  /** Purpose-specific binding, e.g. a keyed hash of the e-mail address or phone being verified. */
   readonly bind?: string;
   /** Unsubscribe: the channel it withdraws. */
   readonly ch?: 'email' | 'sms' | 'post';

@@ -1,6 +1,6 @@
 // GET /members/confirm?token= shows a page with one button and changes nothing (mail scanners fetch links);
-// POST /members/confirm (form field `token`, from that button) confirms: the e-mail channel becomes active and the
-// welcome mail follows. A bad link is a 400: a page for a browser, problem+json otherwise.
+// POST /members/confirm (form field `token`, from that button) confirms: an e-mail link verifies the address (and
+// e-mail consent; the welcome mail follows), an SMS link the phone. A bad link is a 400: a page for a browser, problem+json otherwise.
 import { checkConfirmLink, confirmEmail } from '#app/confirm-email';
 import { confirmationPage } from '#app/confirmation-page';
 import { header, html, httpHandler, json, postedField, problemOf, wantsHtml } from '#shared/http';
@@ -25,12 +25,12 @@ export const handler = httpHandler(
   async (event) => {
     if (event.requestContext.http.method === 'GET') {
       const token = event.queryStringParameters?.['token'];
-      const { locale } = await checkConfirmLink(token, deps);
+      const { locale, contact } = await checkConfirmLink(token, deps);
       if (!wantsHtml(event)) return json(200, { status: 'confirmation-required', confirm: 'POST /members/confirm' });
-      return html(200, confirmationPage(locale, 'ask', token));
+      return html(200, confirmationPage(locale, 'ask', token, contact));
     }
     const outcome = await confirmEmail(postedField(event, 'token'), deps);
-    if (fromBrowser(event)) return html(200, confirmationPage(outcome.locale, 'confirmed'));
+    if (fromBrowser(event)) return html(200, confirmationPage(outcome.locale, 'confirmed', undefined, outcome.contact));
     return json(200, { memberId: outcome.memberId, status: outcome.result });
   },
   {

@@ -1,25 +1,27 @@
-// SQS consumer (rule `enrollment-mail`): sends the double opt-in and welcome mails; failed records are reported
-// one by one so the rest of the batch is not retried, and a record that keeps failing ends in the DLQ.
-import { sendConfirmationMail, sendRequestedMail, sendWelcomeMail } from '#app/send-enrollment-mail';
+// SQS consumer (rule `enrollment-mail`): sends the verification mail and SMS, the already-a-member answers and the
+// welcome mail; failed records are reported one by one so the rest of the batch is not retried, and a record that
+// keeps failing ends in the DLQ.
+import { sendRequestedMail, sendVerifications, sendWelcomeMail } from '#app/send-enrollment-mail';
 import { enrollmentMailEvent } from '#schema/events';
 import { logger } from '#shared/logger';
 import { sqsHandler } from '#shared/sqs-handler';
-import { contactLimits, mailer, memberStore, systemClock, tokenSecret } from '#shared/wiring';
+import { contactLimits, mailer, memberStore, systemClock, textMessages, tokenSecret } from '#shared/wiring';
 
 const deps = {
   members: memberStore(),
   limits: contactLimits(),
   ...mailer(),
+  texts: textMessages(),
   secret: await tokenSecret(),
   clock: systemClock,
 };
 
 export const handler = sqsHandler(enrollmentMailEvent, async (event) => {
   const send = {
-    'Member Enrolled': sendConfirmationMail,
+    'Member Enrolled': sendVerifications,
     'Email Confirmation Requested': sendRequestedMail,
     'Member Email Confirmed': sendWelcomeMail,
   }[event['detail-type']];
   const outcome = await send(event.detail.memberId, deps);
-  logger.info('enrollment mail', { detailType: event['detail-type'], memberId: event.detail.memberId, outcome });
+  logger.info('enrollment messages', { detailType: event['detail-type'], memberId: event.detail.memberId, ...outcome });
 });

@@ -200,6 +200,12 @@ export function emailChannel() {
   };
 }
 
+/** Transactional SMS (phone verification, already-a-member) with the deployment's sender name. */
+export function textMessages() {
+  const sms = readConfig('sms');
+  return { messenger: new SnsMessenger(snsClient(), undefined, sms.SMS_SENDER_NAME), sender: sms.SMS_SENDER_NAME };
+}
+
 /** The SMS and post sender's channel: SNS with the sender name and opt-out number of the deployment. */
 export function messageChannel() {
   const sms = readConfig('sms');

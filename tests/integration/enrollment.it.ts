@@ -2,7 +2,19 @@
 import { describe, expect, it } from 'vitest';
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { confirmLink, dynamo, eventually, mailsTo, newPerson, post, urls, enroll, memberIdOf } from './helpers.ts';
+import {
+  confirmLink,
+  dynamo,
+  eventually,
+  mailsTo,
+  newPerson,
+  post,
+  urls,
+  enroll,
+  memberIdOf,
+  smsTo,
+  smsToken,
+} from './helpers.ts';
 
 // One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
 describe('enrollment', () => {
@@ -68,6 +80,23 @@ describe('enrollment', () => {
     it('answers the same 202 for a new and an existing e-mail or phone, and never creates a second member', async () => {
       const person = newPerson();
       const first = await post('/members', person);
+      const { memberId } = { memberId: (await memberIdOf(person)) ?? '' };
+      // Both contacts verified (the mailed link, the SMS link): from now on they are this member's.
+      const [mail] = await eventually(
+        () => mailsTo(person.email),
+        (mails) => mails.length > 0,
+      );
+      expect(
+        (await post('/members/confirm', { token: new URL(confirmLink(mail!)).searchParams.get('token') })).status,
+      ).toBe(200);
+      const [sms] = await eventually(
+        () => smsTo(person.phone),
+        (found) => found.length > 0,
+      );
+      expect((await post('/members/confirm', { token: smsToken(sms!) })).json()).toEqual({
+        memberId,
+        status: 'confirmed',
+      });
       const sameEmail = await post('/members', { ...newPerson(), email: person.email.toUpperCase() });
       const samePhone = await post('/members', { ...newPerson(), phone: `+82 ${person.phone.slice(1)}` });
       // Nothing in the answer tells a stranger that the person is a member: no id, the same body, the same headers.
@@ -77,6 +106,73 @@ describe('enrollment', () => {
         expect(reply.headers.get('content-type')).toBe('application/json');
       }
       expect(await countMembersOwning(`EMAIL#${person.email}`)).toBe(1);
+      expect(await memberIdOf({ email: person.email })).toBe(memberId);
+      expect(await memberIdOf({ phone: person.phone })).toBe(memberId);
+    });
+
+    it('lets the owner enroll with a contact a stranger enrolled with and never verified', async () => {
+      const owner = newPerson();
+      const stranger = newPerson({ name: '남의이름', email: owner.email, phone: undefined });
+      stranger.consents = { email: true, sms: false, post: false, nightTime: false };
+      const { memberId: strangers } = await enroll(stranger);
+      const [strangersMail] = await eventually(
+        () => mailsTo(owner.email),
+        (mails) => mails.length > 0,
+      );
+      // The real owner enrolls with the address: a membership of their own; the stranger's loses the address.
+      const { memberId: owners } = await enroll(owner);
+      expect(owners).not.toBe(strangers);
+      expect((await memberItem(strangers))?.['email']).toBeUndefined();
+      const mails = await eventually(
+        () => mailsTo(owner.email),
+        (found) => found.length >= 2,
+      );
+      // The first mail's link (made for the stranger's membership) verifies nothing now; the owner's does.
+      const stale = await post('/members/confirm', {
+        token: new URL(confirmLink(strangersMail!)).searchParams.get('token'),
+      });
+      expect(stale.status).toBe(400);
+      const fresh = mails.find((mail) => mail.messageId !== strangersMail?.messageId);
+      expect(
+        (await post('/members/confirm', { token: new URL(confirmLink(fresh!)).searchParams.get('token') })).json(),
+      ).toEqual({
+        memberId: owners,
+        status: 'confirmed',
+      });
+      expect((await memberItem(owners))?.['emailVerifiedAt']).toEqual(expect.any(String));
+    });
+
+    it('verifies a phone by the link in an SMS: opening it changes nothing, its button verifies', async () => {
+      const person = newPerson({ email: undefined, locale: 'en' });
+      person.consents = { email: false, sms: true, post: false, nightTime: false };
+      const { memberId } = await enroll(person);
+      const [sms] = await eventually(
+        () => smsTo(person.phone),
+        (found) => found.length > 0,
+      );
+      expect(sms?.attributes['AWS.SNS.SMS.SMSType']).toBe('Transactional');
+      expect(sms?.message).toMatch(/^\[.+\] Confirm this phone for your membership: http/);
+      const token = smsToken(sms!);
+      const link = `${urls().http}/members/confirm?token=${encodeURIComponent(token)}`;
+      const page = await (await fetch(link, { headers: { accept: 'text/html' } })).text();
+      expect(page).toContain('Confirm my phone number');
+      expect((await memberItem(memberId))?.['phoneVerifiedAt']).toBeUndefined();
+      const form = await fetch(`${urls().http}/members/confirm`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: new URLSearchParams({ token }).toString(),
+      });
+      expect(form.status).toBe(200);
+      expect(await form.text()).toContain('Your phone number is confirmed');
+      expect((await memberItem(memberId))?.['phoneVerifiedAt']).toEqual(expect.any(String));
+      // One verification SMS, however often the event is delivered; enrolling again now answers "already a member".
+      expect(await smsTo(person.phone)).toHaveLength(1);
+      await post('/members', person);
+      const again = await eventually(
+        () => smsTo(person.phone),
+        (found) => found.length >= 2,
+      );
+      expect(again[1]?.message).toContain('/me/sign-in');
     });
 
     it('tells an existing member by mail that they are a member, with a sign-in link, once per 10 minutes', async () => {

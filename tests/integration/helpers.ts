@@ -217,3 +217,24 @@ export function adminCaller(token: () => string) {
     };
   };
 }
+
+export interface CapturedSms {
+  phoneNumber: string;
+  message: string;
+  attributes: Record<string, string>;
+}
+
+/** The SMS the local stack captured for a phone (any common form; compared as E.164). */
+export async function smsTo(phone: string): Promise<CapturedSms[]> {
+  const { normalisePhone } = await import('#domain/identity');
+  const e164 = normalisePhone(phone);
+  const box = (await (await fetch(`${urls().http}/_local/outbox`)).json()) as { sms: CapturedSms[] };
+  return box.sms.filter((sms) => sms.phoneNumber === e164);
+}
+
+/** The token of the verification link in an SMS. */
+export function smsToken(sms: CapturedSms): string {
+  const match = /https?:\/\/\S+\/members\/confirm\?token=\S+/.exec(sms.message);
+  if (!match) throw new Error('no verification link in the SMS');
+  return new URL(match[0]).searchParams.get('token') ?? '';
+}

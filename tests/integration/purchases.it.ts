@@ -16,6 +16,8 @@ import {
   confirmLink,
   eventually,
   mailsTo,
+  smsTo,
+  smsToken,
 } from './helpers.ts';
 
 // One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
@@ -74,7 +76,10 @@ describe('purchases', () => {
   describe('purchase ingestion', () => {
     it('adds spend to the month bucket, upgrades across tiers at once, records history, the event and the VIP entry', async () => {
       const memberId = await enrolled();
-      await putEvents([purchase(memberId, 250_000), purchase(memberId, 2_000_000)]);
+      // One after the other: the queue has several pollers, so two events put at once may apply in either order.
+      await putEvents([purchase(memberId, 250_000)]);
+      await drained('purchases');
+      await putEvents([purchase(memberId, 2_000_000)]);
       await drained('purchases');
       const item = await profile(memberId);
       expect(totalSpend(item)).toBe(2_250_000);
@@ -160,10 +165,51 @@ describe('purchases', () => {
         consents: { email: false, sms: true, post: false, nightTime: false },
       });
       const { memberId } = await enroll(stranger);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The buyer buys again under the phone: an unverified contact is nobody's, so this stays the buyer's too.
+      await putEvents([
+        {
+          detailType: 'Purchase Completed',
+          detail: {
+            orderId: orderId(),
+            channel: 'store-pos',
+            occurredAt: new Date().toISOString(),
+            amount: { value: 90_000, currency: 'KRW' },
+            customer: { phone: buyer.phone },
+          },
+        },
+      ]);
+      await drained('purchases');
       const item = await profile(memberId);
       expect(totalSpend(item)).toBe(0);
       expect(item['tierState']?.['tier'] ?? 'D').toBe('D');
+    });
+
+    it('joins purchases kept under a phone once the member verifies it by the SMS link', async () => {
+      const person = newPerson({
+        email: undefined,
+        consents: { email: false, sms: true, post: false, nightTime: false },
+      });
+      await putEvents([
+        {
+          detailType: 'Purchase Completed',
+          detail: {
+            orderId: orderId(),
+            channel: 'call-centre',
+            occurredAt: new Date().toISOString(),
+            amount: { value: 420_000, currency: 'KRW' },
+            customer: { phone: `+82 ${String(person.phone).slice(1)}` },
+          },
+        },
+      ]);
+      await drained('purchases');
+      const { memberId } = await enroll(person);
+      const [sms] = await eventually(
+        () => smsTo(String(person.phone)),
+        (found) => found.length > 0,
+      );
+      expect(totalSpend(await profile(memberId))).toBe(0);
+      expect((await post('/members/confirm', { token: smsToken(sms!) })).status).toBe(200);
+      expect(totalSpend(await profile(memberId))).toBe(420_000);
     });
 
     it('keeps purchases by an unknown person as a prospect, and joins them once the member verifies the address', async () => {

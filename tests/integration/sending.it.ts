@@ -66,6 +66,7 @@ describe('sending', () => {
       name: '테스트',
       email: `m-${memberId.slice(0, 8)}@${emailDomain ?? `d${memberId.slice(0, 6)}.test`}`,
       phone: phone(),
+      phoneVerifiedAt: at,
       locale: 'ko',
       timeZone: 'Asia/Seoul',
       consents: {

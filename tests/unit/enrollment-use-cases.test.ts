@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { enrollMember } from '#app/enroll-member';
 import { confirmEmail } from '#app/confirm-email';
-import { sendConfirmationMail, sendRequestedMail, sendWelcomeMail } from '#app/send-enrollment-mail';
+import { sendConfirmationMail, sendRequestedMail, sendVerifications, sendWelcomeMail } from '#app/send-enrollment-mail';
 import { ValidationError } from '#app/validation';
 import { ManualClock, MemoryMemberStore, RecordingMailer, RecordingPublisher } from './fakes.ts';
 
@@ -56,13 +56,14 @@ describe('enrollment use cases', () => {
   });
 
   it('sends the confirmation mail once per 10 minutes and asks again only after that', async () => {
-    await enrollMember(body(), enrollDeps());
+    const emailOnly = body({ phone: undefined, consents: { email: true, sms: false, post: false, nightTime: false } });
+    await enrollMember(emailOnly, enrollDeps());
     expect(await sendConfirmationMail('m1', mailDeps())).toBe('sent');
     expect(await sendConfirmationMail('m1', mailDeps())).toBe('already-sent');
-    await enrollMember(body(), enrollDeps());
+    await enrollMember(emailOnly, enrollDeps());
     expect(events.published.map((event) => event.detailType)).toEqual(['Member Enrolled']);
     clock.advance(10 * 60 * 1000 + 1);
-    await enrollMember(body(), enrollDeps());
+    await enrollMember(emailOnly, enrollDeps());
     expect(events.published.map((event) => event.detailType)).toEqual([
       'Member Enrolled',
       'Email Confirmation Requested',
@@ -91,22 +92,28 @@ describe('enrollment use cases', () => {
       new URL(/href="([^"]+)"/.exec(mailer.sent[0]?.html ?? '')?.[1]?.replace(/&amp;/g, '&') ?? '').searchParams.get(
         'token',
       ) ?? '';
-    expect(await confirmEmail(token, confirmDeps())).toEqual({ memberId: 'm1', locale: 'ko', result: 'confirmed' });
     expect(await confirmEmail(token, confirmDeps())).toEqual({
       memberId: 'm1',
       locale: 'ko',
+      contact: 'email',
+      result: 'confirmed',
+    });
+    expect(await confirmEmail(token, confirmDeps())).toEqual({
+      memberId: 'm1',
+      locale: 'ko',
+      contact: 'email',
       result: 'already-confirmed',
     });
     expect(events.published.filter((event) => event.detailType === 'Member Email Confirmed')).toHaveLength(1);
     expect(members.history.filter((record) => record.source === 'double-opt-in')).toHaveLength(1);
-    expect(await sendWelcomeMail('m1', mailDeps())).toBe('sent');
-    expect(await sendWelcomeMail('m1', mailDeps())).toBe('already-sent');
+    expect((await sendWelcomeMail('m1', mailDeps())).email).toBe('sent');
+    expect((await sendWelcomeMail('m1', mailDeps())).email).toBe('already-sent');
     expect(await sendConfirmationMail('m1', mailDeps())).toBe('not-needed');
     // Enrolling again as a member asks for the "already a member" mail, not a second welcome or a confirmation.
     expect(await enrollMember(body(), enrollDeps())).toEqual({ status: 'received' });
     expect(events.published.map((event) => event.detailType)).toContain('Email Confirmation Requested');
-    expect(await sendRequestedMail('m1', mailDeps())).toBe('sent');
-    expect(await sendRequestedMail('m1', mailDeps())).toBe('already-sent');
+    expect((await sendRequestedMail('m1', mailDeps())).email).toBe('sent');
+    expect((await sendRequestedMail('m1', mailDeps())).email).toBe('already-sent');
     expect(mailer.sent.at(-1)?.subject).toBe('[단골] 이미 멤버십 회원이십니다');
   });
 
@@ -120,7 +127,7 @@ describe('enrollment use cases', () => {
 
   it('does not welcome a member whose e-mail is not confirmed', async () => {
     await enrollMember(body(), enrollDeps());
-    expect(await sendWelcomeMail('m1', mailDeps())).toBe('not-needed');
+    expect((await sendWelcomeMail('m1', mailDeps())).email).toBe('not-needed');
   });
 
   it('asks for a guardian under 14, judged by the local date in the member’s zone', async () => {
@@ -160,5 +167,100 @@ describe('enrollment use cases', () => {
     expect(mailer.sent).toHaveLength(3);
     clock.advance(24 * 3_600_000);
     expect(await sendConfirmationMail('m1', { ...mailDeps(), limits })).toBe('sent');
+  });
+
+  describe('phones and unverified contacts', () => {
+    const texts: { phone: string; text: string; type: string }[] = [];
+    const smsDeps = () => ({
+      ...mailDeps(),
+      texts: {
+        sender: '단골',
+        messenger: {
+          sms: async (phone: string, text: string, type: string) => {
+            texts.push({ phone, text, type });
+            return `sms-${texts.length}`;
+          },
+        },
+      },
+    });
+    const linkIn = (text: string) => new URL(/https:\/\/\S+/.exec(text)?.[0] ?? '').searchParams.get('token') ?? '';
+    beforeEach(() => {
+      texts.length = 0;
+    });
+
+    it('verifies the phone by the SMS link; SMS consent and the phone count only from then', async () => {
+      await enrollMember(
+        body({ email: undefined, consents: { email: false, sms: true, post: false, nightTime: false } }),
+        enrollDeps(),
+      );
+      expect(events.published[0]?.detail).toMatchObject({ phoneVerificationPending: true });
+      expect(await sendVerifications('m1', smsDeps())).toEqual({ email: 'not-needed', phone: 'sent' });
+      expect(texts).toHaveLength(1);
+      expect(texts[0]).toMatchObject({ phone: '+821098765432', type: 'Transactional' });
+      expect(texts[0]?.text).toContain('https://example.test/members/confirm?token=');
+      expect((await members.getMember('m1'))?.phoneVerifiedAt).toBeUndefined();
+
+      const absorbed: object[] = [];
+      const deps = { ...confirmDeps(), absorbProspects: async (id: string, c: object) => absorbed.push({ id, c }) };
+      const outcome = await confirmEmail(linkIn(texts[0]?.text ?? ''), deps);
+      expect(outcome).toEqual({ memberId: 'm1', locale: 'ko', contact: 'phone', result: 'confirmed' });
+      expect((await members.getMember('m1'))?.phoneVerifiedAt).toBe(clock.now().toISOString());
+      expect(absorbed).toEqual([{ id: 'm1', c: { phone: '+821098765432' } }]);
+      expect(events.published.filter((event) => event.detailType === 'Member Phone Verified')).toHaveLength(1);
+      // The SMS link cannot verify the e-mail, nor a mail link the phone: each is bound to its own contact.
+      expect(members.ownership.get('PHONE#+821098765432')).toEqual({ memberId: 'm1', verified: true });
+    });
+
+    it('lets the real owner enroll with a contact a stranger enrolled with but never verified', async () => {
+      await enrollMember(
+        body({
+          name: '낯선이',
+          phone: undefined,
+          consents: { email: true, sms: false, post: false, nightTime: false },
+        }),
+        enrollDeps(),
+      );
+      await sendConfirmationMail('m1', mailDeps());
+      const strangersLink = /token=([^"&]+)/.exec(mailer.sent[0]?.html ?? '')?.[1] ?? '';
+      // The owner enrolls with the same address: a member of their own, and the stranger's member loses it.
+      await enrollMember(
+        body({ phone: undefined, consents: { email: true, sms: false, post: false, nightTime: false } }),
+        enrollDeps(),
+      );
+      expect(members.members.size).toBe(2);
+      expect(members.owners.get('EMAIL#seoyeon@example.com')).toBe('m2');
+      expect((await members.getMember('m1'))?.email).toBeUndefined();
+      // The first mail's link (the stranger's membership) no longer verifies anything.
+      await expect(confirmEmail(decodeURIComponent(strangersLink), confirmDeps())).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+      // The same enrollment again is the same member again, not a third.
+      await enrollMember(
+        body({ phone: undefined, consents: { email: true, sms: false, post: false, nightTime: false } }),
+        enrollDeps(),
+      );
+      expect(members.members.size).toBe(2);
+    });
+
+    it('keeps a verified contact with its member: enrolling with it again makes nobody new', async () => {
+      await enrollMember(
+        body({ email: undefined, consents: { email: false, sms: true, post: false, nightTime: false } }),
+        enrollDeps(),
+      );
+      await sendVerifications('m1', smsDeps());
+      await confirmEmail(linkIn(texts[0]?.text ?? ''), confirmDeps());
+      await enrollMember(
+        body({
+          email: undefined,
+          name: '다른사람',
+          consents: { email: false, sms: true, post: false, nightTime: false },
+        }),
+        enrollDeps(),
+      );
+      expect(members.members.size).toBe(1);
+      expect(events.published.map((event) => event.detailType)).toContain('Email Confirmation Requested');
+      expect(await sendRequestedMail('m1', smsDeps())).toEqual({ email: 'not-needed', phone: 'sent' });
+      expect(texts.at(-1)?.text).toContain('https://example.test/me/sign-in');
+    });
   });
 });

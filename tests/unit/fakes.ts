@@ -4,19 +4,35 @@ import type { CreateMemberResult, EventPublisher, Mailer, MemberStep, MemberStor
 
 export class MemoryMemberStore implements MemberStore {
   readonly members = new Map<string, Member>();
-  readonly owners = new Map<string, string>();
   readonly history: ConsentRecord[] = [];
 
+  /** Contact → owning member and whether the contact is verified (as the DynamoDB store's owner items). */
+  readonly ownership = new Map<string, { memberId: string; verified: boolean }>();
+
   async createMember(member: Member, consentHistory: readonly ConsentRecord[]): Promise<CreateMemberResult> {
-    for (const key of [member.email && `EMAIL#${member.email}`, member.phone && `PHONE#${member.phone}`]) {
-      const owner = key ? this.owners.get(key) : undefined;
-      if (owner) return { created: false, existingMemberId: owner };
+    const keys = [member.email && `EMAIL#${member.email}`, member.phone && `PHONE#${member.phone}`].filter(
+      (key): key is string => Boolean(key),
+    );
+    const owners = keys.map((key) => this.ownership.get(key));
+    const verified = owners.find((owner) => owner?.verified);
+    if (verified) return { created: false, existingMemberId: verified.memberId };
+    for (const owner of owners) {
+      const earlier = owner && this.members.get(owner.memberId);
+      if (earlier && earlier.name === member.name && earlier.email === member.email && earlier.phone === member.phone)
+        return { created: false, existingMemberId: earlier.memberId };
     }
-    if (member.email) this.owners.set(`EMAIL#${member.email}`, member.memberId);
-    if (member.phone) this.owners.set(`PHONE#${member.phone}`, member.memberId);
+    for (const [index, key] of keys.entries()) {
+      const earlier = owners[index] && this.members.get(owners[index].memberId);
+      if (earlier) delete earlier[key.startsWith('EMAIL#') ? 'email' : 'phone'];
+      this.ownership.set(key, { memberId: member.memberId, verified: false });
+    }
     this.members.set(member.memberId, structuredClone(member));
     this.history.push(...consentHistory);
     return { created: true };
+  }
+
+  get owners(): Map<string, string> {
+    return new Map([...this.ownership].map(([key, owner]) => [key, owner.memberId]));
   }
 
   async getMember(memberId: string) {
@@ -46,12 +62,29 @@ export class MemoryMemberStore implements MemberStore {
     if (member && state?.claimedAt === claimedAt.toISOString() && !state.doneAt) delete member.steps[step];
   }
 
-  async confirmEmail(memberId: string, email: string, record: ConsentRecord) {
+  async confirmEmail(memberId: string, email: string, at: string, consent: ConsentRecord | null) {
+    const result = this.verify(memberId, 'email', email, at);
+    if (result === 'confirmed' && consent) {
+      const member = this.members.get(memberId);
+      if (member) member.consents.email.confirmedAt = at;
+      this.history.push(consent);
+    }
+    return result;
+  }
+
+  async verifyPhone(memberId: string, phone: string, at: string) {
+    return this.verify(memberId, 'phone', phone, at);
+  }
+
+  private verify(memberId: string, field: 'email' | 'phone', value: string, at: string) {
     const member = this.members.get(memberId);
-    if (!member || member.email !== email || !member.consents.email.value) return 'not-pending' as const;
-    if (member.consents.email.confirmedAt) return 'already-confirmed' as const;
-    member.consents.email.confirmedAt = record.at;
-    this.history.push(record);
+    const owner = this.ownership.get(`${field === 'email' ? 'EMAIL' : 'PHONE'}#${value}`);
+    const verifiedField = field === 'email' ? 'emailVerifiedAt' : 'phoneVerifiedAt';
+    if (member?.status !== 'active' || member[field] !== value) return 'not-pending' as const;
+    if (member[verifiedField]) return 'already-confirmed' as const;
+    if (owner?.memberId !== memberId) return 'not-pending' as const;
+    member[verifiedField] = at;
+    owner.verified = true;
     return 'confirmed' as const;
   }
 }

@@ -207,6 +207,7 @@ export function profile(memberId: string, overrides: Partial<SendProfile> = {}):
     name: '김민지',
     email: `${memberId}@d-${memberId}.test`,
     phone: '+821012345678',
+    phoneVerified: true,
     locale: 'ko',
     timeZone: 'Asia/Seoul',
     tier: 'A',

@@ -144,13 +144,14 @@ describe('offers and checks', () => {
     expect(couponCode('s', 'm1', 'e', '2027')).not.toBe(couponCode('s', 'm2', 'e', '2027'));
   });
 
-  it('checks in order: targeted, active, address, consent, double opt-in, suppression, frequency cap', () => {
+  it('checks in order: targeted, active, address, consent, double opt-in, verified phone, suppression, frequency cap', () => {
     const entry = { tiers: ['D'], advertising: true, frequencyCap: { max: 1, perDays: 7 } };
     const facts = {
       status: 'active',
       tier: 'D',
       segment: undefined,
       email: 'a@b.test',
+      phoneVerified: false,
       hasPostalAddress: false,
       consents: { email: { value: true, confirmedAt: 'x' }, sms: { value: false }, post: { value: false } },
       suppressed: false,
@@ -161,6 +162,10 @@ describe('offers and checks', () => {
     expect(skipReason({ ...entry, tiers: ['A'] }, 'email', facts, now)).toBe('not-targeted');
     expect(skipReason(entry, 'email', { ...facts, status: 'erased' }, now)).toBe('inactive');
     expect(skipReason(entry, 'sms', facts, now)).toBe('no-address');
+    // SMS consent counts only once the phone is verified by the link in an SMS.
+    const texting = { ...facts, phone: '+821012345678', consents: { ...facts.consents, sms: { value: true } } };
+    expect(skipReason(entry, 'sms', texting, now)).toBe('unconfirmed');
+    expect(skipReason(entry, 'sms', { ...texting, phoneVerified: true }, now)).toBeNull();
     expect(skipReason(entry, 'email', { ...facts, consents: { ...facts.consents, email: { value: true } } }, now)).toBe(
       'unconfirmed',
     );
