@@ -35,6 +35,13 @@ export const deployConfig = z.strictObject({
     senderName: z.string().check(z.minLength(1), z.maxLength(20)),
     /** The free opt-out number that ends every advertising SMS (an 080 number in Korea). */
     optOutNumber: z.string().check(z.regex(/^[0-9+][0-9-]{5,19}$/, 'A phone number such as 080-123-4567')),
+    /** ISO 3166 countries whose phones may enroll (SMS abroad costs more and invites toll fraud). */
+    allowedCountries: z._default(
+      z.array(z.string().check(z.regex(/^[A-Z]{2}$/, 'An ISO 3166 country code such as KR'))).check(z.minLength(1)),
+      ['KR'],
+    ),
+    /** The account's monthly SMS spend limit in USD (SNS MonthlySpendLimit); an alarm fires at 80 %. */
+    monthlySpendLimitUsd: z.number().check(z.positive(), z.maximum(100_000)),
   }),
   ops: z.strictObject({
     /** Who is told when an alarm fires (a dead-letter queue holds something): at least one address. */

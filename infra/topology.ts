@@ -65,7 +65,7 @@ export const handlers: readonly HandlerSpec[] = [
   {
     name: 'enroll-member',
     description: 'Enrolls a member from the web form',
-    capabilities: ['tableWrite', 'bus'],
+    capabilities: ['tableWrite', 'bus', 'phones'],
   },
   {
     name: 'confirm-email',

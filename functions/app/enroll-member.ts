@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { enrollmentRequest, type EnrollmentRequest, type EnrollmentResponse } from '#schema/enrollment';
 import type { ConsentRecord, Member } from '#schema/member';
 import type { EmailConfirmationRequested, MemberEnrolled } from '#schema/events';
-import { normaliseEmail, normaliseName, normalisePhone } from '#domain/identity';
+import { normaliseEmail, normaliseName, normalisePhone, phoneCountry } from '#domain/identity';
 import { canonicalZone } from '#domain/local-time';
 import { isInFuture, localDate, needsGuardianConsent, parseMemberDate } from '#domain/member-date';
 import {
@@ -26,11 +26,16 @@ export interface EnrollDeps {
   readonly events: EventPublisher;
   readonly clock: Clock;
   readonly newId?: () => string;
+  /** ISO countries whose phones may enroll (the deployment's allow-list; SMS abroad costs more and invites abuse). */
+  readonly phoneCountries?: readonly string[];
   /** Joins purchases made before enrollment (kept as a prospect under the same e-mail or phone). */
 }
 
-/** Validates the body: shape and formats (zod), then the rules that need today's date. */
-export function parseEnrollment(body: unknown, now: Date): EnrollmentRequest {
+/**
+ * Validates the body: shape and formats (zod), then the rules that need today's date and the phone countries the
+ * deployment allows.
+ */
+export function parseEnrollment(body: unknown, now: Date, phoneCountries?: readonly string[]): EnrollmentRequest {
   const parsed = enrollmentRequest.safeParse(body);
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
   const request = parsed.data;
@@ -48,6 +53,15 @@ export function parseEnrollment(body: unknown, now: Date): EnrollmentRequest {
   const anniversary = request.anniversary === undefined ? null : parseMemberDate(request.anniversary);
   if (anniversary && isInFuture(anniversary, today))
     errors.push({ path: 'anniversary', message: 'Anniversary lies in the future' });
+  const phones = [
+    ['phone', request.phone],
+    ['guardian.phone', request.guardian?.phone],
+  ] as const;
+  for (const [path, phone] of phones) {
+    const country = phone === undefined ? undefined : phoneCountry(phone);
+    if (phone !== undefined && phoneCountries && !(country && phoneCountries.includes(country)))
+      errors.push({ path, message: `Phone numbers of ${country ?? 'this country'} cannot enroll here` });
+  }
   if (errors.length > 0) throw new ValidationError(errors);
   return request;
 }
@@ -109,7 +123,7 @@ export const PRIVACY_NOTICE_VERSION = '2026-12';
 
 export async function enrollMember(body: unknown, deps: EnrollDeps): Promise<EnrollmentResponse> {
   const now = deps.clock();
-  const request = parseEnrollment(body, now);
+  const request = parseEnrollment(body, now, deps.phoneCountries);
   const memberId = (deps.newId ?? randomUUID)();
   const { member, history } = buildMember(request, memberId, now);
 

@@ -32,6 +32,12 @@ export function normalisePhone(raw: string, defaultCountry: 'KR' = 'KR'): string
   return parsed.number;
 }
 
+/** The ISO 3166 country of a phone number (any form normalisePhone takes), or undefined when it has none. */
+export function phoneCountry(raw: string): string | undefined {
+  const e164 = normalisePhone(raw);
+  return e164 ? parsePhoneNumberFromString(e164, metadata())?.country : undefined;
+}
+
 /** Name in NFC with inner whitespace collapsed, so 홍길동 typed on any keyboard compares equal. */
 export function normaliseName(raw: string): string {
   return raw.normalize('NFC').trim().replace(/\s+/g, ' ');

@@ -32,6 +32,8 @@ export type Capability =
   | 'programme'
   /** Wave spacing of campaigns. */
   | 'waves'
+  /** The countries whose phones may enroll. */
+  | 'phones'
   /** SendMessage to a queue. */
   | `queue:${QueueName}`
   /** SendMessage to a queue's dead-letter queue (events that can never apply go there at once). */
@@ -52,6 +54,7 @@ export const CAPABILITY_VARIABLES = {
   tokens: ['TOKEN_SECRET_ARN', 'TOKEN_SECRET'],
   programme: ['PROGRAMME_CURRENCY', 'PROGRAMME_TIME_ZONE'],
   waves: ['WAVE_INTERVAL_SECONDS'],
+  phones: ['PHONE_COUNTRIES'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Variables of a capability that are one of a set (the provider gives the one it has). */

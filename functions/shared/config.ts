@@ -33,6 +33,10 @@ const sections = {
     PROGRAMME_CURRENCY: z.string().check(z.regex(/^[A-Z]{3}$/)),
     PROGRAMME_TIME_ZONE: required(),
   }),
+  phones: z.object({
+    /** Comma-separated ISO 3166 countries, e.g. `KR` or `KR,JP`. */
+    PHONE_COUNTRIES: z.string().check(z.regex(/^[A-Z]{2}(,[A-Z]{2})*$/)),
+  }),
   waves: z.object({
     /** Seconds between waves of a campaign (SQS delay, capped at 900). */
     WAVE_INTERVAL_SECONDS: z.coerce.number().check(z.minimum(0)),
@@ -52,6 +56,7 @@ export const SECTION_CAPABILITIES: Record<ConfigSection, readonly Capability[]> 
   tokens: ['tokens'],
   programme: ['programme'],
   waves: ['waves'],
+  phones: ['phones'],
 };
 
 function fail(names: string): never {

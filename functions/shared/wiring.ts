@@ -44,6 +44,11 @@ export function contactLimits(): DynamoContactLimits {
   return new DynamoContactLimits(dynamoDocumentClient(), readConfig('table').TABLE_NAME);
 }
 
+/** The countries whose phones may enroll (deployment config). */
+export function phoneCountries(): readonly string[] {
+  return readConfig('phones').PHONE_COUNTRIES.split(',');
+}
+
 export function eventPublisher(): EventPublisher {
   return new EventBridgePublisher(eventBridgeClient(), readConfig('bus').EVENT_BUS_NAME);
 }

@@ -109,6 +109,7 @@ export function handlerEnvironment(ports: LocalPorts, secret: string): Record<st
     SMS_OPT_OUT_NUMBER: '080-000-0000',
     PROGRAMME_CURRENCY: 'KRW',
     PROGRAMME_TIME_ZONE: 'Asia/Seoul',
+    PHONE_COUNTRIES: process.env['PHONE_COUNTRIES'] ?? 'KR',
   };
 }
 

@@ -20,6 +20,7 @@ import { AdminAuth } from '../constructs/admin-auth.ts';
 import { HandlerFunction } from '../constructs/handler-function.ts';
 import { Messaging } from '../constructs/messaging.ts';
 import { QueueWithDlq } from '../constructs/queue-with-dlq.ts';
+import { SmsAccount } from '../constructs/sms-account.ts';
 import { grantCapabilities } from '../constructs/capability-grants.ts';
 import { topology } from '../topology.ts';
 import type { DeployConfig } from '../config.ts';
@@ -82,6 +83,7 @@ export class ServiceStack extends Stack {
       PROGRAMME_CURRENCY: config.programme.currency,
       PROGRAMME_TIME_ZONE: config.programme.timeZone,
       WAVE_INTERVAL_SECONDS: '60',
+      PHONE_COUNTRIES: config.sms.allowedCountries.join(','),
     };
     for (const [name, { queue, dlq }] of queues) {
       values[queueVariable(name as QueueName)] = queue.queueUrl;
@@ -204,6 +206,11 @@ export class ServiceStack extends Stack {
         });
       }
     }
+
+    new SmsAccount(this, 'SmsAccount', {
+      monthlySpendLimitUsd: config.sms.monthlySpendLimitUsd,
+      senderName: config.sms.senderName,
+    });
 
     // Every alarm of the stack reaches a person: the ops topic mails the addresses of the deployment's config.
     const opsAlarms = new Topic(this, 'OpsAlarmsTopic', { masterKey: messagingKey, enforceSSL: true });

@@ -149,8 +149,8 @@ describe('service stack built from the topology', () => {
         ),
       ).toBe(true);
     }
-    // One per queue's DLQ, and one for events the bus could not deliver; each one mails the ops addresses.
-    service.resourceCountIs('AWS::CloudWatch::Alarm', topology.queues.length + 1);
+    // One per queue's DLQ, one for events the bus could not deliver, one for SMS spend; each mails the ops addresses.
+    service.resourceCountIs('AWS::CloudWatch::Alarm', topology.queues.length + 2);
     for (const [id, alarm] of Object.entries(service.findResources('AWS::CloudWatch::Alarm'))) {
       expect((alarm as { Properties: { AlarmActions?: unknown[] } }).Properties.AlarmActions, id).toHaveLength(1);
     }
@@ -160,6 +160,34 @@ describe('service stack built from the topology', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     for (const queue of queues) expect(queue['KmsMasterKeyId']).toBeDefined();
+  });
+
+  it('caps the account’s SMS spend at the config’s monthly limit and alarms at 80 % of it', () => {
+    const calls = Object.values(service.findResources('Custom::AWS')).map(
+      (resource) => (resource as { Properties: Record<string, any> }).Properties,
+    );
+    const setSms = calls
+      .map((call) => JSON.stringify(call['Create'] ?? ''))
+      .find((call) => call.includes('setSMSAttributes'));
+    expect(setSms).toBeDefined();
+    expect(setSms).toContain('\\"MonthlySpendLimit\\":\\"300\\"');
+    expect(setSms).toContain('\\"DefaultSMSType\\":\\"Transactional\\"');
+    service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SNS',
+      MetricName: 'SMSMonthToDateSpentUSD',
+      Threshold: 240,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    const enroll = Object.entries(service.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('EnrollMemberHandlerFunction'),
+    )?.[1] as { Properties: Record<string, any> };
+    expect(enroll.Properties['Environment']['Variables']).toMatchObject({ PHONE_COUNTRIES: 'KR' });
+    const example = JSON.parse(readFileSync(join(ROOT, 'dangol.config.example.json'), 'utf8'));
+    delete example.sms.monthlySpendLimitUsd;
+    expect(() => parseDeployConfig(example)).toThrow(/sms\.monthlySpendLimitUsd/);
+    expect(() =>
+      parseDeployConfig({ ...example, sms: { ...example.sms, monthlySpendLimitUsd: 5, allowedCountries: ['Korea'] } }),
+    ).toThrow(/sms\.allowedCountries\.0/);
   });
 
   it('routes each event rule of the topology from the loyalty bus to its queue', () => {
@@ -265,7 +293,7 @@ describe('capabilities in AWS', () => {
     const example = JSON.parse(readFileSync(join(ROOT, 'dangol.config.example.json'), 'utf8'));
     delete example.sms.optOutNumber;
     expect(() => parseDeployConfig(example)).toThrow(/sms\.optOutNumber/);
-    expect(() => parseDeployConfig({ ...example, sms: { senderName: 'B', optOutNumber: 'call us' } })).toThrow(
+    expect(() => parseDeployConfig({ ...example, sms: { ...example.sms, optOutNumber: 'call us' } })).toThrow(
       /sms\.optOutNumber/,
     );
     expect(() => parseDeployConfig({ ...example, ops: { alarmEmails: [] } })).toThrow(/ops\.alarmEmails/);

@@ -21,6 +21,17 @@ describe('enrollment-validation', () => {
     ['e-mail too long', (b) => ({ ...b, email: `${'a'.repeat(250)}@example.com` }), ['email']],
     ['invalid phone', (b) => ({ ...b, phone: '010-12' }), ['phone']],
     ['phone with letters', (b) => ({ ...b, phone: '010-CALL-NOW' }), ['phone']],
+    // The deployment allows Korean phones only (PHONE_COUNTRIES, default KR): SMS abroad costs more, invites fraud.
+    ['phone of a country not allowed', (b) => ({ ...b, phone: '+1 212 555 0199' }), ['phone']],
+    [
+      'guardian phone of a country not allowed',
+      (b) => ({
+        ...b,
+        birthday: `${new Date().getUTCFullYear() - 10}-01-01`,
+        guardian: { name: '김보호', phone: '+44 20 7946 0958' },
+      }),
+      ['guardian.phone'],
+    ],
     [
       'neither e-mail nor phone',
       ({ email: _e, phone: _p, ...rest }) => ({

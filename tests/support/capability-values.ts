@@ -19,6 +19,7 @@ export function allValues(): Record<string, string> {
     PROGRAMME_CURRENCY: 'KRW',
     PROGRAMME_TIME_ZONE: 'Asia/Seoul',
     WAVE_INTERVAL_SECONDS: '60',
+    PHONE_COUNTRIES: 'KR',
   };
   for (const queue of queues) {
     for (const capability of [`queue:${queue.name}`, `dlq:${queue.name}`] as Capability[]) {

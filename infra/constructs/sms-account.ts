@@ -1,0 +1,73 @@
+// The account's SMS settings, set by the stack: SNS's monthly spend limit from the deployment's config (SNS stops
+// sending SMS past it), the default sender and type, and an alarm when the month's spend reaches 80 % of the limit.
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+export interface SmsAccountProps {
+  readonly monthlySpendLimitUsd: number;
+  readonly senderName: string;
+}
+
+/** The share of the monthly limit at which the alarm fires. */
+export const SMS_SPEND_ALARM_SHARE = 0.8;
+
+export class SmsAccount extends Construct {
+  readonly spendAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: SmsAccountProps) {
+    super(scope, id);
+    const attributes = {
+      MonthlySpendLimit: String(props.monthlySpendLimitUsd),
+      DefaultSenderID: props.senderName.replace(/[^A-Za-z0-9]/g, '').slice(0, 11) || 'dangol',
+      // Tier notices and verification links are transactional; advertising SMS set Promotional per message.
+      DefaultSMSType: 'Transactional',
+    };
+    const call = {
+      service: 'SNS',
+      action: 'setSMSAttributes',
+      parameters: { attributes },
+      physicalResourceId: PhysicalResourceId.of(`sms-attributes-${Stack.of(this).stackName}`),
+    };
+    const resource = new AwsCustomResource(this, 'SetSmsAttributes', {
+      onCreate: call,
+      onUpdate: call,
+      installLatestAwsSdk: false,
+      // sns:SetSMSAttributes has no resource-level permissions: `*` is the only resource IAM accepts.
+      policy: AwsCustomResourcePolicy.fromStatements([
+        new PolicyStatement({ actions: ['sns:SetSMSAttributes'], resources: ['*'] }),
+      ]),
+    });
+    Validations.of(resource).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'sns:SetSMSAttributes is account-wide and has no resource-level permissions.',
+    });
+    // The provider function CDK adds once per stack for AwsCustomResource (its id is CDK's fixed one).
+    const provider = Stack.of(this).node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
+    if (provider) {
+      Validations.of(provider).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'The custom-resource provider only writes its own CloudWatch logs with it.',
+      });
+      Validations.of(provider).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason: 'CDK pins the custom-resource provider’s runtime; it runs only at deploy time, on no member data.',
+      });
+    }
+    this.spendAlarm = new Alarm(this, 'SpendAlarm', {
+      alarmDescription: `dangol: SMS spend this month reached ${SMS_SPEND_ALARM_SHARE * 100} % of the ${props.monthlySpendLimitUsd} USD limit (SNS stops sending SMS at the limit)`,
+      metric: new Metric({
+        namespace: 'AWS/SNS',
+        metricName: 'SMSMonthToDateSpentUSD',
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
+      threshold: props.monthlySpendLimitUsd * SMS_SPEND_ALARM_SHARE,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
