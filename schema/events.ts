@@ -15,6 +15,8 @@ export const memberEnrolled = z.strictObject({
   emailConfirmationPending: z.boolean(),
   /** A phone was given and waits for the link in the verification SMS. */
   phoneVerificationPending: z.optional(z.boolean()),
+  /** A member under 14 whose guardian must first confirm by the SMS link: nothing else is sent before. */
+  guardianConfirmationPending: z.optional(z.boolean()),
   source: z.string(),
 });
 export type MemberEnrolled = z.infer<typeof memberEnrolled>;

@@ -26,7 +26,8 @@ export const consentRecord = z.strictObject({
 });
 export type ConsentRecord = z.infer<typeof consentRecord>;
 
-export const memberStatus = z.enum(['active', 'erased']);
+/** `pending`: a child under 14 whose guardian has not yet confirmed by the SMS link (PIPA §22-2). */
+export const memberStatus = z.enum(['active', 'pending', 'erased']);
 
 /** Progress of a side effect that must happen once (a mail, an event): claimed before, done after. */
 export const stepState = z.strictObject({ claimedAt: isoInstant, doneAt: z.optional(isoInstant) });
@@ -56,6 +57,8 @@ export const member = z.strictObject({
   guardianConsent: z.optional(z.boolean()),
   /** The guardian of a member under 14: name and phone (E.164). */
   guardian: z.optional(z.strictObject({ name: z.string(), phone: z.string() })),
+  /** When the guardian confirmed the membership by the link in the SMS to their phone. */
+  guardianConfirmedAt: z.optional(isoInstant),
   /** Consent to the collection-and-use notice: which version of the notice, and when. */
   privacyNotice: z.optional(z.strictObject({ version: z.string(), at: isoInstant })),
   survey: z.optional(survey),

@@ -102,11 +102,10 @@ export class DynamoMemberDirectory implements MemberDirectory {
           TableName: this.tableName,
           Key: keys.member(memberId),
           UpdateExpression: `SET #status = :erased, erasedAt = :at, consents = :noConsent REMOVE ${personal.join(', ')}`,
-          ConditionExpression: '#status = :active',
+          ConditionExpression: 'attribute_exists(PK) AND #status <> :erased',
           ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
           ExpressionAttributeValues: {
             ':erased': 'erased',
-            ':active': 'active',
             ':at': audit.at,
             ':noConsent': Object.fromEntries(
               ['email', 'sms', 'post', 'nightTime'].map((channel) => [

@@ -242,6 +242,46 @@ export class DynamoMemberStore implements MemberStore {
     return this.verifyContact(memberId, 'email', email, at, consent);
   }
 
+  async confirmGuardian(memberId: string, guardianPhone: string, record: ConsentRecord): Promise<VerifyResult> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.member(memberId),
+                UpdateExpression: 'SET #status = :active, guardianConsent = :true, guardianConfirmedAt = :at',
+                ConditionExpression: '#status = :pending AND guardian.phone = :phone',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':active': 'active',
+                  ':pending': 'pending',
+                  ':true': true,
+                  ':at': record.at,
+                  ':phone': guardianPhone,
+                },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.consentRecord(memberId, record.at, record.channel), entity: 'consent', ...record },
+              },
+            },
+          ],
+        }),
+      );
+      return 'confirmed';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const member = await this.getMember(memberId);
+      if (member?.guardian?.phone === guardianPhone && member.guardianConfirmedAt) return 'already-confirmed';
+      if (error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')) throw error;
+      return 'not-pending';
+    }
+  }
+
   async verifyPhone(memberId: string, phone: string, at: string): Promise<VerifyResult> {
     return this.verifyContact(memberId, 'phone', phone, at, null);
   }

@@ -1,12 +1,13 @@
-// Use case: the member follows a verification link — the double opt-in mail's (the e-mail address, and e-mail
-// consent with it) or the verification SMS's (the phone). The contact starts to count: what was bought under it
-// before enrolling joins the member, SMS consent takes effect, `Member Email Confirmed` / `Member Phone Verified`
-// goes on the bus once.
+// Use case: someone follows a verification link — the double opt-in mail's (the e-mail address, and e-mail consent
+// with it), the verification SMS's (the phone), or the guardian's SMS (a child's membership, PIPA §22-2). A contact
+// starts to count: what was bought under it before enrolling joins the member, SMS consent takes effect,
+// `Member Email Confirmed` / `Member Phone Verified` goes on the bus once. A guardian's confirmation activates the
+// child's membership and asks for the child's own verification links.
 import { bindingOf, type TokenClaims, verifyToken } from '#domain/signed-token';
 import { STALE_CLAIM_MS } from '#domain/enrollment-rules';
 import type { Locale } from '#schema/common';
 import type { Member } from '#schema/member';
-import type { MemberEmailConfirmed, MemberPhoneVerified } from '#schema/events';
+import type { EmailConfirmationRequested, MemberEmailConfirmed, MemberPhoneVerified } from '#schema/events';
 import { ValidationError } from './validation.ts';
 import { runStepOnce } from './member-step.ts';
 import type { Clock, EventPublisher, MemberStore, TokenSecret } from './ports.ts';
@@ -20,7 +21,7 @@ export interface ConfirmDeps {
   readonly absorbProspects?: (memberId: string, contacts: { email?: string; phone?: string }) => Promise<unknown>;
 }
 
-export type VerifiedContact = 'email' | 'phone';
+export type VerifiedContact = 'email' | 'phone' | 'guardian';
 
 export interface ConfirmOutcome {
   readonly memberId: string;
@@ -31,7 +32,7 @@ export interface ConfirmOutcome {
 
 const invalidLink = (message: string) => new ValidationError([{ path: 'token', message }]);
 
-const PURPOSES = { 'confirm-email': 'email', 'verify-phone': 'phone' } as const;
+const PURPOSES = { 'confirm-email': 'email', 'verify-phone': 'phone', 'guardian-consent': 'guardian' } as const;
 
 /** The token's claims for whichever verification it is for; a link of another kind is not valid here. */
 function checkToken(token: string, secret: string, now: Date): { claims: TokenClaims; contact: VerifiedContact } {
@@ -53,8 +54,10 @@ async function linkedMember(token: string | undefined, deps: Pick<ConfirmDeps, '
   const secret = deps.secret.current();
   const { claims, contact } = checkToken(token, secret, now);
   const member = await deps.members.getMember(claims.sub);
-  const value = member?.[contact];
-  if (member?.status !== 'active' || !value || bindingOf(value, secret) !== claims.bind) {
+  const value = contact === 'guardian' ? member?.guardian?.phone : member?.[contact];
+  // A child's own contacts wait for the guardian; the guardian's link is for a pending membership only.
+  const status = contact === 'guardian' ? ['pending', 'active'] : ['active'];
+  if (!member || !status.includes(member.status) || !value || bindingOf(value, secret) !== claims.bind) {
     throw invalidLink('The confirmation link is not valid');
   }
   return { member, contact, value, now };
@@ -78,12 +81,28 @@ export async function confirmEmail(token: string | undefined, deps: ConfirmDeps)
   const result =
     contact === 'email'
       ? await deps.members.confirmEmail(member.memberId, value, at, emailConsentRecord(member, at))
-      : await deps.members.verifyPhone(member.memberId, value, at);
+      : contact === 'phone'
+        ? await deps.members.verifyPhone(member.memberId, value, at)
+        : await deps.members.confirmGuardian(member.memberId, value, {
+            memberId: member.memberId,
+            channel: 'guardian',
+            value: true,
+            at,
+            source: 'guardian-sms',
+          });
   if (result === 'not-pending') throw invalidLink('This contact has nothing waiting for confirmation');
 
   // Also on a repeated click: a run that confirmed but crashed before publishing left the step open.
   const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);
   const policy = { now, staleBefore, once: true };
+  if (contact === 'guardian') {
+    // The membership is active now: the child's own contacts get their verification links.
+    const detail: EmailConfirmationRequested = { memberId: member.memberId, requestedAt: at };
+    await runStepOnce(deps.members, member.memberId, 'guardianConfirmedEvent', policy, () =>
+      deps.events.publish('Email Confirmation Requested', detail),
+    );
+    return { memberId: member.memberId, locale: member.locale, contact, result };
+  }
   if (contact === 'email') {
     const detail: MemberEmailConfirmed = { memberId: member.memberId, confirmedAt: at };
     await runStepOnce(deps.members, member.memberId, 'confirmedEvent', policy, () =>

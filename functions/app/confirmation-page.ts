@@ -4,11 +4,30 @@ import { escapeHtml } from '#domain/templates';
 
 type Outcome = 'ask' | 'confirmed' | 'invalid' | 'failed';
 
-type Contact = 'email' | 'phone';
+type Contact = 'email' | 'phone' | 'guardian';
 
 const BUTTON: Record<Contact, Record<Locale, string>> = {
   email: { ko: '이메일 확인하기', en: 'Confirm my e-mail address' },
   phone: { ko: '휴대폰 번호 확인하기', en: 'Confirm my phone number' },
+  guardian: { ko: '가입에 동의합니다', en: 'I agree to this membership' },
+};
+
+/** The guardian's pages (PIPA §22-2: a child under 14 joins only with the legal guardian's consent). */
+const GUARDIAN_TEXT: Record<Locale, Partial<Record<Outcome, [string, string]>>> = {
+  ko: {
+    ask: [
+      '법정대리인 동의',
+      '만 14세 미만 자녀의 멤버십 가입에 법정대리인으로서 동의하시면 아래 버튼을 눌러 주세요. 동의하지 않으시면 가입은 완료되지 않습니다.',
+    ],
+    confirmed: ['동의해 주셔서 감사합니다', '자녀의 멤버십이 활성화되었습니다.'],
+  },
+  en: {
+    ask: [
+      'Consent of the legal guardian',
+      'As the legal guardian of a child under 14, press the button below to agree to their membership. Without it the membership is not completed.',
+    ],
+    confirmed: ['Thank you for your consent', 'The child’s membership is now active.'],
+  },
 };
 
 /** The phone's pages, where they differ from the e-mail's. */
@@ -52,7 +71,8 @@ const TEXT: Record<Locale, Record<Outcome, [string, string]>> = {
 
 /** The confirmation link's pages: `ask` carries the one button (a POST of the token) that confirms. */
 export function confirmationPage(locale: Locale, outcome: Outcome, token?: string, contact: Contact = 'email'): string {
-  const text = (lang: Locale) => (contact === 'phone' ? PHONE_TEXT[lang][outcome] : undefined) ?? TEXT[lang][outcome];
+  const own = { email: undefined, phone: PHONE_TEXT, guardian: GUARDIAN_TEXT }[contact];
+  const text = (lang: Locale) => own?.[lang][outcome] ?? TEXT[lang][outcome];
   const [title, line] = text(locale);
   const other = locale === 'ko' && outcome !== 'ask' ? text('en') : null;
   const form =

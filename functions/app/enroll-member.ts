@@ -44,7 +44,7 @@ export function parseEnrollment(body: unknown, now: Date, phoneCountries?: reado
   const birthday = request.birthday === undefined ? null : parseMemberDate(request.birthday);
   if (birthday && isInFuture(birthday, today))
     errors.push({ path: 'birthday', message: 'Birthday lies in the future' });
-  else if (birthday && needsGuardianConsent(birthday, today) && request.guardianConsent !== true && !request.guardian) {
+  else if (birthday && needsGuardianConsent(birthday, today) && !request.guardian) {
     errors.push({
       path: 'guardian',
       message: 'Members under 14 need a legal guardian: give the guardian’s name and phone',
@@ -75,9 +75,13 @@ export function buildMember(
   const email = request.email === undefined ? undefined : (normaliseEmail(request.email) ?? undefined);
   const phone = request.phone === undefined ? undefined : (normalisePhone(request.phone) ?? undefined);
   const consent = (value: boolean) => ({ value, at, source: ENROLLMENT_SOURCE });
+  const birthday = request.birthday === undefined ? null : parseMemberDate(request.birthday);
+  const today = localDate(now, request.timeZone ?? DEFAULT_TIME_ZONE);
+  const child = request.guardian !== undefined && birthday !== null && needsGuardianConsent(birthday, today);
   const member: Member = {
     memberId,
-    status: 'active',
+    // A child's membership waits for the guardian's confirmation by SMS link (PIPA §22-2).
+    status: child ? 'pending' : 'active',
     name: normaliseName(request.name),
     ...(email && { email }),
     ...(phone && { phone }),
@@ -96,7 +100,10 @@ export function buildMember(
     },
     ...(request.guardianConsent !== undefined && { guardianConsent: request.guardianConsent }),
     ...(request.guardian && {
-      guardian: { name: normaliseName(request.guardian.name), phone: request.guardian.phone },
+      guardian: {
+        name: normaliseName(request.guardian.name),
+        phone: normalisePhone(request.guardian.phone) ?? request.guardian.phone,
+      },
     }),
     privacyNotice: { version: PRIVACY_NOTICE_VERSION, at },
     ...(request.survey && { survey: request.survey }),
@@ -153,6 +160,7 @@ async function publishEnrolledOnce(member: Member, now: Date, deps: EnrollDeps):
     },
     emailConfirmationPending: awaitsEmailConfirmation(member),
     phoneVerificationPending: awaitsPhoneVerification(member),
+    guardianConfirmationPending: member.status === 'pending',
     source: member.source,
   };
   const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);

@@ -24,6 +24,9 @@ interface FormText {
   consentPost: string;
   consentNight: string;
   guardian: string;
+  guardianIntro: string;
+  guardianName: string;
+  guardianPhone: string;
   noticeLegend: string;
   notice: readonly string[];
   noticeAgree: string;
@@ -60,7 +63,11 @@ const TEXT: Record<Locale, FormText> = {
     consentPost: '우편으로 VIP 계간지와 초대장을 받겠습니다. (주소 필요)',
     consentNight:
       '야간(21:00~08:00)에도 문자 광고를 받겠습니다. 동의하지 않으면 야간 문자는 다음 날 08시 이후에 보냅니다.',
-    guardian: '만 14세 미만입니다. 법정대리인(보호자)의 동의를 받았습니다.',
+    guardian: '만 14세 미만 가입자의 법정대리인',
+    guardianIntro:
+      '만 14세 미만은 법정대리인(보호자)의 동의가 있어야 가입할 수 있습니다. 보호자의 휴대전화로 동의 링크를 보내드리며, 보호자가 동의하면 가입이 완료됩니다.',
+    guardianName: '보호자 이름',
+    guardianPhone: '보호자 휴대전화',
     noticeLegend: '개인정보 수집·이용 안내 (필수)',
     notice: [
       '수집 목적: 멤버십 가입과 관리, 등급과 혜택 제공, 구매 실적 집계, 문의 응대.',
@@ -100,7 +107,11 @@ const TEXT: Record<Locale, FormText> = {
     consentPost: 'Send me the quarterly VIP magazine and invitations by post (needs an address).',
     consentNight:
       'I also accept advertising text messages at night (21:00–08:00). Without this, night messages wait until 08:00.',
-    guardian: 'I am under 14 and my legal guardian has agreed.',
+    guardian: 'Legal guardian of a member under 14',
+    guardianIntro:
+      'Children under 14 can join only with the consent of their legal guardian. We text the guardian a link; the membership is complete once they agree.',
+    guardianName: 'Guardian’s name',
+    guardianPhone: 'Guardian’s mobile phone',
     noticeLegend: 'Collection and use of personal data (required)',
     notice: [
       'Purposes: membership enrolment and management, tiers and benefits, counting purchases, answering questions.',
@@ -185,7 +196,12 @@ ${consent('consentSms', t.consentSms)}
 ${consent('consentPost', t.consentPost)}
 ${consent('consentNightTime', t.consentNight)}
 </fieldset>
-${consent('guardianConsent', t.guardian)}
+<fieldset>
+<legend>${t.guardian}</legend>
+<p>${t.guardianIntro}</p>
+${field('guardianName', t.guardianName, '<input type="text" id="guardianName" name="guardianName" maxlength="100">')}
+${field('guardianPhone', t.guardianPhone, '<input type="tel" id="guardianPhone" name="guardianPhone" maxlength="32">')}
+</fieldset>
 <fieldset>
 <legend>${t.noticeLegend}</legend>
 <ul>${t.notice.map((line) => `<li>${line}</li>`).join('')}</ul>
@@ -202,7 +218,8 @@ ${consent('privacyNotice', t.noticeAgree).replace('<input type="checkbox"', '<in
   var status = document.getElementById('status');
   var fieldFor = { 'consents.email': 'consentEmail', 'consents.sms': 'consentSms', 'consents.post': 'consentPost',
     'consents.nightTime': 'consentNightTime', 'postalAddress.postalCode': 'postalCode', 'postalAddress.address1': 'address1',
-    'postalAddress.address2': 'address2', 'postalAddress': 'address1' };
+    'postalAddress.address2': 'address2', 'postalAddress': 'address1', 'guardian': 'guardianName',
+    'guardian.name': 'guardianName', 'guardian.phone': 'guardianPhone' };
   function value(id) { var v = document.getElementById(id).value.trim(); return v === '' ? undefined : v; }
   function checked(id) { return document.getElementById(id).checked; }
   function clearErrors() {
@@ -221,7 +238,8 @@ ${consent('privacyNotice', t.noticeAgree).replace('<input type="checkbox"', '<in
       body.postalAddress = { postalCode: value('postalCode') || '', address1: value('address1') || '' };
       if (value('address2')) body.postalAddress.address2 = value('address2');
     }
-    if (checked('guardianConsent')) body.guardianConsent = true;
+    if (value('guardianName') || value('guardianPhone'))
+      body.guardian = { name: value('guardianName') || '', phone: value('guardianPhone') || '' };
     if (checked('privacyNotice')) body.privacyNotice = true;
     var button = document.getElementById('submit');
     button.disabled = true; status.textContent = text.sending;

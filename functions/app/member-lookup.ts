@@ -96,7 +96,7 @@ export async function lookupMembers(
   const { email, phone, name, limit, cursor } = parsed.data;
   const ladder = await deps.ladders.current();
   const active = (profile: Record<string, unknown> | null): profile is Record<string, unknown> =>
-    profile !== null && profile['status'] === 'active';
+    profile !== null && profile['status'] !== 'erased';
   if (email !== undefined || phone !== undefined) {
     const value = email !== undefined ? normaliseEmail(email) : normalisePhone(phone ?? '');
     if (!value)
@@ -121,7 +121,7 @@ export async function lookupMembers(
 
 export async function viewMember(memberId: string, deps: LookupDeps, view: ContactView = 'full'): Promise<MemberView> {
   const items = memberId.length <= 64 ? await deps.directory.memberItems(memberId) : null;
-  if (items?.profile['status'] !== 'active') throw new NotFound('No such member');
+  if (!items || items.profile['status'] === 'erased') throw new NotFound('No such member');
   const ladder = await deps.ladders.current();
   const profile = items.profile;
   const code = tierCode(profile, ladder);

@@ -21,7 +21,7 @@ export interface PrivacyDeps {
 
 export async function exportMember(memberId: string, by: string, deps: PrivacyDeps) {
   const items = memberId.length <= 64 ? await deps.directory.memberItems(memberId) : null;
-  if (items?.profile['status'] !== 'active') throw new NotFound('No such member');
+  if (!items || items.profile['status'] === 'erased') throw new NotFound('No such member');
   const at = deps.clock().toISOString();
   await deps.directory.audit({
     who: by,

@@ -16,7 +16,9 @@ export type MemberStep =
   | 'alreadyMemberMail'
   | 'verificationSms'
   | 'alreadyMemberSms'
-  | 'phoneVerifiedEvent';
+  | 'phoneVerifiedEvent'
+  | 'guardianSms'
+  | 'guardianConfirmedEvent';
 
 export interface MemberStore {
   /**
@@ -38,6 +40,11 @@ export interface MemberStore {
    * record, the e-mail consent is confirmed too (double opt-in).
    */
   confirmEmail(memberId: string, email: string, at: string, consent: ConsentRecord | null): Promise<VerifyResult>;
+  /**
+   * The guardian of a pending child confirmed by the SMS link: the membership becomes active, and the guardian's
+   * consent is recorded, if the guardian's phone is still the one the token was made for.
+   */
+  confirmGuardian(memberId: string, guardianPhone: string, record: ConsentRecord): Promise<VerifyResult>;
   /** Marks the phone verified if the member still has and owns it (the one the token was made for). */
   verifyPhone(memberId: string, phone: string, at: string): Promise<VerifyResult>;
 }

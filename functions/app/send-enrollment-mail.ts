@@ -1,5 +1,5 @@
-// Use case: the transactional messages of enrollment, sent from bus events through a queue — the double opt-in mail
-// and the phone's verification SMS (on `Member Enrolled` / `Email Confirmation Requested`), the "already a member"
+// Use case: the transactional messages of enrollment, sent from bus events through a queue — the double opt-in mail,
+// the phone's verification SMS, the guardian's consent SMS for a child (on `Member Enrolled` / `Email Confirmation Requested`), the "already a member"
 // answers, and the welcome (on `Member Email Confirmed`), each at most once however often the event is delivered,
 // and at most a few per contact and day however many enroll with it.
 import { bindingOf, signToken, type TokenPurpose } from '#domain/signed-token';
@@ -7,6 +7,7 @@ import {
   alreadyMemberMail,
   alreadyMemberSms,
   confirmationMail,
+  guardianSms,
   verificationSms,
   welcomeMail,
 } from '#domain/enrollment-mail';
@@ -57,8 +58,13 @@ async function activeMember(memberId: string, deps: EnrollmentMailDeps): Promise
   return member?.status === 'active' ? member : null;
 }
 
-/** `Member Enrolled`: the links that verify each contact given. */
+/**
+ * `Member Enrolled`: the links that verify each contact given — or, for a child under 14, first only the SMS that
+ * asks the guardian's consent (nothing goes to the child before it: PIPA §22-2).
+ */
 export async function sendVerifications(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentOutcome> {
+  const member = await deps.members.getMember(memberId);
+  if (member?.status === 'pending') return { email: 'not-needed', phone: await sendGuardianSms(member, deps) };
   return {
     email: await sendConfirmationMail(memberId, deps),
     phone: await sendVerificationSms(memberId, deps),
@@ -136,6 +142,23 @@ export async function sendVerificationSms(memberId: string, deps: EnrollmentMail
       validDays: CONFIRMATION_VALID_DAYS,
     });
     await texts.messenger.sms(phone, text, 'Transactional');
+  });
+}
+
+/** The SMS with the link that lets a pending child's guardian consent; at most 3 a day to one guardian phone. */
+async function sendGuardianSms(member: Member, deps: EnrollmentMailDeps): Promise<EnrollmentMailOutcome> {
+  const texts = deps.texts;
+  const guardian = member.guardian;
+  if (!guardian || !texts) return 'not-needed';
+  return sendWithinLimits(member.memberId, 'enrollment-sms', guardian.phone, 'guardianSms', deps, async (now) => {
+    const text = guardianSms({
+      locale: member.locale,
+      sender: texts.sender,
+      childName: member.name,
+      url: verificationUrl('guardian-consent', member.memberId, guardian.phone, now, deps),
+      validDays: CONFIRMATION_VALID_DAYS,
+    });
+    await texts.messenger.sms(guardian.phone, text, 'Transactional');
   });
 }
 

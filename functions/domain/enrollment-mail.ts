@@ -120,3 +120,16 @@ export function alreadyMemberSms(input: { locale: Locale; sender: string; signIn
     ? `[${input.sender}] 이미 멤버십 회원이십니다. 내 멤버십 페이지: ${input.signInUrl}`
     : `[${input.sender}] You are already a member. Your membership page: ${input.signInUrl}`;
 }
+
+/** The SMS to a child's legal guardian, whose consent the membership waits for (PIPA §22-2). */
+export function guardianSms(input: {
+  locale: Locale;
+  sender: string;
+  childName: string;
+  url: string;
+  validDays: number;
+}): string {
+  return input.locale === 'ko'
+    ? `[${input.sender}] ${input.childName}님(만 14세 미만)의 멤버십 가입에 법정대리인 동의가 필요합니다: ${input.url} (${input.validDays}일간 유효)`
+    : `[${input.sender}] ${input.childName} (under 14) asks to join our membership and needs your consent as legal guardian: ${input.url} (valid ${input.validDays} days)`;
+}

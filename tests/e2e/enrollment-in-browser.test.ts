@@ -62,18 +62,11 @@ describe('enrollment in the browser', () => {
     const page = await browser.newPage({ locale: 'ko-KR' });
     await page.goto(`${stack.base}/join`);
     expect(await page.getAttribute('html', 'lang')).toBe('ko');
-    for (const id of [
-      'consentEmail',
-      'consentSms',
-      'consentPost',
-      'consentNightTime',
-      'guardianConsent',
-      'privacyNotice',
-    ]) {
+    for (const id of ['consentEmail', 'consentSms', 'consentPost', 'consentNightTime', 'privacyNotice']) {
       expect(await page.isChecked(`#${id}`), id).toBe(false);
       expect(await page.locator(`label[for=${id}]`).textContent()).not.toBe('');
     }
-    for (const id of ['name', 'email', 'phone', 'birthday'])
+    for (const id of ['name', 'email', 'phone', 'birthday', 'guardianName', 'guardianPhone'])
       expect(await page.locator(`label[for=${id}]`).count(), id).toBe(1);
     // The collection-and-use notice (PIPA): purposes, items, retention, the right to refuse, its own required box.
     const notice = await page.locator('fieldset', { has: page.locator('#privacyNotice') }).textContent();

@@ -175,6 +175,47 @@ describe('enrollment', () => {
       expect(again[1]?.message).toContain('/me/sign-in');
     });
 
+    it('holds a child’s membership until the guardian agrees by the SMS link; only then the child hears from us', async () => {
+      const guardianPhone = `010-${String(Math.floor(Math.random() * 1e8))
+        .padStart(8, '0')
+        .replace(/^(\d{4})/, '$1-')}`;
+      const child = newPerson({
+        birthday: `${new Date().getUTCFullYear() - 10}-03-01`,
+        guardian: { name: '김보호', phone: guardianPhone },
+      });
+      const { memberId } = await enroll(child);
+      expect((await memberItem(memberId))?.['status']).toBe('pending');
+      const [ask] = await eventually(
+        () => smsTo(guardianPhone),
+        (found) => found.length > 0,
+      );
+      expect(ask?.message).toContain('법정대리인 동의');
+      const token = smsToken(ask!);
+      // Opening the link shows the guardian's page and changes nothing; the child has had no message.
+      const page = await (
+        await fetch(`${urls().http}/members/confirm?token=${encodeURIComponent(token)}`, {
+          headers: { accept: 'text/html' },
+        })
+      ).text();
+      expect(page).toContain('법정대리인 동의');
+      expect((await memberItem(memberId))?.['status']).toBe('pending');
+      expect(await mailsTo(child.email)).toHaveLength(0);
+      expect(await smsTo(child.phone)).toHaveLength(0);
+      expect((await post('/members/confirm', { token })).json()).toEqual({ memberId, status: 'confirmed' });
+      const member = await memberItem(memberId);
+      expect(member).toMatchObject({ status: 'active', guardianConsent: true });
+      expect(member?.['guardianConfirmedAt']).toEqual(expect.any(String));
+      // Now the child's own contacts get their verification links.
+      await eventually(
+        () => mailsTo(child.email),
+        (mails) => mails.length > 0,
+      );
+      await eventually(
+        () => smsTo(child.phone),
+        (found) => found.length > 0,
+      );
+    });
+
     it('tells an existing member by mail that they are a member, with a sign-in link, once per 10 minutes', async () => {
       const person = newPerson({ locale: 'en' });
       const { memberId } = await enroll(person);

@@ -262,5 +262,35 @@ describe('enrollment use cases', () => {
       expect(await sendRequestedMail('m1', smsDeps())).toEqual({ email: 'not-needed', phone: 'sent' });
       expect(texts.at(-1)?.text).toContain('https://example.test/me/sign-in');
     });
+
+    it('holds a child’s membership until the guardian agrees by the SMS link, then verifies the child’s contacts', async () => {
+      const child = body({
+        birthday: `${clock.now().getUTCFullYear() - 10}-03-01`,
+        guardian: { name: '김보호', phone: '010-5555-0000' },
+      });
+      await enrollMember(child, enrollDeps());
+      expect((await members.getMember('m1'))?.status).toBe('pending');
+      expect(events.published[0]?.detail).toMatchObject({ guardianConfirmationPending: true });
+      // Only the guardian hears from us before the consent: no mail, no SMS to the child.
+      expect(await sendVerifications('m1', smsDeps())).toEqual({ email: 'not-needed', phone: 'sent' });
+      expect(mailer.sent).toHaveLength(0);
+      expect(texts.map((text) => text.phone)).toEqual(['+821055550000']);
+      expect(texts[0]?.text).toContain('법정대리인 동의');
+      const outcome = await confirmEmail(linkIn(texts[0]?.text ?? ''), confirmDeps());
+      expect(outcome).toMatchObject({ memberId: 'm1', contact: 'guardian', result: 'confirmed' });
+      const member = await members.getMember('m1');
+      expect(member).toMatchObject({ status: 'active', guardianConsent: true });
+      expect(members.history.filter((record) => record.channel === 'guardian')).toEqual([
+        expect.objectContaining({ value: true, source: 'guardian-sms' }),
+      ]);
+      expect(events.published.map((event) => event.detailType)).toContain('Email Confirmation Requested');
+      expect(await sendRequestedMail('m1', smsDeps())).toEqual({ email: 'sent', phone: 'sent' });
+      expect(mailer.sent).toHaveLength(1);
+      expect(texts.at(-1)?.phone).toBe('+821098765432');
+      // The guardian's link works once; a second POST confirms nothing new.
+      expect(await confirmEmail(linkIn(texts[0]?.text ?? ''), confirmDeps())).toMatchObject({
+        result: 'already-confirmed',
+      });
+    });
   });
 });

@@ -72,6 +72,18 @@ export class MemoryMemberStore implements MemberStore {
     return result;
   }
 
+  async confirmGuardian(memberId: string, guardianPhone: string, record: ConsentRecord) {
+    const member = this.members.get(memberId);
+    if (member?.guardian?.phone !== guardianPhone) return 'not-pending' as const;
+    if (member.guardianConfirmedAt) return 'already-confirmed' as const;
+    if (member.status !== 'pending') return 'not-pending' as const;
+    member.status = 'active';
+    member.guardianConsent = true;
+    member.guardianConfirmedAt = record.at;
+    this.history.push(record);
+    return 'confirmed' as const;
+  }
+
   async verifyPhone(memberId: string, phone: string, at: string) {
     return this.verify(memberId, 'phone', phone, at);
   }
