@@ -44,6 +44,10 @@ export const keys = {
   tierLadder: (): Key => ({ PK: 'CONFIG', SK: 'TIER_LADDER' }),
   /** Counters of one tier review run (items read, members reviewed, changes, notices). */
   reviewRun: (runId: string): Key => ({ PK: `REVIEWRUN#${runId}`, SK: 'STATS' }),
+  /** A page of a review run whose statistics were counted, with where its run went on. */
+  reviewPage: (runId: string, page: string): Key => ({ PK: `REVIEWRUN#${runId}`, SK: `PAGE#${page}` }),
+  /** The hand-on of a page chain (its key hashed): claimed once, so a chain never forks. */
+  handOn: (digest: string): Key => ({ PK: `HANDON#${digest}`, SK: 'MARKER' }),
   /** One page's RFM histograms of a scoring run, merged into the next run's breakpoints. */
   rfmPageHistogram: (runId: string, shard: number, page: number): Key => ({
     PK: `RFMRUN#${runId}`,

@@ -1,7 +1,8 @@
 // The tier review's reads: members due for review from the sparse review index (GSI4, sharded), a page at a time,
-// and the counters of a review run.
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ReviewStore } from '#app/tier-review';
+// and the counters of a review run, each page counted once.
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ReviewStats, ReviewStore } from '#app/tier-review';
+import { transactUnlessCancelled } from './transactions.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { keys, REVIEW_SHARDS, reviewShard } from './keys.ts';
 import { type AccountItem, toAccount } from './purchase-items.ts';
@@ -38,25 +39,39 @@ export class DynamoReviewPages implements ReviewStore {
     };
   }
 
-  async addReviewStats(
-    runId: string,
-    stats: { itemsRead: number; reviewed: number; changed: number; notices: number },
-  ): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.reviewRun(runId),
-        UpdateExpression:
-          'ADD itemsRead :read, reviewed :reviewed, changed :changed, notices :notices, pages :one SET entity = :entity',
-        ExpressionAttributeValues: {
-          ':read': stats.itemsRead,
-          ':reviewed': stats.reviewed,
-          ':changed': stats.changed,
-          ':notices': stats.notices,
-          ':one': 1,
-          ':entity': 'review-run',
-        },
-      }),
+  async countedPage(runId: string, page: string): Promise<{ next?: string } | null> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.reviewPage(runId, page), ConsistentRead: true }),
     );
+    if (!Item) return null;
+    return typeof Item['next'] === 'string' ? { next: Item['next'] } : {};
+  }
+
+  async countPage(runId: string, page: string, stats: ReviewStats, next: string | undefined): Promise<boolean> {
+    return transactUnlessCancelled(this.db, [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.reviewPage(runId, page), entity: 'review-page', ...(next && { next }) },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.reviewRun(runId),
+          UpdateExpression:
+            'ADD itemsRead :read, reviewed :reviewed, changed :changed, notices :notices, pages :one SET entity = :entity',
+          ExpressionAttributeValues: {
+            ':read': stats.itemsRead,
+            ':reviewed': stats.reviewed,
+            ':changed': stats.changed,
+            ':notices': stats.notices,
+            ':one': 1,
+            ':entity': 'review-run',
+          },
+        },
+      },
+    ]);
   }
 }

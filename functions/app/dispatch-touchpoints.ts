@@ -2,6 +2,7 @@
 // hands each audience source to the dispatch queue; each page reads at most PAGE_SIZE index items, plans waves
 // (≤ 1/100 of the audience, ≤ 3 per receiving domain, domains interleaved), enqueues send jobs of ≤ 50 and hands
 // the rest of the source on as the next message — so any audience size fits in Lambda's time limit.
+import { type HandOnMarkers, handOnOnce } from './hand-on.ts';
 import {
   DUE_KIND_OF_EVENT,
   isActive,
@@ -44,6 +45,8 @@ export interface DispatchDeps {
   /** Seconds between waves (SQS delay, capped at 900); the sender's rate limit does the rest. */
   readonly waveIntervalSeconds: number;
   readonly pageSize?: number;
+  /** Hand-on markers: each page hands the next on once, each monthly run starts once per firing. */
+  readonly handOns: HandOnMarkers;
 }
 
 function populationMessages(
@@ -285,7 +288,14 @@ export async function dispatchPage(
   const other = jobs.filter((job) => job.channel !== 'email');
   if (email.length > 0) await deps.emailJobs.enqueue(email, delay);
   if (other.length > 0) await deps.messageJobs.enqueue(other, delay);
-  if (page.next) await deps.pages.enqueue([{ ...message, cursor: page.next, waveBase: message.waveBase + waves }]);
+  const next = page.next;
+  if (next) {
+    // Once per page, however often it runs: a retried page re-enqueues its jobs (the ledger sends each once) but
+    // never a second continuation, so the chain does not fork.
+    await handOnOnce(deps.handOns, `dispatch|${JSON.stringify(message)}`, deps.clock(), () =>
+      deps.pages.enqueue([{ ...message, cursor: next, waveBase: message.waveBase + waves }]),
+    );
+  }
   // Jobs are on the queue: the due items are handed out (a crash before this line re-sends nothing: the ledger holds).
   const handedOut = page.members.flatMap((member) => (member.dueItem ? [member.dueItem] : []));
   if (handedOut.length > 0) await deps.store.removeDue(handedOut);
@@ -304,12 +314,14 @@ async function rollOutPretest(entryId: string, period: string, deps: DispatchDep
     pickWinner(names, counts, entry.preTest.metric),
     deps.clock(),
   );
-  await deps.pages.enqueue(
-    populationMessages(entry, period, deps.store.populationShards, {
-      phase: 'rollout',
-      variant: winner,
-      at: deps.clock().toISOString(),
-    }),
+  await handOnOnce(deps.handOns, `pretest-rollout|${entryId}|${period}`, deps.clock(), () =>
+    deps.pages.enqueue(
+      populationMessages(entry, period, deps.store.populationShards, {
+        phase: 'rollout',
+        variant: winner,
+        at: deps.clock().toISOString(),
+      }),
+    ),
   );
 }
 
@@ -328,6 +340,9 @@ export async function dispatchConsentRenewal(
       at: at.toISOString(),
     }),
   );
-  await deps.pages.enqueue(messages);
-  return { month: local, messages: messages.length };
+  // One run per schedule firing: a retried firing (same time) hands out no second set of pages.
+  const started = await handOnOnce(deps.handOns, `renewal|${at.toISOString()}`, deps.clock(), () =>
+    deps.pages.enqueue(messages),
+  );
+  return { month: local, messages: started ? messages.length : 0 };
 }

@@ -1,7 +1,8 @@
 // Use case: monthly RFM scoring and LTV. The start merges last run's page histograms into new quantile breakpoints
 // (so the fifths follow the population month by month), then fans out one message per population shard; each page
 // scores its members with those breakpoints, stores R/F/M, offer group and LTV on them, and keeps its histogram for
-// the next run. Pages hand on through the queue, so population size never meets the Lambda time limit.
+// the next run. Pages hand on through the queue after their writes, once per page (hand-on markers), so population
+// size never meets the Lambda time limit and a retried page or firing never forks the chain.
 import { monthKey, rollingTotals, type SpendAggregates } from '#domain/spend-window';
 import {
   addToHistograms,
@@ -20,6 +21,7 @@ import {
   type RfmScore,
   type RfmSettings,
 } from '#domain/rfm';
+import { type HandOnMarkers, handOnOnce } from './hand-on.ts';
 import type { Clock } from './ports.ts';
 
 export interface RfmPageMessage {
@@ -118,6 +120,7 @@ export interface RfmQueue {
 export interface RfmDeps {
   readonly store: RfmStore;
   readonly queue: RfmQueue;
+  readonly handOns: HandOnMarkers;
   readonly clock: Clock;
   readonly programme: { readonly timeZone: string };
   readonly settings?: RfmSettings;
@@ -128,8 +131,8 @@ export interface RfmDeps {
 
 export async function startRfmScoring(
   at: Date,
-  deps: Pick<RfmDeps, 'store' | 'queue' | 'programme'>,
-): Promise<{ runId: string; breakpoints: RfmBreakpoints }> {
+  deps: Pick<RfmDeps, 'store' | 'queue' | 'programme' | 'handOns' | 'clock'>,
+): Promise<{ runId: string; breakpoints: RfmBreakpoints; started: boolean }> {
   const runId = monthKey(at, deps.programme.timeZone);
   const current = await deps.store.breakpoints();
   const previousRun = current && current.runId !== runId ? current.runId : null;
@@ -140,10 +143,13 @@ export async function startRfmScoring(
       breakpoints = breakpointsFrom(mergeHistograms(await deps.store.runHistograms(previousRun)), breakpoints);
     await deps.store.saveBreakpoints(runId, breakpoints, previousRun);
   }
-  await deps.queue.enqueue(
-    Array.from({ length: deps.store.shards }, (_, shard) => ({ runId, at: at.toISOString(), shard, page: 0 })),
+  // One run per schedule firing: a retried firing (same time) hands out no second set of shard messages.
+  const started = await handOnOnce(deps.handOns, `rfm-start|${at.toISOString()}`, deps.clock(), () =>
+    deps.queue.enqueue(
+      Array.from({ length: deps.store.shards }, (_, shard) => ({ runId, at: at.toISOString(), shard, page: 0 })),
+    ),
   );
-  return { runId, breakpoints };
+  return { runId, breakpoints, started };
 }
 
 export async function scoreRfmPage(
@@ -152,7 +158,6 @@ export async function scoreRfmPage(
 ): Promise<{ scored: number; itemsRead: number }> {
   const settings = deps.settings ?? DEFAULT_RFM_SETTINGS;
   const page = await deps.store.populationPage(message.shard, deps.pageSize ?? 200, message.cursor);
-  if (page.cursor) await deps.queue.enqueue([{ ...message, page: message.page + 1, cursor: page.cursor }]);
   const breakpoints = (await deps.store.breakpoints())?.breakpoints ?? DEFAULT_BREAKPOINTS;
   const now = new Date(message.at);
   const histograms = emptyHistograms();
@@ -185,7 +190,17 @@ export async function scoreRfmPage(
     const bucket = String(bucketOf.monetary(yearlySpend));
     spendBuckets[bucket] = (spendBuckets[bucket] ?? 0) + 1;
   }
+  // Kept per page (a retry overwrites it with the same figures), then the next page, once however often this runs.
   await deps.store.savePageHistogram(message.runId, message.shard, message.page, histograms, report);
+  const next = page.cursor;
+  if (next) {
+    await handOnOnce(
+      deps.handOns,
+      `rfm|${message.runId}|${message.at}|${message.shard}|${message.page}`,
+      deps.clock(),
+      () => deps.queue.enqueue([{ ...message, page: message.page + 1, cursor: next }]),
+    );
+  }
   return { scored: page.members.length, itemsRead: page.itemsRead };
 }
 

@@ -27,6 +27,7 @@ import { DynamoCalendarStore } from '#adapters/calendar-store';
 import type { ReviewPageMessage } from '#app/tier-review';
 import type { RfmPageMessage } from '#app/rfm-scoring';
 import { dynamoSendStore } from '#adapters/send-store';
+import { DynamoHandOnMarkers } from '#adapters/hand-on-markers';
 import { TokenBucket } from '#adapters/rate-limiter';
 import type { DispatchDeps } from '#app/dispatch-touchpoints';
 import type { SenderDeps } from '#app/send-touchpoints';
@@ -91,12 +92,19 @@ export function startReviewDeps() {
     store: dynamoPurchaseStore(db, TABLE_NAME),
     promoteLadder: (at: Date) => ladders.promotePending(at),
     queue: reviewQueue(),
+    handOns: handOnMarkers(),
+    clock: systemClock,
   };
 }
 
 export function reviewDeps() {
   const purchases = purchaseDeps();
-  return { ...purchases, queue: reviewQueue() };
+  return { ...purchases, queue: reviewQueue(), handOns: handOnMarkers() };
+}
+
+/** The markers that let a page chain hand on at most once per page (and a run start once per firing). */
+export function handOnMarkers(): DynamoHandOnMarkers {
+  return new DynamoHandOnMarkers(dynamoDocumentClient(), readConfig('table').TABLE_NAME);
 }
 
 export function rfmStore(): DynamoRfmStore {
@@ -108,6 +116,7 @@ export function rfmDeps() {
   return {
     store: rfmStore(),
     queue: new SqsJsonQueue<RfmPageMessage>(sqsClient(), queueUrl('rfm-scoring')),
+    handOns: handOnMarkers(),
     clock: systemClock,
     programme: { timeZone: programme.PROGRAMME_TIME_ZONE },
   };
@@ -173,6 +182,7 @@ export function dispatchDeps(queuesNeeded: { pages: boolean; jobs: boolean }): D
     emailJobs: queuesNeeded.jobs ? new SqsJsonQueue<SendJob>(sqsClient(), queueUrl('email-sends')) : unused,
     messageJobs: queuesNeeded.jobs ? new SqsJsonQueue<SendJob>(sqsClient(), queueUrl('message-sends')) : unused,
     ladder: ladderOf(db, TABLE_NAME),
+    handOns: handOnMarkers(),
     clock: systemClock,
     programme: { timeZone: readConfig('programme').PROGRAMME_TIME_ZONE },
     waveIntervalSeconds: readConfig('waves').WAVE_INTERVAL_SECONDS,

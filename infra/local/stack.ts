@@ -334,8 +334,15 @@ export async function startLocalStack(options: {
               body: { title: 'Invalid request', status: 400, detail: '`at` must be an ISO 8601 time' },
             };
         }
-        const result = await fireSchedule(name, at, LOCAL_REGION);
-        return { status: 200, body: { rule: name, at: at.toISOString(), result: result ?? null } };
+        try {
+          const result = await fireSchedule(name, at, LOCAL_REGION);
+          return { status: 200, body: { rule: name, at: at.toISOString(), result: result ?? null } };
+        } catch (error) {
+          // As EventBridge would retry the target; locally the caller sees why (local routes only, never in AWS).
+          const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          log(`[schedule ${name}] ${detail}`);
+          return { status: 500, body: { title: 'Schedule failed', status: 500, detail } };
+        }
       },
     ];
     const verifyAdmin = await adminVerifier(options.dataDir ? join(options.dataDir, 'local-admin') : undefined);

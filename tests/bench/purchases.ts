@@ -202,7 +202,7 @@ export async function benchPurchases(): Promise<void> {
 async function benchReview(raw: ReturnType<typeof localDynamoClient>): Promise<void> {
   const { reviewIndex } = await import('#adapters/keys');
   const { reviewPage, startTierReview } = await import('#app/tier-review');
-  const { purchaseDeps } = await import('#shared/wiring');
+  const { handOnMarkers, purchaseDeps } = await import('#shared/wiring');
   const reviewAt = '2030-01-01T00:00:00.000Z';
   const due = 1000;
   const notDue = 1000;
@@ -237,6 +237,7 @@ async function benchReview(raw: ReturnType<typeof localDynamoClient>): Promise<v
   const queued: Parameters<typeof reviewPage>[0][] = [];
   const deps = {
     ...purchaseDeps(),
+    handOns: handOnMarkers(),
     queue: { enqueue: async (messages: readonly Parameters<typeof reviewPage>[0][]) => void queued.push(...messages) },
   };
   await startTierReview(new Date(reviewAt), deps);

@@ -4,6 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { BatchWriteItemCommand, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { keys, reviewIndex, REVIEW_SHARDS } from '#adapters/keys';
+import { dynamoDocumentClient } from '#adapters/aws-clients';
+import { DynamoHandOnMarkers } from '#adapters/hand-on-markers';
+import { dynamoPurchaseStore } from '#adapters/purchase-store';
+import { DynamoLadderSource } from '#adapters/tier-ladder-store';
+import { type ReviewPageMessage, reviewPage, startTierReview } from '#app/tier-review';
 import { drained, dynamo, urls } from './helpers.ts';
 
 // One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
@@ -195,6 +200,80 @@ describe('tier-review', () => {
       await drained('tier-review', 60_000);
       expect(await tierOf(`${run}-drop-7`)).toMatchObject({ tier: 'B' });
       expect(await countDue(REVIEW_AT)).toBe(0);
+    });
+
+    it('never forks its page chain: a page killed between its writes and its hand-on, retried and repeated, reviews each member once and counts once', async () => {
+      const at = '2027-04-01T01:00:00.000Z';
+      const seeds: Seed[] = Array.from({ length: 90 }, (_, i) => ({
+        memberId: `${run}-chain-${i}`,
+        tier: 'C',
+        keptUntil: '2027-05-01T00:00:00.000Z',
+        reviewAt: '2027-03-20T00:00:00.000Z',
+        spend: 500_000,
+      }));
+      await seed(seeds);
+      const due = await countDue(at);
+      expect(due).toBeGreaterThanOrEqual(90);
+
+      const db = dynamoDocumentClient();
+      const queued: ReviewPageMessage[] = [];
+      let crashes = 1;
+      const published: string[] = [];
+      const deps = {
+        store: dynamoPurchaseStore(db, TABLE),
+        ladders: new DynamoLadderSource(db, TABLE),
+        events: {
+          publish: async (type: string, detail: object) => void published.push(`${type}:${JSON.stringify(detail)}`),
+        },
+        handOns: new DynamoHandOnMarkers(db, TABLE),
+        clock: () => new Date(),
+        programme: { timeZone: 'Asia/Seoul' },
+        pageSize: 4,
+        queue: {
+          enqueue: async (messages: readonly ReviewPageMessage[]) => {
+            // The first hand-on of a next page dies after the page's writes: the Lambda crashed, SQS will redeliver.
+            if (messages.length === 1 && messages[0]?.cursor && crashes-- > 0) throw new Error('killed before hand-on');
+            queued.push(...messages);
+          },
+        },
+      };
+      // The schedule fires, and EventBridge retries the same firing: one set of shard messages.
+      expect(await startTierReview(new Date(at), deps)).toHaveLength(REVIEW_SHARDS);
+      expect(await startTierReview(new Date(at), deps)).toEqual([]);
+      expect(queued).toHaveLength(REVIEW_SHARDS);
+
+      let runs = 0;
+      let killed = 0;
+      const done: ReviewPageMessage[] = [];
+      while (queued.length > 0) {
+        const message = queued.shift() as ReviewPageMessage;
+        runs += 1;
+        try {
+          await reviewPage(message, deps);
+          done.push(message);
+        } catch (error) {
+          expect((error as Error).message).toBe('killed before hand-on');
+          killed += 1;
+          queued.push(message); // SQS redelivers it
+        }
+      }
+      expect(killed).toBe(1);
+      // Every page handed out again (a duplicate delivery) reviews nothing and hands nothing on.
+      for (const message of done) await reviewPage(message, deps);
+      expect(queued).toEqual([]);
+      const pages = new Set(done.map((message) => `${message.shard}|${message.cursor ?? ''}`));
+      expect(pages.size).toBe(done.length);
+      expect(runs).toBe(done.length + 1);
+
+      const { Item } = await dynamo().send(
+        new GetItemCommand({ TableName: TABLE, Key: marshall(keys.reviewRun(at)), ConsistentRead: true }),
+      );
+      const stats = unmarshall(Item ?? {});
+      expect(stats['reviewed']).toBe(due);
+      expect(stats['pages']).toBe(done.length);
+      expect(await countDue(at)).toBe(0);
+      for (const member of seeds.slice(0, 5))
+        expect(await tierOf(member.memberId)).toMatchObject({ tier: 'C', keptUntil: '2028-04-01T01:00:00.000Z' });
     });
   });
 });
