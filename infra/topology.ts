@@ -70,18 +70,18 @@ export const handlers: readonly HandlerSpec[] = [
   {
     name: 'confirm-email',
     description: 'Double opt-in confirmation of the e-mail channel; joins purchases kept under the verified address',
-    capabilities: ['tableWrite', 'bus', 'tokens', 'programme'],
+    capabilities: ['tableWrite', 'bus', 'tokens', 'programme', 'contactHashes'],
   },
   {
     name: 'send-enrollment-mail',
     description: 'Sends the verification mail and SMS, the welcome and the already-a-member answers',
-    capabilities: ['tableWrite', 'mail', 'sms', 'tokens'],
+    capabilities: ['tableWrite', 'mail', 'sms', 'tokens', 'contactHashes'],
     timeoutSeconds: 30,
   },
   {
     name: 'ingest-purchases',
     description: 'Applies purchases and refunds from every sales channel to spend and tiers',
-    capabilities: ['tableWrite', 'bus', 'programme', 'dlq:purchases'],
+    capabilities: ['tableWrite', 'bus', 'programme', 'dlq:purchases', 'contactHashes'],
     timeoutSeconds: 30,
     memoryMb: 512,
   },
@@ -108,7 +108,7 @@ export const handlers: readonly HandlerSpec[] = [
   {
     name: 'admin-erase-member',
     description: 'Admin: erases the personal data of a member',
-    capabilities: ['tableWrite'],
+    capabilities: ['tableWrite', 'contactHashes'],
   },
   {
     name: 'admin-calendar',
@@ -168,19 +168,19 @@ export const handlers: readonly HandlerSpec[] = [
   {
     name: 'send-email',
     description: 'Sends one e-mail job (SendBulkEmail, ≤ 50) exactly once per recipient',
-    capabilities: ['tableWrite', 'mail', 'tokens'],
+    capabilities: ['tableWrite', 'mail', 'tokens', 'contactHashes'],
     timeoutSeconds: 120,
   },
   {
     name: 'send-message',
     description: 'Sends one SMS or post job exactly once per recipient (night window held)',
-    capabilities: ['tableWrite', 'bus', 'sms', 'fulfilment', 'tokens'],
+    capabilities: ['tableWrite', 'bus', 'sms', 'fulfilment', 'tokens', 'contactHashes'],
     timeoutSeconds: 120,
   },
   {
     name: 'record-engagement',
     description: 'SES events onto the send ledger, campaign counters and suppression; announces e-mail touchpoints',
-    capabilities: ['tableWrite', 'bus'],
+    capabilities: ['tableWrite', 'bus', 'contactHashes'],
   },
   {
     name: 'unsubscribe',

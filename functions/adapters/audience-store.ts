@@ -117,19 +117,18 @@ export class DynamoAudienceReader implements AudienceReader {
       memberIds.map((id) => keys.member(id)),
     );
     const emails = items.map((item) => item['email']).filter((email): email is string => typeof email === 'string');
+    // Under every contact hash key in use: an address suppressed before a key rotation stays suppressed.
     const suppressions = await batchGetAll(
       this.db,
       this.tableName,
-      emails.map((email) => keys.suppression(email)),
+      emails.flatMap((email) => keys.suppressions(email)),
     );
     const suppressed = new Set(suppressions.map((item) => String(item['PK'])));
     const profiles = new Map<string, SendProfile>();
     for (const item of items) {
       const email = typeof item['email'] === 'string' ? item['email'] : undefined;
-      profiles.set(
-        String(item['memberId']),
-        toProfile(item, email ? suppressed.has(keys.suppression(email).PK) : false),
-      );
+      const isSuppressed = email ? keys.suppressions(email).some((key) => suppressed.has(key.PK)) : false;
+      profiles.set(String(item['memberId']), toProfile(item, isSuppressed));
     }
     return profiles;
   }

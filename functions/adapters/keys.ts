@@ -1,11 +1,37 @@
 // Every DynamoDB key of the single table is built here, nowhere else (see README "Access patterns").
 
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 export type Key = { PK: string; SK: string };
 
+/**
+ * The keys of the contact hash, the current one first, then the previous one while a rotation is under way. Keyed
+ * (HMAC), not bare SHA-256: Korean mobile numbers are few enough to hash them all and read a bare hash back.
+ */
+let contactHashKeys: readonly string[] = [];
+
+/** Loads the contact hash keys (once per container, from the secret: adapters/token-secret.ts). */
+export function useContactHashKeys(secrets: readonly string[]): void {
+  if (secrets.length === 0 || secrets.some((secret) => secret.length < 32))
+    throw new Error('contact hash keys: at least one, each of 32 characters or more');
+  contactHashKeys = [...secrets];
+}
+
+function hashWith(secret: string, value: string): string {
+  return createHmac('sha256', secret).update(`dangol-contact:${value}`).digest('base64url').slice(0, 32);
+}
+
+/** The contact's hash under the current key: what new items are keyed by. */
 function contactHash(value: string): string {
-  return createHash('sha256').update(`dangol-contact:${value}`).digest('base64url').slice(0, 32);
+  const [current] = contactHashKeys;
+  if (!current) throw new Error('contact hash keys are not loaded (capability contactHashes)');
+  return hashWith(current, value);
+}
+
+/** The contact's hash under every key in use (current first): what reads and erasure look under. */
+function contactHashes(value: string): string[] {
+  if (contactHashKeys.length === 0) throw new Error('contact hash keys are not loaded (capability contactHashes)');
+  return contactHashKeys.map((secret) => hashWith(secret, value));
 }
 
 const PROFILE = 'PROFILE';
@@ -29,8 +55,9 @@ export const keys = {
   /** Purchases by someone not (yet) a member, kept against the contact the channel gave. */
   prospect: (prospectKey: string): Key => ({ PK: prospectKey, SK: 'PROSPECT' }),
   /** Keyed by a hash of the contact, so no key (and no order's ownerKey) carries an e-mail address or a phone. */
-  prospectKeyByEmail: (email: string) => `PROSPECT#EMAIL#${contactHash(email)}`,
-  prospectKeyByPhone: (phone: string) => `PROSPECT#PHONE#${contactHash(phone)}`,
+  /** The prospect keys of a contact under every hash key in use (current first: new prospects take that one). */
+  prospectKeysByEmail: (email: string) => contactHashes(email).map((hash) => `PROSPECT#EMAIL#${hash}`),
+  prospectKeysByPhone: (phone: string) => contactHashes(phone).map((hash) => `PROSPECT#PHONE#${hash}`),
   /** One entry of a member's tier history: when, and what caused it (order, review run, admin, prospect). */
   tierHistory: (memberId: string, at: string, cause: readonly string[]): Key => ({
     PK: `MEMBER#${memberId}`,
@@ -63,6 +90,9 @@ export const keys = {
   }),
   /** An address that bounced permanently or complained: never mailed again. Keyed by a hash, not the address. */
   suppression: (email: string): Key => ({ PK: `SUPPRESSED#${contactHash(email.toLowerCase())}`, SK: 'SUPPRESSION' }),
+  /** The suppression items an address may have under every hash key in use. */
+  suppressions: (email: string): Key[] =>
+    contactHashes(email.toLowerCase()).map((hash) => ({ PK: `SUPPRESSED#${hash}`, SK: 'SUPPRESSION' })),
   /** Counters of one calendar entry's sends and their outcomes, by tier, segment and variant. */
   campaignStats: (entryId: string): Key => ({ PK: `CAMPAIGN#${entryId}`, SK: 'STATS' }),
   /** Marks that the dispatcher handed out an entry's audience for one hour (a re-run finds it). */

@@ -6,6 +6,7 @@ import type { MemberDirectory } from '#app/member-lookup';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { keys, namePartition, withoutKeys } from './keys.ts';
 import { MEMBER_DATE_FIELDS } from './member-store.ts';
+import { batchWrite } from './send-items.ts';
 import { queryAll } from './query-all.ts';
 import { transactUnlessCancelled } from './transactions.ts';
 
@@ -133,6 +134,25 @@ export class DynamoMemberDirectory implements MemberDirectory {
       })),
       { Put: { TableName: this.tableName, Item: auditItem(audit) } },
     ]);
+  }
+
+  async eraseActivity(memberId: string): Promise<number> {
+    const prefixes = keys.memberItemPrefixes;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.member(memberId).PK },
+      ProjectionExpression: 'PK, SK',
+    });
+    const activity = items.filter((item) =>
+      [prefixes.due, prefixes.sent].some((prefix) => String(item['SK']).startsWith(prefix)),
+    );
+    await batchWrite(
+      this.db,
+      this.tableName,
+      activity.map((item) => ({ DeleteRequest: { Key: { PK: item['PK'], SK: item['SK'] } } })),
+    );
+    return activity.length;
   }
 
   async memberItems(memberId: string): Promise<MemberItems | null> {

@@ -52,11 +52,12 @@ export class DynamoAccountReader implements AccountReader {
       const account = await this.memberAccount(query.memberId);
       if (account) return account;
     }
-    const contacts: { ownerKey: { PK: string; SK: string }; prospectKey: string }[] = [];
+    // Each contact's prospect under the current hash key first, then under the previous one (a rotation).
+    const contacts: { ownerKey: { PK: string; SK: string }; prospectKeys: string[] }[] = [];
     if (query.email)
-      contacts.push({ ownerKey: keys.emailOwner(query.email), prospectKey: keys.prospectKeyByEmail(query.email) });
+      contacts.push({ ownerKey: keys.emailOwner(query.email), prospectKeys: keys.prospectKeysByEmail(query.email) });
     if (query.phone)
-      contacts.push({ ownerKey: keys.phoneOwner(query.phone), prospectKey: keys.prospectKeyByPhone(query.phone) });
+      contacts.push({ ownerKey: keys.phoneOwner(query.phone), prospectKeys: keys.prospectKeysByPhone(query.phone) });
     for (const { ownerKey } of contacts) {
       // Only a verified contact is the member's: a purchase under an address someone enrolled with but never
       // verified stays with the buyer (a prospect) until the member proves the contact theirs.
@@ -70,14 +71,14 @@ export class DynamoAccountReader implements AccountReader {
       ...(query.phone && { phone: query.phone }),
       ...(query.name && { name: query.name }),
     };
-    for (const { prospectKey } of contacts) {
+    for (const prospectKey of contacts.flatMap((contact) => contact.prospectKeys)) {
       const item = (await getItem(this.db, this.tableName, keys.prospect(prospectKey))) as AccountItem | undefined;
       if (item?.mergedInto) return this.memberAccount(item.mergedInto);
       if (item) return toAccount({ kind: 'prospect', ref: prospectKey, contact }, item);
     }
     // Nobody known: a new prospect, keyed by the first contact given (e-mail before phone).
-    const first = contacts[0];
-    return first ? toAccount({ kind: 'prospect', ref: first.prospectKey, contact }, undefined) : null;
+    const first = contacts[0]?.prospectKeys[0];
+    return first ? toAccount({ kind: 'prospect', ref: first, contact }, undefined) : null;
   }
 
   async accountOf(owner: OwnerRef): Promise<Account | null> {
@@ -92,9 +93,9 @@ export class DynamoAccountReader implements AccountReader {
 
   prospectsOf(contacts: { email?: string; phone?: string }): ProspectRef[] {
     return [
-      contacts.email && keys.prospectKeyByEmail(contacts.email),
-      contacts.phone && keys.prospectKeyByPhone(contacts.phone),
-    ].filter((key): key is string => Boolean(key));
+      ...(contacts.email ? keys.prospectKeysByEmail(contacts.email) : []),
+      ...(contacts.phone ? keys.prospectKeysByPhone(contacts.phone) : []),
+    ];
   }
 
   async loadAccount(owner: Owner): Promise<Account> {

@@ -55,9 +55,9 @@ export class DynamoPurchaseWriter implements PurchaseWriter {
       } else remove.push('GSI4PK', 'GSI4SK');
     }
     if (!isMember) {
-      set.push('entity = :prospect', 'contact = :contact');
+      // Least data: a prospect is found by the keyed hash of a contact; it keeps no address, phone or name.
+      set.push('entity = :prospect');
       values[':prospect'] = 'prospect';
-      values[':contact'] = owner.contact;
     }
     let condition = account.version === 0 ? 'attribute_not_exists(aggVersion)' : 'aggVersion = :version';
     if (account.version !== 0) values[':version'] = account.version;

@@ -14,6 +14,8 @@ export interface PrivacyDeps {
       prospectKeys: readonly string[],
       audit: AuditEntry,
     ): Promise<boolean>;
+    /** Deletes the member's due touchpoints and send ledger (and their index entries): too many for one transaction. */
+    eraseActivity(memberId: string): Promise<number>;
   };
   readonly prospectKeysOf: (contacts: { email?: string; phone?: string }) => string[];
   readonly clock: Clock;
@@ -48,7 +50,11 @@ export async function eraseMember(
   for (let attempt = 0; attempt < 3; attempt++) {
     const profile = memberId.length <= 64 ? await deps.directory.profile(memberId) : null;
     if (!profile) throw new NotFound('No such member');
-    if (profile['status'] === 'erased') return { memberId, status: 'erased' };
+    // Erased already (a retry, perhaps after a crash before the clean-up): finish the clean-up, which is idempotent.
+    if (profile['status'] === 'erased') {
+      await deps.directory.eraseActivity(memberId);
+      return { memberId, status: 'erased' };
+    }
     const contacts = {
       ...(typeof profile['email'] === 'string' && { email: profile['email'] }),
       ...(typeof profile['phone'] === 'string' && { phone: profile['phone'] }),
@@ -62,7 +68,10 @@ export async function eraseMember(
       afterVersion: null,
       at,
     });
-    if (done) return { memberId, status: 'erased' };
+    if (done) {
+      await deps.directory.eraseActivity(memberId);
+      return { memberId, status: 'erased' };
+    }
   }
   throw new Error('the member kept changing during erasure');
 }

@@ -2,8 +2,10 @@
 import { eraseMember } from '#app/member-privacy';
 import { requireAdmin } from '#shared/admin-auth';
 import { httpHandler, json } from '#shared/http';
-import { privacyDeps } from '#shared/wiring';
+import { contactHashing, privacyDeps } from '#shared/wiring';
 
+// Prospects, suppression and per-contact limits are keyed by the contact hash: its keys first.
+await contactHashing();
 const deps = privacyDeps();
 
 export const handler = httpHandler(async (event) => {

@@ -5,8 +5,10 @@ import { checkConfirmLink, confirmEmail } from '#app/confirm-email';
 import { confirmationPage } from '#app/confirmation-page';
 import { header, html, httpHandler, json, postedField, problemOf, wantsHtml } from '#shared/http';
 import { absorbProspects } from '#app/ingest-purchase';
-import { eventPublisher, memberStore, purchaseDeps, systemClock, tokenSecret } from '#shared/wiring';
+import { contactHashing, eventPublisher, memberStore, purchaseDeps, systemClock, tokenSecret } from '#shared/wiring';
 
+// Prospects, suppression and per-contact limits are keyed by the contact hash: its keys first.
+await contactHashing();
 const purchases = purchaseDeps();
 const deps = {
   members: memberStore(),

@@ -8,8 +8,10 @@ import { busEventMessage } from '#schema/queue-messages';
 import { logger } from '#shared/logger';
 import { PURCHASES_MAX_RECEIVES } from '#shared/capabilities';
 import { sqsHandler } from '#shared/sqs-handler';
-import { purchaseDeadLetters, purchaseDeps } from '#shared/wiring';
+import { contactHashing, purchaseDeadLetters, purchaseDeps } from '#shared/wiring';
 
+// Prospects, suppression and per-contact limits are keyed by the contact hash: its keys first.
+await contactHashing();
 const deps = purchaseDeps();
 const deadLetters = purchaseDeadLetters();
 

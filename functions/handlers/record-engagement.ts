@@ -4,8 +4,10 @@ import { recordSesEvent, unwrapSesEvent } from '#app/engagement';
 import { sesEventMessage } from '#schema/queue-messages';
 import { logger } from '#shared/logger';
 import { MalformedMessage, sqsHandler } from '#shared/sqs-handler';
-import { engagementStore, eventPublisher, systemClock } from '#shared/wiring';
+import { contactHashing, engagementStore, eventPublisher, systemClock } from '#shared/wiring';
 
+// Prospects, suppression and per-contact limits are keyed by the contact hash: its keys first.
+await contactHashing();
 const deps = { store: engagementStore(), events: eventPublisher(), clock: systemClock };
 
 export const handler = sqsHandler(sesEventMessage, async (message) => {

@@ -3,8 +3,10 @@ import { sendEmailJob } from '#app/send-touchpoints';
 import { sendJobMessage } from '#schema/queue-messages';
 import { logFailure, logger } from '#shared/logger';
 import { sqsHandler } from '#shared/sqs-handler';
-import { emailChannel, senderDeps } from '#shared/wiring';
+import { contactHashing, emailChannel, senderDeps } from '#shared/wiring';
 
+// Prospects, suppression and per-contact limits are keyed by the contact hash: its keys first.
+await contactHashing();
 const deps = { ...(await senderDeps()), ...emailChannel() };
 
 export const handler = sqsHandler(sendJobMessage, async (job) => {

@@ -5,8 +5,18 @@ import { sendRequestedMail, sendVerifications, sendWelcomeMail } from '#app/send
 import { enrollmentMailEvent } from '#schema/events';
 import { logger } from '#shared/logger';
 import { sqsHandler } from '#shared/sqs-handler';
-import { contactLimits, mailer, memberStore, systemClock, textMessages, tokenSecret } from '#shared/wiring';
+import {
+  contactHashing,
+  contactLimits,
+  mailer,
+  memberStore,
+  systemClock,
+  textMessages,
+  tokenSecret,
+} from '#shared/wiring';
 
+// Prospects, suppression and per-contact limits are keyed by the contact hash: its keys first.
+await contactHashing();
 const deps = {
   members: memberStore(),
   limits: contactLimits(),

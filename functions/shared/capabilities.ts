@@ -34,6 +34,8 @@ export type Capability =
   | 'waves'
   /** The countries whose phones may enroll. */
   | 'phones'
+  /** Reads the keys of the contact hash (prospects, suppression, per-contact limits are keyed by it). */
+  | 'contactHashes'
   /** SendMessage to a queue. */
   | `queue:${QueueName}`
   /** SendMessage to a queue's dead-letter queue (events that can never apply go there at once). */
@@ -55,10 +57,15 @@ export const CAPABILITY_VARIABLES = {
   programme: ['PROGRAMME_CURRENCY', 'PROGRAMME_TIME_ZONE'],
   waves: ['WAVE_INTERVAL_SECONDS'],
   phones: ['PHONE_COUNTRIES'],
+  // In AWS the secret's ARN; locally the keys themselves.
+  contactHashes: ['CONTACT_HASH_SECRET_ARN', 'CONTACT_HASH_KEYS'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Variables of a capability that are one of a set (the provider gives the one it has). */
-const ONE_OF: Partial<Record<Capability, readonly string[]>> = { tokens: ['TOKEN_SECRET_ARN', 'TOKEN_SECRET'] };
+const ONE_OF: Partial<Record<Capability, readonly string[]>> = {
+  tokens: ['TOKEN_SECRET_ARN', 'TOKEN_SECRET'],
+  contactHashes: ['CONTACT_HASH_SECRET_ARN', 'CONTACT_HASH_KEYS'],
+};
 
 export const queueVariable = (queue: QueueName) => `${queue.toUpperCase().replace(/-/g, '_')}_QUEUE_URL`;
 export const dlqVariable = (queue: QueueName) => `${queue.toUpperCase().replace(/-/g, '_')}_DLQ_URL`;

@@ -33,6 +33,10 @@ const sections = {
     PROGRAMME_CURRENCY: z.string().check(z.regex(/^[A-Z]{3}$/)),
     PROGRAMME_TIME_ZONE: required(),
   }),
+  contactHashes: z.object({
+    CONTACT_HASH_KEYS: z.optional(z.string().check(z.minLength(32))),
+    CONTACT_HASH_SECRET_ARN: z.optional(required()),
+  }),
   phones: z.object({
     /** Comma-separated ISO 3166 countries, e.g. `KR` or `KR,JP`. */
     PHONE_COUNTRIES: z.string().check(z.regex(/^[A-Z]{2}(,[A-Z]{2})*$/)),
@@ -57,6 +61,7 @@ export const SECTION_CAPABILITIES: Record<ConfigSection, readonly Capability[]> 
   programme: ['programme'],
   waves: ['waves'],
   phones: ['phones'],
+  contactHashes: ['contactHashes'],
 };
 
 function fail(names: string): never {

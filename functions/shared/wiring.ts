@@ -17,7 +17,7 @@ import { DynamoContactLimits } from '#adapters/contact-limits';
 import { DynamoMemberStore } from '#adapters/member-store';
 import { SesMailer } from '#adapters/ses-mailer';
 import { EventBridgePublisher } from '#adapters/event-bus';
-import { loadTokenSecret } from '#adapters/token-secret';
+import { loadContactHashKeys, loadTokenSecret } from '#adapters/token-secret';
 import { dynamoPurchaseStore } from '#adapters/purchase-store';
 import { DynamoLadderSource } from '#adapters/tier-ladder-store';
 import { SqsJsonQueue } from '#adapters/json-queue';
@@ -52,6 +52,11 @@ export function phoneCountries(): readonly string[] {
 
 export function eventPublisher(): EventPublisher {
   return new EventBridgePublisher(eventBridgeClient(), readConfig('bus').EVENT_BUS_NAME);
+}
+
+/** Loads the contact hash keys once per container (handlers with capability contactHashes await it at start). */
+export function contactHashing(): Promise<void> {
+  return loadContactHashKeys(readConfig('contactHashes'));
 }
 
 export function tokenSecret(): Promise<TokenSecret> {

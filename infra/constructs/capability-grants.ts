@@ -20,6 +20,7 @@ export interface GrantTargets {
   readonly bus: EventBus;
   readonly queues: ReadonlyMap<string, QueueWithDlq>;
   readonly tokenSecret: Secret;
+  readonly contactHashKeys: Secret;
   readonly messaging: Messaging;
 }
 
@@ -39,6 +40,7 @@ export function grantCapabilities(
   }
   if (has('bus')) to.bus.grantPutEventsTo(fn);
   if (has('tokens')) to.tokenSecret.grantRead(fn);
+  if (has('contactHashes')) to.contactHashKeys.grantRead(fn);
   if (has('fulfilment')) to.messaging.fulfilment.grantPublish(fn);
   if (has('mail')) {
     const arn = `arn:${stack.partition}:ses:${stack.region}:${stack.account}`;

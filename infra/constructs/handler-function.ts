@@ -38,7 +38,7 @@ export class HandlerFunction extends Construct {
       timeout: Duration.seconds(spec.timeoutSeconds ?? 10),
       tracing: Tracing.ACTIVE,
       // Secrets are read over localhost from this extension, so no Secrets Manager client is bundled.
-      ...(spec.capabilities.includes('tokens') && {
+      ...(spec.capabilities.some((capability) => capability === 'tokens' || capability === 'contactHashes') && {
         paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
           cacheSize: 10,
         }),

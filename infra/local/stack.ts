@@ -1,6 +1,6 @@
 // The whole local stack in one process: DynamoDB Local (Java), the SES v2 emulator, fauxqs (SQS/SNS), the SMS
 // capture, the PutEvents endpoint, the HTTP gateway, the queue pollers and the scheduler — all from the topology.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
@@ -110,6 +110,9 @@ export function handlerEnvironment(ports: LocalPorts, secret: string): Record<st
     PROGRAMME_CURRENCY: 'KRW',
     PROGRAMME_TIME_ZONE: 'Asia/Seoul',
     PHONE_COUNTRIES: process.env['PHONE_COUNTRIES'] ?? 'KR',
+    // Locally one key, derived from the link secret so that a data directory keeps both stable together.
+    CONTACT_HASH_KEYS:
+      process.env['CONTACT_HASH_KEYS'] ?? createHash('sha256').update(`contact-hash:${secret}`).digest('hex'),
   };
 }
 

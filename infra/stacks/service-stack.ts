@@ -57,6 +57,22 @@ export class ServiceStack extends Stack {
         'The key signs links already in members\u2019 mailboxes (valid up to 7 days, unsubscribe links for longer); rotating it would break them. Rotate by hand with a grace period if it leaks.',
     });
 
+    // Keys of the contact hash (HMAC): `{"current": …}`, and `"previous"` during a rotation (docs/operations.md).
+    const contactHashKeys = new Secret(this, 'ContactHashKeys', {
+      description: 'dangol: HMAC keys of the contact hashes (prospects, suppression, per-contact limits)',
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'current',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+    });
+    Validations.of(contactHashKeys).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Items are keyed by these hashes; rotation is a planned operation (new current, old as previous, re-key), not a scheduled Lambda.',
+    });
+
     const adminAuth = new AdminAuth(this, 'AdminAuth');
 
     this.api = new HttpApi(this, 'HttpApi', { description: 'dangol public and admin API', createDefaultStage: true });
@@ -80,6 +96,7 @@ export class ServiceStack extends Stack {
       SMS_OPT_OUT_NUMBER: config.sms.optOutNumber,
       FULFILMENT_TOPIC_ARN: fulfilment.topicArn,
       TOKEN_SECRET_ARN: tokenSecret.secretArn,
+      CONTACT_HASH_SECRET_ARN: contactHashKeys.secretArn,
       PROGRAMME_CURRENCY: config.programme.currency,
       PROGRAMME_TIME_ZONE: config.programme.timeZone,
       WAVE_INTERVAL_SECONDS: '60',
@@ -107,6 +124,7 @@ export class ServiceStack extends Stack {
         bus: props.bus,
         queues,
         tokenSecret,
+        contactHashKeys,
         messaging,
       });
       this.functions.set(spec.name, handler);

@@ -1,10 +1,24 @@
 // Export and erasure: after DELETE no item in the table holds the member's e-mail, phone, name or birthday, the
 // purchase records stay, and the person can enroll again as someone new.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { BatchWriteItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { dueIndex, keys } from '#adapters/keys';
 import { signAdminToken } from '#infra/local/admin-keys';
-import { adminCaller, drained, dynamo, newPerson, putEvents, enroll } from './helpers.ts';
+import {
+  adminCaller,
+  confirmLink,
+  drained,
+  dynamo,
+  enroll,
+  eventually,
+  mailsTo,
+  newPerson,
+  post,
+  putEvents,
+  smsTo,
+  smsToken,
+} from './helpers.ts';
 
 // One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
 describe('admin-privacy', () => {
@@ -36,6 +50,7 @@ describe('admin-privacy', () => {
 
   describe('export and erasure', () => {
     it('exports everything, then erases every trace of the person but keeps the anonymous orders', async () => {
+      const thirdEmail = `third-${Date.now().toString(36)}@example.net`;
       const person = newPerson({
         name: '남궁별하',
         birthday: '1991-07-14',
@@ -56,9 +71,47 @@ describe('admin-privacy', () => {
             customer: { email: person.email, name: person.name },
           },
         },
+        // A third combination: another address with the person's phone and name (kept under the other address).
+        {
+          detailType: 'Purchase Completed',
+          detail: {
+            orderId: `${preOrder}-b`,
+            channel: 'call-centre',
+            occurredAt: new Date().toISOString(),
+            amount: { value: 30_000, currency: 'KRW' },
+            customer: { email: thirdEmail, phone: person.phone, name: person.name },
+          },
+        },
       ]);
       await drained('purchases');
       const { memberId } = await enroll(person);
+      // Both contacts verified: the pre-enrollment purchase under the address joins the member.
+      const [mail] = await eventually(
+        () => mailsTo(person.email),
+        (mails) => mails.length > 0,
+      );
+      await post('/members/confirm', { token: new URL(confirmLink(mail!)).searchParams.get('token') });
+      const [sms] = await eventually(
+        () => smsTo(person.phone),
+        (found) => found.length > 0,
+      );
+      await post('/members/confirm', { token: smsToken(sms!) });
+      // A touchpoint due and a send in the ledger: the member's activity, indexed (GSI3) and personal.
+      await dynamo().send(
+        new BatchWriteItemCommand({
+          RequestItems: {
+            dangol: [
+              {
+                ...keys.dueTouchpoint(memberId, 'vip_entry', 'test'),
+                ...dueIndex('vip_entry', '2099-01-01T00:00:00.000Z', memberId),
+                entity: 'due',
+                memberId,
+              },
+              { ...keys.sent(memberId, 'default-birthday', '2027', 'email'), entity: 'sent', state: 'sent' },
+            ].map((item) => ({ PutRequest: { Item: marshall(item) } })),
+          },
+        }),
+      );
       await putEvents([
         {
           detailType: 'Purchase Completed',
@@ -88,6 +141,7 @@ describe('admin-privacy', () => {
         '세종대로',
         '제갈보호',
         '77771234',
+        thirdEmail,
       ];
       expect((await itemsContaining(pii)).length).toBeGreaterThan(0);
 
@@ -95,12 +149,31 @@ describe('admin-privacy', () => {
       expect(erased).toMatchObject({ status: 200, body: { memberId, status: 'erased' } });
       expect((await privately('DELETE', `/admin/members/${memberId}`)).status).toBe(200);
       expect(await itemsContaining(pii)).toEqual([]);
+      // Its due touchpoints and send ledger went too, index entries with them; so did every prospect of its contacts.
+      const left = await dynamo().send(
+        new QueryCommand({
+          TableName: 'dangol',
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: marshall({ ':pk': `MEMBER#${memberId}` }),
+        }),
+      );
+      const kinds = (left.Items ?? []).map((item) => String(unmarshall(item)['SK']).split('#')[0]);
+      expect(kinds.filter((kind) => kind === 'DUE' || kind === 'SENT')).toEqual([]);
+      const prospectKeys = [
+        ...keys.prospectKeysByEmail(person.email),
+        ...keys.prospectKeysByPhone(`+82${person.phone.replace(/-/g, '').slice(1)}`),
+      ];
+      // (An anonymous order may still name its prospect by that keyed hash: without the key it names no one.)
+      const prospects = (await itemsContaining(prospectKeys)).filter((item) =>
+        prospectKeys.includes(String(item['PK'])),
+      );
+      expect(prospects).toEqual([]);
 
       // The purchase records stay, apart and anonymous: the spend they carry is still counted.
       const orders = (await itemsContaining([preOrder, `post-${memberId}`])).filter(
         (item) => item['entity'] === 'order',
       );
-      expect(orders.map((order) => order['amount']).sort()).toEqual([50_000, 70_000]);
+      expect(orders.map((order) => order['amount']).sort()).toEqual([30_000, 50_000, 70_000]);
       expect((await call('GET', `/admin/members/${memberId}`)).status).toBe(404);
       expect((await call('GET', `/admin/members?email=${encodeURIComponent(person.email)}`)).body['items']).toEqual([]);
 

@@ -20,6 +20,7 @@ export function allValues(): Record<string, string> {
     PROGRAMME_TIME_ZONE: 'Asia/Seoul',
     WAVE_INTERVAL_SECONDS: '60',
     PHONE_COUNTRIES: 'KR',
+    CONTACT_HASH_KEYS: 'h'.repeat(64),
   };
   for (const queue of queues) {
     for (const capability of [`queue:${queue.name}`, `dlq:${queue.name}`] as Capability[]) {
