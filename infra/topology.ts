@@ -128,12 +128,12 @@ export const handlers: readonly HandlerSpec[] = [
   {
     name: 'admin-find-members',
     description: 'Admin: looks members up by e-mail, phone or name',
-    capabilities: ['tableRead', 'programme'],
+    capabilities: ['tableRead', 'auditWrite', 'programme'],
   },
   {
     name: 'admin-get-member',
     description: 'Admin: one member with tier history, spend and contacts',
-    capabilities: ['tableRead', 'programme'],
+    capabilities: ['tableRead', 'auditWrite', 'programme'],
   },
   {
     name: 'start-rfm-scoring',

@@ -11,6 +11,9 @@ export function auditItem(entry: AuditEntry): Record<string, unknown> {
   return { ...keys.auditEntry(entry.at, randomUUID()), entity: 'audit', ...entry };
 }
 
+/** Audit entries are only ever added: a put never replaces one (IAM denies updates and deletes of `AUDIT#` items). */
+export const AUDIT_PUT_CONDITION = 'attribute_not_exists(PK)';
+
 export class DynamoAuditLog implements AuditReader {
   constructor(
     private readonly db: DynamoDBDocumentClient,

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CalendarEntry, CalendarEntryInput } from '#schema/calendar';
 import { DEFAULT_CALENDAR, DEFAULT_CALENDAR_ADDITIONS } from '#domain/default-calendar';
-import { auditItem } from './audit-log.ts';
+import { AUDIT_PUT_CONDITION, auditItem } from './audit-log.ts';
 import { queryAll } from './query-all.ts';
 import { transactUnlessCancelled } from './transactions.ts';
 import { keys, withoutKeys } from './keys.ts';
@@ -113,6 +113,7 @@ export class DynamoCalendarStore implements CalendarEditor {
             afterVersion: entry.version,
             at: entry.updatedAt,
           }),
+          ConditionExpression: AUDIT_PUT_CONDITION,
         },
       },
     ]);
@@ -173,6 +174,7 @@ export class DynamoCalendarStore implements CalendarEditor {
               afterVersion: null,
               at: now.toISOString(),
             }),
+            ConditionExpression: AUDIT_PUT_CONDITION,
           },
         },
       ])

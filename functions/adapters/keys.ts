@@ -37,6 +37,9 @@ function contactHashes(value: string): string[] {
 const PROFILE = 'PROFILE';
 const OWNER = 'OWNER';
 
+/** The partition prefix of the audit log: IAM denies every role updates and deletes of these items. */
+export const AUDIT_PREFIX = 'AUDIT#';
+
 export const keys = {
   member: (memberId: string): Key => ({ PK: `MEMBER#${memberId}`, SK: PROFILE }),
   /** Uniqueness of an e-mail address: at most one member owns it. */
@@ -116,8 +119,8 @@ export const keys = {
     SK: day,
   }),
   /** The audit log, one partition per month (`YYYY-MM`), newest last by time and a random suffix. */
-  auditMonth: (month: string) => `AUDIT#${month}`,
-  auditEntry: (at: string, unique: string): Key => ({ PK: `AUDIT#${at.slice(0, 7)}`, SK: `${at}#${unique}` }),
+  auditMonth: (month: string) => `${AUDIT_PREFIX}${month}`,
+  auditEntry: (at: string, unique: string): Key => ({ PK: `${AUDIT_PREFIX}${at.slice(0, 7)}`, SK: `${at}#${unique}` }),
 };
 
 /** GSI2 partition of the members whose `field` falls on MM-DD and who live in `timeZone`. */

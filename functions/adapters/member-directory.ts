@@ -1,7 +1,7 @@
 // Admin reads of members: by e-mail or phone through the ownership items, by name prefix through GSI1, and the
 // member's own items (profile, consent history, tier history, due touchpoints) in one Query.
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { auditItem, type AuditEntry } from './audit-log.ts';
+import { AUDIT_PUT_CONDITION, auditItem, type AuditEntry } from './audit-log.ts';
 import type { MemberDirectory } from '#app/member-lookup';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { keys, namePartition, withoutKeys } from './keys.ts';
@@ -59,8 +59,15 @@ export class DynamoMemberDirectory implements MemberDirectory {
     };
   }
 
+  /** Access records, one conditional put each (never a batch: a batch put could replace an entry). */
+  async recordAll(entries: readonly AuditEntry[]): Promise<void> {
+    await Promise.all(entries.map((entry) => this.audit(entry)));
+  }
+
   async audit(entry: AuditEntry): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: auditItem(entry) }));
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: auditItem(entry), ConditionExpression: AUDIT_PUT_CONDITION }),
+    );
   }
 
   /**
@@ -132,7 +139,7 @@ export class DynamoMemberDirectory implements MemberDirectory {
       ...MEMBER_DATE_FIELDS.map((field) => ({
         Delete: { TableName: this.tableName, Key: keys.memberDate(memberId, field) },
       })),
-      { Put: { TableName: this.tableName, Item: auditItem(audit) } },
+      { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: AUDIT_PUT_CONDITION } },
     ]);
   }
 

@@ -4,7 +4,7 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_TIER_LADDER, type TierLadder, type TierLadderDocument } from '#schema/tier-ladder';
 import type { LadderSource } from '#app/purchase-ports';
-import { auditItem } from './audit-log.ts';
+import { AUDIT_PUT_CONDITION, auditItem } from './audit-log.ts';
 import { keys, withoutKeys } from './keys.ts';
 import { transactUnlessCancelled } from './transactions.ts';
 
@@ -73,6 +73,7 @@ export class DynamoLadderSource implements LadderSource {
             afterVersion: version,
             at: now.toISOString(),
           }),
+          ConditionExpression: AUDIT_PUT_CONDITION,
         },
       },
     ]);

@@ -5,7 +5,7 @@ import type { TierLadder } from '#schema/tier-ladder';
 import { maskEmail, maskPhone, normaliseEmail, normaliseName, normalisePhone } from '#domain/identity';
 import { monthKey, rollingTotals } from '#domain/spend-window';
 import { NotFound } from './errors.ts';
-import type { Clock } from './ports.ts';
+import type { AuditEntry, Clock } from './ports.ts';
 import type { LadderSource } from './purchase-ports.ts';
 import { fieldErrors, ValidationError } from './validation.ts';
 
@@ -29,6 +29,8 @@ export interface MemberDirectory {
 
 export interface LookupDeps {
   readonly directory: MemberDirectory;
+  /** Writes the access record of each read of a member's personal data (PIPA: who saw whose data, when). */
+  readonly recordAccess: (entries: readonly AuditEntry[]) => Promise<void>;
   readonly ladders: LadderSource;
   readonly clock: Clock;
   readonly programme: { readonly timeZone: string };
@@ -89,7 +91,8 @@ function summary(raw: Record<string, unknown>, ladder: TierLadder, view: Contact
 export async function lookupMembers(
   query: Record<string, string | undefined>,
   deps: LookupDeps,
-  view: ContactView = 'full',
+  view: ContactView,
+  by: string,
 ): Promise<{ items: MemberSummary[]; next?: string }> {
   const parsed = memberLookupQuery.safeParse(query);
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
@@ -108,20 +111,48 @@ export async function lookupMembers(
       ]);
     const memberId = await deps.directory.ownerOf(email !== undefined ? 'email' : 'phone', value);
     const profile = memberId ? await deps.directory.profile(memberId) : null;
-    return { items: active(profile) ? [summary(profile, ladder, view)] : [] };
+    const items = active(profile) ? [summary(profile, ladder, view)] : [];
+    await recordReads(items, 'members.find', by, deps);
+    return { items };
   }
   const folded = normaliseName(name ?? '').toLowerCase();
   if (folded.length === 0) throw new ValidationError([{ path: 'name', message: 'Must not be empty' }]);
   const page = await deps.directory.byNamePrefix(folded, Number(limit ?? 20), cursor);
-  return {
-    items: page.profiles.filter(active).map((profile) => summary(profile, ladder, view)),
-    ...(page.next && { next: page.next }),
-  };
+  const items = page.profiles.filter(active).map((profile) => summary(profile, ladder, view));
+  await recordReads(items, 'members.find', by, deps);
+  return { items, ...(page.next && { next: page.next }) };
 }
 
-export async function viewMember(memberId: string, deps: LookupDeps, view: ContactView = 'full'): Promise<MemberView> {
+/** One access record per member whose personal data an admin saw, before the answer leaves. */
+async function recordReads(
+  members: readonly { memberId: string }[],
+  action: 'members.find' | 'members.read',
+  by: string,
+  deps: LookupDeps,
+): Promise<void> {
+  if (members.length === 0) return;
+  const at = deps.clock().toISOString();
+  await deps.recordAccess(
+    members.map((member) => ({
+      who: by,
+      action,
+      target: `member:${member.memberId}`,
+      beforeVersion: null,
+      afterVersion: null,
+      at,
+    })),
+  );
+}
+
+export async function viewMember(
+  memberId: string,
+  deps: LookupDeps,
+  view: ContactView,
+  by: string,
+): Promise<MemberView> {
   const items = memberId.length <= 64 ? await deps.directory.memberItems(memberId) : null;
   if (!items || items.profile['status'] === 'erased') throw new NotFound('No such member');
+  await recordReads([{ memberId }], 'members.read', by, deps);
   const ladder = await deps.ladders.current();
   const profile = items.profile;
   const code = tierCode(profile, ladder);

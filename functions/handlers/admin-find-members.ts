@@ -8,5 +8,5 @@ const deps = lookupDeps();
 
 export const handler = httpHandler(async (event) => {
   const admin = requireAdmin(event, 'read');
-  return json(200, await lookupMembers(event.queryStringParameters ?? {}, deps, contactViewOf(admin)));
+  return json(200, await lookupMembers(event.queryStringParameters ?? {}, deps, contactViewOf(admin), admin.id));
 });

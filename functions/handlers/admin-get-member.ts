@@ -1,4 +1,5 @@
-// GET /admin/members/{id} — profile, consents, tier and history with reasons, spend, RFM, due and sent touchpoints.
+// GET /admin/members/{id} — profile, consents, tier and history with reasons, spend, RFM, due and sent touchpoints;
+// each read is an access record in the audit log.
 import { viewMember } from '#app/member-lookup';
 import { contactViewOf, requireAdmin } from '#shared/admin-auth';
 import { httpHandler, json } from '#shared/http';
@@ -8,5 +9,5 @@ const deps = lookupDeps();
 
 export const handler = httpHandler(async (event) => {
   const admin = requireAdmin(event, 'read');
-  return json(200, await viewMember(event.pathParameters?.['id'] ?? '', deps, contactViewOf(admin)));
+  return json(200, await viewMember(event.pathParameters?.['id'] ?? '', deps, contactViewOf(admin), admin.id));
 });

@@ -18,6 +18,8 @@ export type Capability =
   | 'tableRead'
   /** Reads and writes (conditional puts, updates, transactions) on the table. */
   | 'tableWrite'
+  /** Adds entries to the audit log (PutItem on `AUDIT#` items only): for read-only handlers that record access. */
+  | 'auditWrite'
   /** PutEvents on the loyalty bus. */
   | 'bus'
   /** SES v2 sending through the configuration set, links to the public base URL. */
@@ -48,6 +50,7 @@ export const PURCHASES_MAX_RECEIVES = 5;
 export const CAPABILITY_VARIABLES = {
   tableRead: ['TABLE_NAME'],
   tableWrite: ['TABLE_NAME'],
+  auditWrite: ['TABLE_NAME'],
   bus: ['EVENT_BUS_NAME'],
   mail: ['MAIL_FROM', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'MAX_SEND_RATE'],
   sms: ['SMS_SENDER_NAME', 'SMS_OPT_OUT_NUMBER', 'MAX_SEND_RATE'],

@@ -52,7 +52,7 @@ export type ConfigSection = keyof Sections;
 
 /** The capabilities that provide each section's variables. */
 export const SECTION_CAPABILITIES: Record<ConfigSection, readonly Capability[]> = {
-  table: ['tableRead', 'tableWrite'],
+  table: ['tableRead', 'tableWrite', 'auditWrite'],
   bus: ['bus'],
   mail: ['mail'],
   sms: ['sms'],

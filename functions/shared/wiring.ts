@@ -1,5 +1,5 @@
 // Builds the adapters a handler's use case needs from its configuration, once per container.
-import type { Clock, EventPublisher, Mailer, MemberStore, TokenSecret } from '#app/ports';
+import type { AuditEntry, Clock, EventPublisher, Mailer, MemberStore, TokenSecret } from '#app/ports';
 import {
   dynamoDocumentClient,
   eventBridgeClient,
@@ -131,8 +131,10 @@ export function lookupDeps() {
   const { TABLE_NAME } = readConfig('table');
   const programme = readConfig('programme');
   const db = dynamoDocumentClient();
+  const directory = new DynamoMemberDirectory(db, TABLE_NAME);
   return {
-    directory: new DynamoMemberDirectory(db, TABLE_NAME),
+    directory,
+    recordAccess: (entries: readonly AuditEntry[]) => directory.recordAll(entries),
     ladders: new DynamoLadderSource(db, TABLE_NAME),
     clock: systemClock,
     programme: { timeZone: programme.PROGRAMME_TIME_ZONE },

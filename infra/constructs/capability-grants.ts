@@ -4,7 +4,8 @@
 import { Stack, Token, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AUDIT_PREFIX } from '../../functions/adapters/keys.ts';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -34,6 +35,29 @@ export function grantCapabilities(
   const has = (capability: Capability) => capabilities.includes(capability);
   if (has('tableWrite')) grantTableAccess(fn, to.table, to.tableKey, 'write');
   else if (has('tableRead')) grantTableAccess(fn, to.table, to.tableKey, 'read');
+  if (has('auditWrite')) {
+    // Adds access records and nothing else: a put whose partition key is an audit month.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [to.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${AUDIT_PREFIX}*`] } },
+      }),
+    );
+    to.tableKey.grantEncryptDecrypt(fn);
+  }
+  if (has('tableWrite') || has('auditWrite')) {
+    // The audit log is append-only for every role: nobody updates or deletes an entry (PIPA access records, kept
+    // at least a year). Puts stay allowed; the code puts them only where none exists (attribute_not_exists).
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+        resources: [to.table.tableArn],
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${AUDIT_PREFIX}*`] } },
+      }),
+    );
+  }
   for (const capability of capabilities) {
     if (capability.startsWith('queue:')) to.queues.get(capability.slice(6))?.queue.grantSendMessages(fn);
     if (capability.startsWith('dlq:')) to.queues.get(capability.slice(4))?.dlq.grantSendMessages(fn);

@@ -230,15 +230,39 @@ describe('capabilities in AWS', () => {
     if (!found) throw new Error(`no function for ${name}`);
     return found;
   };
-  const policyActions = (logicalId: string): string[] => {
+  const policyStatements = (logicalId: string): any[] => {
     const role = String(functionOf(logicalId)[1].Properties['Role']['Fn::GetAtt'][0]);
     const policies = Object.values(
       service.findResources('AWS::IAM::Policy') as Record<string, { Properties: any }>,
     ).filter((policy) => policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref === role));
-    return policies.flatMap((policy) =>
-      policy.Properties.PolicyDocument.Statement.flatMap((statement: any) => [statement.Action].flat()),
-    );
+    return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
   };
+  /** The actions a role is allowed without conditions on the keys (the audit put is conditioned: see below). */
+  const policyActions = (logicalId: string): string[] =>
+    policyStatements(logicalId)
+      .filter((statement) => statement.Effect === 'Allow' && !statement.Condition)
+      .flatMap((statement) => [statement.Action].flat());
+
+  it('keeps the audit log append-only for every role, and lets read-only handlers add access records only', () => {
+    const auditOnly = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } };
+    const noAuditChange = { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } };
+    for (const spec of topology.handlers) {
+      const statements = policyStatements(spec.name);
+      const writes = spec.capabilities.includes('tableWrite') || spec.capabilities.includes('auditWrite');
+      const deny = statements.find((statement) => statement.Effect === 'Deny');
+      if (writes) {
+        expect(deny?.Condition, spec.name).toEqual(noAuditChange);
+        expect([deny?.Action].flat().sort(), spec.name).toEqual(
+          ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'].sort(),
+        );
+      } else expect(deny, spec.name).toBeUndefined();
+    }
+    for (const name of ['admin-get-member', 'admin-find-members']) {
+      const put = policyStatements(name).find((statement) => statement.Condition && statement.Effect === 'Allow');
+      expect(put, name).toMatchObject({ Action: 'dynamodb:PutItem', Condition: auditOnly });
+      expect(policyActions(name), name).not.toContain('dynamodb:PutItem');
+    }
+  });
 
   it("gives each function exactly the variables of its capabilities, with the config file's values", () => {
     for (const spec of topology.handlers) {

@@ -17,6 +17,23 @@ describe('admin-members', () => {
   });
 
   describe('admin member look-up', () => {
+    it('writes an access record for every member whose data an admin sees, by look-up or by opening them', async () => {
+      const person = newPerson({ name: '기록열람' });
+      const { memberId } = await enroll(person);
+      expect((await viewer('GET', `/admin/members?email=${encodeURIComponent(person.email)}`)).status).toBe(200);
+      expect((await get(`/admin/members/${memberId}`)).status).toBe(200);
+      const audit = await get('/admin/audit');
+      const records = audit.body['items']
+        .filter((entry: { target: string }) => entry.target === `member:${memberId}`)
+        .map((entry: { action: string; who: string }) => [entry.action, entry.who]);
+      expect(records.sort()).toEqual(
+        [
+          ['members.find', 'viewer-1'],
+          ['members.read', 'marketing-1'],
+        ].sort(),
+      );
+    });
+
     it('finds a member by exact e-mail and by phone in any common form', async () => {
       const person = newPerson({ name: '최유나' });
       const { memberId } = await enroll(person);
