@@ -5,6 +5,25 @@ import { EVENT_SOURCE } from '../schema/events.ts';
 
 export type { Capability, QueueName };
 
+/** The partitions of the table, by the prefix of their key (functions/adapters/keys.ts builds the keys). */
+export type TablePartition =
+  | 'MEMBER#'
+  | 'EMAIL#'
+  | 'PHONE#'
+  | 'ORDER#'
+  | 'REFUND#'
+  | 'PROSPECT#'
+  | 'CALENDAR'
+  | 'CONFIG'
+  | 'ZONES'
+  | 'AUDIT#'
+  | 'CAMPAIGN#'
+  | 'LIMIT#'
+  | 'SUPPRESSED#'
+  | 'RFMRUN#'
+  | 'REVIEWRUN#'
+  | 'HANDON#';
+
 export interface HandlerSpec {
   /** kebab-case; the entry is functions/handlers/<name>.ts with a `handler` export. */
   readonly name: string;
@@ -14,6 +33,11 @@ export interface HandlerSpec {
    * from this list. `queue:<name>` sends to a queue, `dlq:<name>` to a queue's dead-letter queue.
    */
   readonly capabilities: readonly Capability[];
+  /**
+   * With `tableWrite`: the partitions (key prefixes) whose items it owns and may write. IAM allows its writes only
+   * there (`dynamodb:LeadingKeys`), and the local stack refuses any other write the same way.
+   */
+  readonly writes?: readonly TablePartition[];
   readonly timeoutSeconds?: number;
   readonly memoryMb?: number;
 }
@@ -66,22 +90,26 @@ export const handlers: readonly HandlerSpec[] = [
     name: 'enroll-member',
     description: 'Enrolls a member from the web form',
     capabilities: ['tableWrite', 'bus', 'phones'],
+    writes: ['MEMBER#', 'EMAIL#', 'PHONE#', 'ZONES'],
   },
   {
     name: 'confirm-email',
     description: 'Double opt-in confirmation of the e-mail channel; joins purchases kept under the verified address',
     capabilities: ['tableWrite', 'bus', 'tokens', 'programme', 'contactHashes'],
+    writes: ['MEMBER#', 'EMAIL#', 'PHONE#', 'PROSPECT#'],
   },
   {
     name: 'send-enrollment-mail',
     description: 'Sends the verification mail and SMS, the welcome and the already-a-member answers',
     capabilities: ['tableWrite', 'mail', 'sms', 'tokens', 'contactHashes'],
+    writes: ['MEMBER#', 'LIMIT#'],
     timeoutSeconds: 30,
   },
   {
     name: 'ingest-purchases',
     description: 'Applies purchases and refunds from every sales channel to spend and tiers',
     capabilities: ['tableWrite', 'bus', 'programme', 'dlq:purchases', 'contactHashes'],
+    writes: ['MEMBER#', 'ORDER#', 'REFUND#', 'PROSPECT#'],
     timeoutSeconds: 30,
     memoryMb: 512,
   },
@@ -89,11 +117,13 @@ export const handlers: readonly HandlerSpec[] = [
     name: 'start-tier-review',
     description: 'Starts the monthly tier review',
     capabilities: ['tableWrite', 'queue:tier-review'],
+    writes: ['CONFIG', 'AUDIT#', 'HANDON#'],
   },
   {
     name: 'review-tiers',
     description: 'Reviews one page of members due for tier review',
     capabilities: ['tableWrite', 'bus', 'programme', 'queue:tier-review'],
+    writes: ['MEMBER#', 'REVIEWRUN#', 'HANDON#'],
     timeoutSeconds: 120,
     memoryMb: 512,
   },
@@ -102,18 +132,25 @@ export const handlers: readonly HandlerSpec[] = [
     name: 'admin-put-tiers',
     description: 'Admin: edits the tier ladder (from the next review)',
     capabilities: ['tableWrite', 'programme'],
+    writes: ['CONFIG', 'AUDIT#'],
   },
   { name: 'admin-get-audit', description: 'Admin: reads the audit log', capabilities: ['tableRead'] },
-  { name: 'admin-export-member', description: 'Admin: exports all data of a member', capabilities: ['tableWrite'] },
+  {
+    name: 'admin-export-member',
+    description: 'Admin: exports all data of a member',
+    capabilities: ['tableRead', 'auditWrite'],
+  },
   {
     name: 'admin-erase-member',
     description: 'Admin: erases the personal data of a member',
     capabilities: ['tableWrite', 'contactHashes'],
+    writes: ['MEMBER#', 'EMAIL#', 'PHONE#', 'PROSPECT#', 'AUDIT#'],
   },
   {
     name: 'admin-calendar',
     description: 'Admin: the benefit calendar (list, create, read, replace, delete)',
     capabilities: ['tableWrite'],
+    writes: ['CALENDAR', 'AUDIT#'],
   },
   {
     name: 'admin-report-campaign',
@@ -139,11 +176,13 @@ export const handlers: readonly HandlerSpec[] = [
     name: 'start-rfm-scoring',
     description: 'Recomputes RFM breakpoints and starts scoring',
     capabilities: ['tableWrite', 'programme', 'queue:rfm-scoring'],
+    writes: ['CONFIG', 'HANDON#'],
   },
   {
     name: 'score-rfm',
     description: 'Scores RFM and LTV for one page of members',
     capabilities: ['tableWrite', 'programme', 'queue:rfm-scoring'],
+    writes: ['MEMBER#', 'RFMRUN#', 'HANDON#'],
     timeoutSeconds: 120,
     memoryMb: 512,
   },
@@ -151,17 +190,20 @@ export const handlers: readonly HandlerSpec[] = [
     name: 'dispatch-touchpoints',
     description: 'Hourly: hands every calendar entry due this hour to the dispatch queue',
     capabilities: ['tableWrite', 'programme', 'waves', 'queue:dispatch'],
+    writes: ['CAMPAIGN#', 'MEMBER#', 'HANDON#'],
     timeoutSeconds: 60,
   },
   {
     name: 'start-consent-renewal',
     description: 'Monthly: starts the two-yearly consent notice',
     capabilities: ['tableWrite', 'programme', 'waves', 'queue:dispatch'],
+    writes: ['HANDON#'],
   },
   {
     name: 'build-audience',
     description: 'Reads one page of an audience from the indexes and enqueues its send jobs in waves',
     capabilities: ['tableWrite', 'programme', 'waves', 'queue:dispatch', 'queue:email-sends', 'queue:message-sends'],
+    writes: ['MEMBER#', 'CAMPAIGN#', 'HANDON#'],
     timeoutSeconds: 120,
     memoryMb: 512,
   },
@@ -169,28 +211,33 @@ export const handlers: readonly HandlerSpec[] = [
     name: 'send-email',
     description: 'Sends one e-mail job (SendBulkEmail, ≤ 50) exactly once per recipient',
     capabilities: ['tableWrite', 'mail', 'tokens', 'contactHashes'],
+    writes: ['MEMBER#', 'CAMPAIGN#'],
     timeoutSeconds: 120,
   },
   {
     name: 'send-message',
     description: 'Sends one SMS or post job exactly once per recipient (night window held)',
     capabilities: ['tableWrite', 'bus', 'sms', 'fulfilment', 'tokens', 'contactHashes'],
+    writes: ['MEMBER#', 'CAMPAIGN#'],
     timeoutSeconds: 120,
   },
   {
     name: 'record-engagement',
     description: 'SES events onto the send ledger, campaign counters and suppression; announces e-mail touchpoints',
     capabilities: ['tableWrite', 'bus', 'contactHashes'],
+    writes: ['MEMBER#', 'CAMPAIGN#', 'SUPPRESSED#'],
   },
   {
     name: 'unsubscribe',
     description: 'Unsubscribe link: page and RFC 8058 one-click',
     capabilities: ['tableWrite', 'tokens'],
+    writes: ['MEMBER#', 'CAMPAIGN#'],
   },
   {
     name: 'admin-test-send',
     description: 'Admin: queues a test send of a calendar entry',
     capabilities: ['tableWrite', 'programme', 'waves', 'queue:email-sends', 'queue:message-sends'],
+    writes: ['CAMPAIGN#'],
   },
 ];
 

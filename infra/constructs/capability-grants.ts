@@ -29,12 +29,15 @@ export function grantCapabilities(
   handler: HandlerFunction,
   capabilities: readonly Capability[],
   to: GrantTargets,
+  writes: readonly string[] = [],
 ): void {
   const fn = handler.fn;
   const stack = Stack.of(handler);
   const has = (capability: Capability) => capabilities.includes(capability);
-  if (has('tableWrite')) grantTableAccess(fn, to.table, to.tableKey, 'write');
-  else if (has('tableRead')) grantTableAccess(fn, to.table, to.tableKey, 'read');
+  if (has('tableWrite') && writes.length === 0)
+    throw new Error(`${handler.node.id}: tableWrite needs the partitions it owns (writes in infra/topology.ts)`);
+  if (has('tableWrite') || has('tableRead'))
+    grantTableAccess(fn, to.table, to.tableKey, has('tableWrite') ? writes : []);
   if (has('auditWrite')) {
     // Adds access records and nothing else: a put whose partition key is an audit month.
     fn.addToRolePolicy(
@@ -133,14 +136,28 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ];
 
-/** Item-level access to the table and each of its indexes by name (no `index/*` wildcard), plus its key. */
-function grantTableAccess(fn: NodejsFunction, table: Table, key: IKey, access: 'read' | 'write'): void {
+/**
+ * Reads of the table and each of its indexes by name (no `index/*` wildcard); writes only to items whose partition
+ * key starts with one of the partitions the handler owns (`dynamodb:LeadingKeys`), so a function cannot write
+ * another's item types; plus the table's key.
+ */
+function grantTableAccess(fn: NodejsFunction, table: Table, key: IKey, writes: readonly string[]): void {
   fn.addToRolePolicy(
     new PolicyStatement({
-      actions: access === 'write' ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] : TABLE_READ_ACTIONS,
+      actions: TABLE_READ_ACTIONS,
       resources: [table.tableArn, ...tableDesign.indexes.map((index) => `${table.tableArn}/index/${index.name}`)],
     }),
   );
-  if (access === 'write') key.grantEncryptDecrypt(fn);
-  else key.grantDecrypt(fn);
+  if (writes.length === 0) {
+    key.grantDecrypt(fn);
+    return;
+  }
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: TABLE_WRITE_ACTIONS,
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writes.map((prefix) => `${prefix}*`) } },
+    }),
+  );
+  key.grantEncryptDecrypt(fn);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { handlerSpec } from '../topology.ts';
 import { environmentFor } from '../../functions/shared/capabilities.ts';
+import { runningHandler } from './write-guard.ts';
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -49,7 +50,7 @@ async function importWithOwnEnvironment(name: string): Promise<{ handler?: Lambd
 function loadHandler(name: string): Promise<LambdaHandler> {
   let handler = loaded.get(name);
   if (!handler) {
-    const load = loading.then(() => importWithOwnEnvironment(name));
+    const load = loading.then(() => runningHandler.run(name, () => importWithOwnEnvironment(name)));
     loading = load.catch(() => undefined);
     handler = load.then((module) => {
       if (typeof module.handler !== 'function') throw new Error(`functions/handlers/${name}.ts has no handler export`);
@@ -79,5 +80,5 @@ export async function invoke(name: string, event: unknown): Promise<unknown> {
     succeed: () => undefined,
   };
   const handler = await loadHandler(name);
-  return handler(event, context);
+  return runningHandler.run(name, () => handler(event, context));
 }

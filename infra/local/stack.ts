@@ -1,5 +1,6 @@
 // The whole local stack in one process: DynamoDB Local (Java), the SES v2 emulator, fauxqs (SQS/SNS), the SMS
 // capture, the PutEvents endpoint, the HTTP gateway, the queue pollers and the scheduler — all from the topology.
+import { guardWrites } from './write-guard.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -150,6 +151,8 @@ export async function startLocalStack(options: {
     const { DynamoCalendarStore } = await import('#adapters/calendar-store');
     const { dynamoDocumentClient } = await import('#adapters/aws-clients');
     await new DynamoCalendarStore(dynamoDocumentClient(), LOCAL_TABLE_NAME).seedDefaults(new Date());
+    // From here on each handler writes only the partitions it owns, as its IAM role allows in AWS.
+    guardWrites(dynamoDocumentClient(), (message) => log(`[least privilege] ${message}`));
 
     const ses = await startSes({ host: '127.0.0.1', port: ports.ses });
     stops.push(

@@ -118,15 +118,20 @@ export class ServiceStack extends Stack {
     for (const spec of topology.handlers) {
       const environment = environmentFor(spec.name, spec.capabilities, valuesFor(spec.name));
       const handler = new HandlerFunction(this, `${pascal(spec.name)}Handler`, { spec, environment });
-      grantCapabilities(handler, spec.capabilities, {
-        table: props.table,
-        tableKey: props.tableKey,
-        bus: props.bus,
-        queues,
-        tokenSecret,
-        contactHashKeys,
-        messaging,
-      });
+      grantCapabilities(
+        handler,
+        spec.capabilities,
+        {
+          table: props.table,
+          tableKey: props.tableKey,
+          bus: props.bus,
+          queues,
+          tokenSecret,
+          contactHashKeys,
+          messaging,
+        },
+        spec.writes,
+      );
       this.functions.set(spec.name, handler);
     }
 

@@ -290,7 +290,7 @@ describe('capabilities in AWS', () => {
     });
   });
 
-  it('grants read-only handlers no table write, and writers their writes', () => {
+  it('grants read-only handlers no table write, and writers their writes to the partitions they own only', () => {
     const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
     for (const spec of topology.handlers) {
       const actions = policyActions(spec.name);
@@ -298,7 +298,23 @@ describe('capabilities in AWS', () => {
         expect(actions, spec.name).toContain('dynamodb:Query');
         for (const write of writes) expect(actions, spec.name).not.toContain(write);
       }
-      if (spec.capabilities.includes('tableWrite')) expect(actions, spec.name).toEqual(expect.arrayContaining(writes));
+      // Writers write only the partitions they own: every write action sits under a LeadingKeys condition.
+      expect(
+        actions.filter((action) => writes.includes(action)),
+        spec.name,
+      ).toEqual([]);
+      const owned = policyStatements(spec.name).find(
+        (statement) =>
+          statement.Effect === 'Allow' &&
+          [statement.Action].flat().includes('dynamodb:UpdateItem') &&
+          statement.Condition,
+      );
+      if (spec.capabilities.includes('tableWrite')) {
+        expect(owned?.Condition, spec.name).toEqual({
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': (spec.writes ?? []).map((prefix) => `${prefix}*`) },
+        });
+        expect([owned?.Action].flat(), spec.name).toEqual(expect.arrayContaining(writes));
+      } else expect(owned, spec.name).toBeUndefined();
       if (!spec.capabilities.some((capability) => capability.startsWith('table')))
         expect(
           actions.filter((a) => a.startsWith('dynamodb:')),

@@ -23,13 +23,21 @@ describe('contact-limits', () => {
     // Upper case is the same address.
     expect(await limits.take('enrollment-mail', address.toUpperCase(), at, 3)).toBe(false);
 
-    const { Items = [] } = await dynamo().send(
-      new ScanCommand({
-        TableName: 'dangol',
-        FilterExpression: 'entity = :entity',
-        ExpressionAttributeValues: { ':entity': { S: 'contact-limit' } },
-      }),
-    );
+    // The whole table, page by page (a filtered Scan stops at 1 MB read, however few items match).
+    const Items: Record<string, any>[] = [];
+    let ExclusiveStartKey: Record<string, any> | undefined;
+    do {
+      const page = await dynamo().send(
+        new ScanCommand({
+          TableName: 'dangol',
+          FilterExpression: 'entity = :entity',
+          ExpressionAttributeValues: { ':entity': { S: 'contact-limit' } },
+          ExclusiveStartKey,
+        }),
+      );
+      Items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
     const mine = Items.map((item) => unmarshall(item)).filter((item) =>
       ['2027-05-01', '2027-05-02'].includes(item['SK']),
     );
