@@ -28,6 +28,10 @@ export function buildApp(app: App = new App(), given?: DeployConfig): DangolApp 
     // The service stack reads the table and bus through exports that must never be yanked from under it.
     app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
   }
+  // Rules may deliver to the (encrypted) queues from this account only (aws:SourceAccount on the queue policy).
+  if (app.node.tryGetContext('@aws-cdk/aws-events:eventsTargetQueueSameAccount') === undefined) {
+    app.node.setContext('@aws-cdk/aws-events:eventsTargetQueueSameAccount', true);
+  }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const env = { account: process.env['CDK_DEFAULT_ACCOUNT'], region: config.region };
   const stateful = new StatefulStack(app, 'DangolStateful', {

@@ -68,8 +68,11 @@ export interface EventRuleSpec {
   readonly name: string;
   readonly description: string;
   readonly detailTypes: readonly string[];
-  /** Only events of these sources (dangol's own events must come from dangol); absent: any producer. */
-  readonly sources?: readonly string[];
+  /**
+   * Which producers: `only` these sources (dangol's own events must come from dangol), or any source `except`
+   * these (sales channels, never dangol). Every rule filters on its source.
+   */
+  readonly sources: { readonly only: readonly string[] } | { readonly except: readonly string[] };
   readonly targetQueue: QueueName;
 }
 
@@ -316,13 +319,15 @@ export const eventRules: readonly EventRuleSpec[] = [
     name: 'enrollment-mail',
     description: 'Enrollment events that need a transactional mail',
     detailTypes: ['Member Enrolled', 'Email Confirmation Requested', 'Member Email Confirmed'],
-    sources: [EVENT_SOURCE],
+    sources: { only: [EVENT_SOURCE] },
     targetQueue: 'enrollment-mail',
   },
   {
     name: 'purchases',
     description: 'Purchases and refunds from every sales channel',
     detailTypes: ['Purchase Completed', 'Purchase Refunded'],
+    // Sales channels put purchases; dangol never does, so a purchase claiming to be dangol's is not one.
+    sources: { except: [EVENT_SOURCE] },
     targetQueue: 'purchases',
   },
 ];

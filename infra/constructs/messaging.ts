@@ -4,6 +4,7 @@ import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 export class Messaging extends Construct {
@@ -18,19 +19,27 @@ export class Messaging extends Construct {
       description: 'dangol: encrypts queues and topics',
       enableKeyRotation: true,
     });
-    // CloudWatch publishes alarms to the (encrypted) ops topic.
-    for (const service of [
-      'ses.amazonaws.com',
-      'events.amazonaws.com',
-      'sns.amazonaws.com',
-      'cloudwatch.amazonaws.com',
-    ]) {
+    // The services that put messages on the encrypted queues and topics, each only for this account's own
+    // resources (confused deputy): SES from its configuration sets, EventBridge from its rules, SNS from its topics,
+    // CloudWatch from its alarms (the ops topic).
+    const { account, region, partition } = Stack.of(this);
+    const sources: [string, string][] = [
+      ['ses.amazonaws.com', `arn:${partition}:ses:${region}:${account}:configuration-set/*`],
+      ['events.amazonaws.com', `arn:${partition}:events:${region}:${account}:rule/*`],
+      ['sns.amazonaws.com', `arn:${partition}:sns:${region}:${account}:*`],
+      ['cloudwatch.amazonaws.com', `arn:${partition}:cloudwatch:${region}:${account}:alarm:*`],
+    ];
+    for (const [service, sourceArn] of sources) {
       this.key.addToResourcePolicy(
         new PolicyStatement({
           effect: Effect.ALLOW,
           principals: [new ServicePrincipal(service)],
           actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           resources: ['*'],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': account },
+            ArnLike: { 'aws:SourceArn': sourceArn },
+          },
         }),
       );
     }

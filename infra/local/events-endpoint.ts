@@ -95,7 +95,9 @@ export async function startEventsEndpoint(options: {
       const deliveredTo: string[] = [];
       for (const rule of eventRules) {
         if (!rule.detailTypes.includes(entry.DetailType ?? '')) continue;
-        if (rule.sources && !rule.sources.includes(entry.Source ?? '')) continue;
+        const source = entry.Source ?? '';
+        if ('only' in rule.sources ? !rule.sources.only.includes(source) : rule.sources.except.includes(source))
+          continue;
         const queueUrl = options.queueUrls.get(rule.targetQueue);
         if (!queueUrl) throw new Error(`rule ${rule.name} targets unknown queue ${rule.targetQueue}`);
         await options.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(envelope) }));

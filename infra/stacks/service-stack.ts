@@ -3,12 +3,14 @@
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription, SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Effect, ManagedPolicy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Subscription, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
+import { EVENT_SOURCE } from '../../schema/events.ts';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule, type EventBus } from 'aws-cdk-lib/aws-events';
+import { Match, Rule, Schedule, type EventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -175,8 +177,24 @@ export class ServiceStack extends Stack {
           ...(spec.maxConcurrency && { maxConcurrency: spec.maxConcurrency }),
         }),
       );
-      if (spec.subscribesTo === 'ses-events')
-        sesEvents.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: true }));
+      if (spec.subscribesTo === 'ses-events') {
+        // The subscription and the queue's policy by hand: CDK's SqsSubscription would also give SNS the messaging
+        // key with no condition, where the key's own policy already allows SNS for this account's topics only.
+        new Subscription(this, `${pascal(spec.name)}Subscription`, {
+          topic: sesEvents,
+          protocol: SubscriptionProtocol.SQS,
+          endpoint: queue.queueArn,
+          rawMessageDelivery: true,
+        });
+        queue.addToResourcePolicy(
+          new PolicyStatement({
+            principals: [new ServicePrincipal('sns.amazonaws.com')],
+            actions: ['sqs:SendMessage'],
+            resources: [queue.queueArn],
+            conditions: { ArnEquals: { 'aws:SourceArn': sesEvents.topicArn } },
+          }),
+        );
+      }
     }
 
     // An event the bus could not deliver to its queue (the queue's key or policy refused it) rests here, alarmed.
@@ -201,12 +219,25 @@ export class ServiceStack extends Stack {
     for (const spec of topology.eventRules) {
       const queue = queues.get(spec.targetQueue)?.queue;
       if (!queue) throw new Error(`rule ${spec.name} targets unknown queue ${spec.targetQueue}`);
-      new Rule(this, `${pascal(spec.name)}Rule`, {
+      const rule = new Rule(this, `${pascal(spec.name)}Rule`, {
         description: spec.description,
         eventBus: props.bus,
-        eventPattern: { detailType: [...spec.detailTypes], ...(spec.sources && { source: [...spec.sources] }) },
+        eventPattern: {
+          detailType: [...spec.detailTypes],
+          source: 'only' in spec.sources ? [...spec.sources.only] : Match.anythingBut(...spec.sources.except),
+        },
         targets: [new SqsQueue(queue, { deadLetterQueue: ruleDlq, retryAttempts: 8 })],
       });
+      // EventBridge may deliver to this queue only for its own rule (confused deputy), whatever else allows it.
+      queue.addToResourcePolicy(
+        new PolicyStatement({
+          effect: Effect.DENY,
+          principals: [new ServicePrincipal('events.amazonaws.com')],
+          actions: ['sqs:SendMessage'],
+          resources: [queue.queueArn],
+          conditions: { ArnNotEquals: { 'aws:SourceArn': rule.ruleArn } },
+        }),
+      );
     }
 
     if (topology.schedules.length > 0) {
@@ -242,6 +273,22 @@ export class ServiceStack extends Stack {
       if (construct instanceof Alarm) construct.addAlarmAction(new SnsAction(opsAlarms));
     }
 
+    // What a sales channel's role needs to put purchases on the bus, and no more: never as dangol, never another
+    // event type, so no producer can forge `Member Email Confirmed` or any event of dangol's.
+    const producer = new ManagedPolicy(this, 'SalesChannelProducerPolicy', {
+      description: 'dangol: lets a sales channel put Purchase Completed / Purchase Refunded on the loyalty bus',
+      statements: [
+        new PolicyStatement({
+          actions: ['events:PutEvents'],
+          resources: [props.bus.eventBusArn],
+          conditions: {
+            StringEquals: { 'events:detail-type': ['Purchase Completed', 'Purchase Refunded'] },
+            StringNotEquals: { 'events:source': EVENT_SOURCE },
+          },
+        }),
+      ],
+    });
+    new CfnOutput(this, 'SalesChannelProducerPolicyArn', { value: producer.managedPolicyArn });
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'JoinFormUrl', { value: `${this.api.apiEndpoint}/join` });
     new CfnOutput(this, 'FulfilmentTopicArn', { value: fulfilment.topicArn });

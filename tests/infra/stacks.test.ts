@@ -207,6 +207,84 @@ describe('service stack built from the topology', () => {
     // dangol's own events reach the mail sender only from dangol: no producer on the bus can forge a confirmation.
     const enrollment = rules.find((rule) => rule['EventPattern']?.['detail-type']?.includes('Member Email Confirmed'));
     expect(enrollment?.['EventPattern']?.['source']).toEqual(['dangol']);
+    // Purchases come from sales channels, never as dangol.
+    const purchases = rules.find((rule) => rule['EventPattern']?.['detail-type']?.includes('Purchase Completed'));
+    expect(purchases?.['EventPattern']?.['source']).toEqual([{ 'anything-but': ['dangol'] }]);
+    // A sales channel's policy puts purchases only, never as dangol.
+    service.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: 'events:PutEvents',
+            Condition: {
+              StringEquals: { 'events:detail-type': ['Purchase Completed', 'Purchase Refunded'] },
+              StringNotEquals: { 'events:source': 'dangol' },
+            },
+          }),
+        ],
+      },
+    });
+  });
+
+  it('lets services use the queues and the messaging key only for this account’s own rules, topics and alarms', () => {
+    // Queue policies: a service principal may send only for this account, and to a rule's queue only from that rule.
+    const queuePolicies = Object.values(service.findResources('AWS::SQS::QueuePolicy')) as { Properties: any }[];
+    expect(queuePolicies.length).toBeGreaterThan(0);
+    for (const policy of queuePolicies) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        if (statement.Effect !== 'Allow' || !statement.Principal?.Service) continue;
+        expect(JSON.stringify(statement.Condition ?? {}), JSON.stringify(statement.Principal)).toMatch(
+          /aws:SourceArn|aws:SourceAccount/,
+        );
+      }
+    }
+    const onlyItsRule = queuePolicies.flatMap((policy) =>
+      policy.Properties.PolicyDocument.Statement.filter(
+        (statement: any) =>
+          statement.Effect === 'Deny' &&
+          statement.Principal?.Service === 'events.amazonaws.com' &&
+          statement.Condition?.ArnNotEquals?.['aws:SourceArn'],
+      ),
+    );
+    expect(onlyItsRule).toHaveLength(topology.eventRules.length);
+    // The messaging key: each service principal conditioned on this account and its own kind of source.
+    const keys = Object.values(service.findResources('AWS::KMS::Key')) as { Properties: any }[];
+    const services = keys.flatMap((key) =>
+      key.Properties.KeyPolicy.Statement.filter((statement: any) => statement.Principal?.Service),
+    );
+    expect(services.length).toBeGreaterThanOrEqual(4);
+    for (const statement of services) {
+      // Ours name account and source; CDK's own (a rule's queue, a topic's subscription) name one of them.
+      expect(JSON.stringify(statement.Condition ?? {}), statement.Principal.Service).toMatch(
+        /aws:SourceArn|aws:SourceAccount/,
+      );
+    }
+    const ours = services.filter((statement: any) => statement.Condition?.ArnLike);
+    expect(ours.map((statement: any) => statement.Principal.Service).sort()).toEqual([
+      'cloudwatch.amazonaws.com',
+      'events.amazonaws.com',
+      'ses.amazonaws.com',
+      'sns.amazonaws.com',
+    ]);
+    for (const statement of ours) expect(statement.Condition.StringEquals['aws:SourceAccount']).toBeDefined();
+  });
+
+  it('leaves a wildcard resource in a function role for X-Ray only (the one finding acknowledged for it)', () => {
+    const roles = new Set(
+      Object.entries(service.findResources('AWS::Lambda::Function'))
+        .filter(([id]) => id.includes('HandlerFunction'))
+        .map(([, fn]: [string, any]) => String(fn.Properties.Role['Fn::GetAtt'][0])),
+    );
+    const policies = (Object.values(service.findResources('AWS::IAM::Policy')) as { Properties: any }[]).filter(
+      (policy) => policy.Properties.Roles.some((ref: { Ref: string }) => roles.has(ref.Ref)),
+    );
+    for (const policy of policies) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        if (statement.Effect === 'Deny' || [statement.Resource].flat().every((resource: unknown) => resource !== '*'))
+          continue;
+        expect([statement.Action].flat().filter((action: string) => !action.startsWith('xray:'))).toEqual([]);
+      }
+    }
   });
 
   it('sends mail through an SES configuration set whose events go to SNS', () => {
@@ -324,7 +402,13 @@ describe('capabilities in AWS', () => {
         (capability) => capability.startsWith('queue:') || capability.startsWith('dlq:'),
       );
       expect(actions.includes('sqs:SendMessage'), spec.name).toBe(sends);
-      expect(actions.includes('events:PutEvents'), spec.name).toBe(spec.capabilities.includes('bus'));
+      // PutEvents only as dangol.
+      const putEvents = policyStatements(spec.name).filter((statement) =>
+        [statement.Action].flat().includes('events:PutEvents'),
+      );
+      expect(putEvents.length, spec.name).toBe(spec.capabilities.includes('bus') ? 1 : 0);
+      for (const statement of putEvents)
+        expect(statement.Condition, spec.name).toEqual({ StringEquals: { 'events:source': 'dangol' } });
       expect(actions.includes('ses:SendBulkEmail'), spec.name).toBe(spec.capabilities.includes('mail'));
     }
   });

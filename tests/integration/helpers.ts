@@ -98,7 +98,7 @@ export function newPerson(overrides: Record<string, unknown> = {}) {
 const localAws = { region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
 /** Puts events on the local bus through the real EventBridge client, as a sales channel would. */
-export async function putEvents(entries: { detailType: string; detail: unknown }[]): Promise<void> {
+export async function putEvents(entries: { detailType: string; detail: unknown; source?: string }[]): Promise<void> {
   const { EventBridgeClient, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
   const bus = new EventBridgeClient({ ...localAws, endpoint: urls().events });
   for (let i = 0; i < entries.length; i += 10) {
@@ -106,7 +106,7 @@ export async function putEvents(entries: { detailType: string; detail: unknown }
       new PutEventsCommand({
         Entries: entries.slice(i, i + 10).map((entry) => ({
           EventBusName: 'loyalty',
-          Source: 'test.shop',
+          Source: entry.source ?? 'test.shop',
           DetailType: entry.detailType,
           Detail: JSON.stringify(entry.detail),
         })),

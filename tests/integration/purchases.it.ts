@@ -135,6 +135,15 @@ describe('purchases', () => {
       expect(await memberItems(many, 'TIER#')).toHaveLength((await memberItems(once, 'TIER#')).length);
     });
 
+    it('counts no purchase that claims to come from dangol (only sales channels put purchases)', async () => {
+      const memberId = await enrolled();
+      await putEvents([{ ...purchase(memberId, 3_000_000), source: 'dangol' }, purchase(memberId, 10_000)]);
+      await drained('purchases');
+      const item = await profile(memberId);
+      expect(totalSpend(item)).toBe(10_000);
+      expect(item['purchaseCount']).toBe(1);
+    });
+
     it('adds concurrent orders of one member exactly', async () => {
       const memberId = await enrolled();
       await Promise.all(Array.from({ length: 20 }, () => putEvents([purchase(memberId, 10_000)])));
