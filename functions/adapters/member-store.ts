@@ -178,21 +178,32 @@ export class DynamoMemberStore implements MemberStore {
     return Item ? withoutKeys<Member>(Item) : null;
   }
 
-  async claimStep(memberId: string, step: MemberStep, now: Date, staleBefore: Date, once: boolean): Promise<boolean> {
+  async claimStep(
+    memberId: string,
+    step: MemberStep,
+    now: Date,
+    staleBefore: Date,
+    once: boolean,
+    abandonedBefore?: Date,
+  ): Promise<boolean> {
     const free = once
-      ? '(attribute_not_exists(steps.#step) OR (attribute_not_exists(steps.#step.doneAt) AND steps.#step.claimedAt < :stale))'
-      : '(attribute_not_exists(steps.#step) OR steps.#step.claimedAt < :stale)';
+      ? 'attribute_not_exists(steps.#step) OR (attribute_not_exists(steps.#step.doneAt) AND steps.#step.claimedAt < :stale)'
+      : 'attribute_not_exists(steps.#step) OR steps.#step.claimedAt < :stale';
+    const abandoned = abandonedBefore
+      ? ' OR (attribute_not_exists(steps.#step.doneAt) AND steps.#step.claimedAt < :abandoned)'
+      : '';
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.member(memberId),
           UpdateExpression: 'SET steps.#step = :claim',
-          ConditionExpression: `attribute_exists(PK) AND ${free}`,
+          ConditionExpression: `attribute_exists(PK) AND (${free}${abandoned})`,
           ExpressionAttributeNames: { '#step': step },
           ExpressionAttributeValues: {
             ':claim': { claimedAt: now.toISOString() },
             ':stale': staleBefore.toISOString(),
+            ...(abandonedBefore && { ':abandoned': abandonedBefore.toISOString() }),
           },
         }),
       );

@@ -1,5 +1,6 @@
 // What the send stores share: the items they write (due touchpoints, ledger keys, counter names), batched reads and
 // writes with retries of unprocessed items, and the profile the senders see.
+import { conflictBackoff } from './transactions.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OfferGroup } from '#domain/offers';
@@ -31,6 +32,9 @@ export const ledgerKey = (ref: LedgerRef) => keys.sent(ref.memberId, ref.entryId
 export const counterName = (dimension: 'all' | 'tier' | 'segment' | 'variant' | 'pv', key: string, outcome: string) =>
   `${dimension}~${key}~${outcome}`;
 
+/** Tries of a batch whose items DynamoDB leaves unprocessed (throttled) before the caller's queue retries it. */
+const UNPROCESSED_ATTEMPTS = 8;
+
 export async function batchGetAll(
   db: DynamoDBDocumentClient,
   tableName: string,
@@ -40,13 +44,13 @@ export async function batchGetAll(
   for (let i = 0; i < keyList.length; i += 100) {
     let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100).map((key) => ({ ...key }));
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error('DynamoDB kept keys unprocessed: giving the batch back');
+      if (attempt > 0) await conflictBackoff(attempt - 1);
       const result = await db.send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
       );
       found.push(...(result.Responses?.[tableName] ?? []));
       pending = result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
-      if (pending && pending.length > 0)
-        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 6)));
     }
   }
   return found;
@@ -82,10 +86,10 @@ export async function batchWrite(
   for (let i = 0; i < requests.length; i += 25) {
     let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + 25);
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error('DynamoDB kept items unprocessed: giving the batch back');
+      if (attempt > 0) await conflictBackoff(attempt - 1);
       const result = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }));
       pending = result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined;
-      if (pending && pending.length > 0)
-        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 6)));
     }
   }
 }

@@ -8,9 +8,12 @@ import {
 
 const MAX_CONFLICT_RETRIES = 4;
 
-/** The wait before attempt `attempt + 1` after a conflict: 20 ms doubling, with jitter so that racers part. */
+/**
+ * The wait before attempt `attempt + 1` after a conflict or a throttle: up to 20 ms doubling (capped at 1.3 s), with
+ * full jitter so that racers part instead of colliding again.
+ */
 export const conflictBackoff = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt + Math.random() * 20));
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(attempt, 6) + 5));
 
 /**
  * False only when a condition decided against the write. A cancellation for a conflict with a concurrent

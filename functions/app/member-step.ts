@@ -7,6 +7,21 @@ export interface StepPolicy {
   readonly staleBefore: Date;
   /** True: never again once completed. False: again after `staleBefore` (a resend). */
   readonly once: boolean;
+  /**
+   * For queue consumers: a claim that is not completed is not a reason to stop. Younger than this, it may be a run
+   * still in flight or one that crashed: `StepInFlight` is thrown so the queue delivers the message again later;
+   * older, it is taken over. Without it (HTTP requests, where concurrent duplicates are common) an open claim
+   * counts as taken.
+   */
+  readonly abandonedBefore?: Date;
+}
+
+/** The step is claimed by a run that has not completed it: try again once that claim is old enough to take over. */
+export class StepInFlight extends Error {
+  constructor(step: string) {
+    super(`step ${step} is claimed by a run that has not completed it; retry later`);
+    this.name = 'StepInFlight';
+  }
 }
 
 /** Claims the step, runs the effect, records completion; gives the claim back if the effect fails. */
@@ -17,7 +32,18 @@ export async function runStepOnce(
   policy: StepPolicy,
   effect: () => Promise<unknown>,
 ): Promise<boolean> {
-  if (!(await members.claimStep(memberId, step, policy.now, policy.staleBefore, policy.once))) return false;
+  const claimed = await members.claimStep(
+    memberId,
+    step,
+    policy.now,
+    policy.staleBefore,
+    policy.once,
+    policy.abandonedBefore,
+  );
+  if (!claimed) {
+    if (policy.abandonedBefore && !(await completedSoon(members, memberId, step))) throw new StepInFlight(step);
+    return false;
+  }
   try {
     await effect();
   } catch (error) {
@@ -27,3 +53,16 @@ export async function runStepOnce(
   await members.completeStep(memberId, step, policy.now);
   return true;
 }
+
+/** Whether a claimed step is completed, or is within a moment (a concurrent duplicate finishing its send). */
+async function completedSoon(members: MemberStore, memberId: string, step: MemberStep): Promise<boolean> {
+  for (let look = 0; look < IN_FLIGHT_LOOKS; look++) {
+    const state = (await members.getMember(memberId))?.steps[step];
+    if (!state || state.doneAt !== undefined) return true;
+    if (look < IN_FLIGHT_LOOKS - 1) await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_WAIT_MS));
+  }
+  return false;
+}
+
+const IN_FLIGHT_LOOKS = 4;
+const IN_FLIGHT_WAIT_MS = 250;

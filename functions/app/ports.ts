@@ -29,9 +29,17 @@ export interface MemberStore {
   getMember(memberId: string): Promise<Member | null>;
   /**
    * Claims a step: succeeds when it was never claimed, or (when not `once`) was claimed before `staleBefore`,
-   * or (when `once`) was claimed before `staleBefore` and never completed.
+   * or (when `once`) was claimed before `staleBefore` and never completed; and, given `abandonedBefore`, when it was
+   * claimed before that and never completed (a run that crashed mid-way).
    */
-  claimStep(memberId: string, step: MemberStep, now: Date, staleBefore: Date, once: boolean): Promise<boolean>;
+  claimStep(
+    memberId: string,
+    step: MemberStep,
+    now: Date,
+    staleBefore: Date,
+    once: boolean,
+    abandonedBefore?: Date,
+  ): Promise<boolean>;
   completeStep(memberId: string, step: MemberStep, now: Date): Promise<void>;
   /** Gives a claim back after the side effect failed, so a retry may claim it again. */
   releaseStep(memberId: string, step: MemberStep, claimedAt: Date): Promise<void>;

@@ -177,7 +177,8 @@ async function sendWithinLimits(
   const now = deps.clock();
   const staleBefore = new Date(now.getTime() - CONFIRMATION_RESEND_AFTER_MS);
   try {
-    const sent = await runStepOnce(deps.members, memberId, step, { now, staleBefore, once: false }, async () => {
+    const policy = { now, staleBefore, once: false, abandonedBefore: new Date(now.getTime() - STALE_CLAIM_MS) };
+    const sent = await runStepOnce(deps.members, memberId, step, policy, async () => {
       const allowed = deps.limits ? await deps.limits.take(kind, contact, now, MAILS_PER_ADDRESS_PER_DAY) : true;
       if (!allowed) throw new DailyLimitReached();
       await send(now);
@@ -233,7 +234,9 @@ export async function sendWelcomeMail(memberId: string, deps: EnrollmentMailDeps
   const email = member.email;
   const now = deps.clock();
   const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);
-  const sent = await runStepOnce(deps.members, memberId, 'welcomeMail', { now, staleBefore, once: true }, () =>
+  // Abandoned after STALE_CLAIM_MS: a run that crashed after its claim leaves the welcome to a redelivery.
+  const policy = { now, staleBefore, once: true, abandonedBefore: staleBefore };
+  const sent = await runStepOnce(deps.members, memberId, 'welcomeMail', policy, () =>
     deps.mailer.send({
       to: email,
       ...welcomeMail({ locale: member.locale, name: member.name }),

@@ -123,6 +123,8 @@ export async function reviewPage(message: ReviewPageMessage, deps: ReviewDeps): 
       }
       // A purchase changed the member meanwhile: read it again and review what is there now.
       if (attempt >= 5) throw new Error('member kept changing during the review');
+      // With jitter, so that the purchase that moved it and this review part.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
       account = await deps.store.loadAccount(account.owner);
       itemsRead += 1;
     }

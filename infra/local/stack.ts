@@ -2,6 +2,7 @@
 // capture, the PutEvents endpoint, the HTTP gateway, the queue pollers and the scheduler — all from the topology.
 import { guardWrites } from './write-guard.ts';
 import { createHash, randomBytes } from 'node:crypto';
+import { Server as NetServer } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
@@ -71,6 +72,25 @@ function describeError(error: unknown): string {
     ? records.map((record) => (record instanceof Error ? `${record.name}: ${record.message}` : String(record)))
     : [];
   return [error.message, ...details].join(' | ');
+}
+
+/**
+ * Runs `start` with every server it opens on all interfaces (`0.0.0.0`) bound to loopback instead. fauxqs 1.9.2
+ * listens on 0.0.0.0 whatever its options say; the local stack serves this machine only.
+ */
+async function onLoopback<T>(start: () => Promise<T>): Promise<T> {
+  const listen = NetServer.prototype.listen;
+  NetServer.prototype.listen = function (this: NetServer, ...args: unknown[]) {
+    const [first] = args;
+    if (first && typeof first === 'object' && (first as { host?: string }).host === '0.0.0.0')
+      args[0] = { ...(first as object), host: '127.0.0.1' };
+    return (listen as (...a: unknown[]) => NetServer).apply(this, args);
+  } as typeof listen;
+  try {
+    return await start();
+  } finally {
+    NetServer.prototype.listen = listen;
+  }
 }
 
 function tokenSecret(dataDir: string | undefined): string {
@@ -172,12 +192,14 @@ export async function startLocalStack(options: {
     });
     stops.push(() => sesProxy.stop());
 
-    const fauxqs = await startFauxqs({
-      port: ports.sqsSns,
-      host: '127.0.0.1',
-      logger: false,
-      defaultRegion: LOCAL_REGION,
-    });
+    const fauxqs = await onLoopback(() =>
+      startFauxqs({
+        port: ports.sqsSns,
+        host: '127.0.0.1',
+        logger: false,
+        defaultRegion: LOCAL_REGION,
+      }),
+    );
     stops.push(() => fauxqs.stop());
 
     const sms = await startSmsCapture({

@@ -15,3 +15,4 @@ import './admin-members.it.ts';
 import './enrollment-mail-queue.it.ts';
 import './admin-auth.it.ts';
 import './contact-limits.it.ts';
+import './local-stack.it.ts';

@@ -4,6 +4,7 @@ import { enrollMember } from '#app/enroll-member';
 import { confirmEmail } from '#app/confirm-email';
 import { sendConfirmationMail, sendRequestedMail, sendVerifications, sendWelcomeMail } from '#app/send-enrollment-mail';
 import { ValidationError } from '#app/validation';
+import { StepInFlight } from '#app/member-step';
 import { ManualClock, MemoryMemberStore, RecordingMailer, RecordingPublisher } from './fakes.ts';
 
 const SECRET = 'k'.repeat(64);
@@ -115,6 +116,23 @@ describe('enrollment use cases', () => {
     expect((await sendRequestedMail('m1', mailDeps())).email).toBe('sent');
     expect((await sendRequestedMail('m1', mailDeps())).email).toBe('already-sent');
     expect(mailer.sent.at(-1)?.subject).toBe('[단골] 이미 멤버십 회원이십니다');
+  });
+
+  it('does not take a crashed run’s claim for a sent welcome: the redelivery retries, then sends once', async () => {
+    await enrollMember(body(), enrollDeps());
+    await sendConfirmationMail('m1', mailDeps());
+    const token = decodeURIComponent(/token=([^"&]+)/.exec(mailer.sent[0]?.html ?? '')?.[1] ?? '');
+    await confirmEmail(token, confirmDeps());
+    // A run claims the welcome and dies before sending (the Lambda crashed); SQS redelivers within a minute.
+    expect(await members.claimStep('m1', 'welcomeMail', clock.now(), clock.now(), true)).toBe(true);
+    clock.advance(60_000);
+    await expect(sendWelcomeMail('m1', mailDeps())).rejects.toBeInstanceOf(StepInFlight);
+    expect(mailer.sent.map((mail) => mail.tags['touchpoint'])).toEqual(['email-confirmation']);
+    // Once the claim is old enough to be abandoned, the next redelivery sends it, once.
+    clock.advance(61_000);
+    expect((await sendWelcomeMail('m1', mailDeps())).email).toBe('sent');
+    expect((await sendWelcomeMail('m1', mailDeps())).email).toBe('already-sent');
+    expect(mailer.sent.map((mail) => mail.tags['touchpoint'])).toEqual(['email-confirmation', 'welcome']);
   });
 
   it('refuses an expired link', async () => {

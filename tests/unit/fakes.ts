@@ -40,12 +40,24 @@ export class MemoryMemberStore implements MemberStore {
     return member ? structuredClone(member) : null;
   }
 
-  async claimStep(memberId: string, step: MemberStep, now: Date, staleBefore: Date, once: boolean) {
+  async claimStep(
+    memberId: string,
+    step: MemberStep,
+    now: Date,
+    staleBefore: Date,
+    once: boolean,
+    abandonedBefore?: Date,
+  ) {
     const member = this.members.get(memberId);
     if (!member) return false;
     const state = member.steps[step];
     const stale = state !== undefined && state.claimedAt < staleBefore.toISOString();
-    const free = state === undefined || (once ? stale && state.doneAt === undefined : stale);
+    const abandoned =
+      abandonedBefore !== undefined &&
+      state !== undefined &&
+      state.doneAt === undefined &&
+      state.claimedAt < abandonedBefore.toISOString();
+    const free = state === undefined || abandoned || (once ? stale && state.doneAt === undefined : stale);
     if (!free) return false;
     member.steps[step] = { claimedAt: now.toISOString() };
     return true;

@@ -1,0 +1,44 @@
+// The local stack serves this machine only: every server it starts listens on loopback (DynamoDB Local, AWS's jar,
+// has no bind option: docs/local-stack.md), and its local-only routes answer loopback Host headers only.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { urls } from './helpers.ts';
+
+// One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
+describe('local-stack', () => {
+  /** The local address each listening TCP socket of this machine is bound to, by port (Linux /proc/net/tcp). */
+  function listeners(): Map<number, string[]> {
+    const found = new Map<number, string[]>();
+    for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      let text = '';
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const line of text.split('\n').slice(1)) {
+        const [, local, , state] = line.trim().split(/\s+/);
+        if (state !== '0A' || !local) continue; // 0A: LISTEN
+        const [address = '', port = ''] = local.split(':');
+        const list = found.get(Number.parseInt(port, 16)) ?? [];
+        list.push(address);
+        found.set(Number.parseInt(port, 16), list);
+      }
+    }
+    return found;
+  }
+
+  const LOOPBACK = ['0100007F', '00000000000000000000000001000000'];
+
+  it('listens on loopback only, for every part but DynamoDB Local', () => {
+    const bound = listeners();
+    if (bound.size === 0) return expect(process.platform).not.toBe('linux');
+    const parts = Object.entries(urls()).filter(([part]) => part !== 'dynamodb');
+    expect(parts.length).toBeGreaterThanOrEqual(5);
+    for (const [part, url] of parts) {
+      const addresses = bound.get(Number(new URL(url).port)) ?? [];
+      expect(addresses.length, part).toBeGreaterThan(0);
+      for (const address of addresses) expect(LOOPBACK, `${part} bound to ${address}`).toContain(address);
+    }
+  });
+});
