@@ -4,12 +4,14 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 import { ServiceStack } from './stacks/service-stack.ts';
+import { EdgeStack } from './stacks/edge-stack.ts';
 import { ConfigError, type DeployConfig, readDeployConfig } from './config.ts';
 
 export interface DangolApp {
   readonly app: App;
   readonly stateful: StatefulStack;
   readonly service: ServiceStack;
+  readonly edge: EdgeStack;
 }
 
 /** The deployment's config: given (tests), or the file named by context `config` (`-c config=<file>`). */
@@ -40,13 +42,22 @@ export function buildApp(app: App = new App(), given?: DeployConfig): DangolApp 
   });
   const service = new ServiceStack(app, 'DangolService', {
     env,
+    crossRegionReferences: true,
     description: 'dangol: handlers, API, queues, schedules and messaging',
     table: stateful.table,
     tableKey: stateful.key,
     bus: stateful.bus,
     config,
   });
-  return { app, stateful, service };
+  // WAF for CloudFront is a us-east-1 resource: the edge stack lives there and reads the API's domain.
+  const edge = new EdgeStack(app, 'DangolEdge', {
+    env: { account: env.account, region: 'us-east-1' },
+    crossRegionReferences: true,
+    description: 'dangol: CloudFront with AWS WAF in front of the API',
+    apiDomain: `${service.api.apiId}.execute-api.${config.region}.${service.urlSuffix}`,
+    requestsPerIpPer5Minutes: config.edge.requestsPerIpPer5Minutes,
+  });
+  return { app, stateful, service, edge };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -49,6 +49,14 @@ export const deployConfig = z.strictObject({
       .array(z.string().check(z.regex(/^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/, 'An e-mail address')))
       .check(z.minLength(1, 'At least one address: an alarm nobody hears is no alarm')),
   }),
+  /** The edge (CloudFront + AWS WAF) in front of the API. */
+  edge: z._default(
+    z.strictObject({
+      /** Requests one client IP may make in any 5 minutes before WAF blocks it (WAF accepts 10 or more). */
+      requestsPerIpPer5Minutes: z.int().check(z.minimum(10), z.maximum(2_000_000_000)),
+    }),
+    { requestsPerIpPer5Minutes: 300 },
+  ),
   programme: z.strictObject({
     /** ISO 4217; purchases in another currency are rejected. */
     currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as KRW')),

@@ -18,17 +18,52 @@ const outdir = join(ROOT, '.cache', 'cdk-test-out');
 
 let stateful: Template;
 let service: Template;
+let edge: Template;
 
 beforeAll(() => {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   process.env['TMPDIR'] = join(ROOT, '.cache');
   const config = readDeployConfig(join(ROOT, 'dangol.config.example.json'));
-  const { app, stateful: statefulStack, service: serviceStack } = buildApp(new App({ outdir }), config);
+  const {
+    app,
+    stateful: statefulStack,
+    service: serviceStack,
+    edge: edgeStack,
+  } = buildApp(new App({ outdir }), config);
   // Synth runs cdk-nag: any unacknowledged AwsSolutions finding throws here.
   app.synth();
   stateful = Template.fromStack(statefulStack);
   service = Template.fromStack(serviceStack);
+  edge = Template.fromStack(edgeStack);
+});
+
+describe('edge stack', () => {
+  it('puts the API behind CloudFront with AWS WAF: a rate-based rule per client IP, IP reputation, common rules', () => {
+    edge.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: 'RatePerClientIp',
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 300 } },
+        }),
+        Match.objectLike({
+          Statement: {
+            ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' },
+          },
+        }),
+      ]),
+    });
+    const distribution = Object.values(edge.findResources('AWS::CloudFront::Distribution'))[0] as {
+      Properties: { DistributionConfig: Record<string, any> };
+    };
+    expect(distribution.Properties.DistributionConfig['WebACLId']).toBeDefined();
+    expect(distribution.Properties.DistributionConfig['DefaultCacheBehavior']['ViewerProtocolPolicy']).toBe(
+      'redirect-to-https',
+    );
+    expect(JSON.stringify(distribution.Properties.DistributionConfig['Origins'])).toContain('execute-api');
+  });
 });
 
 describe('stateful stack', () => {
