@@ -28,10 +28,14 @@ export class DynamoReviewPages implements ReviewStore {
         ...(cursor && { ExclusiveStartKey: decodeCursor(cursor) }),
       }),
     );
-    const accounts = (result.Items ?? []).map((item) => {
-      const memberId = String(item['memberId']);
-      return toAccount({ kind: 'member', memberId }, item as AccountItem);
-    });
+    // Only active members are reviewed: a pending (a child awaiting the guardian) or otherwise inactive member's
+    // writes are refused by the account's condition, so reviewing them would only conflict until the retries ran out.
+    const accounts = (result.Items ?? [])
+      .filter((item) => item['status'] === undefined || item['status'] === 'active')
+      .map((item) => {
+        const memberId = String(item['memberId']);
+        return toAccount({ kind: 'member', memberId }, item as AccountItem);
+      });
     return {
       accounts,
       itemsRead: result.ScannedCount ?? accounts.length,
