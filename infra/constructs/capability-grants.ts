@@ -7,7 +7,7 @@ import type { EventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AUDIT_PREFIX } from '../../functions/adapters/keys.ts';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Capability } from '../../functions/shared/capabilities.ts';
 import { EVENT_SOURCE } from '../../schema/events.ts';
@@ -159,7 +159,7 @@ export const TABLE_WRITE_ACTIONS = [
  * key starts with one of the partitions the handler owns (`dynamodb:LeadingKeys`), so a function cannot write
  * another's item types; plus the table's key.
  */
-function grantTableAccess(fn: NodejsFunction, table: Table, key: IKey, writes: readonly string[]): void {
+function grantTableAccess(fn: LambdaFunction, table: Table, key: IKey, writes: readonly string[]): void {
   fn.addToRolePolicy(
     new PolicyStatement({
       actions: TABLE_READ_ACTIONS,

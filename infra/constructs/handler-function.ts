@@ -1,23 +1,24 @@
 // One Lambda function per topology handler: its own minified ESM bundle, its log group, its env and its grants.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
   Architecture,
+  Code,
+  Function as LambdaFunction,
   ParamsAndSecretsLayerVersion,
   ParamsAndSecretsVersions,
   Runtime,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
-import { bundlingSettings } from '../bundling.ts';
 import type { HandlerSpec } from '../topology.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 export class HandlerFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: { spec: HandlerSpec; environment: Record<string, string> }) {
     super(scope, id);
@@ -26,12 +27,10 @@ export class HandlerFunction extends Construct {
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.fn = new NodejsFunction(this, 'Function', {
+    this.fn = new LambdaFunction(this, 'Function', {
       description: `dangol: ${spec.description}`,
-      entry: join(ROOT, 'functions', 'handlers', `${spec.name}.ts`),
-      handler: 'handler',
-      projectRoot: ROOT,
-      depsLockFilePath: join(ROOT, 'package-lock.json'),
+      code: handlerCode(spec.name),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb ?? 256,
@@ -50,20 +49,39 @@ export class HandlerFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: bundlingSettings.minify,
-        target: bundlingSettings.target,
-        mainFields: [...bundlingSettings.mainFields],
-        banner: bundlingSettings.banner,
-        sourceMap: false,
-        // Bundle AWS SDK v3 rather than take the runtime's copy: pinned versions, smaller cold start.
-        externalModules: [],
-        esbuildArgs: Object.fromEntries(
-          Object.entries(bundlingSettings.alias).map(([from, to]) => [`--alias:${from}`, to]),
-        ),
-        forceDockerBundling: false,
-      },
     });
   }
+}
+
+/**
+ * The handler's minified ESM bundle (AWS SDK inside, pinned), made on this machine by infra/bundle-handler.ts — the
+ * bundler `npm run bench` measures — and hashed by its output. CDK's local bundling is synchronous, so the esbuild
+ * JS API (which takes the plugin that lets the SDK's schemas tree-shake) runs in a child process.
+ */
+function handlerCode(name: string): Code {
+  return Code.fromAsset(join(ROOT, 'functions'), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never run (local bundling always succeeds or throws); it names the handler, so each gets its own asset.
+      image: DockerImage.fromRegistry('unused-local-bundling-only'),
+      command: ['bundle-handler', name],
+      local: {
+        tryBundle(outputDir: string): boolean {
+          const result = spawnSync(
+            process.execPath,
+            [
+              '--import',
+              'tsx',
+              join(ROOT, 'infra', 'bundle-handler.ts'),
+              join(ROOT, 'functions', 'handlers', `${name}.ts`),
+              join(outputDir, 'index.mjs'),
+            ],
+            { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+          );
+          if (result.status !== 0) throw new Error(`bundling ${name} failed (exit ${result.status})`);
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -1,9 +1,9 @@
 // Bundle size and cold import time of each handler, as a ratio to a bundle holding only the DynamoDB client.
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundlingSettings, MAX_BUNDLE_BYTES } from '#infra/bundling';
+import { MAX_BUNDLE_BYTES } from '#infra/bundling';
+import { bundleHandler } from '#infra/bundle-handler';
 import { handlers } from '#infra/topology';
 import { environmentFor } from '#shared/capabilities';
 import { allValues } from '../support/capability-values.ts';
@@ -13,20 +13,8 @@ const OUT = join(ROOT, '.cache', 'bench');
 
 async function bundle(name: string, entry: string): Promise<string> {
   const outfile = join(OUT, `${name}.mjs`);
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: bundlingSettings.format,
-    minify: bundlingSettings.minify,
-    target: bundlingSettings.target,
-    mainFields: [...bundlingSettings.mainFields],
-    banner: { js: bundlingSettings.banner },
-    alias: bundlingSettings.alias,
-    absWorkingDir: ROOT,
-    logLevel: 'error',
-  });
+  // The very bundler of the CDK assets (infra/bundle-handler.ts), its SDK schema fold included.
+  await bundleHandler(entry, outfile);
   return outfile;
 }
 
