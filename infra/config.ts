@@ -20,14 +20,29 @@ export const deployConfig = z.strictObject({
   /** Names every resource of this deployment (several stages live side by side in one account). */
   stage: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,19}$/, 'Lower-case letters, digits and -, 2 to 20 characters')),
   region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'An AWS region such as ap-northeast-2')),
-  mail: z.strictObject({
-    /** The From of every mail, an address of the SES-verified domain, e.g. `Brand <members@mail.brand.example>`. */
-    from: z
-      .string()
-      .check(z.regex(/^(.+<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/, 'An e-mail address, optionally with a display name')),
-    /** SES messages per second this account may send (SES's own quota is read at run time; the lower one wins). */
-    maxSendRate: z.number().check(z.positive(), z.maximum(5000)),
-  }),
+  mail: z
+    .strictObject({
+      /** The domain the stack verifies with SES (Easy DKIM); `from` must be an address of it. */
+      domain: z
+        .string()
+        .check(z.regex(/^(?=.{4,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'A domain such as mail.brand.example')),
+      /** Route 53 hosted zone of the domain: the stack creates the DKIM and MAIL FROM records there. */
+      hostedZone: z.optional(z.strictObject({ id: z.string().check(z.regex(/^Z[A-Z0-9]{4,32}$/)), name: z.string() })),
+      /** The From of every mail, an address of the SES-verified domain, e.g. `Brand <members@mail.brand.example>`. */
+      from: z
+        .string()
+        .check(
+          z.regex(/^(.+<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/, 'An e-mail address, optionally with a display name'),
+        ),
+      /** SES messages per second this account may send (SES's own quota is read at run time; the lower one wins). */
+      maxSendRate: z.number().check(z.positive(), z.maximum(5000)),
+    })
+    .check(
+      z.refine((mail) => mail.from.replace(/>$/, '').toLowerCase().endsWith(`@${mail.domain}`), {
+        message: 'The From address must be an address of mail.domain',
+        path: ['from'],
+      }),
+    ),
   /** Base of links in mail and SMS (join form, confirmation, unsubscribe); the API's own URL when absent. */
   publicBaseUrl: z.optional(z.url({ protocol: /^https$/ })),
   sms: z.strictObject({

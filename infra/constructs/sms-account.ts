@@ -1,4 +1,4 @@
-// The account's SMS settings, set by the stack: SNS's monthly spend limit from the deployment's config (SNS stops
+// The account's SMS and mail settings, set by the stack: SNS's monthly spend limit from the deployment's config (SNS stops
 // sending SMS past it), the default sender and type, and an alarm when the month's spend reaches 80 % of the limit.
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -68,6 +68,32 @@ export class SmsAccount extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
+
+/** The account-level SES suppression list, on for bounces and complaints (every configuration set inherits it). */
+export class MailAccount extends Construct {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const call = {
+      service: 'SESV2',
+      action: 'putAccountSuppressionAttributes',
+      parameters: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      physicalResourceId: PhysicalResourceId.of(`ses-account-suppression-${Stack.of(this).stackName}`),
+    };
+    const resource = new AwsCustomResource(this, 'AccountSuppression', {
+      onCreate: call,
+      onUpdate: call,
+      installLatestAwsSdk: false,
+      // ses:PutAccountSuppressionAttributes acts on the account: `*` is the only resource IAM accepts.
+      policy: AwsCustomResourcePolicy.fromStatements([
+        new PolicyStatement({ actions: ['ses:PutAccountSuppressionAttributes'], resources: ['*'] }),
+      ]),
+    });
+    Validations.of(resource).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ses:PutAccountSuppressionAttributes is account-wide and has no resource-level permissions.',
     });
   }
 }

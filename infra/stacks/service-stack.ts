@@ -22,7 +22,7 @@ import { AdminAuth } from '../constructs/admin-auth.ts';
 import { HandlerFunction } from '../constructs/handler-function.ts';
 import { Messaging } from '../constructs/messaging.ts';
 import { QueueWithDlq } from '../constructs/queue-with-dlq.ts';
-import { SmsAccount } from '../constructs/sms-account.ts';
+import { MailAccount, SmsAccount } from '../constructs/sms-account.ts';
 import { grantCapabilities } from '../constructs/capability-grants.ts';
 import { topology } from '../topology.ts';
 import type { DeployConfig } from '../config.ts';
@@ -46,7 +46,10 @@ export class ServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
 
-    const messaging = new Messaging(this, 'Messaging');
+    const messaging = new Messaging(this, 'Messaging', {
+      domain: props.config.mail.domain,
+      ...(props.config.mail.hostedZone && { hostedZone: props.config.mail.hostedZone }),
+    });
     const { key: messagingKey, sesEvents, fulfilment, configurationSet } = messaging;
 
     const tokenSecret = new Secret(this, 'LinkSigningSecret', {
@@ -261,6 +264,7 @@ export class ServiceStack extends Stack {
       }
     }
 
+    new MailAccount(this, 'MailAccount');
     new SmsAccount(this, 'SmsAccount', {
       monthlySpendLimitUsd: config.sms.monthlySpendLimitUsd,
       senderName: config.sms.senderName,

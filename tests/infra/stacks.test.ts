@@ -2,8 +2,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Messaging } from '#infra/constructs/messaging';
 import { buildApp } from '#infra/app';
 import { tableDesign } from '#infra/table-design';
 import { EVENT_BUS_NAME, topology } from '#infra/topology';
@@ -36,6 +37,30 @@ beforeAll(() => {
   stateful = Template.fromStack(statefulStack);
   service = Template.fromStack(serviceStack);
   edge = Template.fromStack(edgeStack);
+});
+
+describe('mail identity with a hosted zone', () => {
+  it('creates the DKIM CNAMEs and the MAIL FROM MX and SPF records in the zone', () => {
+    const stack = new Stack(new App({ outdir: join(ROOT, '.cache', 'cdk-zone-out') }), 'Zone', {
+      env: { account: '111111111111', region: 'ap-northeast-2' },
+    });
+    new Messaging(stack, 'Messaging', {
+      domain: 'mail.brand.example',
+      hostedZone: { id: 'Z0123456789ABC', name: 'brand.example' },
+    });
+    const template = Template.fromStack(stack);
+    template.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Type: 'CNAME' }, 3);
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Type: 'MX',
+      Name: 'bounce.mail.brand.example.',
+      ResourceRecords: ['10 feedback-smtp.ap-northeast-2.amazonses.com'],
+    });
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Type: 'TXT',
+      Name: 'bounce.mail.brand.example.',
+      ResourceRecords: ['"v=spf1 include:amazonses.com ~all"'],
+    });
+  });
 });
 
 describe('edge stack', () => {
@@ -218,6 +243,9 @@ describe('service stack built from the topology', () => {
     )?.[1] as { Properties: Record<string, any> };
     expect(enroll.Properties['Environment']['Variables']).toMatchObject({ PHONE_COUNTRIES: 'KR' });
     const example = JSON.parse(readFileSync(join(ROOT, 'dangol.config.example.json'), 'utf8'));
+    expect(() =>
+      parseDeployConfig({ ...example, mail: { ...example.mail, from: 'Brand <members@other.example>' } }),
+    ).toThrow(/mail\.from: The From address must be an address of mail\.domain/);
     delete example.sms.monthlySpendLimitUsd;
     expect(() => parseDeployConfig(example)).toThrow(/sms\.monthlySpendLimitUsd/);
     expect(() =>
@@ -324,6 +352,25 @@ describe('service stack built from the topology', () => {
 
   it('sends mail through an SES configuration set whose events go to SNS', () => {
     service.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    service.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      SuppressionOptions: { SuppressedReasons: Match.arrayWith(['BOUNCE', 'COMPLAINT']) },
+    });
+    // The domain identity: Easy DKIM, a custom MAIL FROM subdomain, the configuration set as default.
+    service.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'mail.brand.example',
+      DkimAttributes: { SigningEnabled: true },
+      MailFromAttributes: { MailFromDomain: 'bounce.mail.brand.example' },
+    });
+    // The DNS records to create are printed after deploy: three DKIM CNAMEs, MAIL FROM MX and SPF, a DMARC start.
+    const outputs = Object.keys(service.findOutputs('*'));
+    for (const name of ['DkimCname1', 'DkimCname2', 'DkimCname3', 'MailFromMxRecord', 'MailFromTxtRecord', 'Dmarc'])
+      expect(
+        outputs.some((output) => output.includes(name)),
+        name,
+      ).toBe(true);
+    // The account-level suppression list is switched on for bounces and complaints.
+    expect(JSON.stringify(service.findResources('Custom::AWS'))).toContain('putAccountSuppressionAttributes');
     service.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: {
         Enabled: true,
