@@ -36,12 +36,17 @@ export function buildApp(app: App = new App(), given?: DeployConfig): DangolApp 
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const env = { account: process.env['CDK_DEFAULT_ACCOUNT'], region: config.region };
+  // Stacks and the bus are named by the stage, so several stages live side by side in one account.
+  const stackName = (part: string) => `dangol-${config.stage}-${part}`;
   const stateful = new StatefulStack(app, 'DangolStateful', {
     env,
+    stackName: stackName('stateful'),
+    busName: `loyalty-${config.stage}`,
     description: 'dangol: member data (table, key, event bus)',
   });
   const service = new ServiceStack(app, 'DangolService', {
     env,
+    stackName: stackName('service'),
     crossRegionReferences: true,
     description: 'dangol: handlers, API, queues, schedules and messaging',
     table: stateful.table,
@@ -52,6 +57,7 @@ export function buildApp(app: App = new App(), given?: DeployConfig): DangolApp 
   // WAF for CloudFront is a us-east-1 resource: the edge stack lives there and reads the API's domain.
   const edge = new EdgeStack(app, 'DangolEdge', {
     env: { account: env.account, region: 'us-east-1' },
+    stackName: stackName('edge'),
     crossRegionReferences: true,
     description: 'dangol: CloudFront with AWS WAF in front of the API',
     apiDomain: `${service.api.apiId}.execute-api.${config.region}.${service.urlSuffix}`,

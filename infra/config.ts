@@ -58,6 +58,10 @@ export const deployConfig = z.strictObject({
     /** The account's monthly SMS spend limit in USD (SNS MonthlySpendLimit); an alarm fires at 80 %. */
     monthlySpendLimitUsd: z.number().check(z.positive(), z.maximum(100_000)),
   }),
+  admin: z.strictObject({
+    /** The first marketing admin: the stack creates the user (Cognito mails a temporary password) in `marketing`. */
+    firstMarketingEmail: z.string().check(z.regex(/^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/, 'An e-mail address')),
+  }),
   ops: z.strictObject({
     /** Who is told when an alarm fires (a dead-letter queue holds something): at least one address. */
     alarmEmails: z

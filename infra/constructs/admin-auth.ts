@@ -5,6 +5,8 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
   AccountRecovery,
   CfnUserPoolGroup,
+  CfnUserPoolUser,
+  CfnUserPoolUserToGroupAttachment,
   FeaturePlan,
   Mfa,
   StandardThreatProtectionMode,
@@ -21,7 +23,7 @@ export class AdminAuth extends Construct {
   readonly client: UserPoolClient;
   readonly authorizer: HttpJwtAuthorizer;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: { readonly firstMarketingEmail?: string } = {}) {
     super(scope, id);
     this.pool = new UserPool(this, 'AdminUserPool', {
       selfSignUpEnabled: false,
@@ -40,8 +42,31 @@ export class AdminAuth extends Construct {
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const group of ADMIN_GROUPS) {
-      new CfnUserPoolGroup(this, `Group-${group}`, { userPoolId: this.pool.userPoolId, groupName: group });
+    const groups = new Map(
+      ADMIN_GROUPS.map((group) => [
+        group,
+        new CfnUserPoolGroup(this, `Group-${group}`, { userPoolId: this.pool.userPoolId, groupName: group }),
+      ]),
+    );
+    if (props.firstMarketingEmail) {
+      // The first marketing admin: Cognito mails a temporary password; MFA is set up at first sign-in.
+      const user = new CfnUserPoolUser(this, 'FirstMarketingAdmin', {
+        userPoolId: this.pool.userPoolId,
+        username: props.firstMarketingEmail,
+        desiredDeliveryMediums: ['EMAIL'],
+        userAttributes: [
+          { name: 'email', value: props.firstMarketingEmail },
+          { name: 'email_verified', value: 'true' },
+        ],
+      });
+      const attachment = new CfnUserPoolUserToGroupAttachment(this, 'FirstMarketingAdminGroup', {
+        userPoolId: this.pool.userPoolId,
+        groupName: 'marketing',
+        username: props.firstMarketingEmail,
+      });
+      attachment.addDependency(user);
+      const marketing = groups.get('marketing');
+      if (marketing) attachment.addDependency(marketing);
     }
     this.client = this.pool.addClient('AdminClient', {
       authFlows: { userSrp: true },

@@ -78,7 +78,7 @@ export class ServiceStack extends Stack {
         'Items are keyed by these hashes; rotation is a planned operation (new current, old as previous, re-key), not a scheduled Lambda.',
     });
 
-    const adminAuth = new AdminAuth(this, 'AdminAuth');
+    const adminAuth = new AdminAuth(this, 'AdminAuth', { firstMarketingEmail: props.config.admin.firstMarketingEmail });
 
     this.api = new HttpApi(this, 'HttpApi', { description: 'dangol public and admin API', createDefaultStage: true });
     const { config } = props;

@@ -15,7 +15,7 @@ export class StatefulStack extends Stack {
   readonly table: Table;
   readonly bus: EventBus;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: StackProps & { readonly busName?: string } = {}) {
     super(scope, id, props);
 
     this.key = new Key(this, 'DataKey', {
@@ -45,11 +45,12 @@ export class StatefulStack extends Stack {
     }
     (this.table.node.defaultChild as CfnTable).overrideLogicalId(STATEFUL_LOGICAL_IDS.table);
 
-    // The bus name is the one physical name: producers in other systems address it.
-    this.bus = new EventBus(this, 'LoyaltyBus', { eventBusName: EVENT_BUS_NAME });
+    // The bus name is the one physical name: producers in other systems address it (one per stage in AWS).
+    this.bus = new EventBus(this, 'LoyaltyBus', { eventBusName: props.busName ?? EVENT_BUS_NAME });
     (this.bus.node.defaultChild as CfnEventBus).overrideLogicalId(STATEFUL_LOGICAL_IDS.bus);
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
+    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
   }
 }

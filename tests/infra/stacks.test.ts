@@ -20,18 +20,20 @@ const outdir = join(ROOT, '.cache', 'cdk-test-out');
 let stateful: Template;
 let service: Template;
 let edge: Template;
+let statefulStack: Stack;
+let serviceStack: Stack;
+let edgeStack: Stack;
 
 beforeAll(() => {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   process.env['TMPDIR'] = join(ROOT, '.cache');
   const config = readDeployConfig(join(ROOT, 'dangol.config.example.json'));
-  const {
-    app,
-    stateful: statefulStack,
-    service: serviceStack,
-    edge: edgeStack,
-  } = buildApp(new App({ outdir }), config);
+  const built = buildApp(new App({ outdir }), config);
+  const { app } = built;
+  statefulStack = built.stateful;
+  serviceStack = built.service;
+  edgeStack = built.edge;
   // Synth runs cdk-nag: any unacknowledged AwsSolutions finding throws here.
   app.synth();
   stateful = Template.fromStack(statefulStack);
@@ -120,8 +122,13 @@ describe('stateful stack', () => {
     );
   });
 
-  it('names the bus `loyalty` and no other physical resource', () => {
-    stateful.hasResourceProperties('AWS::Events::EventBus', { Name: EVENT_BUS_NAME });
+  it('names the bus by the stage (`loyalty-prod`) and no other physical resource; stacks by the stage', () => {
+    stateful.hasResourceProperties('AWS::Events::EventBus', { Name: `${EVENT_BUS_NAME}-prod` });
+    expect([statefulStack.stackName, serviceStack.stackName, edgeStack.stackName]).toEqual([
+      'dangol-prod-stateful',
+      'dangol-prod-service',
+      'dangol-prod-edge',
+    ]);
     expect(stateful.toJSON().Resources['LoyaltyTable'].Properties.TableName).toBeUndefined();
     const physicalNameKeys = [
       'TableName',
