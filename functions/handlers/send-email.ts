@@ -7,7 +7,7 @@ import { contactHashing, emailChannel, senderDeps } from '#shared/wiring';
 
 // Prospects, suppression and per-contact limits are keyed by the contact hash: its keys first.
 await contactHashing();
-const deps = { ...(await senderDeps()), ...emailChannel() };
+const deps = { ...(await senderDeps()), ...(await emailChannel()) };
 
 export const handler = sqsHandler(sendJobMessage, async (job) => {
   const facts = { entryId: job.entryId, period: job.period, wave: job.wave };

@@ -52,7 +52,7 @@ export const CAPABILITY_VARIABLES = {
   tableWrite: ['TABLE_NAME'],
   auditWrite: ['TABLE_NAME'],
   bus: ['EVENT_BUS_NAME'],
-  mail: ['MAIL_FROM', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'MAX_SEND_RATE'],
+  mail: ['MAIL_FROM', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'MAX_SEND_RATE', 'SEND_RATE_SHARE'],
   sms: ['SMS_SENDER_NAME', 'SMS_OPT_OUT_NUMBER', 'MAX_SEND_RATE'],
   fulfilment: ['FULFILMENT_TOPIC_ARN'],
   // In AWS the secret's ARN (read through the Parameters and Secrets extension); locally the secret itself.

@@ -15,8 +15,10 @@ const sections = {
     MAIL_FROM: z.string().check(z.minLength(3)),
     SES_CONFIGURATION_SET: required(),
     PUBLIC_BASE_URL: z.url(),
-    /** SES messages per second this function may use (the account's rate split over the sender's instances). */
+    /** SES messages per second this function may use (the configured rate split over the sender's instances). */
     MAX_SEND_RATE: z.coerce.number().check(z.positive()),
+    /** The fraction of the account's SES rate that belongs to one instance (1 / the sender's concurrency). */
+    SEND_RATE_SHARE: z.coerce.number().check(z.positive(), z.maximum(1)),
   }),
   sms: z.object({
     SMS_SENDER_NAME: z.string().check(z.minLength(1), z.maxLength(20)),

@@ -28,6 +28,9 @@ import type { ReviewPageMessage } from '#app/tier-review';
 import type { RfmPageMessage } from '#app/rfm-scoring';
 import { dynamoSendStore } from '#adapters/send-store';
 import { DynamoHandOnMarkers } from '#adapters/hand-on-markers';
+import { sesAccountMaxRate } from '#adapters/ses-account';
+import { senderRate } from '#domain/send-rate';
+import { logger } from './logger.ts';
 import { TokenBucket } from '#adapters/rate-limiter';
 import type { DispatchDeps } from '#app/dispatch-touchpoints';
 import type { SenderDeps } from '#app/send-touchpoints';
@@ -211,14 +214,23 @@ export async function senderDeps(): Promise<Omit<SenderDeps, ChannelDeps>> {
   };
 }
 
-/** The e-mail sender's channel: bulk SES with the configuration set, at its share of the account's rate. */
-export function emailChannel() {
+/**
+ * The e-mail sender's channel: bulk SES with the configuration set, at its share of the configured rate and never
+ * above its share of the rate SES gives the account (GetAccount, read once at cold start).
+ */
+export async function emailChannel() {
   const mail = readConfig('mail');
+  const account = await sesAccountMaxRate(sesClient()).catch((error: unknown) => {
+    logger.warn('SES GetAccount failed: the configured send rate stands', { error: (error as Error).name });
+    return undefined;
+  });
+  const rate = senderRate(mail.MAX_SEND_RATE, mail.SEND_RATE_SHARE, account);
+  logger.info('e-mail send rate', { configured: mail.MAX_SEND_RATE, account, rate });
   return {
     mailer: new SesBulkMailer(sesSendingClient(), mail.SES_CONFIGURATION_SET),
     from: mail.MAIL_FROM,
     publicBaseUrl: mail.PUBLIC_BASE_URL.replace(/\/$/, ''),
-    limiter: new TokenBucket(mail.MAX_SEND_RATE),
+    limiter: new TokenBucket(rate),
   };
 }
 

@@ -80,6 +80,8 @@ export function grantCapabilities(
   if (has('contactHashes')) to.contactHashKeys.grantRead(fn);
   if (has('fulfilment')) to.messaging.fulfilment.grantPublish(fn);
   if (has('mail')) {
+    // The account's sending quota, read at cold start: GetAccount has no resource-level permissions.
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
     const arn = `arn:${stack.partition}:ses:${stack.region}:${stack.account}`;
     fn.addToRolePolicy(
       new PolicyStatement({
@@ -121,7 +123,7 @@ function acknowledgeHandlerFindings(handler: HandlerFunction, stack: Stack): voi
   const findings: [string, string][] = [
     [
       'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions (the only * resource: tests/infra).',
+      'X-Ray PutTraceSegments/PutTelemetryRecords and SES GetAccount have no resource-level permissions (the only * resources: tests/infra).',
     ],
     [
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

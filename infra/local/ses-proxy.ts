@@ -110,11 +110,30 @@ export async function startSesProxy(options: {
   port: number;
   sesPort: number;
   onSend: (events: SesSendEvent[]) => void;
+  /** The account's SES sending rate that GetAccount reports (default 500 per second). */
+  maxSendRate?: number;
 }): Promise<SesProxy> {
   const calls: SesCall[] = [];
   const faults: { kind: 'throttle' | 'lost-answer'; domain?: string; remaining: number }[] = [];
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
+    // GetAccount, which the emulator lacks: a production account with the local quota (as SES answers it).
+    if (request.method === 'GET' && (request.url ?? '').split('?')[0] === '/v2/email/account') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          ProductionAccessEnabled: true,
+          SendingEnabled: true,
+          EnforcementStatus: 'HEALTHY',
+          SendQuota: {
+            Max24HourSend: 1_000_000,
+            MaxSendRate: options.maxSendRate ?? 500,
+            SentLast24Hours: calls.length,
+          },
+        }),
+      );
+      return;
+    }
     const sending = request.method === 'POST' ? recipientsOf(request.url ?? '', body) : null;
     const publish = (status: number, reply: Buffer) => {
       if (sending && status === 200) options.onSend(sendEvents(sending.action, body, reply));

@@ -124,6 +124,7 @@ export function handlerEnvironment(ports: LocalPorts, secret: string): Record<st
     // Locally waves go out at once and the rate limit is high; AWS uses the defaults (60 s, 14/s) or the stack's.
     WAVE_INTERVAL_SECONDS: process.env['WAVE_INTERVAL_SECONDS'] ?? '0',
     MAX_SEND_RATE: process.env['MAX_SEND_RATE'] ?? '200',
+    SEND_RATE_SHARE: '1',
     FULFILMENT_TOPIC_ARN: `arn:aws:sns:${LOCAL_REGION}:000000000000:dangol-fulfilment`,
     // The local programme's settings; in AWS they come from the deployment's config file (infra/config.ts).
     SMS_SENDER_NAME: 'dangol',

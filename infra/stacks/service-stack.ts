@@ -117,7 +117,9 @@ export class ServiceStack extends Stack {
         handler === 'send-email'
           ? config.mail.maxSendRate / senders('send-email')
           : SMS_SEND_RATE / senders('send-message');
-      return { ...values, MAX_SEND_RATE: String(rate) };
+      // Each e-mail sender instance may use this share of the account's real SES rate (read at cold start).
+      const share = handler === 'send-email' ? 1 / senders('send-email') : 1;
+      return { ...values, MAX_SEND_RATE: String(rate), SEND_RATE_SHARE: String(share) };
     };
 
     for (const spec of topology.handlers) {

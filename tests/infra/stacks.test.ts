@@ -339,7 +339,7 @@ describe('service stack built from the topology', () => {
     for (const statement of ours) expect(statement.Condition.StringEquals['aws:SourceAccount']).toBeDefined();
   });
 
-  it('leaves a wildcard resource in a function role for X-Ray only (the one finding acknowledged for it)', () => {
+  it('leaves a wildcard resource in a function role for X-Ray and SES GetAccount only (the finding acknowledged)', () => {
     const roles = new Set(
       Object.entries(service.findResources('AWS::Lambda::Function'))
         .filter(([id]) => id.includes('HandlerFunction'))
@@ -352,7 +352,11 @@ describe('service stack built from the topology', () => {
       for (const statement of policy.Properties.PolicyDocument.Statement) {
         if (statement.Effect === 'Deny' || [statement.Resource].flat().every((resource: unknown) => resource !== '*'))
           continue;
-        expect([statement.Action].flat().filter((action: string) => !action.startsWith('xray:'))).toEqual([]);
+        expect(
+          [statement.Action]
+            .flat()
+            .filter((action: string) => !action.startsWith('xray:') && action !== 'ses:GetAccount'),
+        ).toEqual([]);
       }
     }
   });
@@ -451,6 +455,7 @@ describe('capabilities in AWS', () => {
       MAIL_FROM: 'Brand Membership <members@mail.brand.example>',
       PUBLIC_BASE_URL: 'https://members.brand.example',
       MAX_SEND_RATE: '7',
+      SEND_RATE_SHARE: '0.5',
     });
     expect(functionOf('ingest-purchases')[1].Properties['Environment']['Variables']).toMatchObject({
       PROGRAMME_CURRENCY: 'KRW',

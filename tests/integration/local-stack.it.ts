@@ -2,6 +2,8 @@
 // has no bind option: docs/local-stack.md), and its local-only routes answer loopback Host headers only.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sesClient } from '#adapters/aws-clients';
+import { sesAccountMaxRate } from '#adapters/ses-account';
 import { urls } from './helpers.ts';
 
 // One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
@@ -40,5 +42,9 @@ describe('local-stack', () => {
       expect(addresses.length, part).toBeGreaterThan(0);
       for (const address of addresses) expect(LOOPBACK, `${part} bound to ${address}`).toContain(address);
     }
+  });
+
+  it('answers SES GetAccount with the account quota, as the e-mail sender reads it at cold start', async () => {
+    expect(await sesAccountMaxRate(sesClient())).toBe(500);
   });
 });

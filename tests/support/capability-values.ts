@@ -12,6 +12,7 @@ export function allValues(): Record<string, string> {
     SES_CONFIGURATION_SET: 'set',
     PUBLIC_BASE_URL: 'https://members.brand.example',
     MAX_SEND_RATE: '7',
+    SEND_RATE_SHARE: '0.5',
     SMS_SENDER_NAME: 'Brand',
     SMS_OPT_OUT_NUMBER: '080-123-4567',
     FULFILMENT_TOPIC_ARN: 'arn:aws:sns:ap-northeast-2:000000000000:fulfilment',
