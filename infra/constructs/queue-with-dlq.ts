@@ -6,6 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueSpec } from '../topology.ts';
+import { runbook } from './ops-alarms.ts';
 
 export class QueueWithDlq extends Construct {
   readonly queue: Queue;
@@ -26,7 +27,7 @@ export class QueueWithDlq extends Construct {
       reason: 'This queue is itself a dead-letter queue.',
     });
     this.alarm = new Alarm(this, 'DlqAlarm', {
-      alarmDescription: `dangol: messages in the ${spec.name} dead-letter queue need a look`,
+      alarmDescription: `dangol: messages in the ${spec.name} dead-letter queue need a look. ${runbook('alarm-dead-letter-queue')}`,
       metric: this.dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -5,6 +5,7 @@ import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { runbook } from './ops-alarms.ts';
 
 export interface SmsAccountProps {
   readonly monthlySpendLimitUsd: number;
@@ -57,7 +58,7 @@ export class SmsAccount extends Construct {
       });
     }
     this.spendAlarm = new Alarm(this, 'SpendAlarm', {
-      alarmDescription: `dangol: SMS spend this month reached ${SMS_SPEND_ALARM_SHARE * 100} % of the ${props.monthlySpendLimitUsd} USD limit (SNS stops sending SMS at the limit)`,
+      alarmDescription: `dangol: SMS spend this month reached ${SMS_SPEND_ALARM_SHARE * 100} % of the ${props.monthlySpendLimitUsd} USD limit (SNS stops sending SMS at the limit). ${runbook('alarm-sms-spend')}`,
       metric: new Metric({
         namespace: 'AWS/SNS',
         metricName: 'SMSMonthToDateSpentUSD',

@@ -23,6 +23,7 @@ import { HandlerFunction } from '../constructs/handler-function.ts';
 import { Messaging } from '../constructs/messaging.ts';
 import { QueueWithDlq } from '../constructs/queue-with-dlq.ts';
 import { MailAccount, SmsAccount } from '../constructs/sms-account.ts';
+import { OpsAlarms, runbook } from '../constructs/ops-alarms.ts';
 import { grantCapabilities } from '../constructs/capability-grants.ts';
 import { topology } from '../topology.ts';
 import type { DeployConfig } from '../config.ts';
@@ -214,7 +215,7 @@ export class ServiceStack extends Stack {
       reason: 'This queue is itself a dead-letter queue.',
     });
     new Alarm(this, 'RuleDeliveryDlqAlarm', {
-      alarmDescription: 'dangol: events the bus could not deliver to their queue need a look',
+      alarmDescription: `dangol: events the bus could not deliver to their queue need a look. ${runbook('alarm-dead-letter-queue')}`,
       metric: ruleDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -245,26 +246,36 @@ export class ServiceStack extends Stack {
       );
     }
 
-    if (topology.schedules.length > 0) {
-      const scheduleDlq = new Queue(this, 'ScheduleDlq', {
-        encryption: QueueEncryption.KMS,
-        encryptionMasterKey: messagingKey,
-        enforceSSL: true,
+    const scheduleDlq = new Queue(this, 'ScheduleDlq', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: messagingKey,
+      enforceSSL: true,
+    });
+    Validations.of(scheduleDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter queue.',
+    });
+    for (const spec of topology.schedules) {
+      const fn = this.functions.get(spec.handler)?.fn;
+      if (!fn) throw new Error(`schedule ${spec.name} names unknown handler ${spec.handler}`);
+      new Rule(this, `${pascal(spec.name)}Schedule`, {
+        description: spec.description,
+        schedule: Schedule.cron(spec.cron),
+        targets: [new LambdaFunction(fn, { retryAttempts: 2, deadLetterQueue: scheduleDlq })],
       });
-      Validations.of(scheduleDlq).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue is itself a dead-letter queue.',
-      });
-      for (const spec of topology.schedules) {
-        const fn = this.functions.get(spec.handler)?.fn;
-        if (!fn) throw new Error(`schedule ${spec.name} names unknown handler ${spec.handler}`);
-        new Rule(this, `${pascal(spec.name)}Schedule`, {
-          description: spec.description,
-          schedule: Schedule.cron(spec.cron),
-          targets: [new LambdaFunction(fn, { retryAttempts: 2, deadLetterQueue: scheduleDlq })],
-        });
-      }
     }
+
+    const queueOf = (name: string) => {
+      const found = queues.get(name)?.queue;
+      if (!found) throw new Error(`no queue ${name}`);
+      return found;
+    };
+    new OpsAlarms(this, 'OpsAlarms', {
+      functions: new Map([...this.functions].map(([name, handler]) => [name, handler.fn])),
+      purchasesQueue: queueOf('purchases'),
+      tierReviewQueue: queueOf('tier-review'),
+      scheduleDlq,
+    });
 
     new MailAccount(this, 'MailAccount');
     new SmsAccount(this, 'SmsAccount', {

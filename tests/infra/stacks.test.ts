@@ -216,11 +216,29 @@ describe('service stack built from the topology', () => {
         ),
       ).toBe(true);
     }
-    // One per queue's DLQ, one for events the bus could not deliver, one for SMS spend; each mails the ops addresses.
-    service.resourceCountIs('AWS::CloudWatch::Alarm', topology.queues.length + 2);
-    for (const [id, alarm] of Object.entries(service.findResources('AWS::CloudWatch::Alarm'))) {
-      expect((alarm as { Properties: { AlarmActions?: unknown[] } }).Properties.AlarmActions, id).toHaveLength(1);
+    // Every alarm mails the ops addresses and names its runbook section, which exists in docs/operations.md.
+    const runbookText = readFileSync(join(ROOT, 'docs', 'operations.md'), 'utf8');
+    const alarms = Object.entries(service.findResources('AWS::CloudWatch::Alarm')) as [string, { Properties: any }][];
+    for (const [id, alarm] of alarms) {
+      expect(alarm.Properties.AlarmActions, id).toHaveLength(1);
+      const anchor = /Runbook: docs\/operations\.md#([\w-]+)/.exec(String(alarm.Properties.AlarmDescription))?.[1];
+      expect(anchor, id).toBeDefined();
+      expect(runbookText, `${id}: ${anchor}`).toContain(`### ${anchor}\n`);
     }
+    // What must be watched: each DLQ, the bus's DLQ, every function's errors and throttles, the purchases' age, an
+    // unfinished review, failed schedules, SES bounce and complaint rates, SMS spend.
+    const metrics = alarms.map(([, alarm]) => `${alarm.Properties.Namespace}/${alarm.Properties.MetricName}`);
+    const count = (metric: string) => metrics.filter((name) => name === metric).length;
+    expect(count('AWS/SQS/ApproximateNumberOfMessagesVisible')).toBe(topology.queues.length + 2);
+    expect(count('AWS/Lambda/Errors')).toBe(topology.handlers.length);
+    expect(count('AWS/Lambda/Throttles')).toBe(topology.handlers.length);
+    expect(count('AWS/SQS/ApproximateAgeOfOldestMessage')).toBe(2);
+    for (const metric of [
+      'AWS/SES/Reputation.BounceRate',
+      'AWS/SES/Reputation.ComplaintRate',
+      'AWS/SNS/SMSMonthToDateSpentUSD',
+    ])
+      expect(count(metric), metric).toBe(1);
     service.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@brand.example' });
     service.resourceCountIs('AWS::Lambda::EventSourceMapping', topology.queues.length);
     service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
