@@ -182,11 +182,19 @@ export function httpHandler(
           logger.info('request rejected', {
             status: problem.status,
             route: request.event.routeKey,
-            fields: problem.errors?.map((e) => e.path),
+            fields: problem.errors?.map((e) => loggablePath(e.path)),
           });
         }
         request.response = options.onError?.(request.error, request.event) ?? problemResponse(problem);
       },
     })
     .handler(handle);
+}
+
+/**
+ * A field path as the logs may keep it: paths of the API's own fields pass; an unknown key (the client's own text,
+ * which could be anything, an address too) is logged only as `(unknown)`.
+ */
+export function loggablePath(path: string): string {
+  return /^([a-z][A-Za-z0-9]{0,39}|\d{1,4})(\.([a-z][A-Za-z0-9]{0,39}|\d{1,4}))*$/.test(path) ? path : '(unknown)';
 }

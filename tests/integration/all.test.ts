@@ -16,3 +16,4 @@ import './enrollment-mail-queue.it.ts';
 import './admin-auth.it.ts';
 import './contact-limits.it.ts';
 import './local-stack.it.ts';
+import './logs-no-pii.it.ts';

@@ -156,3 +156,13 @@ describe('masked contacts (what a viewer sees)', () => {
     expect(maskPhone('+12125550199')).toBe('*******0199');
   });
 });
+
+describe('loggable field paths', () => {
+  it('keeps the API’s own field paths and hides a client’s own key text', async () => {
+    const { loggablePath } = await import('#shared/http');
+    expect(loggablePath('consents.email')).toBe('consents.email');
+    expect(loggablePath('guardian.phone')).toBe('guardian.phone');
+    expect(loggablePath('kim@example.com')).toBe('(unknown)');
+    expect(loggablePath('0@.Z7k')).toBe('(unknown)');
+  });
+});
