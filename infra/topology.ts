@@ -213,14 +213,14 @@ export const handlers: readonly HandlerSpec[] = [
   {
     name: 'send-email',
     description: 'Sends one e-mail job (SendBulkEmail, ≤ 50) exactly once per recipient',
-    capabilities: ['tableWrite', 'mail', 'tokens', 'contactHashes'],
+    capabilities: ['tableWrite', 'mail', 'tokens', 'contactHashes', 'waves', 'queue:email-sends'],
     writes: ['MEMBER#', 'CAMPAIGN#'],
     timeoutSeconds: 120,
   },
   {
     name: 'send-message',
     description: 'Sends one SMS or post job exactly once per recipient (night window held)',
-    capabilities: ['tableWrite', 'bus', 'sms', 'fulfilment', 'tokens', 'contactHashes'],
+    capabilities: ['tableWrite', 'bus', 'sms', 'fulfilment', 'tokens', 'contactHashes', 'waves', 'queue:message-sends'],
     writes: ['MEMBER#', 'CAMPAIGN#'],
     timeoutSeconds: 120,
   },
@@ -235,6 +235,12 @@ export const handlers: readonly HandlerSpec[] = [
     description: 'Unsubscribe link: page and RFC 8058 one-click',
     capabilities: ['tableWrite', 'tokens'],
     writes: ['MEMBER#', 'CAMPAIGN#'],
+  },
+  {
+    name: 'admin-sending',
+    description: 'Admin: the kill switch of all sending (pause, resume)',
+    capabilities: ['tableWrite'],
+    writes: ['CONFIG', 'AUDIT#'],
   },
   {
     name: 'admin-test-send',
@@ -261,6 +267,8 @@ export const routes: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/admin/calendar/{id}', handler: 'admin-calendar', auth: 'admin' },
   { method: 'POST', path: '/admin/calendar/{id}/preview', handler: 'admin-calendar', auth: 'admin' },
   { method: 'POST', path: '/admin/calendar/{id}/test-send', handler: 'admin-test-send', auth: 'admin' },
+  { method: 'GET', path: '/admin/sending', handler: 'admin-sending', auth: 'admin' },
+  { method: 'PUT', path: '/admin/sending', handler: 'admin-sending', auth: 'admin' },
   { method: 'GET', path: '/unsubscribe', handler: 'unsubscribe', auth: 'public' },
   { method: 'POST', path: '/unsubscribe', handler: 'unsubscribe', auth: 'public' },
   { method: 'GET', path: '/admin/reports/tiers', handler: 'admin-report-tiers', auth: 'admin' },

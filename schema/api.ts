@@ -6,6 +6,7 @@ import { tierLadder, tierLadderInput } from './tier-ladder.ts';
 import { memberLookupResponse, memberView } from './admin-members.ts';
 import { calendarEntryInput, testSendRequest } from './calendar.ts';
 import { campaignReport } from './campaign-report.ts';
+import { sendingSwitchInput } from './admin-sending.ts';
 
 export interface RouteDoc {
   readonly summary: string;
@@ -48,7 +49,7 @@ export const apiDocs: Record<string, RouteDoc> = {
   },
   'POST /members/confirm': {
     summary:
-      'Double opt-in: the page’s button posts the token (form field `token`, or JSON `{token}`); confirms the e-mail channel once.',
+      'The page’s button posts the token (form field `token`, or JSON `{token}`): the mail’s link verifies the address (and e-mail consent: double opt-in), the SMS link the phone, the guardian’s SMS link a child’s membership; each once.',
     responses: {
       200: { description: 'Confirmed, or already confirmed: a page for the form, `{memberId, status}` for JSON' },
       400: { description: 'Missing, invalid or expired token', json: problem },
@@ -73,6 +74,25 @@ export const apiDocs: Record<string, RouteDoc> = {
       403: forbiddenEdit,
       412: { description: 'The ladder changed since it was read', json: problem },
       428: { description: 'If-Match missing', json: problem },
+    },
+  },
+  'GET /admin/sending': {
+    summary: 'Whether all sending is paused (the kill switch), by whom and when. Groups marketing or viewer.',
+    responses: {
+      200: { description: '`{paused, by?, at?, reason?}`' },
+      401: unauthorized,
+      403: forbiddenRead,
+    },
+  },
+  'PUT /admin/sending': {
+    summary:
+      'The kill switch: `{paused: true}` holds every campaign and touchpoint job on its queue (verification links still go), `{paused: false}` lets them go, each recipient once. Audited. Group marketing.',
+    requestBody: sendingSwitchInput,
+    responses: {
+      200: { description: 'The new state `{paused, by, at, reason?}`' },
+      400: badRequest,
+      401: unauthorized,
+      403: forbiddenEdit,
     },
   },
   'GET /admin/audit': {

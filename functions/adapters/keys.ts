@@ -72,6 +72,8 @@ export const keys = {
     SK: `DUE#${kind}#${ref}`,
   }),
   tierLadder: (): Key => ({ PK: 'CONFIG', SK: 'TIER_LADDER' }),
+  /** The kill switch of all sending: paused or not, by whom, when. */
+  sendingSwitch: (): Key => ({ PK: 'CONFIG', SK: 'SENDING' }),
   /** Counters of one tier review run (items read, members reviewed, changes, notices). */
   reviewRun: (runId: string): Key => ({ PK: `REVIEWRUN#${runId}`, SK: 'STATS' }),
   /** A page of a review run whose statistics were counted, with where its run went on. */

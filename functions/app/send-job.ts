@@ -51,6 +51,11 @@ export interface SenderDeps {
   readonly publicBaseUrl: string;
   /** The SMS sender's name and free opt-out number (the SMS sender only). */
   readonly sms?: SmsIdentity;
+  /**
+   * The kill switch: while marketing has paused all sending, a job is not sent but held — put back on its queue for
+   * later (the ledger still sends each recipient once when it runs).
+   */
+  readonly hold?: { paused(): Promise<boolean>; later(job: SendJob): Promise<void> };
 }
 
 export interface SmsIdentity {
@@ -203,6 +208,11 @@ export async function runJob(
 ): Promise<JobOutcome> {
   const deps = jobClock(job, realDeps);
   const outcome = emptyOutcome();
+  if (realDeps.hold && (await realDeps.hold.paused())) {
+    await realDeps.hold.later(job);
+    outcome.held = job.recipients.length;
+    return outcome;
+  }
   // The entry, the ladder and the recipients' profiles are independent reads: made at once.
   const [entry, ladder, profiles] = await Promise.all([
     deps.calendar.get(job.entryId),

@@ -28,6 +28,8 @@ export interface JobOutcome {
   duplicates: number;
   notRecipients: number;
   calls: number;
+  /** Recipients of a job held back because all sending is paused (it comes back later). */
+  held?: number;
 }
 
 export const emptyOutcome = (): JobOutcome => ({

@@ -3,11 +3,11 @@ import { sendEmailJob } from '#app/send-touchpoints';
 import { sendJobMessage } from '#schema/queue-messages';
 import { logFailure, logger } from '#shared/logger';
 import { sqsHandler } from '#shared/sqs-handler';
-import { contactHashing, emailChannel, senderDeps } from '#shared/wiring';
+import { contactHashing, emailChannel, senderDeps, sendingHold } from '#shared/wiring';
 
 // Prospects, suppression and per-contact limits are keyed by the contact hash: its keys first.
 await contactHashing();
-const deps = { ...(await senderDeps()), ...(await emailChannel()) };
+const deps = { ...(await senderDeps()), ...(await emailChannel()), hold: sendingHold('email-sends') };
 
 export const handler = sqsHandler(sendJobMessage, async (job) => {
   const facts = { entryId: job.entryId, period: job.period, wave: job.wave };

@@ -3,11 +3,16 @@ import { sendMessageJob } from '#app/send-touchpoints';
 import { sendJobMessage } from '#schema/queue-messages';
 import { logFailure, logger } from '#shared/logger';
 import { sqsHandler } from '#shared/sqs-handler';
-import { contactHashing, eventPublisher, messageChannel, senderDeps } from '#shared/wiring';
+import { contactHashing, eventPublisher, messageChannel, senderDeps, sendingHold } from '#shared/wiring';
 
 // Prospects, suppression and per-contact limits are keyed by the contact hash: its keys first.
 await contactHashing();
-const deps = { ...(await senderDeps()), ...messageChannel(), events: eventPublisher() };
+const deps = {
+  ...(await senderDeps()),
+  ...messageChannel(),
+  events: eventPublisher(),
+  hold: sendingHold('message-sends'),
+};
 
 export const handler = sqsHandler(sendJobMessage, async (job) => {
   const facts = { entryId: job.entryId, period: job.period, wave: job.wave };

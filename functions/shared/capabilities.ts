@@ -58,7 +58,7 @@ export const CAPABILITY_VARIABLES = {
   // In AWS the secret's ARN (read through the Parameters and Secrets extension); locally the secret itself.
   tokens: ['TOKEN_SECRET_ARN', 'TOKEN_SECRET'],
   programme: ['PROGRAMME_CURRENCY', 'PROGRAMME_TIME_ZONE'],
-  waves: ['WAVE_INTERVAL_SECONDS'],
+  waves: ['WAVE_INTERVAL_SECONDS', 'SENDING_HOLD_SECONDS'],
   phones: ['PHONE_COUNTRIES'],
   // In AWS the secret's ARN; locally the keys themselves.
   contactHashes: ['CONTACT_HASH_SECRET_ARN', 'CONTACT_HASH_KEYS'],

@@ -46,6 +46,8 @@ const sections = {
   waves: z.object({
     /** Seconds between waves of a campaign (SQS delay, capped at 900). */
     WAVE_INTERVAL_SECONDS: z.coerce.number().check(z.minimum(0)),
+    /** Seconds a held job waits on its queue before the sender looks at the kill switch again (SQS cap 900). */
+    SENDING_HOLD_SECONDS: z.coerce.number().check(z.minimum(0), z.maximum(900)),
   }),
 };
 

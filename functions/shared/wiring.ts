@@ -31,6 +31,7 @@ import { DynamoHandOnMarkers } from '#adapters/hand-on-markers';
 import { sesAccountMaxRate } from '#adapters/ses-account';
 import { senderRate } from '#domain/send-rate';
 import { logger } from './logger.ts';
+import { DynamoSendingSwitch } from '#adapters/sending-switch';
 import { TokenBucket } from '#adapters/rate-limiter';
 import type { DispatchDeps } from '#app/dispatch-touchpoints';
 import type { SenderDeps } from '#app/send-touchpoints';
@@ -202,7 +203,7 @@ export function dispatchDeps(queuesNeeded: { pages: boolean; jobs: boolean }): D
 type ChannelDeps = 'mailer' | 'messenger' | 'from' | 'publicBaseUrl' | 'limiter' | 'sms';
 
 /** The senders: ledger, calendar, ladder and link secret; the channel's adapter and rate come from the handler. */
-export async function senderDeps(): Promise<Omit<SenderDeps, ChannelDeps>> {
+export async function senderDeps(): Promise<Omit<SenderDeps, ChannelDeps | 'hold'>> {
   const { TABLE_NAME } = readConfig('table');
   const db = dynamoDocumentClient();
   return {
@@ -211,6 +212,25 @@ export async function senderDeps(): Promise<Omit<SenderDeps, ChannelDeps>> {
     ladder: ladderOf(db, TABLE_NAME),
     secret: await tokenSecret(),
     clock: systemClock,
+  };
+}
+
+/** The kill switch as the admin route uses it. */
+export function sendingSwitchDeps() {
+  return {
+    switch: new DynamoSendingSwitch(dynamoDocumentClient(), readConfig('table').TABLE_NAME),
+    clock: systemClock,
+  };
+}
+
+/** The sender's hold: while all sending is paused, a job goes back on its own queue, delayed. */
+export function sendingHold(queue: 'email-sends' | 'message-sends'): NonNullable<SenderDeps['hold']> {
+  const switchState = new DynamoSendingSwitch(dynamoDocumentClient(), readConfig('table').TABLE_NAME);
+  const jobs = new SqsJsonQueue<SendJob>(sqsClient(), queueUrl(queue));
+  const delay = readConfig('waves').SENDING_HOLD_SECONDS;
+  return {
+    paused: async () => (await switchState.state()).paused,
+    later: (job) => jobs.enqueue([job], () => delay),
   };
 }
 

@@ -123,6 +123,8 @@ export function handlerEnvironment(ports: LocalPorts, secret: string): Record<st
     LADDER_CACHE_SECONDS: '0',
     // Locally waves go out at once and the rate limit is high; AWS uses the defaults (60 s, 14/s) or the stack's.
     WAVE_INTERVAL_SECONDS: process.env['WAVE_INTERVAL_SECONDS'] ?? '0',
+    // A held job looks at the kill switch again after a second locally (15 minutes in AWS).
+    SENDING_HOLD_SECONDS: process.env['SENDING_HOLD_SECONDS'] ?? '1',
     MAX_SEND_RATE: process.env['MAX_SEND_RATE'] ?? '200',
     SEND_RATE_SHARE: '1',
     FULFILMENT_TOPIC_ARN: `arn:aws:sns:${LOCAL_REGION}:000000000000:dangol-fulfilment`,

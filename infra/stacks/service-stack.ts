@@ -106,6 +106,7 @@ export class ServiceStack extends Stack {
       PROGRAMME_CURRENCY: config.programme.currency,
       PROGRAMME_TIME_ZONE: config.programme.timeZone,
       WAVE_INTERVAL_SECONDS: '60',
+      SENDING_HOLD_SECONDS: '900',
       PHONE_COUNTRIES: config.sms.allowedCountries.join(','),
     };
     for (const [name, { queue, dlq }] of queues) {

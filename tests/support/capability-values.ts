@@ -20,6 +20,7 @@ export function allValues(): Record<string, string> {
     PROGRAMME_CURRENCY: 'KRW',
     PROGRAMME_TIME_ZONE: 'Asia/Seoul',
     WAVE_INTERVAL_SECONDS: '60',
+    SENDING_HOLD_SECONDS: '900',
     PHONE_COUNTRIES: 'KR',
     CONTACT_HASH_KEYS: 'h'.repeat(64),
   };
