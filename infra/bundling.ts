@@ -15,6 +15,8 @@ export const bundlingSettings = {
     '@aws-sdk/credential-provider-node': './functions/shared/lambda-credentials.ts',
     /** No operation dangol calls streams events; the SDK's protocol layer would bundle the codec anyway (-15 KB). */
     '@smithy/core/event-streams': './functions/shared/no-event-streams.ts',
+    /** Endpoint discovery is never enabled: its LRU cache would only ever answer "none" (-7 KB). */
+    '@aws-sdk/endpoint-cache': './functions/shared/no-endpoint-cache.ts',
   },
 } as const;
 

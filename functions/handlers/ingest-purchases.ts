@@ -7,6 +7,7 @@ import { applyOrDeadLetter } from '#app/dead-letter-policy';
 import { busEventMessage } from '#schema/queue-messages';
 import { logger } from '#shared/logger';
 import { PURCHASES_MAX_RECEIVES } from '#shared/capabilities';
+import { count } from '#shared/metrics';
 import { sqsHandler } from '#shared/sqs-handler';
 import { contactHashing, purchaseDeadLetters, purchaseDeps } from '#shared/wiring';
 
@@ -53,13 +54,18 @@ export const handler = sqsHandler(
       deadLetters,
       PURCHASES_MAX_RECEIVES,
     );
-    if ('deadLettered' in outcome)
+    if ('deadLettered' in outcome) {
+      count('PurchasesRejected', 1);
       logger.warn('purchase event sent to the DLQ', { messageId: record.messageId, reason: outcome.deadLettered });
-    else logger.info('purchase event', { messageId: record.messageId, outcome: outcome.applied });
+    } else {
+      count(outcome.applied === 'duplicate' ? 'PurchasesDuplicate' : 'PurchasesApplied', 1);
+      logger.info('purchase event', { messageId: record.messageId, outcome: outcome.applied });
+    }
   },
   {
     onMalformed: async (record, error) => {
       await deadLetters.reject(record.body, error.message, record.messageId);
+      count('PurchasesRejected', 1);
       logger.warn('purchase event sent to the DLQ', { messageId: record.messageId, reason: error.message });
     },
     before: async (event) => {

@@ -2,6 +2,7 @@
 // the campaign counters, suppression after a permanent bounce or a complaint, and `Touchpoint Sent` on SES's Send event.
 import { recordSesEvent, unwrapSesEvent } from '#app/engagement';
 import { sesEventMessage } from '#schema/queue-messages';
+import { count } from '#shared/metrics';
 import { logger } from '#shared/logger';
 import { MalformedMessage, sqsHandler } from '#shared/sqs-handler';
 import { contactHashing, engagementStore, eventPublisher, systemClock } from '#shared/wiring';
@@ -14,9 +15,7 @@ export const handler = sqsHandler(sesEventMessage, async (message) => {
   const event = unwrapSesEvent(message);
   if (!event) throw new MalformedMessage('not an SES event');
   const outcome = await recordSesEvent(event, deps);
-  logger.info('ses event', {
-    eventType: event.eventType ?? event.notificationType,
-    messageId: event.mail?.messageId,
-    outcome,
-  });
+  const eventType = String(event.eventType ?? event.notificationType ?? 'unknown');
+  logger.info('ses event', { eventType, messageId: event.mail?.messageId, outcome });
+  count('SesEvents', 1, { eventType });
 });

@@ -2,6 +2,7 @@
 import { reviewPage } from '#app/tier-review';
 import { reviewPageMessage } from '#schema/queue-messages';
 import { logger } from '#shared/logger';
+import { count } from '#shared/metrics';
 import { sqsHandler } from '#shared/sqs-handler';
 import { reviewDeps } from '#shared/wiring';
 
@@ -10,4 +11,6 @@ const deps = reviewDeps();
 export const handler = sqsHandler(reviewPageMessage, async (message) => {
   const stats = await reviewPage(message, deps);
   logger.info('tier review page', { runId: message.runId, shard: message.shard, ...stats });
+  count('TierChanges', stats.changed, { cause: 'review' });
+  count('TierNotices', stats.notices);
 });

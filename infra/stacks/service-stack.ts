@@ -24,6 +24,7 @@ import { Messaging } from '../constructs/messaging.ts';
 import { QueueWithDlq } from '../constructs/queue-with-dlq.ts';
 import { MailAccount, SmsAccount } from '../constructs/sms-account.ts';
 import { OpsAlarms, runbook } from '../constructs/ops-alarms.ts';
+import { OpsDashboard } from '../constructs/ops-dashboard.ts';
 import { grantCapabilities } from '../constructs/capability-grants.ts';
 import { topology } from '../topology.ts';
 import type { DeployConfig } from '../config.ts';
@@ -124,8 +125,13 @@ export class ServiceStack extends Stack {
       return { ...values, MAX_SEND_RATE: String(rate), SEND_RATE_SHARE: String(share) };
     };
 
+    const metricsNamespace = `dangol/${config.stage}`;
     for (const spec of topology.handlers) {
-      const environment = environmentFor(spec.name, spec.capabilities, valuesFor(spec.name));
+      const environment = {
+        ...environmentFor(spec.name, spec.capabilities, valuesFor(spec.name)),
+        // Business metrics (EMF) of this stage, apart from another stage's in the same account.
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+      };
       const handler = new HandlerFunction(this, `${pascal(spec.name)}Handler`, { spec, environment });
       grantCapabilities(
         handler,
@@ -271,6 +277,10 @@ export class ServiceStack extends Stack {
       if (!found) throw new Error(`no queue ${name}`);
       return found;
     };
+    new OpsDashboard(this, 'OpsDashboard', {
+      namespace: metricsNamespace,
+      queues: new Map([...queues].map(([name, { queue, dlq }]) => [name, { queue, dlq }])),
+    });
     new OpsAlarms(this, 'OpsAlarms', {
       functions: new Map([...this.functions].map(([name, handler]) => [name, handler.fn])),
       purchasesQueue: queueOf('purchases'),

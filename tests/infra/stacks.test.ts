@@ -247,6 +247,29 @@ describe('service stack built from the topology', () => {
     for (const queue of queues) expect(queue['KmsMasterKeyId']).toBeDefined();
   });
 
+  it('shows the business metrics and the queues on one dashboard, in the stage’s namespace', () => {
+    const dashboards = Object.values(service.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]);
+    for (const metric of [
+      'PurchasesApplied',
+      'PurchasesRejected',
+      'TierChanges',
+      'TouchpointsSent',
+      'TouchpointsFailed',
+      'SesEvents',
+      'AudiencePages',
+      'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
+    ])
+      expect(body, metric).toContain(metric);
+    expect(body).toContain('dangol/prod');
+    const [, fn] = Object.entries(service.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('IngestPurchasesHandlerFunction'),
+    ) as [string, { Properties: Record<string, any> }];
+    expect(fn.Properties['Environment']['Variables']['POWERTOOLS_METRICS_NAMESPACE']).toBe('dangol/prod');
+  });
+
   it('caps the account’s SMS spend at the config’s monthly limit and alarms at 80 % of it', () => {
     const calls = Object.values(service.findResources('Custom::AWS')).map(
       (resource) => (resource as { Properties: Record<string, any> }).Properties,
@@ -459,8 +482,9 @@ describe('capabilities in AWS', () => {
       const env = Object.keys(fn.Properties['Environment']?.['Variables'] ?? {}).filter(
         // Lambda's own settings and those of the Parameters and Secrets extension.
         (name) =>
-          !['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'].includes(name) &&
-          !/^(PARAMETERS_SECRETS_EXTENSION|SECRETS_MANAGER|SSM_PARAMETER_STORE)_/.test(name),
+          !['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE'].includes(
+            name,
+          ) && !/^(PARAMETERS_SECRETS_EXTENSION|SECRETS_MANAGER|SSM_PARAMETER_STORE)_/.test(name),
       );
       const expected = [...new Set(spec.capabilities.flatMap((capability) => variablesOf(capability)))].filter(
         (name) => name !== 'TOKEN_SECRET' && name !== 'CONTACT_HASH_KEYS',

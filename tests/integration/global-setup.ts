@@ -28,7 +28,7 @@ function teeOutput(file: string): () => void {
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
       appendFileSync(file, text);
-      if (text.startsWith('{"level":"INFO"')) return true;
+      if (text.startsWith('{"level":"INFO"') || text.startsWith('{"_aws"')) return true;
       return (originals[index] as (...args: unknown[]) => boolean)(chunk, ...rest);
     }) as typeof stream.write;
   });

@@ -1,7 +1,10 @@
 // The local stack serves this machine only: every server it starts listens on loopback (DynamoDB Local, AWS's jar,
 // has no bind option: docs/local-stack.md), and its local-only routes answer loopback Host headers only.
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { bundleHandler } from '#infra/bundle-handler';
 import { sesClient } from '#adapters/aws-clients';
 import { sesAccountMaxRate } from '#adapters/ses-account';
 import { urls } from './helpers.ts';
@@ -46,5 +49,37 @@ describe('local-stack', () => {
 
   it('answers SES GetAccount with the account quota, as the e-mail sender reads it at cold start', async () => {
     expect(await sesAccountMaxRate(sesClient())).toBe(500);
+  });
+
+  it('runs the DynamoDB client as bundled for Lambda (its aliases included) against DynamoDB Local', async () => {
+    const dir = join(import.meta.dirname, '..', '..', '.cache', 'bundled-client');
+    mkdirSync(dir, { recursive: true });
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(
+      entry,
+      [
+        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+        "import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';",
+        'const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+        "await db.send(new PutCommand({ TableName: 'dangol', Item: { PK: 'BUNDLE#check', SK: 'X', at: 1 } }));",
+        "const { Item } = await db.send(new GetCommand({ TableName: 'dangol', Key: { PK: 'BUNDLE#check', SK: 'X' } }));",
+        'console.log(JSON.stringify(Item));',
+      ].join('\n'),
+    );
+    const out = join(dir, 'index.mjs');
+    await bundleHandler(entry, out);
+    const env = inject('stackEnv');
+    const result = spawnSync(process.execPath, [out], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env['PATH'],
+        AWS_REGION: env['AWS_REGION'],
+        AWS_ACCESS_KEY_ID: env['AWS_ACCESS_KEY_ID'],
+        AWS_SECRET_ACCESS_KEY: env['AWS_SECRET_ACCESS_KEY'],
+        AWS_ENDPOINT_URL_DYNAMODB: env['AWS_ENDPOINT_URL_DYNAMODB'],
+      },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ PK: 'BUNDLE#check', SK: 'X', at: 1 });
   });
 });

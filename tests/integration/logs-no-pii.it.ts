@@ -1,5 +1,6 @@
 // No personal data in logs: everything the local stack and its handlers logged while the whole integration suite
-// ran (this part runs last) holds no e-mail address, phone number, fixture name or street of the members it made.
+// ran (this part runs last) holds no e-mail address, phone number, fixture name or street of the members it made;
+// and the business metrics went out as EMF lines.
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 
@@ -20,5 +21,19 @@ describe('logs-no-pii', () => {
       PATTERNS.filter(([, pattern]) => pattern.test(line)).map(([kind]) => `${kind}: ${line.slice(0, 300)}`),
     );
     expect(found).toEqual([]);
+  });
+
+  it('wrote the business metrics as EMF: purchases, touchpoints by channel, SES events, tier reviews', () => {
+    const emf = readFileSync(inject('logFile'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('{"_aws"'))
+      .map((line) => JSON.parse(line) as { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } });
+    const names = new Set(
+      emf.flatMap((line) => line._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name))),
+    );
+    for (const name of ['PurchasesApplied', 'PurchasesRejected', 'TouchpointsSent', 'SesEvents', 'AudiencePages'])
+      expect(names, name).toContain(name);
+    const sent = emf.find((line) => JSON.stringify(line).includes('TouchpointsSent')) as Record<string, unknown>;
+    expect(sent['channel']).toMatch(/^(email|sms|post)$/);
   });
 });
