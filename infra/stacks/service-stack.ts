@@ -317,6 +317,11 @@ export class ServiceStack extends Stack {
       ],
     });
     new CfnOutput(this, 'SalesChannelProducerPolicyArn', { value: producer.managedPolicyArn });
+    // Each queue and its dead-letter queue, for `npm run redrive` (the deploy writes them to its outputs file).
+    for (const [name, { queue, dlq }] of queues) {
+      new CfnOutput(this, `${pascal(name)}QueueArn`, { value: queue.queueArn });
+      new CfnOutput(this, `${pascal(name)}DlqArn`, { value: dlq.queueArn });
+    }
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'JoinFormUrl', { value: `${this.api.apiEndpoint}/join` });
     new CfnOutput(this, 'FulfilmentTopicArn', { value: fulfilment.topicArn });
