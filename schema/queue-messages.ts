@@ -58,6 +58,8 @@ export const sendJobMessage = /* @__PURE__ */ (() =>
     channel,
     wave: z._default(z.int().check(z.minimum(0)), 0),
     at: z.optional(z.string()),
+    /** Not to be sent before this time: a wave later than SQS's 900 s delay waits on its queue again until then. */
+    notBefore: z.optional(z.string()),
     recipients: z
       .array(
         z.object({

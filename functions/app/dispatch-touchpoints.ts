@@ -14,7 +14,7 @@ import {
 import { monthKey } from '#domain/local-time';
 import { inSample, pickWinner, variantFor } from '#domain/pretest';
 import { isTargeted, type Channel } from '#domain/send-checks';
-import { BULK_LIMIT, chunk, planWaves } from '#domain/waves';
+import { BULK_LIMIT, chunk, planWaves, waveTiming } from '#domain/waves';
 import type { CalendarEntry } from '#schema/calendar';
 import type { TierLadder } from '#schema/tier-ladder';
 import type { Clock } from './ports.ts';
@@ -283,9 +283,15 @@ export async function dispatchPage(
     }
   }
 
-  const delay = (job: SendJob) => job.wave * deps.waveIntervalSeconds;
-  const email = jobs.filter((job) => job.channel === 'email');
-  const other = jobs.filter((job) => job.channel !== 'email');
+  // A wave later than SQS's 900 s delay carries the time it may go; the sender puts it back until then.
+  const now = deps.clock();
+  const timed = jobs.map((job) => {
+    const timing = waveTiming(job.wave, deps.waveIntervalSeconds, now);
+    return { ...job, ...(timing.notBefore && { notBefore: timing.notBefore }) };
+  });
+  const delay = (job: SendJob) => waveTiming(job.wave, deps.waveIntervalSeconds, now).delaySeconds;
+  const email = timed.filter((job) => job.channel === 'email');
+  const other = timed.filter((job) => job.channel !== 'email');
   if (email.length > 0) await deps.emailJobs.enqueue(email, delay);
   if (other.length > 0) await deps.messageJobs.enqueue(other, delay);
   const next = page.next;

@@ -55,7 +55,7 @@ export interface SenderDeps {
    * The kill switch: while marketing has paused all sending, a job is not sent but held — put back on its queue for
    * later (the ledger still sends each recipient once when it runs).
    */
-  readonly hold?: { paused(): Promise<boolean>; later(job: SendJob): Promise<void> };
+  readonly hold?: { paused(): Promise<boolean>; later(job: SendJob, delaySeconds?: number): Promise<void> };
 }
 
 export interface SmsIdentity {
@@ -208,6 +208,13 @@ export async function runJob(
 ): Promise<JobOutcome> {
   const deps = jobClock(job, realDeps);
   const outcome = emptyOutcome();
+  // A later wave than the queue could hold back: put it back until its time (at most 900 s each time).
+  const early = job.notBefore ? Date.parse(job.notBefore) - realDeps.clock().getTime() : 0;
+  if (early > 0 && realDeps.hold) {
+    await realDeps.hold.later(job, Math.min(900, Math.ceil(early / 1000)));
+    outcome.held = job.recipients.length;
+    return outcome;
+  }
   if (realDeps.hold && (await realDeps.hold.paused())) {
     await realDeps.hold.later(job);
     outcome.held = job.recipients.length;

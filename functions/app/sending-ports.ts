@@ -54,6 +54,8 @@ export interface SendJob {
   readonly wave: number;
   /** When the job was scheduled for: the sender never treats it as earlier (night window, timestamps). */
   readonly at?: string;
+  /** Not to be sent before this time (a wave beyond SQS's 900 s delay comes back to its queue until then). */
+  readonly notBefore?: string;
   readonly recipients: readonly Recipient[];
   /** 1 or 2: a reached-not-opened follow-up. */
   readonly followUp?: number;

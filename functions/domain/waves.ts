@@ -62,3 +62,20 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 /** E-mail domain of an address (the only part of an address the dispatcher keeps). */
 export const domainOf = (email: string | undefined) =>
   email?.includes('@') ? emailDomain(email).toLowerCase() : undefined;
+
+/** SQS holds a message back 900 s at most. */
+export const MAX_QUEUE_DELAY_SECONDS = 900;
+
+/**
+ * When a wave's job may go: its delay on the queue now (capped at SQS's 900 s) and, for a wave later than that, the
+ * time it must not be sent before (the sender puts it back until then), so waves stay spaced however many there are.
+ */
+export function waveTiming(
+  wave: number,
+  intervalSeconds: number,
+  now: Date,
+): { delaySeconds: number; notBefore?: string } {
+  const seconds = Math.max(0, wave * intervalSeconds);
+  if (seconds <= MAX_QUEUE_DELAY_SECONDS) return { delaySeconds: seconds };
+  return { delaySeconds: MAX_QUEUE_DELAY_SECONDS, notBefore: new Date(now.getTime() + seconds * 1000).toISOString() };
+}

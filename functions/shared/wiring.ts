@@ -230,7 +230,7 @@ export function sendingHold(queue: 'email-sends' | 'message-sends'): NonNullable
   const delay = readConfig('waves').SENDING_HOLD_SECONDS;
   return {
     paused: async () => (await switchState.state()).paused,
-    later: (job) => jobs.enqueue([job], () => delay),
+    later: (job, delaySeconds) => jobs.enqueue([job], () => delaySeconds ?? delay),
   };
 }
 

@@ -74,6 +74,33 @@ describe('e-mail sender', () => {
     expect(store.counters.get('autumn-sale/A/sent')).toBe(50);
   });
 
+  it('puts a wave that is not due yet back on its queue (SQS delays 900 s at most), and holds all jobs while paused', async () => {
+    const { store, mailer, deps } = setup();
+    for (const id of ids(3)) store.profilesById.set(id, profile(id));
+    const later: { job: SendJob; delay: number | undefined }[] = [];
+    let paused = false;
+    const hold = {
+      paused: async () => paused,
+      later: async (held: SendJob, delay?: number) => void later.push({ job: held, delay }),
+    };
+    // Wave 40 at 60 s apart: due 40 minutes from now, the queue could hold it back 15.
+    const early = job(ids(3), { wave: 40, notBefore: new Date(NOON_SEOUL.getTime() + 2_400_000).toISOString() });
+    expect(await sendEmailJob(early, { ...deps, hold })).toMatchObject({ sent: 0, held: 3 });
+    expect(later).toEqual([{ job: early, delay: 900 }]);
+    expect(store.calls['claimAll'] ?? 0).toBe(0);
+    // Its time has come: it goes, once.
+    const due = { ...deps, hold, clock: () => new Date(NOON_SEOUL.getTime() + 2_400_000) };
+    expect(await sendEmailJob(early, due)).toMatchObject({ sent: 3 });
+    // The kill switch: held with the default delay, nothing claimed or sent.
+    paused = true;
+    expect(await sendEmailJob(job(ids(3), { entryId: 'autumn-sale', period: 'p2' }), { ...deps, hold })).toMatchObject({
+      sent: 0,
+      held: 3,
+    });
+    expect(later.at(-1)?.delay).toBeUndefined();
+    expect(mailer.calls).toHaveLength(1);
+  });
+
   it('sends nothing twice when the same job runs again', async () => {
     const { store, mailer, deps } = setup();
     for (const id of ids(3)) store.profilesById.set(id, profile(id));

@@ -262,3 +262,14 @@ describe('SDK retries of bulk sends', () => {
     }
   });
 });
+
+describe('wave timing', () => {
+  it('delays a wave on the queue up to 900 s and gives a later one the time it may go', async () => {
+    const { waveTiming } = await import('#domain/waves');
+    const now = new Date('2027-01-01T00:00:00Z');
+    expect(waveTiming(0, 60, now)).toEqual({ delaySeconds: 0 });
+    expect(waveTiming(15, 60, now)).toEqual({ delaySeconds: 900 });
+    expect(waveTiming(16, 60, now)).toEqual({ delaySeconds: 900, notBefore: '2027-01-01T00:16:00.000Z' });
+    expect(waveTiming(99, 60, now).notBefore).toBe('2027-01-01T01:39:00.000Z');
+  });
+});
