@@ -2,7 +2,7 @@
 import { sendEmailJob } from '#app/send-touchpoints';
 import { sendJobMessage } from '#schema/queue-messages';
 import { logFailure, logger } from '#shared/logger';
-import { count } from '#shared/metrics';
+import { countTouchpoints } from '#shared/metrics';
 import { sqsHandler } from '#shared/sqs-handler';
 import { contactHashing, emailChannel, senderDeps, sendingHold } from '#shared/wiring';
 
@@ -14,12 +14,5 @@ export const handler = sqsHandler(sendJobMessage, async (job) => {
   const facts = { entryId: job.entryId, period: job.period, wave: job.wave };
   const outcome = await logFailure('e-mail job failed', facts, () => sendEmailJob(job, deps));
   logger.info('e-mail job', { ...facts, test: Boolean(job.test), ...outcome });
-  for (const [metric, value] of [
-    ['TouchpointsSent', outcome.sent],
-    ['TouchpointsSkipped', outcome.skipped],
-    ['TouchpointsFailed', outcome.failed],
-    ['TouchpointsDeferred', outcome.deferred],
-    ['TouchpointsHeld', outcome.held ?? 0],
-  ] as const)
-    count(metric, value, { channel: 'email' });
+  countTouchpoints(outcome, 'email');
 });

@@ -2,7 +2,7 @@
 import { sendMessageJob } from '#app/send-touchpoints';
 import { sendJobMessage } from '#schema/queue-messages';
 import { logFailure, logger } from '#shared/logger';
-import { count } from '#shared/metrics';
+import { countTouchpoints } from '#shared/metrics';
 import { sqsHandler } from '#shared/sqs-handler';
 import { contactHashing, eventPublisher, messageChannel, senderDeps, sendingHold } from '#shared/wiring';
 
@@ -19,12 +19,5 @@ export const handler = sqsHandler(sendJobMessage, async (job) => {
   const facts = { entryId: job.entryId, period: job.period, wave: job.wave };
   const outcome = await logFailure('message job failed', facts, () => sendMessageJob(job, deps));
   logger.info('message job', { ...facts, channel: job.channel, test: Boolean(job.test), ...outcome });
-  for (const [metric, value] of [
-    ['TouchpointsSent', outcome.sent],
-    ['TouchpointsSkipped', outcome.skipped],
-    ['TouchpointsFailed', outcome.failed],
-    ['TouchpointsDeferred', outcome.deferred],
-    ['TouchpointsHeld', outcome.held ?? 0],
-  ] as const)
-    count(metric, value, { channel: job.channel });
+  countTouchpoints(outcome, job.channel);
 });

@@ -28,3 +28,15 @@ export function count(name: MetricName, value: number, dimensions: Readonly<Reco
   for (const [key, dimension] of Object.entries(dimensions)) single.addDimension(key, dimension);
   single.addMetric(name, MetricUnit.Count, value);
 }
+
+/** What a send job did, per outcome, for its channel. */
+export function countTouchpoints(
+  outcome: { sent: number; skipped: number; failed: number; deferred: number; held?: number },
+  channel: string,
+): void {
+  count('TouchpointsSent', outcome.sent, { channel });
+  count('TouchpointsSkipped', outcome.skipped, { channel });
+  count('TouchpointsFailed', outcome.failed, { channel });
+  count('TouchpointsDeferred', outcome.deferred, { channel });
+  count('TouchpointsHeld', outcome.held ?? 0, { channel });
+}

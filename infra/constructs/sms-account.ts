@@ -26,24 +26,11 @@ export class SmsAccount extends Construct {
       // Tier notices and verification links are transactional; advertising SMS set Promotional per message.
       DefaultSMSType: 'Transactional',
     };
-    const call = {
+    accountSetting(this, 'SetSmsAttributes', {
       service: 'SNS',
       action: 'setSMSAttributes',
       parameters: { attributes },
-      physicalResourceId: PhysicalResourceId.of(`sms-attributes-${Stack.of(this).stackName}`),
-    };
-    const resource = new AwsCustomResource(this, 'SetSmsAttributes', {
-      onCreate: call,
-      onUpdate: call,
-      installLatestAwsSdk: false,
-      // sns:SetSMSAttributes has no resource-level permissions: `*` is the only resource IAM accepts.
-      policy: AwsCustomResourcePolicy.fromStatements([
-        new PolicyStatement({ actions: ['sns:SetSMSAttributes'], resources: ['*'] }),
-      ]),
-    });
-    Validations.of(resource).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'sns:SetSMSAttributes is account-wide and has no resource-level permissions.',
+      iamAction: 'sns:SetSMSAttributes',
     });
     // The provider function CDK adds once per stack for AwsCustomResource (its id is CDK's fixed one).
     const provider = Stack.of(this).node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
@@ -77,24 +64,41 @@ export class SmsAccount extends Construct {
 export class MailAccount extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const call = {
+    accountSetting(this, 'AccountSuppression', {
       service: 'SESV2',
       action: 'putAccountSuppressionAttributes',
       parameters: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
-      physicalResourceId: PhysicalResourceId.of(`ses-account-suppression-${Stack.of(this).stackName}`),
-    };
-    const resource = new AwsCustomResource(this, 'AccountSuppression', {
-      onCreate: call,
-      onUpdate: call,
-      installLatestAwsSdk: false,
-      // ses:PutAccountSuppressionAttributes acts on the account: `*` is the only resource IAM accepts.
-      policy: AwsCustomResourcePolicy.fromStatements([
-        new PolicyStatement({ actions: ['ses:PutAccountSuppressionAttributes'], resources: ['*'] }),
-      ]),
-    });
-    Validations.of(resource).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ses:PutAccountSuppressionAttributes is account-wide and has no resource-level permissions.',
+      iamAction: 'ses:PutAccountSuppressionAttributes',
     });
   }
+}
+
+/**
+ * One account-wide setting made by an SDK call at deploy (create and update). Such actions have no resource-level
+ * permissions: `*` is the only resource IAM accepts, acknowledged on this resource alone.
+ */
+function accountSetting(
+  scope: Construct,
+  id: string,
+  setting: { service: string; action: string; parameters: Record<string, unknown>; iamAction: string },
+): AwsCustomResource {
+  const call = {
+    service: setting.service,
+    action: setting.action,
+    parameters: setting.parameters,
+    physicalResourceId: PhysicalResourceId.of(`${setting.action}-${Stack.of(scope).stackName}`),
+  };
+  const resource = new AwsCustomResource(scope, id, {
+    onCreate: call,
+    onUpdate: call,
+    installLatestAwsSdk: false,
+    policy: AwsCustomResourcePolicy.fromStatements([
+      new PolicyStatement({ actions: [setting.iamAction], resources: ['*'] }),
+    ]),
+  });
+  Validations.of(resource).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: `${setting.iamAction} is account-wide and has no resource-level permissions.`,
+  });
+  return resource;
 }
