@@ -1,8 +1,8 @@
-// A campaign's counters as the send ledger keeps them: one item per calendar entry, flat numeric attributes
-// `<dimension>~<key>~<outcome>` (see the send store), read as they are.
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// A campaign's counters as the send ledger keeps them: flat numeric attributes `<dimension>~<key>~<outcome>` (see
+// the send store) spread over a few counter items per calendar entry, summed when read.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CampaignStatsSource } from '#app/campaign-report';
-import { keys, withoutKeys } from './keys.ts';
+import { readCampaignCounters } from './send-items.ts';
 
 export class DynamoCampaignStats implements CampaignStatsSource {
   constructor(
@@ -11,9 +11,6 @@ export class DynamoCampaignStats implements CampaignStatsSource {
   ) {}
 
   async counters(entryId: string): Promise<Record<string, unknown> | null> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.campaignStats(entryId) }),
-    );
-    return Item ? withoutKeys<Record<string, unknown>>(Item) : null;
+    return readCampaignCounters(this.db, this.tableName, entryId);
   }
 }

@@ -8,6 +8,7 @@ import {
   batchWrite,
   counterName,
   counterUpdate,
+  readCampaignCounters,
   dueTouchpointItem,
   isConditionFailure,
 } from './send-items.ts';
@@ -100,9 +101,7 @@ export class DynamoCampaignStore implements CampaignStore {
     period: string,
     variants: readonly string[],
   ): Promise<Record<string, { sent: number; opened: number; clicked: number }>> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.campaignStats(entryId), ConsistentRead: true }),
-    );
+    const Item = await readCampaignCounters(this.db, this.tableName, entryId);
     const read = (variant: string, outcome: string) =>
       Number(Item?.[counterName('pv', `${period}/${variant}`, outcome)] ?? 0);
     return Object.fromEntries(

@@ -99,7 +99,12 @@ export const keys = {
   suppressions: (email: string): Key[] =>
     contactHashes(email.toLowerCase()).map((hash) => ({ PK: `SUPPRESSED#${hash}`, SK: 'SUPPRESSION' })),
   /** Counters of one calendar entry's sends and their outcomes, by tier, segment and variant. */
-  campaignStats: (entryId: string): Key => ({ PK: `CAMPAIGN#${entryId}`, SK: 'STATS' }),
+  /**
+   * One of a campaign's counter items: the counts are spread over `STATS#0…9` (an item takes 1,000 writes a second,
+   * a large campaign's events more), and summed when read.
+   */
+  campaignStats: (entryId: string, shard: number): Key => ({ PK: `CAMPAIGN#${entryId}`, SK: `STATS#${shard}` }),
+  campaignStatsPartition: (entryId: string) => ({ PK: `CAMPAIGN#${entryId}`, SKPrefix: 'STATS' }),
   /** Marks that the dispatcher handed out an entry's audience for one hour (a re-run finds it). */
   dispatchMarker: (entryId: string, hour: string): Key => ({ PK: `CAMPAIGN#${entryId}`, SK: `DISPATCHED#${hour}` }),
   /** A pre-test's decision (the winning variant) for one period. */

@@ -1,6 +1,7 @@
 // What the send stores share: the items they write (due touchpoints, ledger keys, counter names), batched reads and
 // writes with retries of unprocessed items, and the profile the senders see.
 import { conflictBackoff } from './transactions.ts';
+import { queryAll } from './query-all.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OfferGroup } from '#domain/offers';
@@ -94,6 +95,9 @@ export async function batchWrite(
   }
 }
 
+/** Counter items a campaign's counts are spread over (summed when read: readCampaignCounters). */
+export const COUNTER_SHARDS = 10;
+
 /** The update that adds `by` to a campaign's counters of one outcome, in total and by tier, segment and variant. */
 export function counterUpdate(tableName: string, entryId: string, dims: CampaignDims, outcome: string, by = 1) {
   const names = [
@@ -106,9 +110,30 @@ export function counterUpdate(tableName: string, entryId: string, dims: Campaign
   ];
   return {
     TableName: tableName,
-    Key: keys.campaignStats(entryId),
+    Key: keys.campaignStats(entryId, Math.floor(Math.random() * COUNTER_SHARDS)),
     UpdateExpression: `SET entity = :entity ADD ${names.map((_, i) => `#c${i} :one`).join(', ')}`,
     ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
     ExpressionAttributeValues: { ':one': by, ':entity': 'campaign-stats' },
   };
+}
+
+/** A campaign's counters, summed over its counter items (and the unsharded item of earlier versions). */
+export async function readCampaignCounters(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  entryId: string,
+): Promise<Record<string, number> | null> {
+  const partition = keys.campaignStatsPartition(entryId);
+  const items = await queryAll(db, {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :stats)',
+    ExpressionAttributeValues: { ':pk': partition.PK, ':stats': partition.SKPrefix },
+    ConsistentRead: true,
+  });
+  if (items.length === 0) return null;
+  const sums: Record<string, number> = {};
+  for (const item of items)
+    for (const [name, value] of Object.entries(item))
+      if (typeof value === 'number') sums[name] = (sums[name] ?? 0) + value;
+  return sums;
 }

@@ -269,6 +269,15 @@ describe('sending', () => {
       expect(calls.filter((c) => c.action === 'SendBulkEmail' && !c.throttled)).toHaveLength(3);
       expect(calls.every((c) => c.to.length <= 50)).toBe(true);
       expect(all.every((m) => mailsTo(box, m.email ?? '').length === 1)).toBe(true);
+      // The campaign's counts are spread over several counter items (one item takes 1,000 writes a second).
+      const counters = await dynamoDocumentClient().send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :stats)',
+          ExpressionAttributeValues: { ':pk': 'CAMPAIGN#default-birthday', ':stats': 'STATS#' },
+        }),
+      );
+      expect(counters.Items?.length ?? 0).toBeGreaterThan(1);
     });
 
     it('puts at most 3 recipients of one receiving domain in a wave, domains interleaved', async () => {
