@@ -120,6 +120,8 @@ export function handlerEnvironment(ports: LocalPorts, secret: string): Record<st
     PUBLIC_BASE_URL: base(ports.http),
     TOKEN_SECRET: secret,
     POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
+    // The business metrics (EMF lines on stdout) only when asked for, as the INFO logs: the integration tests do.
+    POWERTOOLS_METRICS_DISABLED: process.env['POWERTOOLS_METRICS_DISABLED'] ?? 'true',
     LADDER_CACHE_SECONDS: '0',
     // Locally waves go out at once and the rate limit is high; AWS uses the defaults (60 s, 14/s) or the stack's.
     WAVE_INTERVAL_SECONDS: process.env['WAVE_INTERVAL_SECONDS'] ?? '0',

@@ -30,6 +30,7 @@ function importMs(file: string, env: Record<string, string>): number {
       AWS_ACCESS_KEY_ID: 'bench',
       AWS_SECRET_ACCESS_KEY: 'bench',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
       ...env,
     },
   });

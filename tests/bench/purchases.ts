@@ -49,6 +49,8 @@ export async function benchPurchases(): Promise<void> {
       PROGRAMME_CURRENCY: 'KRW',
       PROGRAMME_TIME_ZONE: 'Asia/Seoul',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      CONTACT_HASH_KEYS: 'b'.repeat(64),
     });
     const raw = localDynamoClient(dynamo.endpoint);
     const { dynamoDocumentClient } = await import('#adapters/aws-clients');

@@ -24,6 +24,7 @@ export async function benchSending(): Promise<void> {
     sesApi: await freePort(),
   };
   process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+  process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
   const stack = await startLocalStack({ ports, clockSchedules: false });
   try {
     const { dynamoDocumentClient } = await import('#adapters/aws-clients');

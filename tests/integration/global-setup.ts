@@ -43,6 +43,7 @@ export default async function setup(project: TestProject) {
   const logFile = join(import.meta.dirname, '..', '..', '.cache', 'integration-logs.txt');
   const untee = teeOutput(logFile);
   process.env['POWERTOOLS_LOG_LEVEL'] = 'INFO';
+  process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
   project.provide('logFile', logFile);
   const ports: LocalPorts = {
     http: await freePort(),
