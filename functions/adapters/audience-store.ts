@@ -118,16 +118,13 @@ export class DynamoAudienceReader implements AudienceReader {
     );
     const emails = items.map((item) => item['email']).filter((email): email is string => typeof email === 'string');
     // Under every contact hash key in use: an address suppressed before a key rotation stays suppressed.
-    const suppressions = await batchGetAll(
-      this.db,
-      this.tableName,
-      emails.flatMap((email) => keys.suppressions(email)),
-    );
+    const keysOf = new Map(emails.map((email) => [email, keys.suppressions(email)]));
+    const suppressions = await batchGetAll(this.db, this.tableName, [...keysOf.values()].flat());
     const suppressed = new Set(suppressions.map((item) => String(item['PK'])));
     const profiles = new Map<string, SendProfile>();
     for (const item of items) {
       const email = typeof item['email'] === 'string' ? item['email'] : undefined;
-      const isSuppressed = email ? keys.suppressions(email).some((key) => suppressed.has(key.PK)) : false;
+      const isSuppressed = (email ? keysOf.get(email) : undefined)?.some((key) => suppressed.has(key.PK)) ?? false;
       profiles.set(String(item['memberId']), toProfile(item, isSuppressed));
     }
     return profiles;

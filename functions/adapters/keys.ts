@@ -21,17 +21,20 @@ function hashWith(secret: string, value: string): string {
   return createHmac('sha256', secret).update(`dangol-contact:${value}`).digest('base64url').slice(0, 32);
 }
 
+function loadedKeys(): readonly string[] {
+  if (contactHashKeys.length === 0) throw new Error('contact hash keys are not loaded (capability contactHashes)');
+  return contactHashKeys;
+}
+
 /** The contact's hash under the current key: what new items are keyed by. */
 function contactHash(value: string): string {
-  const [current] = contactHashKeys;
-  if (!current) throw new Error('contact hash keys are not loaded (capability contactHashes)');
+  const [current = ''] = loadedKeys();
   return hashWith(current, value);
 }
 
 /** The contact's hash under every key in use (current first): what reads and erasure look under. */
 function contactHashes(value: string): string[] {
-  if (contactHashKeys.length === 0) throw new Error('contact hash keys are not loaded (capability contactHashes)');
-  return contactHashKeys.map((secret) => hashWith(secret, value));
+  return loadedKeys().map((secret) => hashWith(secret, value));
 }
 
 const PROFILE = 'PROFILE';

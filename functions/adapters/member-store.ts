@@ -3,6 +3,7 @@ import {
   GetCommand,
   PutCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -152,12 +153,7 @@ export class DynamoMemberStore implements MemberStore {
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
-        ...consentHistory.map((record) => ({
-          Put: {
-            TableName: this.tableName,
-            Item: { ...keys.consentRecord(record.memberId, record.at, record.channel), entity: 'consent', ...record },
-          },
-        })),
+        ...consentHistory.map((record) => this.consentPut(record)),
         ...memberDateItems(member).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
       ];
       try {
@@ -254,43 +250,27 @@ export class DynamoMemberStore implements MemberStore {
   }
 
   async confirmGuardian(memberId: string, guardianPhone: string, record: ConsentRecord): Promise<VerifyResult> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.member(memberId),
-                UpdateExpression: 'SET #status = :active, guardianConsent = :true, guardianConfirmedAt = :at',
-                ConditionExpression: '#status = :pending AND guardian.phone = :phone',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':active': 'active',
-                  ':pending': 'pending',
-                  ':true': true,
-                  ':at': record.at,
-                  ':phone': guardianPhone,
-                },
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.consentRecord(memberId, record.at, record.channel), entity: 'consent', ...record },
-              },
-            },
-          ],
-        }),
-      );
-      return 'confirmed';
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const member = await this.getMember(memberId);
-      if (member?.guardian?.phone === guardianPhone && member.guardianConfirmedAt) return 'already-confirmed';
-      if (error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')) throw error;
-      return 'not-pending';
-    }
+    const member = {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.member(memberId),
+        UpdateExpression: 'SET #status = :active, guardianConsent = :true, guardianConfirmedAt = :at',
+        ConditionExpression: '#status = :pending AND guardian.phone = :phone',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':active': 'active',
+          ':pending': 'pending',
+          ':true': true,
+          ':at': record.at,
+          ':phone': guardianPhone,
+        },
+      },
+    };
+    return this.verify(
+      memberId,
+      [member, this.consentPut(record)],
+      (after) => after.guardian?.phone === guardianPhone && after.guardianConfirmedAt !== undefined,
+    );
   }
 
   async verifyPhone(memberId: string, phone: string, at: string): Promise<VerifyResult> {
@@ -310,53 +290,62 @@ export class DynamoMemberStore implements MemberStore {
   ): Promise<VerifyResult> {
     const verifiedField = field === 'email' ? 'emailVerifiedAt' : 'phoneVerifiedAt';
     const set = [`${verifiedField} = :at`, ...(consent ? ['consents.email.confirmedAt = :at'] : [])];
+    return this.verify(
+      memberId,
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.member(memberId),
+            UpdateExpression: `SET ${set.join(', ')}`,
+            ConditionExpression: `#status = :active AND #field = :value AND attribute_not_exists(${verifiedField})`,
+            ExpressionAttributeNames: { '#status': 'status', '#field': field },
+            ExpressionAttributeValues: { ':at': at, ':active': 'active', ':value': value },
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: field === 'email' ? keys.emailOwner(value) : keys.phoneOwner(value),
+            UpdateExpression: 'SET verifiedAt = :at',
+            ConditionExpression: 'memberId = :memberId',
+            ExpressionAttributeValues: { ':at': at, ':memberId': memberId },
+          },
+        },
+        ...(consent ? [this.consentPut(consent)] : []),
+      ],
+      (after) => after[field] === value && after[verifiedField] !== undefined,
+    );
+  }
+
+  /**
+   * A verification's writes in one transaction: `confirmed` when written; when a condition refused them, the member as
+   * it is now says whether an earlier run already verified (`already-confirmed`) or nothing waits (`not-pending`).
+   */
+  private async verify(
+    memberId: string,
+    items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+    done: (member: Member) => boolean,
+  ): Promise<VerifyResult> {
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.member(memberId),
-                UpdateExpression: `SET ${set.join(', ')}`,
-                ConditionExpression: `#status = :active AND #field = :value AND attribute_not_exists(${verifiedField})`,
-                ExpressionAttributeNames: { '#status': 'status', '#field': field },
-                ExpressionAttributeValues: { ':at': at, ':active': 'active', ':value': value },
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: field === 'email' ? keys.emailOwner(value) : keys.phoneOwner(value),
-                UpdateExpression: 'SET verifiedAt = :at',
-                ConditionExpression: 'memberId = :memberId',
-                ExpressionAttributeValues: { ':at': at, ':memberId': memberId },
-              },
-            },
-            ...(consent
-              ? [
-                  {
-                    Put: {
-                      TableName: this.tableName,
-                      Item: {
-                        ...keys.consentRecord(memberId, consent.at, consent.channel),
-                        entity: 'consent',
-                        ...consent,
-                      },
-                    },
-                  },
-                ]
-              : []),
-          ],
-        }),
-      );
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return 'confirmed';
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const member = await this.getMember(memberId);
-      if (member?.[field] === value && member[verifiedField]) return 'already-confirmed';
+      if (member && done(member)) return 'already-confirmed';
       if (error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')) throw error;
       return 'not-pending';
     }
+  }
+
+  /** One line of the consent history, as a transaction's put. */
+  private consentPut(record: ConsentRecord) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.consentRecord(record.memberId, record.at, record.channel), entity: 'consent', ...record },
+      },
+    };
   }
 }

@@ -1,6 +1,7 @@
 // Page chains that never fork: a page (or a start) hands the next pages to the queue at most once per chain key,
 // behind a conditional marker, and only after its own writes. A retry of a page that already handed on hands on
 // nothing; a run that died between its writes and its hand-on hands on when it is retried.
+import { runClaimed } from './claimed-effect.ts';
 
 export interface HandOnMarkers {
   /**
@@ -24,12 +25,6 @@ export async function handOnOnce(
   handOn: () => Promise<void>,
 ): Promise<boolean> {
   if (!(await markers.claim(key, now, new Date(now.getTime() - HAND_ON_STALE_MS)))) return false;
-  try {
-    await handOn();
-  } catch (error) {
-    await markers.release(key, now);
-    throw error;
-  }
-  await markers.complete(key, now);
+  await runClaimed({ release: () => markers.release(key, now), complete: () => markers.complete(key, now) }, handOn);
   return true;
 }

@@ -1,4 +1,5 @@
 // Runs a side effect (a mail, an event) at most once per member and step, however often the request repeats.
+import { runClaimed } from './claimed-effect.ts';
 import type { MemberStep, MemberStore } from './ports.ts';
 
 export interface StepPolicy {
@@ -44,13 +45,13 @@ export async function runStepOnce(
     if (policy.abandonedBefore && !(await completedSoon(members, memberId, step))) throw new StepInFlight(step);
     return false;
   }
-  try {
-    await effect();
-  } catch (error) {
-    await members.releaseStep(memberId, step, policy.now);
-    throw error;
-  }
-  await members.completeStep(memberId, step, policy.now);
+  await runClaimed(
+    {
+      release: () => members.releaseStep(memberId, step, policy.now),
+      complete: () => members.completeStep(memberId, step, policy.now),
+    },
+    effect,
+  );
   return true;
 }
 

@@ -65,10 +65,8 @@ async function activeMember(memberId: string, deps: EnrollmentMailDeps): Promise
 export async function sendVerifications(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentOutcome> {
   const member = await deps.members.getMember(memberId);
   if (member?.status === 'pending') return { email: 'not-needed', phone: await sendGuardianSms(member, deps) };
-  return {
-    email: await sendConfirmationMail(memberId, deps),
-    phone: await sendVerificationSms(memberId, deps),
-  };
+  if (member?.status !== 'active') return { email: 'not-needed', phone: 'not-needed' };
+  return { email: await confirmationMailTo(member, deps), phone: await verificationSmsTo(member, deps) };
 }
 
 /**
@@ -79,12 +77,12 @@ export async function sendRequestedMail(memberId: string, deps: EnrollmentMailDe
   const member = await activeMember(memberId, deps);
   if (!member) return { email: 'not-needed', phone: 'not-needed' };
   const email = awaitsEmailConfirmation(member)
-    ? await sendConfirmationMail(memberId, deps)
+    ? await confirmationMailTo(member, deps)
     : member.email && emailVerified(member)
       ? await sendAlreadyMemberMail(member, member.email, deps)
       : 'not-needed';
   const phone = awaitsPhoneVerification(member)
-    ? await sendVerificationSms(memberId, deps)
+    ? await verificationSmsTo(member, deps)
     : member.phone && phoneVerified(member)
       ? await sendAlreadyMemberSms(member, member.phone, deps)
       : 'not-needed';
@@ -114,7 +112,12 @@ function verificationUrl(
 /** The double opt-in mail, while the address waits for confirmation. */
 export async function sendConfirmationMail(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentMailOutcome> {
   const member = await activeMember(memberId, deps);
-  if (!member?.email || !awaitsEmailConfirmation(member)) return 'not-needed';
+  return member ? confirmationMailTo(member, deps) : 'not-needed';
+}
+
+async function confirmationMailTo(member: Member, deps: EnrollmentMailDeps): Promise<EnrollmentMailOutcome> {
+  if (!member.email || !awaitsEmailConfirmation(member)) return 'not-needed';
+  const { memberId } = member;
   const email = member.email;
   return sendWithinLimits(memberId, 'enrollment-mail', email, 'confirmationMail', deps, async (now) => {
     const mail = confirmationMail({
@@ -129,36 +132,46 @@ export async function sendConfirmationMail(memberId: string, deps: EnrollmentMai
 }
 
 /** The SMS with the link that verifies the phone, while it waits for verification. */
-export async function sendVerificationSms(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentMailOutcome> {
-  const member = await activeMember(memberId, deps);
-  const texts = deps.texts;
-  if (!member?.phone || !awaitsPhoneVerification(member) || !texts) return 'not-needed';
+async function verificationSmsTo(member: Member, deps: EnrollmentMailDeps): Promise<EnrollmentMailOutcome> {
   const phone = member.phone;
-  return sendWithinLimits(memberId, 'enrollment-sms', phone, 'verificationSms', deps, async (now) => {
-    const text = verificationSms({
+  if (!phone || !awaitsPhoneVerification(member)) return 'not-needed';
+  return enrollmentSms(member, phone, 'verificationSms', deps, (sender, now) =>
+    verificationSms({
       locale: member.locale,
-      sender: texts.sender,
-      url: verificationUrl('verify-phone', memberId, phone, now, deps),
+      sender,
+      url: verificationUrl('verify-phone', member.memberId, phone, now, deps),
       validDays: CONFIRMATION_VALID_DAYS,
-    });
-    await texts.messenger.sms(phone, text, 'Transactional');
-  });
+    }),
+  );
 }
 
 /** The SMS with the link that lets a pending child's guardian consent; at most 3 a day to one guardian phone. */
 async function sendGuardianSms(member: Member, deps: EnrollmentMailDeps): Promise<EnrollmentMailOutcome> {
-  const texts = deps.texts;
   const guardian = member.guardian;
-  if (!guardian || !texts) return 'not-needed';
-  return sendWithinLimits(member.memberId, 'enrollment-sms', guardian.phone, 'guardianSms', deps, async (now) => {
-    const text = guardianSms({
+  if (!guardian) return 'not-needed';
+  return enrollmentSms(member, guardian.phone, 'guardianSms', deps, (sender, now) =>
+    guardianSms({
       locale: member.locale,
-      sender: texts.sender,
+      sender,
       childName: member.name,
       url: verificationUrl('guardian-consent', member.memberId, guardian.phone, now, deps),
       validDays: CONFIRMATION_VALID_DAYS,
-    });
-    await texts.messenger.sms(guardian.phone, text, 'Transactional');
+    }),
+  );
+}
+
+/** One transactional SMS of enrollment to `phone`, within the step's spacing and the phone's daily limit. */
+async function enrollmentSms(
+  member: Member,
+  phone: string,
+  step: MemberStep,
+  deps: EnrollmentMailDeps,
+  textOf: (sender: string, now: Date) => string,
+): Promise<EnrollmentMailOutcome> {
+  const texts = deps.texts;
+  if (!texts) return 'not-needed';
+  return sendWithinLimits(member.memberId, 'enrollment-sms', phone, step, deps, async (now) => {
+    await texts.messenger.sms(phone, textOf(texts.sender, now), 'Transactional');
   });
 }
 
@@ -209,16 +222,9 @@ async function sendAlreadyMemberSms(
   phone: string,
   deps: EnrollmentMailDeps,
 ): Promise<EnrollmentMailOutcome> {
-  const texts = deps.texts;
-  if (!texts) return 'not-needed';
-  return sendWithinLimits(member.memberId, 'enrollment-sms', phone, 'alreadyMemberSms', deps, async () => {
-    const text = alreadyMemberSms({
-      locale: member.locale,
-      sender: texts.sender,
-      signInUrl: `${deps.publicBaseUrl}/me/sign-in`,
-    });
-    await texts.messenger.sms(phone, text, 'Transactional');
-  });
+  return enrollmentSms(member, phone, 'alreadyMemberSms', deps, (sender) =>
+    alreadyMemberSms({ locale: member.locale, sender, signInUrl: `${deps.publicBaseUrl}/me/sign-in` }),
+  );
 }
 
 class DailyLimitReached extends Error {

@@ -3,6 +3,7 @@
 // the follow-up that a sent mail makes due, calls under the rate limit with throttling retries.
 import { signToken } from '#domain/signed-token';
 import { messageVariables } from '#domain/message-content';
+import { MAX_QUEUE_DELAY_SECONDS } from '#domain/waves';
 import type { CalendarEntry } from '#schema/calendar';
 import type { TierLadder } from '#schema/tier-ladder';
 import type { Clock, EventPublisher, TokenSecret } from './ports.ts';
@@ -208,17 +209,16 @@ export async function runJob(
 ): Promise<JobOutcome> {
   const deps = jobClock(job, realDeps);
   const outcome = emptyOutcome();
-  // A later wave than the queue could hold back: put it back until its time (at most 900 s each time).
-  const early = job.notBefore ? Date.parse(job.notBefore) - realDeps.clock().getTime() : 0;
-  if (early > 0 && realDeps.hold) {
-    await realDeps.hold.later(job, Math.min(900, Math.ceil(early / 1000)));
-    outcome.held = job.recipients.length;
-    return outcome;
-  }
-  if (realDeps.hold && (await realDeps.hold.paused())) {
-    await realDeps.hold.later(job);
-    outcome.held = job.recipients.length;
-    return outcome;
+  // A later wave than the queue could hold back goes back until its time (at most 900 s each time); while all
+  // sending is paused, every job goes back.
+  const hold = realDeps.hold;
+  if (hold) {
+    const early = job.notBefore ? Date.parse(job.notBefore) - realDeps.clock().getTime() : 0;
+    if (early > 0 || (await hold.paused())) {
+      await hold.later(job, early > 0 ? Math.min(MAX_QUEUE_DELAY_SECONDS, Math.ceil(early / 1000)) : undefined);
+      outcome.held = job.recipients.length;
+      return outcome;
+    }
   }
   // The entry, the ladder and the recipients' profiles are independent reads: made at once.
   const [entry, ladder, profiles] = await Promise.all([

@@ -211,16 +211,17 @@ export class ServiceStack extends Stack {
     }
 
     // An event the bus could not deliver to its queue (the queue's key or policy refused it) rests here, alarmed.
-    const ruleDlq = new Queue(this, 'RuleDeliveryDlq', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: messagingKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(ruleDlq).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue.',
-    });
+    const deadLetterQueue = (id: string, retentionPeriod?: Duration) => {
+      const dlq = new Queue(this, id, {
+        encryption: QueueEncryption.KMS,
+        encryptionMasterKey: messagingKey,
+        enforceSSL: true,
+        ...(retentionPeriod && { retentionPeriod }),
+      });
+      Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue.' });
+      return dlq;
+    };
+    const ruleDlq = deadLetterQueue('RuleDeliveryDlq', Duration.days(14));
     new Alarm(this, 'RuleDeliveryDlqAlarm', {
       alarmDescription: `dangol: events the bus could not deliver to their queue need a look. ${runbook('alarm-dead-letter-queue')}`,
       metric: ruleDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
@@ -253,15 +254,7 @@ export class ServiceStack extends Stack {
       );
     }
 
-    const scheduleDlq = new Queue(this, 'ScheduleDlq', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: messagingKey,
-      enforceSSL: true,
-    });
-    Validations.of(scheduleDlq).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue.',
-    });
+    const scheduleDlq = deadLetterQueue('ScheduleDlq');
     for (const spec of topology.schedules) {
       const fn = this.functions.get(spec.handler)?.fn;
       if (!fn) throw new Error(`schedule ${spec.name} names unknown handler ${spec.handler}`);

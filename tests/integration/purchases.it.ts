@@ -61,6 +61,18 @@ describe('purchases', () => {
     },
   });
 
+  /** A purchase by someone the channel knows only by contact (a member or not), as a shop sends it. */
+  const customerPurchase = (customer: Record<string, string>, amount: number, channel: string) => ({
+    detailType: 'Purchase Completed',
+    detail: {
+      orderId: orderId(),
+      channel,
+      occurredAt: new Date().toISOString(),
+      amount: { value: amount, currency: 'KRW' },
+      customer,
+    },
+  });
+
   async function enrolled(): Promise<string> {
     return (await enroll(newPerson())).memberId;
   }
@@ -155,18 +167,7 @@ describe('purchases', () => {
 
     it('gives a stranger who enrolls with a buyer’s unverified phone none of the buyer’s spend', async () => {
       const buyer = newPerson();
-      await putEvents([
-        {
-          detailType: 'Purchase Completed',
-          detail: {
-            orderId: orderId(),
-            channel: 'store-pos',
-            occurredAt: new Date().toISOString(),
-            amount: { value: 2_500_000, currency: 'KRW' },
-            customer: { phone: buyer.phone, name: '김민지' },
-          },
-        },
-      ]);
+      await putEvents([customerPurchase({ phone: buyer.phone, name: '김민지' }, 2_500_000, 'store-pos')]);
       await drained('purchases');
       const stranger = newPerson({
         phone: buyer.phone,
@@ -175,18 +176,7 @@ describe('purchases', () => {
       });
       const { memberId } = await enroll(stranger);
       // The buyer buys again under the phone: an unverified contact is nobody's, so this stays the buyer's too.
-      await putEvents([
-        {
-          detailType: 'Purchase Completed',
-          detail: {
-            orderId: orderId(),
-            channel: 'store-pos',
-            occurredAt: new Date().toISOString(),
-            amount: { value: 90_000, currency: 'KRW' },
-            customer: { phone: buyer.phone },
-          },
-        },
-      ]);
+      await putEvents([customerPurchase({ phone: buyer.phone }, 90_000, 'store-pos')]);
       await drained('purchases');
       const item = await profile(memberId);
       expect(totalSpend(item)).toBe(0);
@@ -198,18 +188,7 @@ describe('purchases', () => {
         email: undefined,
         consents: { email: false, sms: true, post: false, nightTime: false },
       });
-      await putEvents([
-        {
-          detailType: 'Purchase Completed',
-          detail: {
-            orderId: orderId(),
-            channel: 'call-centre',
-            occurredAt: new Date().toISOString(),
-            amount: { value: 420_000, currency: 'KRW' },
-            customer: { phone: `+82 ${String(person.phone).slice(1)}` },
-          },
-        },
-      ]);
+      await putEvents([customerPurchase({ phone: `+82 ${String(person.phone).slice(1)}` }, 420_000, 'call-centre')]);
       await drained('purchases');
       const { memberId } = await enroll(person);
       const [sms] = await eventually(
@@ -224,16 +203,7 @@ describe('purchases', () => {
     it('keeps purchases by an unknown person as a prospect, and joins them once the member verifies the address', async () => {
       const person = newPerson();
       await putEvents([
-        {
-          detailType: 'Purchase Completed',
-          detail: {
-            orderId: orderId(),
-            channel: 'tv-home-shopping',
-            occurredAt: new Date().toISOString(),
-            amount: { value: 350_000, currency: 'KRW' },
-            customer: { email: person.email.toUpperCase(), name: '김민지' },
-          },
-        },
+        customerPurchase({ email: person.email.toUpperCase(), name: '김민지' }, 350_000, 'tv-home-shopping'),
       ]);
       await drained('purchases');
       const { memberId } = await enroll(person);
