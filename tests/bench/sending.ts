@@ -33,7 +33,9 @@ export async function benchSending(): Promise<void> {
     const { SesBulkMailer } = await import('#adapters/ses-bulk-mailer');
     const { sesSendingClient } = await import('#adapters/aws-clients');
     const { TokenBucket } = await import('#adapters/rate-limiter');
-    const { senderDeps } = await import('#shared/wiring');
+    const { contactHashing, senderDeps } = await import('#shared/wiring');
+    // The sender reads suppression by the keyed contact hash, with the stack's keys (startLocalStack set them).
+    await contactHashing();
     const { sendEmailJob } = await import('#app/send-touchpoints');
     const { ThrottledError } = await import('#app/sending-ports');
     const db = dynamoDocumentClient();
