@@ -295,11 +295,12 @@ export const queues: readonly QueueSpec[] = [
   { name: 'tier-review', consumer: 'review-tiers', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 3 },
   { name: 'rfm-scoring', consumer: 'score-rfm', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 3 },
   { name: 'dispatch', consumer: 'build-audience', batchSize: 1, visibilityTimeoutSeconds: 720, maxReceiveCount: 5 },
-  // Senders: limited concurrency so that the rate limit of each instance adds up to the account's SES rate.
+  // Senders: limited concurrency so that the rate limit of each instance adds up to the account's SES rate. The five
+  // jobs of a batch run at once, so one job's claims overlap another's call to SES (docs/scale.md).
   {
     name: 'email-sends',
     consumer: 'send-email',
-    batchSize: 2,
+    batchSize: 5,
     visibilityTimeoutSeconds: 720,
     maxReceiveCount: 8,
     maxConcurrency: 2,
@@ -307,7 +308,7 @@ export const queues: readonly QueueSpec[] = [
   {
     name: 'message-sends',
     consumer: 'send-message',
-    batchSize: 2,
+    batchSize: 5,
     visibilityTimeoutSeconds: 720,
     maxReceiveCount: 8,
     maxConcurrency: 2,

@@ -21,7 +21,7 @@ import {
   withoutKeys,
 } from './keys.ts';
 import { queryAll } from './query-all.ts';
-import { batchGetAll, batchWrite, toProfile } from './send-items.ts';
+import { batchGetAll, batchWrite, PROFILE_ATTRIBUTES, toProfile } from './send-items.ts';
 
 export class DynamoAudienceReader implements AudienceReader {
   get populationShards(): number {
@@ -115,6 +115,7 @@ export class DynamoAudienceReader implements AudienceReader {
       this.db,
       this.tableName,
       memberIds.map((id) => keys.member(id)),
+      PROFILE_ATTRIBUTES,
     );
     const emails = items.map((item) => item['email']).filter((email): email is string => typeof email === 'string');
     // Under every contact hash key in use: an address suppressed before a key rotation stays suppressed.

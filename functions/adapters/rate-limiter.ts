@@ -1,6 +1,7 @@
 // A token bucket in the sending function: at most `ratePerSecond` destinations a second, with a burst of one
 // second's worth, so bulk calls of 50 are paced instead of hitting SES's maximum send rate.
 import type { RateLimiter } from '#app/send-touchpoints';
+import { NoTimeLeft } from '#app/sending-ports';
 
 export class TokenBucket implements RateLimiter {
   private tokens: number;
@@ -35,13 +36,19 @@ export class TokenBucket implements RateLimiter {
     this.blockedUntil = Math.max(this.blockedUntil, this.now() + (count / this.ratePerSecond) * 1000);
   }
 
-  async acquire(count: number): Promise<void> {
-    for (let wait = this.blockedUntil - this.now(); wait > 0; wait = this.blockedUntil - this.now())
-      await this.sleep(wait);
+  async acquire(count: number, withinMs?: number): Promise<void> {
+    const deadline = withinMs === undefined ? Number.POSITIVE_INFINITY : this.now() + withinMs;
+    const wait = async (ms: number) => {
+      // Waiting past the deadline would leave the caller no time for its call: it gives up before, sending nothing.
+      if (this.now() + ms > deadline) throw new NoTimeLeft(count, ms);
+      await this.sleep(ms);
+    };
+    for (let blocked = this.blockedUntil - this.now(); blocked > 0; blocked = this.blockedUntil - this.now())
+      await wait(blocked);
     // A request larger than the bucket waits for the whole amount and may take the bucket negative once.
     this.refill();
     while (this.tokens < Math.min(count, Math.max(this.ratePerSecond, 1))) {
-      await this.sleep(
+      await wait(
         Math.ceil(((Math.min(count, Math.max(this.ratePerSecond, 1)) - this.tokens) / this.ratePerSecond) * 1000),
       );
       this.refill();

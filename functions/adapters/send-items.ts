@@ -36,19 +36,59 @@ export const counterName = (dimension: 'all' | 'tier' | 'segment' | 'variant' | 
 /** Tries of a batch whose items DynamoDB leaves unprocessed (throttled) before the caller's queue retries it. */
 const UNPROCESSED_ATTEMPTS = 8;
 
+/** A ProjectionExpression of attribute paths (`a`, `a.b`), every name through a placeholder (reserved words). */
+export function projection(paths: readonly string[]): {
+  ProjectionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+} {
+  const names = new Map<string, string>();
+  const placeholder = (name: string) => {
+    let found = names.get(name);
+    if (!found) {
+      found = `#p${names.size}`;
+      names.set(name, found);
+    }
+    return found;
+  };
+  const expression = paths.map((path) => path.split('.').map(placeholder).join('.')).join(', ');
+  return {
+    ProjectionExpression: expression,
+    ExpressionAttributeNames: Object.fromEntries([...names].map(([name, ph]) => [ph, name])),
+  };
+}
+
+/** What `toProfile` reads of a member item: a job's BatchGetItem brings only these attributes back. */
+export const PROFILE_ATTRIBUTES = [
+  'memberId',
+  'status',
+  'name',
+  'email',
+  'phone',
+  'phoneVerifiedAt',
+  'postalAddress',
+  'locale',
+  'timeZone',
+  'tierState.tier',
+  'rfm.score.group',
+  'consents',
+  'adSends',
+] as const;
+
 export async function batchGetAll(
   db: DynamoDBDocumentClient,
   tableName: string,
   keyList: readonly { PK: string; SK: string }[],
+  attributes?: readonly string[],
 ): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
+  const projected = attributes ? projection(attributes) : {};
   for (let i = 0; i < keyList.length; i += 100) {
     let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100).map((key) => ({ ...key }));
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
       if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error('DynamoDB kept keys unprocessed: giving the batch back');
       if (attempt > 0) await conflictBackoff(attempt - 1);
       const result = await db.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true, ...projected } } }),
       );
       found.push(...(result.Responses?.[tableName] ?? []));
       pending = result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;

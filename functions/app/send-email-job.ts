@@ -41,13 +41,18 @@ export async function sendEmailJob(job: SendJob, deps: SenderDeps): Promise<JobO
               tags: { l: encodeRef(item.ref) },
             };
           });
-          const results = await withThrottleRetries(deps.limiter, part.length, () => {
-            outcome.calls += 1;
-            return mailer.sendBulk(template, from, destinations, {
-              campaign: campaignTag(entry),
-              kind: entry.advertising ? 'advertising' : 'informational',
-            });
-          });
+          const results = await withThrottleRetries(
+            deps.limiter,
+            part.length,
+            () => {
+              outcome.calls += 1;
+              return mailer.sendBulk(template, from, destinations, {
+                campaign: campaignTag(entry),
+                kind: entry.advertising ? 'advertising' : 'informational',
+              });
+            },
+            deps.remainingMs,
+          );
           for (const item of part) pending.delete(item);
           // Sent ones turn `sent` on the ledger when SES's Send event comes back (record-engagement); only failures
           // and follow-ups are written here.

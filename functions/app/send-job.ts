@@ -1,6 +1,6 @@
 // What both senders share around their channel's calls: their ports (SenderDeps), the job's clock, the entry and
-// the recipients read at once, the checks and claims (send-prepare.ts), the campaign counters written once per job,
-// the follow-up that a sent mail makes due, calls under the rate limit with throttling retries.
+// the recipients read at once, the checks and claims (send-prepare.ts), the campaign counters written once per job
+// (or per SQS batch), the follow-up that a sent mail makes due, calls under the rate limit with throttling retries.
 import { signToken } from '#domain/signed-token';
 import { messageVariables } from '#domain/message-content';
 import { MAX_QUEUE_DELAY_SECONDS } from '#domain/waves';
@@ -28,8 +28,11 @@ export type { JobOutcome };
 const UNSUBSCRIBE_VALID_DAYS = 400;
 
 export interface RateLimiter {
-  /** Waits until `count` sends fit under the configured maximum rate. */
-  acquire(count: number): Promise<void>;
+  /**
+   * Waits until `count` sends fit under the configured maximum rate; throws `NoTimeLeft` (sending nothing) rather
+   * than wait longer than `withinMs`.
+   */
+  acquire(count: number, withinMs?: number): Promise<void>;
   /** SES refused `count` sends for its rate: given back, and every send of this sender waits as long as they take. */
   throttled(count: number): void;
 }
@@ -57,6 +60,55 @@ export interface SenderDeps {
    * later (the ledger still sends each recipient once when it runs).
    */
   readonly hold?: { paused(): Promise<boolean>; later(job: SendJob, delaySeconds?: number): Promise<void> };
+  /** The counters of the SQS batch the job runs in (`sendingBatch`), written when the batch ends. */
+  readonly counters?: SentCounters;
+  /** The time the invocation has left (Lambda's context); a send that would have to wait past it is not made. */
+  readonly remainingMs?: () => number;
+}
+
+/** Kept free at the end of an invocation for the last call to SES or SNS and the writes after it. */
+export const CALL_MARGIN_MS = 20_000;
+
+/** The jobs of one SQS batch, run at once: their shared reads and counters; `end` writes the counters. */
+export interface SendingBatch {
+  readonly deps: SenderDeps;
+  end(): Promise<void>;
+}
+
+/**
+ * The jobs of one SQS batch run at once (their claims overlapping one another's SES calls). What they all read alike
+ * — the calendar entry, the ladder, the kill switch — is read once for the batch, and their sent counts are written
+ * once when the batch ends (`end`), not once per job. Nothing is kept beyond the batch.
+ */
+export function sendingBatch(deps: SenderDeps): SendingBatch {
+  const once = <K, V>(read: (key: K) => Promise<V>) => {
+    const reads = new Map<K, Promise<V>>();
+    return (key: K) => {
+      let found = reads.get(key);
+      if (!found) {
+        found = read(key);
+        reads.set(key, found);
+        // A failed read is not kept: the next job reads again.
+        found.catch(() => reads.delete(key));
+      }
+      return found;
+    };
+  };
+  const entry = once((id: string) => deps.calendar.get(id));
+  const ladder = once((_: null) => deps.ladder());
+  const hold = deps.hold;
+  const paused = hold && once((_: null) => hold.paused());
+  const counters = new SentCounters();
+  return {
+    deps: {
+      ...deps,
+      calendar: { get: entry, list: () => deps.calendar.list() },
+      ladder: () => ladder(null),
+      ...(hold && paused && { hold: { paused: () => paused(null), later: (job, delay) => hold.later(job, delay) } }),
+      counters,
+    },
+    end: () => counters.flush(deps.store),
+  };
 }
 
 export interface SmsIdentity {
@@ -123,24 +175,33 @@ export function variablesOf(
   );
 }
 
-/** Counters of one job, added up and written once per (tier, segment, variant) instead of once per recipient. */
-export class JobCounters {
-  private readonly counts = new Map<string, { dims: CampaignDims; n: number }>();
-  add(item: Prepared): void {
+/**
+ * Sent counts added up in memory and written once per (entry, tier, segment, variant) — for one job, or for all the
+ * jobs of one SQS batch (`sendingBatch`) — instead of once per recipient.
+ */
+export class SentCounters {
+  private readonly counts = new Map<string, { entryId: string; dims: CampaignDims; n: number }>();
+  add(entryId: string, item: Prepared): void {
     const dims: CampaignDims = {
       tier: item.tier,
       segment: item.segment,
       period: item.ref.period,
       ...(item.variant && { variant: item.variant }),
     };
-    const key = JSON.stringify(dims);
+    const key = JSON.stringify([entryId, dims]);
     const found = this.counts.get(key);
     if (found) found.n += 1;
-    else this.counts.set(key, { dims, n: 1 });
+    else this.counts.set(key, { entryId, dims, n: 1 });
   }
-  async flush(entryId: string, store: SendStore): Promise<void> {
-    await Promise.all([...this.counts.values()].map(({ dims, n }) => store.count(entryId, dims, 'sent', n)));
+  get pending(): number {
+    let total = 0;
+    for (const { n } of this.counts.values()) total += n;
+    return total;
+  }
+  async flush(store: SendStore): Promise<void> {
+    const counts = [...this.counts.values()];
     this.counts.clear();
+    await Promise.all(counts.map(({ entryId, dims, n }) => store.count(entryId, dims, 'sent', n)));
   }
 }
 
@@ -163,9 +224,14 @@ export function followUpDue(entry: CalendarEntry, job: SendJob, item: Prepared, 
  * at the rate and the call is made again, a few times, before the job gives up (its claims go back and the queue
  * retries it much later).
  */
-export async function withThrottleRetries<T>(limiter: RateLimiter, count: number, call: () => Promise<T>): Promise<T> {
+export async function withThrottleRetries<T>(
+  limiter: RateLimiter,
+  count: number,
+  call: () => Promise<T>,
+  remainingMs?: () => number,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
-    await limiter.acquire(count);
+    await limiter.acquire(count, remainingMs && Math.max(0, remainingMs() - CALL_MARGIN_MS));
     try {
       return await call();
     } catch (error) {
@@ -195,7 +261,8 @@ export interface RunningJob {
   readonly ladder: TierLadder;
   readonly prepared: readonly Prepared[];
   readonly unannounced: readonly LedgerEntry[];
-  readonly counters: JobCounters;
+  /** Where the job's sent recipients are counted (written when the job, or its batch, ends). */
+  readonly counters: { add(item: Prepared): void };
 }
 
 /**
@@ -231,11 +298,20 @@ export async function runJob(
     return outcome;
   }
   const { prepared, unannounced } = await prepare(job, entry, ladder, profiles, deps, outcome);
-  const counters = new JobCounters();
+  // The batch's counters when the job runs in one (written once when the batch ends), else the job's own.
+  const counters = deps.counters ?? new SentCounters();
   try {
-    await send({ deps, outcome, entry, ladder, prepared, unannounced, counters });
+    await send({
+      deps,
+      outcome,
+      entry,
+      ladder,
+      prepared,
+      unannounced,
+      counters: { add: (item) => counters.add(entry.id, item) },
+    });
   } finally {
-    await counters.flush(entry.id, deps.store);
+    if (!deps.counters) await counters.flush(deps.store);
   }
   return outcome;
 }

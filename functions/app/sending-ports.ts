@@ -329,6 +329,17 @@ export class NotSentError extends Error {
   }
 }
 
+/**
+ * The invocation has not time enough left to wait for its turn under the rate and then call: nothing was sent, the
+ * claims go back, and the queue gives the job to a later invocation.
+ */
+export class NoTimeLeft extends NotSentError {
+  constructor(count: number, waitMs: number) {
+    super(`no time left to send ${count} under the rate (a wait of ${waitMs} ms)`);
+    this.name = 'NoTimeLeft';
+  }
+}
+
 /** SES refused the call for its rate. */
 export class ThrottledError extends NotSentError {
   constructor(message: string) {

@@ -3,6 +3,7 @@ import { sendMessageJob } from '#app/send-touchpoints';
 import { sendJobMessage } from '#schema/queue-messages';
 import { logFailure, logger } from '#shared/logger';
 import { countTouchpoints } from '#shared/metrics';
+import { senderBatches } from '#shared/sender-batches';
 import { sqsHandler } from '#shared/sqs-handler';
 import { contactHashing, eventPublisher, messageChannel, senderDeps, sendingHold } from '#shared/wiring';
 
@@ -15,9 +16,15 @@ const deps = {
   hold: sendingHold('message-sends'),
 };
 
-export const handler = sqsHandler(sendJobMessage, async (job) => {
-  const facts = { entryId: job.entryId, period: job.period, wave: job.wave };
-  const outcome = await logFailure('message job failed', facts, () => sendMessageJob(job, deps));
-  logger.info('message job', { ...facts, channel: job.channel, test: Boolean(job.test), ...outcome });
-  countTouchpoints(outcome, job.channel);
-});
+const batches = senderBatches(deps);
+
+export const handler = sqsHandler(
+  sendJobMessage,
+  async (job, _record, context) => {
+    const facts = { entryId: job.entryId, period: job.period, wave: job.wave };
+    const outcome = await logFailure('message job failed', facts, () => sendMessageJob(job, batches.forJob(context)));
+    logger.info('message job', { ...facts, channel: job.channel, test: Boolean(job.test), ...outcome });
+    countTouchpoints(outcome, job.channel);
+  },
+  batches.options,
+);

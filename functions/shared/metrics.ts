@@ -19,7 +19,8 @@ export type MetricName =
   | 'TouchpointsDeferred'
   | 'TouchpointsHeld'
   | 'AudiencePages'
-  | 'SesEvents';
+  | 'SesEvents'
+  | 'SentCountsLost';
 
 /** Counts `value` of `name` (nothing when 0), with these dimensions. */
 export function count(name: MetricName, value: number, dimensions: Readonly<Record<string, string>> = {}): void {

@@ -31,18 +31,19 @@ export function parseBody<S extends z.ZodMiniType>(schema: S, body: string): z.i
 export interface SqsHandlerOptions {
   /** Runs once per batch before its records (e.g. one BatchGetItem for every member the batch names). */
   readonly before?: (event: SQSEvent) => Promise<void>;
-  readonly after?: () => void;
+  /** Runs once per batch after its records, whatever they did (e.g. writes what the records added up). */
+  readonly after?: () => void | Promise<void>;
   /** A message that can never apply (not JSON, wrong fields): handled here (e.g. dead-lettered at once) instead of retried. */
   readonly onMalformed?: (record: SQSRecord, error: MalformedMessage) => Promise<void>;
 }
 
 export function sqsHandler<S extends z.ZodMiniType>(
   schema: S,
-  handle: (message: z.infer<S>, record: SQSRecord) => Promise<void>,
+  handle: (message: z.infer<S>, record: SQSRecord, context: Context) => Promise<void>,
   options: SqsHandlerOptions = {},
 ) {
   const processor = new BatchProcessor(EventType.SQS);
-  const handleRecord = async (record: SQSRecord) => {
+  const handleRecord = async (record: SQSRecord, context: Context) => {
     let message: z.infer<S>;
     try {
       message = parseBody(schema, record.body);
@@ -50,15 +51,17 @@ export function sqsHandler<S extends z.ZodMiniType>(
       if (!(error instanceof MalformedMessage) || !options.onMalformed) throw error;
       return options.onMalformed(record, error);
     }
-    return handle(message, record);
+    return handle(message, record, context);
   };
   return async (event: SQSEvent, context: Context) => {
     logger.addContext(context);
     await options.before?.(event);
     try {
-      return await processPartialResponse(event, handleRecord, processor, { context });
+      return await processPartialResponse(event, (record: SQSRecord) => handleRecord(record, context), processor, {
+        context,
+      });
     } finally {
-      options.after?.();
+      await options.after?.();
     }
   };
 }

@@ -1,6 +1,7 @@
 // SES API front for the local stack: passes every call to the SES v2 emulator and records which sending calls
 // were made (so tests can count SendBulkEmail calls), can answer the next N sending calls to a domain with SES's
-// own throttling error or send them and lose the answer (`POST /_local/faults/ses`), and publishes the
+// own throttling error or send them and lose the answer, or answer every sending call only after a delay, as SES in
+// AWS takes tens of milliseconds (`POST /_local/faults/ses`), and publishes the
 // configuration set's `Send` event of each accepted message — things the emulator cannot do.
 import { createServer, type Server } from 'node:http';
 import { readBody, relay } from './http-relay.ts';
@@ -19,6 +20,8 @@ export interface SesProxy {
   throttle(count: number, domain?: string): void;
   /** The next `count` such calls are sent, but the caller gets a 500 instead of SES's answer (a lost answer). */
   loseAnswers(count: number, domain?: string): void;
+  /** Every sending call from now on is answered `ms` later (0: at once, the default). */
+  delay(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -115,8 +118,11 @@ export async function startSesProxy(options: {
 }): Promise<SesProxy> {
   const calls: SesCall[] = [];
   const faults: { kind: 'throttle' | 'lost-answer'; domain?: string; remaining: number }[] = [];
+  let latencyMs = 0;
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
+    if (latencyMs > 0 && request.method === 'POST' && (request.url ?? '').startsWith('/v2/email/outbound-'))
+      await new Promise((resolve) => setTimeout(resolve, latencyMs));
     // GetAccount, which the emulator lacks: a production account with the local quota (as SES answers it).
     if (request.method === 'GET' && (request.url ?? '').split('?')[0] === '/v2/email/account') {
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -173,6 +179,9 @@ export async function startSesProxy(options: {
     calls,
     throttle: (count, domain) => faults.push({ kind: 'throttle', remaining: count, ...(domain && { domain }) }),
     loseAnswers: (count, domain) => faults.push({ kind: 'lost-answer', remaining: count, ...(domain && { domain }) }),
+    delay: (ms) => {
+      latencyMs = ms;
+    },
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -219,6 +219,8 @@ export async function startLocalStack(options: {
       endpoint: env['AWS_ENDPOINT_URL_SQS'],
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
+    // As the functions' clients (aws-clients.ts): no logger middleware copying every message for a log never written.
+    sqs.middlewareStack.remove('loggerMiddleware');
     stops.push(() => sqs.destroy());
     const queueUrls = new Map<string, string>();
     const queueArns = new Map<string, string>();
@@ -311,9 +313,21 @@ export async function startLocalStack(options: {
         const input = JSON.parse(body.toString('utf8') || '{}') as {
           throttle?: number;
           loseAnswers?: number;
+          latencyMs?: number;
           domain?: string;
         };
         const count = (value: unknown) => Number.isInteger(value) && (value as number) >= 1;
+        const latency = input.latencyMs;
+        if (latency !== undefined) {
+          if (!Number.isInteger(latency) || latency < 0 || latency > 10_000)
+            return {
+              status: 400,
+              body: { title: 'Invalid request', status: 400, detail: '`latencyMs` must be an integer from 0 to 10000' },
+            };
+          sesProxy.delay(latency);
+          if (input.throttle === undefined && input.loseAnswers === undefined)
+            return { status: 200, body: { latencyMs: latency } };
+        }
         if (input.throttle !== undefined ? !count(input.throttle) : !count(input.loseAnswers)) {
           return {
             status: 400,

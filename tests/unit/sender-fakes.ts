@@ -104,6 +104,7 @@ export class MemorySendStore implements Store {
     this.adLog.set(memberId, [...(this.adLog.get(memberId) ?? []), at.toISOString()]);
   }
   async count(entryId: string, dims: CampaignDims, outcome: string, by: number): Promise<void> {
+    this.note('count');
     const key = `${entryId}/${dims.tier}/${outcome}`;
     this.counters.set(key, (this.counters.get(key) ?? 0) + by);
   }

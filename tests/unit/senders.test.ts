@@ -1,8 +1,9 @@
 // The senders' use cases against in-memory ports: checks and claims before any call, one SendBulkEmail per job,
 // nothing twice on a re-run, claims given back only when SES said it sent nothing, the night window, ad SMS.
 import { describe, expect, it } from 'vitest';
-import { type SenderDeps, sendEmailJob, sendMessageJob, STALE_SEND_MS } from '#app/send-touchpoints';
-import { NotSentError, type SendJob } from '#app/sending-ports';
+import { type SenderDeps, sendEmailJob, sendingBatch, sendMessageJob, STALE_SEND_MS } from '#app/send-touchpoints';
+import { TokenBucket } from '#adapters/rate-limiter';
+import { NoTimeLeft, NotSentError, type SendJob } from '#app/sending-ports';
 import { DEFAULT_TIER_LADDER } from '#schema/tier-ladder';
 import type { CalendarEntry } from '#schema/calendar';
 import {
@@ -162,6 +163,78 @@ describe('e-mail sender', () => {
     const retry = await sendEmailJob(job(ids(2)), deps);
     expect(retry.sent).toBe(2);
     expect(mailer.mailed).toHaveLength(2);
+  });
+
+  it('sends nothing and gives the claims back when its turn under the rate would come after the invocation ends', async () => {
+    const { store, mailer, deps } = setup();
+    for (const id of [...ids(50), ...ids(50, 'n')]) store.profilesById.set(id, profile(id));
+    let now = 0;
+    const limiter = new TokenBucket(
+      5,
+      () => now,
+      async (ms) => {
+        now += ms;
+      },
+    );
+    const remaining = { ms: 60_000 };
+    const timed = { ...deps, limiter, remainingMs: () => remaining.ms };
+    // 5 sends a second: the first 50 leave the bucket 45 short, so the next 50 wait 10 s for their turn; with 25 s
+    // left, of which the last 20 are kept for the call itself, they do not wait.
+    expect((await sendEmailJob(job(ids(50)), timed)).sent).toBe(50);
+    remaining.ms = 25_000;
+    await expect(sendEmailJob(job(ids(50, 'n')), timed)).rejects.toThrow(NoTimeLeft);
+    expect(mailer.calls).toHaveLength(1);
+    expect(store.calls['release']).toBe(50);
+    // The next invocation, with time enough, sends all of them once.
+    remaining.ms = 60_000;
+    expect((await sendEmailJob(job(ids(50, 'n')), timed)).sent).toBe(50);
+    expect(new Set(mailer.mailed).size).toBe(100);
+    expect(now).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('reads the entry, the ladder and the kill switch once for the jobs of one batch, run at once, and counts once', async () => {
+    const { store, mailer, deps } = setup();
+    for (const id of ids(250)) store.profilesById.set(id, profile(id));
+    const reads = { entry: 0, ladder: 0, paused: 0 };
+    const counted: SenderDeps = {
+      ...deps,
+      calendar: {
+        get: async (id) => {
+          reads.entry += 1;
+          return deps.calendar.get(id);
+        },
+        list: () => deps.calendar.list(),
+      },
+      ladder: async () => {
+        reads.ladder += 1;
+        return deps.ladder();
+      },
+      hold: {
+        paused: async () => {
+          reads.paused += 1;
+          return false;
+        },
+        later: async () => undefined,
+      },
+    };
+    const batch = sendingBatch(counted);
+    const jobs = Array.from({ length: 5 }, (_, i) => job(ids(250).slice(i * 50, (i + 1) * 50)));
+    const outcomes = await Promise.all(jobs.map((one) => sendEmailJob(one, batch.deps)));
+    expect(outcomes.reduce((sum, outcome) => sum + outcome.sent, 0)).toBe(250);
+    expect(reads).toEqual({ entry: 1, ladder: 1, paused: 1 });
+    expect(mailer.calls).toHaveLength(5);
+    // The counts are written when the batch ends: once, all 250.
+    expect(store.counters.get('autumn-sale/A/sent')).toBeUndefined();
+    await batch.end();
+    expect(store.counters.get('autumn-sale/A/sent')).toBe(250);
+    expect(store.calls['count']).toBe(1);
+    // The next batch reads again (an edit or a pause in between counts from then on).
+    const next = sendingBatch(counted);
+    store.profilesById.set('late', profile('late'));
+    await sendEmailJob(job(['late']), next.deps);
+    await next.end();
+    expect(reads).toEqual({ entry: 2, ladder: 2, paused: 2 });
+    expect(store.counters.get('autumn-sale/A/sent')).toBe(251);
   });
 
   it('keeps the claims when the answer is lost (SES may have sent), so the retry sends nobody twice', async () => {
