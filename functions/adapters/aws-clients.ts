@@ -7,6 +7,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { traced } from './tracing.ts';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let events: EventBridgeClient | undefined;
@@ -15,35 +16,36 @@ let sns: SNSClient | undefined;
 let sqs: SQSClient | undefined;
 
 /**
- * Without the SDK's logger middleware: with the default no-op logger it still builds a log-safe copy of every input
+ * Every client: traced (tracing.ts), and without the SDK's logger middleware: with the default no-op logger it still builds a log-safe copy of every input
  * and output (`schemaLogFilter`), about 4 % of the sender's CPU in the bench, for logs nobody writes — dangol never
  * logs through the SDK. Errors are thrown as before.
  */
-function quiet<C extends { middlewareStack: { remove(name: string): boolean } }>(client: C): C {
+function instrumented<C extends { middlewareStack: { remove(name: string): boolean } }>(client: C): C {
   client.middlewareStack.remove('loggerMiddleware');
-  return client;
+  // Each call an X-Ray subsegment where the function runs with active tracing (tracing.ts).
+  return traced(client);
 }
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(quiet(new DynamoDBClient({})), {
+  documentClient ??= DynamoDBDocumentClient.from(instrumented(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
 }
 
 export function eventBridgeClient(): EventBridgeClient {
-  events ??= quiet(new EventBridgeClient({}));
+  events ??= instrumented(new EventBridgeClient({}));
   return events;
 }
 
 export function snsClient(): SNSClient {
-  sns ??= quiet(new SNSClient({}));
+  sns ??= instrumented(new SNSClient({}));
   return sns;
 }
 
 export function sqsClient(): SQSClient {
   // The queue URL is the one the stack passed; the SDK's endpoint (env or AWS default) already serves it.
-  sqs ??= quiet(new SQSClient({ useQueueUrlAsEndpoint: false }));
+  sqs ??= instrumented(new SQSClient({ useQueueUrlAsEndpoint: false }));
   return sqs;
 }
 
@@ -83,10 +85,10 @@ export const connectionRetriesOnly = {
 
 /** For bulk sends (see `connectionRetriesOnly`). */
 export function sesSendingClient(): SESv2Client {
-  return quiet(new SESv2Client({ retryStrategy: connectionRetriesOnly }));
+  return instrumented(new SESv2Client({ retryStrategy: connectionRetriesOnly }));
 }
 
 export function sesClient(): SESv2Client {
-  ses ??= quiet(new SESv2Client({}));
+  ses ??= instrumented(new SESv2Client({}));
   return ses;
 }

@@ -5,6 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { FieldError, Problem } from '#schema/problem';
 import { Conflict, InvalidCursor, NotFound, Stale, VersionRequired } from '#app/errors';
 import { ValidationError } from '#app/validation';
+import { traceHandler } from './tracing.ts';
 import { logger } from './logger.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -188,7 +189,7 @@ export function httpHandler(
         request.response = options.onError?.(request.error, request.event) ?? problemResponse(problem);
       },
     })
-    .handler(handle);
+    .handler(traceHandler(handle));
 }
 
 /**

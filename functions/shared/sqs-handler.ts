@@ -5,6 +5,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { logger } from './logger.ts';
+import { traceHandler } from './tracing.ts';
 
 export class MalformedMessage extends Error {
   constructor(readonly fields: string) {
@@ -53,7 +54,7 @@ export function sqsHandler<S extends z.ZodMiniType>(
     }
     return handle(message, record, context);
   };
-  return async (event: SQSEvent, context: Context) => {
+  return traceHandler(async (event: SQSEvent, context: Context) => {
     logger.addContext(context);
     await options.before?.(event);
     try {
@@ -63,5 +64,5 @@ export function sqsHandler<S extends z.ZodMiniType>(
     } finally {
       await options.after?.();
     }
-  };
+  });
 }

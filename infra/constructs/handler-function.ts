@@ -1,21 +1,50 @@
 // One Lambda function per topology handler: its own minified ESM bundle, its log group, its env and its grants.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AssetHashType, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   Architecture,
   Code,
+  type ILayerVersion,
   Function as LambdaFunction,
+  LayerVersion,
   ParamsAndSecretsLayerVersion,
   ParamsAndSecretsVersions,
   Runtime,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { HandlerSpec } from '../topology.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The Powertools version the bundles use (package.json pins it exactly): the Tracer comes from its layer. */
+export const POWERTOOLS_VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+).dependencies['@aws-lambda-powertools/tracer'];
+
+/** AWS publishes each Powertools layer's ARN, per region, as a public SSM parameter named by its version. */
+export const POWERTOOLS_LAYER_PARAMETER = `/aws/service/powertools/typescript/generic/all/${POWERTOOLS_VERSION}`;
+
+/**
+ * Powertools for AWS Lambda's own layer, one reference per stack: Tracer and the X-Ray SDK (≈ 125 KB) are loaded
+ * from it, not bundled into every function (functions/adapters/tracing.ts).
+ */
+function powertoolsLayer(scope: Construct): ILayerVersion {
+  const stack = Stack.of(scope);
+  const found = stack.node.tryFindChild('PowertoolsLayer') as ILayerVersion | undefined;
+  return (
+    found ??
+    LayerVersion.fromLayerVersionArn(
+      stack,
+      'PowertoolsLayer',
+      StringParameter.valueForStringParameter(stack, POWERTOOLS_LAYER_PARAMETER),
+    )
+  );
+}
 
 export class HandlerFunction extends Construct {
   readonly fn: LambdaFunction;
@@ -36,6 +65,7 @@ export class HandlerFunction extends Construct {
       memorySize: spec.memoryMb ?? 256,
       timeout: Duration.seconds(spec.timeoutSeconds ?? 10),
       tracing: Tracing.ACTIVE,
+      layers: [powertoolsLayer(this)],
       // Secrets are read over localhost from this extension, so no Secrets Manager client is bundled.
       ...(spec.capabilities.some((capability) => capability === 'tokens' || capability === 'contactHashes') && {
         paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {

@@ -89,4 +89,16 @@ export async function benchBundles(runs = 15): Promise<void> {
       `| ${name} | ${(statSync(file).size / 1024).toFixed(1)} | ${ms.toFixed(1)} | ${(ms / baseline).toFixed(2)} |`,
     );
   }
+
+  // Where the function runs with active tracing (AWS), the Tracer and the X-Ray SDK load from the Powertools layer
+  // at cold start, outside the bundle: their cost on top of any handler's.
+  const tracerEntry = join(OUT, 'tracer-from-layer.mjs');
+  writeFileSync(
+    tracerEntry,
+    "import { createRequire } from 'node:module';\nconst { Tracer } = createRequire(import.meta.url)('@aws-lambda-powertools/tracer');\nexport const tracer = new Tracer({ serviceName: 'dangol' });\n",
+  );
+  const tracerMs = median(Array.from({ length: runs }, () => importMs(tracerEntry, {})));
+  console.log(
+    `Tracer + X-Ray SDK from the Powertools layer (AWS, active tracing only; not in any bundle): +${tracerMs.toFixed(1)} ms import (${(tracerMs / baseline).toFixed(2)} × the DynamoDB-only import)`,
+  );
 }

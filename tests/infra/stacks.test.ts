@@ -158,6 +158,12 @@ describe('stateful stack', () => {
 
 describe('service stack built from the topology', () => {
   it('has one Node 24 ARM function per handler with X-Ray and log retention', () => {
+    // The Tracer comes from Powertools' layer of the bundled version, its ARN from AWS's public SSM parameter.
+    const parameters = Object.entries(service.toJSON().Parameters ?? {}) as [string, { Default?: string }][];
+    const layerParameter = parameters.find(
+      ([, parameter]) => parameter.Default === '/aws/service/powertools/typescript/generic/all/2.35.0',
+    )?.[0];
+    expect(layerParameter).toBeDefined();
     const functions = service.findResources('AWS::Lambda::Function');
     const ours = Object.values(functions).filter((fn) =>
       String((fn as { Properties: { Description?: string } }).Properties.Description ?? '').startsWith('dangol:'),
@@ -169,6 +175,7 @@ describe('service stack built from the topology', () => {
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
       });
+      expect((fn as { Properties: { Layers?: unknown[] } }).Properties.Layers).toContainEqual({ Ref: layerParameter });
     }
   });
 
