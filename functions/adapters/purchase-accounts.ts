@@ -1,21 +1,29 @@
-// Whose a purchase is, read from DynamoDB: a member by id (a batch's members prefetched in one BatchGetItem), else
+// Whose a purchase is, read from DynamoDB: a member by id (a batch's members prefetched in one BatchGetItem, or as
+// this instance last wrote them), else
 // the member owning the e-mail or phone, else a prospect kept against a hash of that contact; orders and refunds.
 import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Account, AccountReader, OrderRecord, Owner, OwnerRef, ProspectRef } from '#app/purchase-ports';
 import { keys, withoutKeys } from './keys.ts';
-import { type AccountItem, getItem, toAccount } from './purchase-items.ts';
+import { type AccountItem, getItem, toAccount, WrittenAccounts } from './purchase-items.ts';
 
 export class DynamoAccountReader implements AccountReader {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly written: WrittenAccounts = new WrittenAccounts(0),
   ) {}
 
   private readonly prefetched = new Map<string, AccountItem>();
 
   async prefetchMembers(memberIds: readonly string[]): Promise<void> {
     this.prefetched.clear();
-    const unique = [...new Set(memberIds)].slice(0, 100);
+    const unique: string[] = [];
+    for (const memberId of new Set(memberIds)) {
+      // Members this instance wrote last need no read (a stale one fails its conditional write, then is read).
+      const known = this.written.take(memberId);
+      if (known) this.prefetched.set(memberId, known);
+      else if (unique.length < 100) unique.push(memberId);
+    }
     if (unique.length < 2) return;
     let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
       [this.tableName]: { Keys: unique.map((memberId) => keys.member(memberId)), ConsistentRead: true },
@@ -35,7 +43,7 @@ export class DynamoAccountReader implements AccountReader {
 
   private async memberAccount(memberId: string): Promise<Account | null> {
     // A prefetched item serves one purchase only; a conflict reloads through GetItem.
-    const cached = this.prefetched.get(memberId);
+    const cached = this.prefetched.get(memberId) ?? this.written.take(memberId);
     this.prefetched.delete(memberId);
     const item = cached ?? ((await getItem(this.db, this.tableName, keys.member(memberId))) as AccountItem | undefined);
     if (!item || item.status === 'erased') return null;

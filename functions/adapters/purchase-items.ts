@@ -36,3 +36,31 @@ export function toAccount(owner: Owner, item: AccountItem | undefined): Account 
     version: item?.aggVersion ?? 0,
   };
 }
+
+/**
+ * The member accounts this instance itself last wrote, as it wrote them (aggregates, tier state, the version it set),
+ * so that a member's next purchase here needs no read. Each is used once — taken, then remembered again only after
+ * the next write succeeds — and every write is conditional on the version, so a stale one (another instance, the
+ * review or an erasure wrote since) fails that write, which then reads the member from the table. At most `limit`
+ * members, the least recently written dropped first.
+ */
+export class WrittenAccounts {
+  private readonly items = new Map<string, AccountItem>();
+  constructor(private readonly limit = 2000) {}
+
+  remember(memberId: string, item: AccountItem): void {
+    this.items.delete(memberId);
+    this.items.set(memberId, item);
+    if (this.items.size > this.limit) this.items.delete(this.items.keys().next().value as string);
+  }
+
+  take(memberId: string): AccountItem | undefined {
+    const item = this.items.get(memberId);
+    this.items.delete(memberId);
+    return item;
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+}

@@ -5,13 +5,16 @@ import type { PurchaseStore } from '#app/purchase-ports';
 import type { ReviewStore } from '#app/tier-review';
 import { mergePorts } from './merge-ports.ts';
 import { DynamoAccountReader } from './purchase-accounts.ts';
+import { WrittenAccounts } from './purchase-items.ts';
 import { DynamoPurchaseWriter } from './purchase-writes.ts';
 import { DynamoReviewPages } from './review-store.ts';
 
 export function dynamoPurchaseStore(db: DynamoDBDocumentClient, tableName: string): PurchaseStore & ReviewStore {
+  // What the writer last wrote of a member serves the reader's next read of that member (version-guarded).
+  const written = new WrittenAccounts();
   return mergePorts(
-    new DynamoAccountReader(db, tableName),
-    new DynamoPurchaseWriter(db, tableName),
+    new DynamoAccountReader(db, tableName, written),
+    new DynamoPurchaseWriter(db, tableName, written),
     new DynamoReviewPages(db, tableName),
   );
 }

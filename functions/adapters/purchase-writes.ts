@@ -15,13 +15,36 @@ import type {
   WriteOutcome,
 } from '#app/purchase-ports';
 import { dueIndex, keys, reviewIndex, withoutKeys } from './keys.ts';
-import { getItem, type TransactItem } from './purchase-items.ts';
+import { getItem, type TransactItem, WrittenAccounts } from './purchase-items.ts';
 
 export class DynamoPurchaseWriter implements PurchaseWriter {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly written: WrittenAccounts = new WrittenAccounts(0),
   ) {}
+
+  /** A member's account as this write left it, for the instance's next read of that member (WrittenAccounts). */
+  private remember(
+    account: Account,
+    aggregates: SpendAggregates,
+    tier: TierEffects | undefined,
+    outcome: WriteOutcome,
+  ): WriteOutcome {
+    if (outcome === 'applied' && account.owner.kind === 'member') {
+      const tierState = tier?.stateChanged ? tier.state : account.tierState;
+      this.written.remember(account.owner.memberId, {
+        memberId: account.owner.memberId,
+        status: 'active',
+        // What this write did not SET (first/last purchase when absent) stays in the table as it was read.
+        ...account.aggregates,
+        ...aggregates,
+        ...(tierState && { tierState }),
+        aggVersion: account.version + 1,
+      });
+    }
+    return outcome;
+  }
 
   /** The owner's aggregates (and tier) written only if nobody else wrote them since they were read. */
   private accountUpdate(account: Account, aggregates: SpendAggregates, tier: TierEffects | undefined): TransactItem {
@@ -171,7 +194,7 @@ export class DynamoPurchaseWriter implements PurchaseWriter {
       this.accountUpdate(account, input.aggregates, input.tier),
       ...this.tierItems(account.owner, input.tier, order.tierChange),
     ];
-    return this.transact(items, 0);
+    return this.remember(account, input.aggregates, input.tier, await this.transact(items, 0));
   }
 
   async recordRefund(input: {
@@ -201,7 +224,7 @@ export class DynamoPurchaseWriter implements PurchaseWriter {
       },
       this.accountUpdate(input.account, input.aggregates, input.tier),
     ];
-    return this.transact(items, 0);
+    return this.remember(input.account, input.aggregates, input.tier, await this.transact(items, 0));
   }
 
   async applyReview(input: {
@@ -214,7 +237,7 @@ export class DynamoPurchaseWriter implements PurchaseWriter {
       this.accountUpdate(input.account, input.aggregates, input.tier),
       ...this.tierItems(input.account.owner, input.tier, input.history),
     ];
-    return this.transact(items, null);
+    return this.remember(input.account, input.aggregates, input.tier, await this.transact(items, null));
   }
 
   async mergeProspect(input: {
@@ -243,8 +266,7 @@ export class DynamoPurchaseWriter implements PurchaseWriter {
       this.accountUpdate(member, input.aggregates, input.tier),
       ...this.tierItems(member.owner, input.tier, input.history),
     ];
-    const outcome = await this.transact(items, null);
-    return outcome;
+    return this.remember(member, input.aggregates, input.tier, await this.transact(items, null));
   }
 
   async unpublishedTierChange(memberId: string, ref: TierChangeRef): Promise<TierChangeRecord | null> {

@@ -344,4 +344,69 @@ describe('purchases', () => {
       });
     });
   });
+
+  describe('an instance reading what it wrote', () => {
+    it('reads no member it wrote last, and stays right when another instance wrote since', async () => {
+      const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+      const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+      const { dynamoPurchaseStore } = await import('#adapters/purchase-store');
+      const { DynamoLadderSource } = await import('#adapters/tier-ladder-store');
+      const { DynamoMemberStore } = await import('#adapters/member-store');
+      const { recordPurchase } = await import('#app/ingest-purchase');
+      const { mailableMember } = await import('../support/mail-fixtures.ts');
+      // A client of this test alone, counting the reads of one member's profile.
+      const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+        marshallOptions: { removeUndefinedValues: true },
+      });
+      const memberId = `cache-${Date.now().toString(36)}`;
+      let reads = 0;
+      db.middlewareStack.add(
+        (next, context) => async (args) => {
+          const command = String((context as { commandName?: string }).commandName);
+          if (/^(Get|BatchGet)/.test(command) && JSON.stringify(args.input).includes(`MEMBER#${memberId}`)) reads += 1;
+          return next(args);
+        },
+        { step: 'initialize', name: 'countMemberReads' },
+      );
+      await new DynamoMemberStore(db, TABLE).createMember(
+        mailableMember(memberId, '캐시', `${memberId}@cache.test`),
+        [],
+      );
+      const instance = () => ({
+        store: dynamoPurchaseStore(db, TABLE),
+        ladders: new DynamoLadderSource(db, TABLE),
+        events: { publish: async () => undefined },
+        clock: () => new Date(),
+        programme: { currency: 'KRW', timeZone: 'Asia/Seoul' },
+      });
+      const a = instance();
+      const b = instance();
+      const purchase = (id: string, value: number) => ({
+        channel: 'cache-test',
+        orderId: id,
+        occurredAt: new Date().toISOString(),
+        amount: { value, currency: 'KRW' },
+        member: { memberId },
+      });
+      expect(await recordPurchase(purchase(`${memberId}-1`, 10_000), a)).toBe('applied');
+      expect(reads).toBe(1);
+      // A's next purchase of this member: no read at all (nor through a batch's prefetch).
+      await a.store.prefetchMembers([memberId, 'someone-else']);
+      expect(await recordPurchase(purchase(`${memberId}-2`, 20_000), a)).toBe('applied');
+      a.store.forgetPrefetched();
+      expect(reads).toBe(1);
+      // Another instance writes the member: A's copy is stale now; its next write conflicts, reads, and counts right.
+      expect(await recordPurchase(purchase(`${memberId}-3`, 5_000), b)).toBe('applied');
+      expect(reads).toBe(2);
+      expect(await recordPurchase(purchase(`${memberId}-4`, 1_000), a)).toBe('applied');
+      expect(reads).toBe(3);
+      // A replayed order is a duplicate on either instance; nothing counts twice.
+      expect(await recordPurchase(purchase(`${memberId}-2`, 20_000), a)).toBe('duplicate');
+      expect(await recordPurchase(purchase(`${memberId}-3`, 5_000), a)).toBe('duplicate');
+      const stored = await profile(memberId);
+      expect(stored['purchaseCount']).toBe(4);
+      expect(Object.values(stored['spendByMonth'] as Record<string, number>).reduce((x, y) => x + y, 0)).toBe(36_000);
+      expect(stored['aggVersion']).toBe(4);
+    });
+  });
 });
