@@ -57,6 +57,11 @@ export const deployConfig = z.strictObject({
     ),
     /** The account's monthly SMS spend limit in USD (SNS MonthlySpendLimit); an alarm fires at 80 %. */
     monthlySpendLimitUsd: z.number().check(z.positive(), z.maximum(100_000)),
+    /**
+     * SMS per second the senders may publish, together (SNS's default quota for SMS is 20 per second; raise it with
+     * a quota increase first). Each instance of the SMS sender gets its share; SNS throttling is waited out.
+     */
+    maxSendRate: z._default(z.number().check(z.positive(), z.maximum(1000)), 20),
   }),
   admin: z.strictObject({
     /** The first marketing admin: the stack creates the user (Cognito mails a temporary password) in `marketing`. */

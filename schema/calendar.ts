@@ -28,12 +28,22 @@ export const trigger = z.discriminatedUnion('type', [
     offsetDays: z.int().check(z.minimum(-30), z.maximum(30)),
     localHour: z.int().check(z.minimum(0), z.maximum(23)),
   }),
-  z.strictObject({
-    type: z.literal('recurring'),
-    every: z.enum(['month', 'quarter']),
-    day: z.int().check(z.minimum(1), z.maximum(28)),
-    hour: z.int().check(z.minimum(0), z.maximum(23)),
-  }),
+  // Every month, every quarter (January, April, July, October) or every year in `month`, on `day` at `hour` in the
+  // programme's zone: the newsletter, the quarterly mailing, the yearly thank-you event and seasonal mailings.
+  z
+    .strictObject({
+      type: z.literal('recurring'),
+      every: z.enum(['month', 'quarter', 'year']),
+      month: z.optional(z.int().check(z.minimum(1), z.maximum(12))),
+      day: z.int().check(z.minimum(1), z.maximum(28)),
+      hour: z.int().check(z.minimum(0), z.maximum(23)),
+    })
+    .check(
+      z.refine((recurring) => (recurring.every === 'year') === (recurring.month !== undefined), {
+        message: 'A month for every: year, and only then',
+        path: ['month'],
+      }),
+    ),
   z.strictObject({ type: z.literal('once'), at: isoInstant }),
 ]);
 

@@ -88,6 +88,11 @@ export function sesSendingClient(): SESv2Client {
   return instrumented(new SESv2Client({ retryStrategy: connectionRetriesOnly }));
 }
 
+/** For SMS and post sends: as `sesSendingClient`, no retry after a request that may have been sent. */
+export function snsSendingClient(): SNSClient {
+  return instrumented(new SNSClient({ retryStrategy: connectionRetriesOnly }));
+}
+
 export function sesClient(): SESv2Client {
   ses ??= instrumented(new SESv2Client({}));
   return ses;

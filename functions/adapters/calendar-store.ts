@@ -3,7 +3,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CalendarEntry, CalendarEntryInput } from '#schema/calendar';
-import { DEFAULT_CALENDAR, DEFAULT_CALENDAR_ADDITIONS } from '#domain/default-calendar';
 import { AUDIT_PUT_CONDITION, auditItem } from './audit-log.ts';
 import { queryAll } from './query-all.ts';
 import { transactUnlessCancelled } from './transactions.ts';
@@ -11,17 +10,24 @@ import { keys, withoutKeys } from './keys.ts';
 import type { CalendarEditor, CalendarWrite } from '#app/sending-ports';
 
 const entryKey = keys.calendarEntry;
-const SEED_MARKERS = [
-  { marker: keys.calendarSeeded(1), entries: DEFAULT_CALENDAR },
-  { marker: keys.calendarSeeded(2), entries: DEFAULT_CALENDAR_ADDITIONS },
-];
+
+/** One release of the default calendar: its entries, written once behind its marker. */
+export interface DefaultsRelease {
+  readonly marker: { PK: string; SK: string };
+  readonly entries: readonly (CalendarEntryInput & { id: string })[];
+}
 
 type Write = CalendarWrite;
 
 export class DynamoCalendarStore implements CalendarEditor {
+  /**
+   * `defaults`: the releases of the default calendar this store seeds (calendar-defaults.ts); given only where the
+   * calendar is edited or the stack starts, so that the senders' bundles carry no default texts.
+   */
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly defaults: readonly DefaultsRelease[] = [],
   ) {}
 
   /**
@@ -30,7 +36,7 @@ export class DynamoCalendarStore implements CalendarEditor {
    */
   async seedDefaults(now: Date): Promise<boolean> {
     let wrote = false;
-    for (const { marker, entries } of SEED_MARKERS) if (await this.seed(marker, entries, now)) wrote = true;
+    for (const { marker, entries } of this.defaults) if (await this.seed(marker, entries, now)) wrote = true;
     return wrote;
   }
 

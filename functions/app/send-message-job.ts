@@ -1,11 +1,18 @@
 // Use case: one SMS or post job. An advertising SMS carries the (광고) prefix and the opt-out line and waits for the
-// member's morning at night; a message that went out is never given back (a retry would send it again).
+// member's morning at night. SMS are paced by the SMS rate; SNS throttling is waited out like SES's. A message that
+// went out is never given back (a retry would send it again), and neither is one that may have: when SNS's answer is
+// lost (a 5xx, a timeout, a broken connection after the request), that recipient is recorded `failed:
+// outcome-unknown` and never sent again — one missing SMS rather than two. Whatever was not tried yet goes back to
+// the queue with the job.
 import { adSms, nightHoldUntil } from '#domain/ad-rules';
 import { render } from '#domain/templates';
 import { announceSent } from './engagement.ts';
-import { type JobOutcome, runJob, type SenderDeps, smsIdentity, variablesOf } from './send-job.ts';
+import { type JobOutcome, runJob, type SenderDeps, smsIdentity, variablesOf, withThrottleRetries } from './send-job.ts';
 import { sendTest } from './send-test.ts';
-import type { LedgerRef, SendJob } from './sending-ports.ts';
+import { type LedgerRef, NotSentError, RecipientRefused, type SendJob } from './sending-ports.ts';
+
+/** The entry cannot make this message (no content for the channel): nothing was sent to anyone. */
+class NothingToSend extends Error {}
 
 export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<JobOutcome> {
   const messenger = deps.messenger;
@@ -17,7 +24,20 @@ export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<Jo
       events ? announceSent(ref, { messageId, at }, { store: deps.store, events }) : Promise.resolve(false);
     for (const sent of unannounced)
       await announce(sent, sent.messageId ?? '', sent.sentAt ?? deps.clock().toISOString());
+    // Claimed and not yet tried: given back if the job stops, so that its retry sends them.
+    const untried = new Set(prepared);
+    const giveBackUntried = () => Promise.all([...untried].map((item) => deps.store.release(item.ref, item.claimId)));
+    let identity: ReturnType<typeof smsIdentity> | undefined;
+    if (job.channel === 'sms') {
+      try {
+        identity = smsIdentity(deps);
+      } catch (error) {
+        await giveBackUntried();
+        throw error;
+      }
+    }
     for (const item of prepared) {
+      untried.delete(item);
       const now = deps.clock();
       const { profile } = item;
       let messageId: string | undefined;
@@ -31,20 +51,26 @@ export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<Jo
             continue;
           }
           const content = entry.content.sms?.[profile.locale] ?? entry.content.sms?.ko ?? entry.content.sms?.en;
-          if (!content) throw new Error(`entry ${entry.id} has no SMS content`);
-          const sms = smsIdentity(deps);
+          if (!content) throw new NothingToSend(`entry ${entry.id} has no SMS content`);
+          const sms = identity as NonNullable<typeof identity>;
           const text = adSms(
             render(content.text, variablesOf(entry, item, ladder, deps, now, sms.name)),
             entry.advertising,
             sms,
           );
-          messageId = await messenger.sms(
-            profile.phone ?? '',
-            text,
-            entry.advertising ? 'Promotional' : 'Transactional',
+          const type = entry.advertising ? 'Promotional' : 'Transactional';
+          messageId = await withThrottleRetries(
+            deps.limiter,
+            1,
+            () => {
+              outcome.calls += 1;
+              return messenger.sms(profile.phone ?? '', text, type);
+            },
+            deps.remainingMs,
           );
         } else {
           const content = entry.content.post?.[profile.locale] ?? entry.content.post?.ko ?? entry.content.post?.en;
+          outcome.calls += 1;
           messageId = await messenger.post({
             kind: entry.kind,
             entryId: entry.id,
@@ -57,10 +83,25 @@ export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<Jo
             postalAddress: profile.postalAddress ?? null,
           });
         }
-        outcome.calls += 1;
       } catch (error) {
-        // Not sent: the claim goes back so that the retry of this job sends it.
-        await deps.store.release(item.ref, item.claimId);
+        if (error instanceof RecipientRefused) {
+          // SNS refused this one for good (a number it cannot text): it stays failed; the rest go on.
+          await deps.store.finish(item.ref, item.claimId, { state: 'failed', reason: error.message, at: now });
+          outcome.failed += 1;
+          continue;
+        }
+        if (error instanceof NotSentError || error instanceof NothingToSend) {
+          // Not sent (throttled past the job's tries, no time left, refused for the account, unreachable), and the
+          // rest cannot go now either: all of them back to the queue.
+          await Promise.all([deps.store.release(item.ref, item.claimId), giveBackUntried()]);
+          throw error;
+        }
+        // SNS may have sent it: never again. The rest wait for the job's retry.
+        await Promise.all([
+          deps.store.finish(item.ref, item.claimId, { state: 'failed', reason: 'outcome-unknown', at: now }),
+          giveBackUntried(),
+        ]);
+        outcome.failed += 1;
         throw error;
       }
       // Sent: from here a failure must never give the claim back (the retry would send it again).

@@ -340,6 +340,14 @@ export class NoTimeLeft extends NotSentError {
   }
 }
 
+/** The provider refused this one recipient for good (an invalid phone number): nothing sent, nor ever will be. */
+export class RecipientRefused extends NotSentError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecipientRefused';
+  }
+}
+
 /** SES refused the call for its rate. */
 export class ThrottledError extends NotSentError {
   constructor(message: string) {

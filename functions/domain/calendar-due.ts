@@ -61,15 +61,16 @@ export function memberDateReads(
   return reads;
 }
 
-/** The issue a recurring entry sends at this hour in the programme's zone (`2026-11`, `2026-Q4`), or null. */
+/** The issue a recurring entry sends at this hour in the programme's zone (`2026-11`, `2026-Q4`, `2026`), or null. */
 export function recurringPeriod(
-  trigger: { every: 'month' | 'quarter'; day: number; hour: number },
+  trigger: { every: 'month' | 'quarter' | 'year'; month?: number; day: number; hour: number },
   hour: Date,
   programmeZone: string,
 ): string | null {
   const local = localClock(hour, programmeZone);
   if (local.day !== trigger.day || local.hour !== trigger.hour) return null;
   if (trigger.every === 'month') return `${local.year}-${pad(local.month)}`;
+  if (trigger.every === 'year') return local.month === trigger.month ? String(local.year) : null;
   if ((local.month - 1) % 3 !== 0) return null;
   return `${local.year}-Q${(local.month - 1) / 3 + 1}`;
 }

@@ -61,7 +61,8 @@ export const DEFAULT_CALENDAR: readonly (CalendarEntryInput & { id: string })[] 
     id: 'default-thank-you-event',
     name: 'B. VIP thank-you event',
     kind: 'thank_you_event',
-    trigger: { type: 'once', at: '2027-05-15T01:00:00Z' },
+    // Every year on 15 May, 10:00 in the programme's zone (the seed's table of slide 11).
+    trigger: { type: 'recurring', every: 'year', month: 5, day: 15, hour: 10 },
     tiers: VIP,
     channels: ['email'],
     advertising: true,

@@ -6,6 +6,7 @@ import {
   sesClient,
   sesSendingClient,
   snsClient,
+  snsSendingClient,
   sqsClient,
 } from '#adapters/aws-clients';
 import { SesBulkMailer } from '#adapters/ses-bulk-mailer';
@@ -24,6 +25,7 @@ import { SqsJsonQueue } from '#adapters/json-queue';
 import { DynamoRfmStore } from '#adapters/rfm-store';
 import { DynamoMemberDirectory } from '#adapters/member-directory';
 import { DynamoCalendarStore } from '#adapters/calendar-store';
+import { DEFAULT_CALENDAR_RELEASES } from '#adapters/calendar-defaults';
 import type { ReviewPageMessage } from '#app/tier-review';
 import type { RfmPageMessage } from '#app/rfm-scoring';
 import { dynamoSendStore } from '#adapters/send-store';
@@ -165,7 +167,8 @@ export function calendarDeps() {
   const { TABLE_NAME } = readConfig('table');
   const db = dynamoDocumentClient();
   return {
-    calendar: new DynamoCalendarStore(db, TABLE_NAME),
+    // The calendar's admin seeds the default programme on first use (never over marketing's edits).
+    calendar: new DynamoCalendarStore(db, TABLE_NAME, DEFAULT_CALENDAR_RELEASES),
     ladders: new DynamoLadderSource(db, TABLE_NAME),
     rfm: new DynamoRfmStore(db, TABLE_NAME),
     clock: systemClock,
@@ -264,7 +267,7 @@ export function textMessages() {
 export function messageChannel() {
   const sms = readConfig('sms');
   return {
-    messenger: new SnsMessenger(snsClient(), readConfig('fulfilment').FULFILMENT_TOPIC_ARN, sms.SMS_SENDER_NAME),
+    messenger: new SnsMessenger(snsSendingClient(), readConfig('fulfilment').FULFILMENT_TOPIC_ARN, sms.SMS_SENDER_NAME),
     from: sms.SMS_SENDER_NAME,
     publicBaseUrl: '',
     limiter: new TokenBucket(sms.MAX_SEND_RATE),

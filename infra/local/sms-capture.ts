@@ -32,6 +32,10 @@ export interface CapturedPost {
 export interface SmsCapture {
   readonly server: Server;
   readonly messages: CapturedSms[];
+  /** The next `count` SMS are refused with SNS's throttling error (nothing sent). */
+  throttle(count: number): void;
+  /** The next `count` SMS are sent (captured), but the caller gets a 500 instead of SNS's answer. */
+  loseAnswers(count: number): void;
   /** Publishes to the fulfilment topic: the address records of mailings. */
   readonly posts: CapturedPost[];
   stop(): Promise<void>;
@@ -44,10 +48,19 @@ export async function startSmsCapture(options: {
 }): Promise<SmsCapture> {
   const messages: CapturedSms[] = [];
   const posts: CapturedPost[] = [];
+  const faults = { throttle: 0, loseAnswers: 0 };
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
     const form = new URLSearchParams(body.toString('utf8'));
     if (request.method === 'POST' && form.get('Action') === 'Publish' && form.get('PhoneNumber')) {
+      if (faults.throttle > 0) {
+        faults.throttle -= 1;
+        response.writeHead(400, { 'content-type': 'text/xml' });
+        response.end(
+          `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+        );
+        return;
+      }
       const messageId = randomUUID();
       messages.push({
         messageId,
@@ -56,6 +69,14 @@ export async function startSmsCapture(options: {
         attributes: messageAttributes(form),
         at: new Date().toISOString(),
       });
+      if (faults.loseAnswers > 0) {
+        faults.loseAnswers -= 1;
+        response.writeHead(500, { 'content-type': 'text/xml' });
+        response.end(
+          `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Receiver</Type><Code>InternalError</Code><Message>An internal error occurred.</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+        );
+        return;
+      }
       response.writeHead(200, { 'content-type': 'text/xml' });
       response.end(
         `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
@@ -93,5 +114,16 @@ export async function startSmsCapture(options: {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', resolve);
   });
-  return { server, messages, posts, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    server,
+    messages,
+    posts,
+    throttle: (count) => {
+      faults.throttle += count;
+    },
+    loseAnswers: (count) => {
+      faults.loseAnswers += count;
+    },
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

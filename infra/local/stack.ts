@@ -147,6 +147,12 @@ async function fetchJson(url: string): Promise<unknown> {
   return response.json();
 }
 
+/** The answer to a fault injection whose counts are not positive integers. */
+const invalidFaultCount = {
+  status: 400,
+  body: { title: 'Invalid request', status: 400, detail: '`throttle` or `loseAnswers` must be a positive integer' },
+};
+
 export async function startLocalStack(options: {
   ports: LocalPorts;
   dataDir?: string;
@@ -174,8 +180,11 @@ export async function startLocalStack(options: {
     await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
     // The seed's benefit calendar exists from the first start (once; never over marketing's edits).
     const { DynamoCalendarStore } = await import('#adapters/calendar-store');
+    const { DEFAULT_CALENDAR_RELEASES } = await import('#adapters/calendar-defaults');
     const { dynamoDocumentClient } = await import('#adapters/aws-clients');
-    await new DynamoCalendarStore(dynamoDocumentClient(), LOCAL_TABLE_NAME).seedDefaults(new Date());
+    await new DynamoCalendarStore(dynamoDocumentClient(), LOCAL_TABLE_NAME, DEFAULT_CALENDAR_RELEASES).seedDefaults(
+      new Date(),
+    );
     // From here on each handler writes only the partitions it owns, as its IAM role allows in AWS.
     guardWrites(dynamoDocumentClient(), (message) => log(`[least privilege] ${message}`));
 
@@ -309,6 +318,16 @@ export async function startLocalStack(options: {
         return { status: 200, body: { cleared: true } };
       },
       async (request, body, url) => {
+        if (request.method !== 'POST' || url.pathname !== '/_local/faults/sns') return null;
+        const input = JSON.parse(body.toString('utf8') || '{}') as { throttle?: unknown; loseAnswers?: unknown };
+        const count = (value: unknown) => value === undefined || (Number.isInteger(value) && (value as number) >= 1);
+        if (!count(input.throttle) || !count(input.loseAnswers) || (!input.throttle && !input.loseAnswers))
+          return invalidFaultCount;
+        if (input.throttle) sms.throttle(input.throttle as number);
+        if (input.loseAnswers) sms.loseAnswers(input.loseAnswers as number);
+        return { status: 200, body: { throttle: input.throttle ?? null, loseAnswers: input.loseAnswers ?? null } };
+      },
+      async (request, body, url) => {
         if (request.method !== 'POST' || url.pathname !== '/_local/faults/ses') return null;
         const input = JSON.parse(body.toString('utf8') || '{}') as {
           throttle?: number;
@@ -329,14 +348,7 @@ export async function startLocalStack(options: {
             return { status: 200, body: { latencyMs: latency } };
         }
         if (input.throttle !== undefined ? !count(input.throttle) : !count(input.loseAnswers)) {
-          return {
-            status: 400,
-            body: {
-              title: 'Invalid request',
-              status: 400,
-              detail: '`throttle` or `loseAnswers` must be a positive integer',
-            },
-          };
+          return invalidFaultCount;
         }
         if (input.throttle !== undefined) sesProxy.throttle(input.throttle, input.domain);
         if (input.loseAnswers !== undefined) sesProxy.loseAnswers(input.loseAnswers, input.domain);

@@ -30,9 +30,6 @@ import { topology } from '../topology.ts';
 import type { DeployConfig } from '../config.ts';
 import { dlqVariable, environmentFor, queueVariable, type QueueName } from '../../functions/shared/capabilities.ts';
 
-/** SMS per second the SMS sender may publish (SNS's default account limit is 20 per second). */
-const SMS_SEND_RATE = 20;
-
 export interface ServiceStackProps extends StackProps {
   readonly table: Table;
   readonly tableKey: IKey;
@@ -119,7 +116,7 @@ export class ServiceStack extends Stack {
       const rate =
         handler === 'send-email'
           ? config.mail.maxSendRate / senders('send-email')
-          : SMS_SEND_RATE / senders('send-message');
+          : config.sms.maxSendRate / senders('send-message');
       // Each e-mail sender instance may use this share of the account's real SES rate (read at cold start).
       const share = handler === 'send-email' ? 1 / senders('send-email') : 1;
       return { ...values, MAX_SEND_RATE: String(rate), SEND_RATE_SHARE: String(share) };

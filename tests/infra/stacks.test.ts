@@ -499,7 +499,12 @@ describe('capabilities in AWS', () => {
       expect(env.sort(), spec.name).toEqual(expected.sort());
     }
     const message = functionOf('send-message')[1].Properties['Environment']['Variables'];
-    expect(message).toMatchObject({ SMS_SENDER_NAME: 'Brand', SMS_OPT_OUT_NUMBER: '080-123-4567' });
+    // sms.maxSendRate 20 of the example config, shared by the SMS sender's two instances.
+    expect(message).toMatchObject({
+      SMS_SENDER_NAME: 'Brand',
+      SMS_OPT_OUT_NUMBER: '080-123-4567',
+      MAX_SEND_RATE: '10',
+    });
     expect(functionOf('send-email')[1].Properties['Environment']['Variables']).toMatchObject({
       MAIL_FROM: 'Brand Membership <members@mail.brand.example>',
       PUBLIC_BASE_URL: 'https://members.brand.example',

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signAdminToken } from '#infra/local/admin-keys';
 import { DynamoCalendarStore } from '#adapters/calendar-store';
+import { DEFAULT_CALENDAR_RELEASES } from '#adapters/calendar-defaults';
 import { dynamoDocumentClient } from '#adapters/aws-clients';
 import { adminCaller } from './helpers.ts';
 
@@ -36,7 +37,7 @@ describe('admin-calendar', () => {
 
   describe('benefit calendar', () => {
     it('holds the seed VIP care programme from the first start, once', async () => {
-      const store = new DynamoCalendarStore(dynamoDocumentClient(), 'dangol');
+      const store = new DynamoCalendarStore(dynamoDocumentClient(), 'dangol', DEFAULT_CALENDAR_RELEASES);
       expect(await Promise.all(Array.from({ length: 4 }, () => store.seedDefaults(new Date())))).toEqual([
         false,
         false,
@@ -164,7 +165,11 @@ describe('admin-calendar', () => {
           })
         ).status,
       ).toBe(204);
-      expect(await new DynamoCalendarStore(dynamoDocumentClient(), 'dangol').seedDefaults(new Date())).toBe(false);
+      expect(
+        await new DynamoCalendarStore(dynamoDocumentClient(), 'dangol', DEFAULT_CALENDAR_RELEASES).seedDefaults(
+          new Date(),
+        ),
+      ).toBe(false);
       const after = await call('GET', '/admin/calendar');
       expect(after.body['items'].some((item: { id: string }) => item.id === 'default-anniversary')).toBe(false);
       const audit = await call('GET', '/admin/audit');

@@ -603,6 +603,59 @@ describe('sending', () => {
     });
   });
 
+  describe('yearly entries', () => {
+    it('come back every year on their day and hour in the programme’s zone, once a year', async () => {
+      const regular = await member();
+      // 9 September, 11:00 in Seoul (02:00 UTC): no default entry's hour.
+      const { id } = await campaign({ trigger: { type: 'recurring', every: 'year', month: 9, day: 9, hour: 11 } });
+      const mails = async () => mailsTo(await outbox(), regular.email ?? '').length;
+      await fire('dispatcher', '2029-09-09T01:00:00Z'); // 10:00: not yet
+      expect(await mails()).toBe(0);
+      await fire('dispatcher', '2029-09-09T02:00:00Z');
+      await fire('dispatcher', '2029-09-09T02:00:00Z');
+      expect(await mails()).toBe(1);
+      await fire('dispatcher', '2029-10-09T02:00:00Z'); // the same day of another month
+      expect(await mails()).toBe(1);
+      await fire('dispatcher', '2030-09-09T02:00:00Z');
+      expect(await mails()).toBe(2);
+      const periods = (await ledger(regular.memberId))
+        .filter((row) => row['entryId'] === id)
+        .map((row) => row['period']);
+      expect(periods.sort()).toEqual(['2029', '2030']);
+      // A yearly entry without its month is refused, naming the field.
+      const bad = await call('POST', '/admin/calendar', {
+        name: 'No month',
+        kind: 'custom',
+        trigger: { type: 'recurring', every: 'year', day: 9, hour: 11 },
+        tiers: ['D'],
+        channels: ['email'],
+        advertising: false,
+        content: { email: { ko: { subject: 's', html: '<p>h</p>', text: 't' } } },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body['errors'].map((e: { path: string }) => e.path)).toEqual(['trigger.month']);
+    });
+  });
+
+  describe('SMS through SNS trouble', () => {
+    it('waits out SNS throttling and never texts twice when an answer is lost: the rest go on the retry', async () => {
+      const people = [await member(), await member(), await member()];
+      await post('/_local/faults/sns', { throttle: 2 });
+      await post('/_local/faults/sns', { loseAnswers: 1 });
+      const { id, at } = await campaign({ channels: ['sms'], advertising: false });
+      await fire('dispatcher', at);
+      const box = await outbox();
+      // Everyone has exactly one SMS: the one whose answer was lost got it once, and was not texted again.
+      expect(people.map((person) => smsTo(box, person.phone ?? '').length)).toEqual([1, 1, 1]);
+      const states = await Promise.all(
+        people.map(async (person) => (await ledger(person.memberId)).find((row) => row['entryId'] === id)),
+      );
+      expect(states.map((row) => row?.['state']).sort()).toEqual(['failed', 'sent', 'sent']);
+      expect(states.find((row) => row?.['state'] === 'failed')).toMatchObject({ reason: 'outcome-unknown' });
+      expect((await post('/_local/faults/sns', { throttle: 0 })).status).toBe(400);
+    });
+  });
+
   describe('test send', () => {
     it('sends the entry to the given address marked as a test, with no ledger', async () => {
       const to = `qa-${randomUUID().slice(0, 8)}@dangol.example`;

@@ -7,6 +7,7 @@ import {
   sesClient,
   sesSendingClient,
   snsClient,
+  snsSendingClient,
   sqsClient,
 } from '#adapters/aws-clients';
 
@@ -19,6 +20,7 @@ describe('SDK clients', () => {
       sesClient(),
       sesSendingClient(),
       snsClient(),
+      snsSendingClient(),
       sqsClient(),
     ]) {
       const stack = client.middlewareStack.identify();

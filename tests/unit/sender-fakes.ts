@@ -175,8 +175,16 @@ export class RecordingBulkMailer implements BulkMailer {
 export class RecordingMessenger implements Messenger {
   readonly texts: { phone: string; text: string; type: string }[] = [];
   readonly posts: Readonly<Record<string, unknown>>[] = [];
+  /**
+   * What the next SMS calls do: throw (not sent), `{ lost }` (sent, but the answer is this error) or, for
+   * `undefined`, send as usual.
+   */
+  failNext: (Error | { lost: Error } | undefined)[] = [];
   async sms(phone: string, text: string, type: 'Promotional' | 'Transactional'): Promise<string> {
+    const failure = this.failNext.shift();
+    if (failure instanceof Error) throw failure;
     this.texts.push({ phone, text, type });
+    if (failure) throw failure.lost;
     return `sns-${this.texts.length}`;
   }
   async post(record: Readonly<Record<string, unknown>>): Promise<string> {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { type SenderDeps, sendEmailJob, sendingBatch, sendMessageJob, STALE_SEND_MS } from '#app/send-touchpoints';
 import { TokenBucket } from '#adapters/rate-limiter';
-import { NoTimeLeft, NotSentError, type SendJob } from '#app/sending-ports';
+import { NoTimeLeft, NotSentError, RecipientRefused, type SendJob, ThrottledError } from '#app/sending-ports';
 import { DEFAULT_TIER_LADDER } from '#schema/tier-ladder';
 import type { CalendarEntry } from '#schema/calendar';
 import {
@@ -320,5 +320,59 @@ describe('SMS sender', () => {
     store.profilesById.set('m', profile('m'));
     const { sms: _none, ...withoutSms } = deps;
     await expect(sendMessageJob(job(['m'], { channel: 'sms' }), withoutSms)).rejects.toThrow(/SMS identity/);
+    // Nothing was sent: the claim went back.
+    expect(store.items.size).toBe(0);
+  });
+
+  it('paces SMS by the SMS rate, one token each, and calls again when SNS throttles; each member texted once', async () => {
+    const { store, messenger, limiter, deps } = setup();
+    for (const id of ids(3)) store.profilesById.set(id, profile(id));
+    messenger.failNext = [throttle(), throttle()];
+    const outcome = await sendMessageJob(job(ids(3), { channel: 'sms' }), deps);
+    expect(outcome).toMatchObject({ sent: 3, calls: 5 });
+    expect(limiter.acquired).toBe(5);
+    expect(limiter.throttledBack).toBe(2);
+    expect(messenger.texts.map((text) => text.phone)).toHaveLength(3);
+  });
+
+  it('gives every untried claim back when SNS keeps throttling; the retried job texts the rest once', async () => {
+    const { store, messenger, deps } = setup();
+    for (const id of ids(4)) store.profilesById.set(id, profile(id, { phone: `+8210000000${id.slice(1)}` }));
+    // The first is texted; the second is throttled past the job's own tries (5 calls).
+    messenger.failNext = [undefined, ...Array.from({ length: 5 }, throttle)];
+    const first = job(ids(4), { channel: 'sms' });
+    await expect(sendMessageJob(first, deps)).rejects.toThrow(ThrottledError);
+    expect(messenger.texts).toHaveLength(1);
+    expect(store.calls['release']).toBe(3);
+    const retry = await sendMessageJob(first, deps);
+    expect(retry).toMatchObject({ sent: 3, duplicates: 1 });
+    expect(new Set(messenger.texts.map((text) => text.phone)).size).toBe(4);
+    expect(messenger.texts).toHaveLength(4);
+  });
+
+  it('never texts twice when SNS’s answer is lost: that one is failed (outcome-unknown), the rest go on the retry', async () => {
+    const { store, messenger, deps } = setup();
+    for (const id of ids(3)) store.profilesById.set(id, profile(id, { phone: `+8210000000${id.slice(1)}` }));
+    messenger.failNext = [{ lost: new Error('socket hang up') }];
+    await expect(sendMessageJob(job(ids(3), { channel: 'sms' }), deps)).rejects.toThrow('socket hang up');
+    const ref = (memberId: string) => ({ memberId, entryId: 'autumn-sale', period: 'once', channel: 'sms' });
+    expect(store.entry(ref('m0'))).toMatchObject({ state: 'failed', reason: 'outcome-unknown' });
+    expect(store.entry(ref('m1'))).toBeUndefined();
+    const retry = await sendMessageJob(job(ids(3), { channel: 'sms' }), deps);
+    expect(retry).toMatchObject({ sent: 2, duplicates: 1 });
+    // m0 got the one text SNS sent before its answer was lost, and no second.
+    expect(messenger.texts.map((text) => text.phone).sort()).toEqual(['+82100000000', '+82100000001', '+82100000002']);
+  });
+
+  it('records a number SNS refuses as failed and texts the others', async () => {
+    const { store, messenger, deps } = setup();
+    for (const id of ids(3)) store.profilesById.set(id, profile(id, { phone: `+8210000000${id.slice(1)}` }));
+    messenger.failNext = [new RecipientRefused('InvalidParameter')];
+    const outcome = await sendMessageJob(job(ids(3), { channel: 'sms' }), deps);
+    expect(outcome).toMatchObject({ sent: 2, failed: 1 });
+    expect(store.entry({ memberId: 'm0', entryId: 'autumn-sale', period: 'once', channel: 'sms' })).toMatchObject({
+      state: 'failed',
+      reason: 'InvalidParameter',
+    });
   });
 });

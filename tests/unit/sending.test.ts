@@ -10,6 +10,8 @@ import { skipReason, wantsFollowUp } from '#domain/send-checks';
 import { planWaves } from '#domain/waves';
 import { TokenBucket } from '#adapters/rate-limiter';
 import { connectionRetriesOnly } from '#adapters/aws-clients';
+import { calendarEntryInput } from '#schema/calendar';
+import { DEFAULT_CALENDAR } from '#domain/default-calendar';
 
 const birthday = { field: 'birthday' as const, offsetDays: 0, localHour: 10 };
 
@@ -62,6 +64,12 @@ describe('member-date partitions', () => {
   });
 });
 
+/** The default programme's thank-you event, as marketing would post it. */
+const yearlyInput = (() => {
+  const { id: _id, ...input } = DEFAULT_CALENDAR.find((entry) => entry.id === 'default-thank-you-event') ?? {};
+  return input as Record<string, unknown> & { trigger: Record<string, unknown> };
+})();
+
 describe('recurring periods', () => {
   it('names the issue in the programme’s zone', () => {
     expect(recurringPeriod({ every: 'month', day: 15, hour: 10 }, new Date('2027-04-15T01:00:00Z'), 'Asia/Seoul')).toBe(
@@ -76,6 +84,27 @@ describe('recurring periods', () => {
     expect(
       recurringPeriod({ every: 'quarter', day: 1, hour: 10 }, new Date('2027-05-01T01:00:00Z'), 'Asia/Seoul'),
     ).toBeNull();
+  });
+
+  it('comes back every year on its month and day, named by the year', () => {
+    const thankYou = { every: 'year', month: 5, day: 15, hour: 10 } as const;
+    expect(recurringPeriod(thankYou, new Date('2027-05-15T01:00:00Z'), 'Asia/Seoul')).toBe('2027');
+    expect(recurringPeriod(thankYou, new Date('2028-05-15T01:00:00Z'), 'Asia/Seoul')).toBe('2028');
+    expect(recurringPeriod(thankYou, new Date('2027-06-15T01:00:00Z'), 'Asia/Seoul')).toBeNull();
+    expect(recurringPeriod(thankYou, new Date('2027-05-15T02:00:00Z'), 'Asia/Seoul')).toBeNull();
+  });
+
+  it('takes a month for a yearly entry, and only for one', () => {
+    const ok = calendarEntryInput.safeParse(yearlyInput);
+    expect(ok.success).toBe(true);
+    for (const wrong of [
+      { type: 'recurring', every: 'year', day: 15, hour: 10 },
+      { type: 'recurring', every: 'month', month: 5, day: 15, hour: 10 },
+    ]) {
+      const parsed = calendarEntryInput.safeParse({ ...yearlyInput, trigger: wrong });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['trigger.month']);
+    }
   });
 });
 
