@@ -237,7 +237,7 @@ export const apiDocs: Record<string, RouteDoc> = {
   },
   'GET /admin/reports/campaigns/{id}': {
     summary:
-      'Sent, delivered, opened, clicked, bounced, complained, unsubscribed of a calendar entry, by tier, segment and variant. Groups marketing or viewer.',
+      'Sent, delivered, opened (not counting machine opens), clicked, bounced, complained, unsubscribed of a calendar entry, by tier, segment and variant. Groups marketing or viewer.',
     responses: {
       200: { description: 'The report', json: campaignReport },
       401: unauthorized,

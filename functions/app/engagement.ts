@@ -1,5 +1,6 @@
 // Use cases: what comes back after a send — SES events (delivery, open, click, bounce, complaint, …) on the ledger
 // and the campaign counters, suppression after a permanent bounce or a complaint, and unsubscribe links.
+import { machineOpenReason } from '#domain/machine-opens';
 import { verifyToken } from '#domain/signed-token';
 import type { TouchpointSent } from '#schema/events';
 import type { Clock, EventPublisher, TokenSecret } from './ports.ts';
@@ -73,6 +74,7 @@ export interface SesEvent {
     readonly timestamp?: string;
     readonly complainedRecipients?: readonly { emailAddress?: string }[];
   };
+  readonly open?: { readonly ipAddress?: string; readonly timestamp?: string; readonly userAgent?: string };
 }
 
 /** SNS may deliver the SES event raw or wrapped in its envelope; both are accepted. */
@@ -117,6 +119,22 @@ export async function recordSesEvent(
     return (await announceSent(ref, { messageId: event.mail?.messageId ?? '', at }, deps, { logAdSend: true }))
       ? 'recorded'
       : 'duplicate';
+  // An open no person made (Apple's privacy prefetch, a scanner, one within seconds of the send) is kept on the
+  // ledger as `machineOpen`: it counts as no open in reports and does not make a member "opened" for the
+  // reached-not-opened follow-ups or a pre-test's winner.
+  if (type.name === 'open') {
+    const machine = machineOpenReason({
+      ...(event.open?.ipAddress && { ipAddress: event.open.ipAddress }),
+      ...(event.open?.userAgent && { userAgent: event.open.userAgent }),
+      ...(event.open?.timestamp && { openedAt: event.open.timestamp }),
+      ...(event.mail?.timestamp && { sentAt: event.mail.timestamp }),
+    });
+    const openedAt = event.open?.timestamp ?? at;
+    const recorded = machine
+      ? await deps.store.recordEvent(ref, 'machineOpen', openedAt, null)
+      : await deps.store.recordEvent(ref, 'open', openedAt, 'opened');
+    return recorded ? 'recorded' : 'duplicate';
+  }
   // A soft bounce is recorded but does not count as bounced (the address is not suppressed).
   const counter = type.name === 'bounce' && event.bounce?.bounceType !== 'Permanent' ? null : type.counter;
   const name = type.name === 'bounce' && event.bounce?.bounceType !== 'Permanent' ? 'softBounce' : type.name;

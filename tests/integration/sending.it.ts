@@ -684,9 +684,11 @@ describe('sending', () => {
   });
 
   describe('follow-ups, pre-test, consent renewal', () => {
-    it('follows up reached-not-opened mail once, with the alternate subject and sender, never to who opened', async () => {
+    it('follows up reached-not-opened mail once, with the alternate subject and sender, never to who opened (a machine’s open is no open)', async () => {
       const quiet = await member();
       const reader = await member();
+      // Opened only by Apple's privacy prefetch (an Apple address, the bare user agent): nobody read it.
+      const prefetched = await member();
       const first = await campaign({
         followUp: {
           delayHours: 24,
@@ -696,15 +698,16 @@ describe('sending', () => {
       });
       await fire('dispatcher', first.at);
       const { encodeRef } = await import('#app/send-touchpoints');
-      const event = (m: Member, eventType: string) => {
+      const event = (m: Member, eventType: string, open?: Record<string, string>) => {
         const row = {
           messageId: 'x',
           timestamp: first.at,
           destination: [m.email],
           tags: { l: [encodeRef({ memberId: m.memberId, entryId: first.id, period: 'once', channel: 'email' })] },
         };
-        return { eventType, mail: row };
+        return { eventType, mail: row, ...(open && { open }) };
       };
+      const later1h = new Date(new Date(first.at).getTime() + 3_600_000).toISOString();
       expect(
         (
           await post('/_local/ses-events', [
@@ -712,6 +715,8 @@ describe('sending', () => {
             event(reader, 'Delivery'),
             event(reader, 'Open'),
             event(reader, 'Open'),
+            event(prefetched, 'Delivery'),
+            event(prefetched, 'Open', { ipAddress: '17.58.0.1', userAgent: 'Mozilla/5.0', timestamp: later1h }),
           ])
         ).status,
       ).toBe(202);
@@ -726,8 +731,15 @@ describe('sending', () => {
         '(광고) 다시 한 번 알려드립니다',
       ]);
       expect(mailsTo(box, reader.email ?? '')).toHaveLength(1);
+      expect(mailsTo(box, prefetched.email ?? '').map((mail) => mail.subject)).toEqual([
+        '(광고) 테스트님 특가',
+        '(광고) 다시 한 번 알려드립니다',
+      ]);
       const report = await call('GET', `/admin/reports/campaigns/${first.id}`);
-      expect(report.body['totals']).toMatchObject({ delivered: 2, opened: 1 });
+      expect(report.body['totals']).toMatchObject({ delivered: 3, opened: 1 });
+      expect((await ledger(prefetched.memberId)).find((row) => row['entryId'] === first.id)?.['events']).toHaveProperty(
+        'machineOpen',
+      );
     });
 
     it('runs a pre-test on a sample, picks the winner by opens after the delay, and rolls it out to the rest', async () => {
