@@ -30,6 +30,14 @@ export class DynamoCalendarStore implements CalendarEditor {
     private readonly defaults: readonly DefaultsRelease[] = [],
   ) {}
 
+  /** Whether the default calendar was ever written here (its first release's marker). */
+  async seeded(): Promise<boolean> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.calendarSeeded(1), ConsistentRead: true }),
+    );
+    return Item !== undefined;
+  }
+
   /**
    * Idempotent: each release of defaults is written once with its marker; every later call finds the marker and
    * stops, so an entry marketing changed or deleted is never written again. True when anything was written.

@@ -8,9 +8,14 @@ import {
   alreadyMemberSms,
   confirmationMail,
   guardianSms,
+  type RenderedMail,
   verificationSms,
+  welcomeFromEntry,
   welcomeMail,
 } from '#domain/enrollment-mail';
+import { isActive } from '#domain/calendar-due';
+import { DEFAULT_WELCOME } from '#domain/default-calendar';
+import type { CalendarEntry } from '#schema/calendar';
 import {
   awaitsEmailConfirmation,
   awaitsPhoneVerification,
@@ -43,6 +48,17 @@ export interface EnrollmentMailDeps {
   readonly secret: TokenSecret;
   readonly clock: Clock;
   readonly publicBaseUrl: string;
+  /**
+   * The benefit calendar, whose welcome entry the welcome mail is (marketing edits it, or deletes it to send none);
+   * without it (unit tests of other rules) the built-in welcome goes.
+   */
+  readonly calendar?: WelcomeSource;
+}
+
+export interface WelcomeSource {
+  list(): Promise<CalendarEntry[]>;
+  /** Whether the default calendar was ever written: before, its welcome stands; after, only what the calendar has. */
+  seeded(): Promise<boolean>;
 }
 
 export type EnrollmentMailOutcome = 'sent' | 'already-sent' | 'not-needed' | 'limited';
@@ -234,18 +250,37 @@ class DailyLimitReached extends Error {
   }
 }
 
+/** The calendar's active welcome entry (triggered by the confirmed enrollment, on e-mail), rendered for the member. */
+async function welcomeFor(member: Member, now: Date, deps: EnrollmentMailDeps): Promise<RenderedMail | null> {
+  const input = { locale: member.locale, name: member.name };
+  if (!deps.calendar) return welcomeMail(input);
+  const entry = (await deps.calendar.list()).find(
+    (candidate) =>
+      candidate.kind === 'welcome' &&
+      candidate.trigger.type === 'event' &&
+      candidate.trigger.event === 'enrollment_confirmed' &&
+      candidate.channels.includes('email') &&
+      isActive(candidate, now),
+  );
+  if (entry) return welcomeFromEntry(entry, input);
+  // No welcome entry: the default calendar is not written yet (its welcome stands), or marketing removed it.
+  return (await deps.calendar.seeded()) ? null : welcomeFromEntry(DEFAULT_WELCOME, input);
+}
+
 export async function sendWelcomeMail(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentOutcome> {
   const member = await activeMember(memberId, deps);
   if (!member?.email || !member.consents.email.confirmedAt) return { email: 'not-needed', phone: 'not-needed' };
   const email = member.email;
   const now = deps.clock();
+  const welcome = await welcomeFor(member, now, deps);
+  if (!welcome) return { email: 'not-needed', phone: 'not-needed' };
   const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);
   // Abandoned after STALE_CLAIM_MS: a run that crashed after its claim leaves the welcome to a redelivery.
   const policy = { now, staleBefore, once: true, abandonedBefore: staleBefore };
   const sent = await runStepOnce(deps.members, memberId, 'welcomeMail', policy, () =>
     deps.mailer.send({
       to: email,
-      ...welcomeMail({ locale: member.locale, name: member.name }),
+      ...welcome,
       tags: { touchpoint: 'welcome', kind: 'transactional' },
     }),
   );

@@ -1,5 +1,6 @@
 // The seed's VIP care programme (000_…txt slide 11) as the default benefit calendar, with welcome and downgrade notice.
 import type { CalendarEntryInput } from '#schema/calendar';
+import { welcomeMail } from './enrollment-mail.ts';
 
 const ALL = ['D', 'C', 'B', 'A', 'S'];
 const VIP = ['A', 'S'];
@@ -26,13 +27,12 @@ export const DEFAULT_CALENDAR: readonly (CalendarEntryInput & { id: string })[] 
     tiers: ALL,
     channels: ['email'],
     advertising: false,
+    // The welcome that enrollment sends once the e-mail is confirmed, in its editable form.
     content: {
-      email: mail(
-        '[단골] {{name}}님, 환영합니다',
-        '{{name}}님, 멤버십 가입을 환영합니다.',
-        'Welcome, {{name}}',
-        'Welcome to the membership, {{name}}.',
-      ),
+      email: {
+        ko: welcomeMail({ locale: 'ko', name: '{{name}}' }),
+        en: welcomeMail({ locale: 'en', name: '{{name}}' }),
+      },
     },
   },
   {
@@ -212,3 +212,6 @@ export const DEFAULT_CALENDAR_ADDITIONS: readonly (CalendarEntryInput & { id: st
     },
   },
 ];
+
+/** The default programme's welcome: what a member gets while the default calendar has not been seeded yet. */
+export const DEFAULT_WELCOME = DEFAULT_CALENDAR.find((entry) => entry.id === 'default-welcome') as CalendarEntryInput;

@@ -1,7 +1,8 @@
 // The transactional mails of enrollment, per locale: the double opt-in confirmation, the welcome, and the answer
 // to someone who enrolls again with the address of an existing member.
+import type { CalendarEntryInput } from '#schema/calendar';
 import type { Locale } from '#schema/common';
-import { escapeHtml } from './templates.ts';
+import { escapeHtml, render } from './templates.ts';
 
 export interface RenderedMail {
   readonly subject: string;
@@ -132,4 +133,22 @@ export function guardianSms(input: {
   return input.locale === 'ko'
     ? `[${input.sender}] ${input.childName}님(만 14세 미만)의 멤버십 가입에 법정대리인 동의가 필요합니다: ${input.url} (${input.validDays}일간 유효)`
     : `[${input.sender}] ${input.childName} (under 14) asks to join our membership and needs your consent as legal guardian: ${input.url} (valid ${input.validDays} days)`;
+}
+
+/**
+ * The welcome as the calendar's welcome entry says (marketing edits it): its e-mail content in the member's locale
+ * (else the other one), with the member's name; null when the entry has no e-mail content.
+ */
+export function welcomeFromEntry(
+  entry: CalendarEntryInput,
+  input: { locale: Locale; name: string },
+): RenderedMail | null {
+  const content = entry.content.email?.[input.locale] ?? entry.content.email?.ko ?? entry.content.email?.en;
+  if (!content) return null;
+  const variables = { name: input.name };
+  return {
+    subject: render(content.subject, variables),
+    html: render(content.html, variables, true),
+    text: render(content.text, variables),
+  };
 }

@@ -6,6 +6,7 @@ import { enrollmentMailEvent } from '#schema/events';
 import { logger } from '#shared/logger';
 import { sqsHandler } from '#shared/sqs-handler';
 import {
+  calendarReader,
   contactHashing,
   contactLimits,
   mailer,
@@ -24,6 +25,8 @@ const deps = {
   texts: textMessages(),
   secret: await tokenSecret(),
   clock: systemClock,
+  // The welcome mail is the calendar's welcome entry.
+  calendar: calendarReader(),
 };
 
 export const handler = sqsHandler(enrollmentMailEvent, async (event) => {

@@ -163,6 +163,11 @@ export function privacyDeps() {
   };
 }
 
+/** The benefit calendar, read only (it seeds nothing). */
+export function calendarReader(): DynamoCalendarStore {
+  return new DynamoCalendarStore(dynamoDocumentClient(), readConfig('table').TABLE_NAME);
+}
+
 export function calendarDeps() {
   const { TABLE_NAME } = readConfig('table');
   const db = dynamoDocumentClient();

@@ -278,6 +278,56 @@ describe('enrollment', () => {
   });
 
   describe('double opt-in', () => {
+    it('welcomes with the calendar’s welcome entry, as marketing last edited it', async () => {
+      const { signAdminToken } = await import('#infra/local/admin-keys');
+      const { adminCaller } = await import('./helpers.ts');
+      const marketing = await signAdminToken({ group: 'marketing', subject: 'mk-welcome' });
+      const call = adminCaller(() => marketing);
+      const original = (await call('GET', '/admin/calendar/default-welcome')).body;
+      const { id: _id, version, updatedAt: _at, updatedBy: _by, ...input } = original;
+      const edit = (body: unknown, at: number) =>
+        call('PUT', '/admin/calendar/default-welcome', body, { 'if-match': `"${at}"` });
+      const edited = await edit(
+        {
+          ...input,
+          content: {
+            email: {
+              ...input.content.email,
+              en: { subject: 'Welcome aboard, {{name}}', html: '<p>Hello {{name}}</p>', text: 'Hello {{name}}' },
+            },
+          },
+        },
+        version,
+      );
+      expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+      try {
+        const person = newPerson({ locale: 'en', name: 'Ann Lee' });
+        await enroll(person);
+        const [confirmation] = await eventually(
+          () => mailsTo(person.email),
+          (mails) => mails.length > 0,
+        );
+        const token = new URL(confirmLink(confirmation!)).searchParams.get('token') ?? '';
+        const confirmed = await fetch(`${urls().http}/members/confirm`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token }),
+        });
+        expect(confirmed.status).toBe(200);
+        const mails = await eventually(
+          () => mailsTo(person.email),
+          (found) => found.length >= 2,
+        );
+        expect(mails.map((mail) => mail.subject)).toEqual([
+          'Please confirm your e-mail address',
+          'Welcome aboard, Ann Lee',
+        ]);
+      } finally {
+        // The next tests expect the default welcome again.
+        expect((await edit(input, edited.body['version'])).status).toBe(200);
+      }
+    });
+
     it('sends a confirmation mail, and the link activates e-mail and sends one welcome mail', async () => {
       const person = newPerson({ locale: 'en', name: 'Jane Doe' });
       const { memberId } = await enroll(person);

@@ -2,6 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { enrollMember } from '#app/enroll-member';
 import { confirmEmail } from '#app/confirm-email';
+import type { CalendarEntry } from '#schema/calendar';
 import { sendConfirmationMail, sendRequestedMail, sendVerifications, sendWelcomeMail } from '#app/send-enrollment-mail';
 import { ValidationError } from '#app/validation';
 import { StepInFlight } from '#app/member-step';
@@ -133,6 +134,40 @@ describe('enrollment use cases', () => {
     expect((await sendWelcomeMail('m1', mailDeps())).email).toBe('sent');
     expect((await sendWelcomeMail('m1', mailDeps())).email).toBe('already-sent');
     expect(mailer.sent.map((mail) => mail.tags['touchpoint'])).toEqual(['email-confirmation', 'welcome']);
+  });
+
+  it('welcomes with the calendar’s welcome entry as marketing edited it; none when they removed it', async () => {
+    const confirmed = async (id: string) => {
+      await enrollMember(body({ email: `${id}@example.com` }), enrollDeps());
+      await sendConfirmationMail(`m${ids}`, mailDeps());
+      const token = decodeURIComponent(/token=([^"&]+)/.exec(mailer.sent.at(-1)?.html ?? '')?.[1] ?? '');
+      await confirmEmail(token, confirmDeps());
+      return `m${ids}`;
+    };
+    const { DEFAULT_WELCOME } = await import('#domain/default-calendar');
+    const edited = {
+      ...DEFAULT_WELCOME,
+      id: 'default-welcome',
+      version: 2,
+      updatedAt: '2026-11-01T00:00:00Z',
+      content: {
+        email: { ko: { subject: '{{name}}님, 단골이 되신 것을 환영해요', html: '<p>{{name}}</p>', text: '{{name}}' } },
+      },
+    } as CalendarEntry;
+    let entries: CalendarEntry[] = [edited];
+    let seeded = true;
+    const withCalendar = () => ({ ...mailDeps(), calendar: { list: async () => entries, seeded: async () => seeded } });
+
+    expect((await sendWelcomeMail(await confirmed('a'), withCalendar())).email).toBe('sent');
+    expect(mailer.sent.at(-1)?.subject).toBe('이서연님, 단골이 되신 것을 환영해요');
+    // Marketing removed the welcome from the seeded calendar: no welcome.
+    entries = [];
+    expect((await sendWelcomeMail(await confirmed('b'), withCalendar())).email).toBe('not-needed');
+    expect(mailer.sent.at(-1)?.tags['touchpoint']).toBe('email-confirmation');
+    // The calendar was never written (a fresh deployment): the default programme's welcome.
+    seeded = false;
+    expect((await sendWelcomeMail(await confirmed('c'), withCalendar())).email).toBe('sent');
+    expect(mailer.sent.at(-1)?.subject).toBe('[단골] 멤버십 가입을 환영합니다');
   });
 
   it('refuses an expired link', async () => {
