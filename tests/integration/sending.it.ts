@@ -603,6 +603,58 @@ describe('sending', () => {
     });
   });
 
+  describe('the default programme', () => {
+    it('sends new products on the 5th and the newsletter on the 15th, once a month, the VIP thank-you every 15 May; marketing’s edit reaches the next issue', async () => {
+      const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+      const regular = await member();
+      const vip = await member();
+      await dynamoDocumentClient().send(
+        new UpdateCommand({
+          TableName: TABLE,
+          Key: { PK: `MEMBER#${vip.memberId}`, SK: 'PROFILE' },
+          UpdateExpression: 'SET tierState = :t',
+          ExpressionAttributeValues: {
+            ':t': { tier: 'S', reachedAt: '2026-01-05T00:00:00.000Z', keptUntil: '2099-01-01T00:00:00.000Z' },
+          },
+        }),
+      );
+      const subjects = async (m: Member) => mailsTo(await outbox(), m.email ?? '').map((mail) => mail.subject);
+      await fire('dispatcher', '2027-03-05T01:00:00Z'); // 10:00 in Seoul on the 5th
+      await fire('dispatcher', '2027-03-05T01:00:00Z');
+      expect(await subjects(regular)).toEqual(['(광고) 이달의 신상품']);
+      await fire('dispatcher', '2027-03-15T01:00:00Z');
+      expect(await subjects(regular)).toEqual(['(광고) 이달의 신상품', '(광고) 단골 뉴스레터']);
+      // Marketing edits the newsletter: the next issue carries the edit.
+      const original = (await call('GET', '/admin/calendar/default-newsletter')).body;
+      const { id: _id, version, updatedAt: _at, updatedBy: _by, ...input } = original;
+      const put = (body: unknown, at: number) =>
+        call('PUT', '/admin/calendar/default-newsletter', body, { 'if-match': `"${at}"` });
+      const edited = await put(
+        {
+          ...input,
+          content: {
+            email: { ...input.content.email, ko: { ...input.content.email.ko, subject: '단골 뉴스레터 4월호' } },
+          },
+        },
+        version,
+      );
+      expect(edited.status).toBe(200);
+      try {
+        await fire('dispatcher', '2027-04-15T01:00:00Z');
+        expect((await subjects(regular)).at(-1)).toBe('(광고) 단골 뉴스레터 4월호');
+      } finally {
+        expect((await put(input, edited.body['version'])).status).toBe(200);
+      }
+      // The thank-you event goes to VIP tiers only, every year on 15 May.
+      await fire('dispatcher', '2027-05-15T01:00:00Z');
+      const invited = (m: Member) => subjects(m).then((all) => all.filter((subject) => subject.includes('감사 행사')));
+      expect(await invited(vip)).toEqual(['(광고) 테스트님을 VIP 감사 행사에 초대합니다']);
+      expect(await invited(regular)).toEqual([]);
+      const thanks = (await ledger(vip.memberId)).filter((row) => row['entryId'] === 'default-thank-you-event');
+      expect(thanks.map((row) => row['period'])).toEqual(['2027']);
+    });
+  });
+
   describe('yearly entries', () => {
     it('come back every year on their day and hour in the programme’s zone, once a year', async () => {
       const regular = await member();
