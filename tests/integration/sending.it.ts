@@ -603,6 +603,44 @@ describe('sending', () => {
     });
   });
 
+  describe('wedding anniversaries', () => {
+    it('go to VIP members on the day, 10:00 in their zone, by e-mail and SMS, once a year', async () => {
+      const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+      const vip = await member({ anniversary: '2012-02-25', timeZone: 'Asia/Seoul' });
+      const regular = await member({ anniversary: '2015-02-25', timeZone: 'Asia/Seoul' });
+      await dynamoDocumentClient().send(
+        new UpdateCommand({
+          TableName: TABLE,
+          Key: { PK: `MEMBER#${vip.memberId}`, SK: 'PROFILE' },
+          UpdateExpression: 'SET tierState = :t',
+          ExpressionAttributeValues: {
+            ':t': { tier: 'A', reachedAt: '2026-01-05T00:00:00.000Z', keptUntil: '2099-01-01T00:00:00.000Z' },
+          },
+        }),
+      );
+      await fire('dispatcher', '2027-02-25T00:00:00Z'); // 09:00 in Seoul: not yet
+      expect(mailsTo(await outbox(), vip.email ?? '')).toHaveLength(0);
+      await fire('dispatcher', '2027-02-25T01:00:00Z');
+      await fire('dispatcher', '2027-02-25T01:00:00Z');
+      const box = await outbox();
+      expect(mailsTo(box, vip.email ?? '').map((mail) => mail.subject)).toEqual([
+        '(광고) 테스트님, 결혼기념일을 축하드립니다',
+      ]);
+      expect(smsTo(box, vip.phone ?? '')).toHaveLength(1);
+      expect(smsTo(box, vip.phone ?? '')[0]?.message).toMatch(
+        /^\(광고\)\[dangol\] 테스트님, 결혼기념일을 축하드립니다!/,
+      );
+      // Not a VIP: nothing.
+      expect(mailsTo(box, regular.email ?? '')).toHaveLength(0);
+      expect(smsTo(box, regular.phone ?? '')).toHaveLength(0);
+      const rows = (await ledger(vip.memberId)).filter((row) => row['entryId'] === 'default-anniversary');
+      expect(rows.map((row) => `${row['period']}:${row['channel']}:${row['state']}`).sort()).toEqual([
+        '2027:email:sent',
+        '2027:sms:sent',
+      ]);
+    });
+  });
+
   describe('the default programme', () => {
     it('sends new products on the 5th and the newsletter on the 15th, once a month, the VIP thank-you every 15 May; marketing’s edit reaches the next issue', async () => {
       const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
