@@ -117,6 +117,20 @@ describe('sending', () => {
     return result.Items ?? [];
   }
 
+  /** Puts a member in a tier directly (as a past review would have), kept until far ahead. */
+  async function inTier(m: Member, tier: string): Promise<void> {
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { PK: `MEMBER#${m.memberId}`, SK: 'PROFILE' },
+        UpdateExpression: 'SET tierState = :t',
+        ExpressionAttributeValues: {
+          ':t': { tier, reachedAt: '2026-01-05T00:00:00.000Z', keptUntil: '2099-01-01T00:00:00.000Z' },
+        },
+      }),
+    );
+  }
+
   let hourCounter = 0;
   /** A distinct hour for each one-off campaign, far from the default calendar's own hours (03:00 UTC on odd days). */
   function campaignHour(): string {
@@ -605,19 +619,9 @@ describe('sending', () => {
 
   describe('wedding anniversaries', () => {
     it('go to VIP members on the day, 10:00 in their zone, by e-mail and SMS, once a year', async () => {
-      const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
       const vip = await member({ anniversary: '2012-02-25', timeZone: 'Asia/Seoul' });
       const regular = await member({ anniversary: '2015-02-25', timeZone: 'Asia/Seoul' });
-      await dynamoDocumentClient().send(
-        new UpdateCommand({
-          TableName: TABLE,
-          Key: { PK: `MEMBER#${vip.memberId}`, SK: 'PROFILE' },
-          UpdateExpression: 'SET tierState = :t',
-          ExpressionAttributeValues: {
-            ':t': { tier: 'A', reachedAt: '2026-01-05T00:00:00.000Z', keptUntil: '2099-01-01T00:00:00.000Z' },
-          },
-        }),
-      );
+      await inTier(vip, 'A');
       await fire('dispatcher', '2027-02-25T00:00:00Z'); // 09:00 in Seoul: not yet
       expect(mailsTo(await outbox(), vip.email ?? '')).toHaveLength(0);
       await fire('dispatcher', '2027-02-25T01:00:00Z');
@@ -643,19 +647,9 @@ describe('sending', () => {
 
   describe('the default programme', () => {
     it('sends new products on the 5th and the newsletter on the 15th, once a month, the VIP thank-you every 15 May; marketing’s edit reaches the next issue', async () => {
-      const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
       const regular = await member();
       const vip = await member();
-      await dynamoDocumentClient().send(
-        new UpdateCommand({
-          TableName: TABLE,
-          Key: { PK: `MEMBER#${vip.memberId}`, SK: 'PROFILE' },
-          UpdateExpression: 'SET tierState = :t',
-          ExpressionAttributeValues: {
-            ':t': { tier: 'S', reachedAt: '2026-01-05T00:00:00.000Z', keptUntil: '2099-01-01T00:00:00.000Z' },
-          },
-        }),
-      );
+      await inTier(vip, 'S');
       const subjects = async (m: Member) => mailsTo(await outbox(), m.email ?? '').map((mail) => mail.subject);
       await fire('dispatcher', '2027-03-05T01:00:00Z'); // 10:00 in Seoul on the 5th
       await fire('dispatcher', '2027-03-05T01:00:00Z');
@@ -951,7 +945,6 @@ describe('sending', () => {
     });
 
     it('publishes the quarterly magazine’s address records to the fulfilment topic, only with post consent and an address', async () => {
-      const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
       const at = '2026-01-05T00:00:00.000Z';
       const postalAddress = { postalCode: '06159', address1: '서울특별시 강남구 테헤란로 427', country: 'KR' };
       const reader = await member({
@@ -964,16 +957,7 @@ describe('sending', () => {
         },
       });
       const noConsent = await member({ postalAddress });
-      for (const m of [reader, noConsent]) {
-        await dynamoDocumentClient().send(
-          new UpdateCommand({
-            TableName: TABLE,
-            Key: { PK: `MEMBER#${m.memberId}`, SK: 'PROFILE' },
-            UpdateExpression: 'SET tierState = :t',
-            ExpressionAttributeValues: { ':t': { tier: 'S', reachedAt: at, keptUntil: '2099-01-01T00:00:00.000Z' } },
-          }),
-        );
-      }
+      for (const m of [reader, noConsent]) await inTier(m, 'S');
       await fire('dispatcher', '2027-04-01T01:00:00Z'); // 10:00 KST on the first day of Q2
       await fire('dispatcher', '2027-04-01T01:00:00Z');
       const box = await outbox();
