@@ -8,6 +8,7 @@ export const touchpointKind = z.enum([
   'vip_entry',
   'birthday',
   'anniversary',
+  'enrollment_anniversary',
   'newsletter',
   'new_product',
   'thank_you_event',

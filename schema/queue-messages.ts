@@ -32,6 +32,7 @@ const audienceSource = z.discriminatedUnion('type', [
     monthDay: z.string().check(z.regex(/^\d{2}-\d{2}$/)),
     timeZone: id(),
     enrolledSince: z.optional(z.string()),
+    enrolledBefore: z.optional(z.string()),
   }),
   z.object({ type: z.literal('population'), shard: z.int().check(z.minimum(0)) }),
   z.object({ type: z.literal('due'), kind: id(), upTo: z.string() }),

@@ -54,10 +54,16 @@ export class DynamoAudienceReader implements AudienceReader {
       input = {
         TableName: this.tableName,
         IndexName: 'GSI2',
-        KeyConditionExpression: source.enrolledSince ? 'GSI2PK = :pk AND GSI2SK >= :since' : 'GSI2PK = :pk',
+        // The sort key starts with the enrollment instant: members enrolled since, or before, a time.
+        KeyConditionExpression: source.enrolledSince
+          ? 'GSI2PK = :pk AND GSI2SK >= :since'
+          : source.enrolledBefore
+            ? 'GSI2PK = :pk AND GSI2SK < :before'
+            : 'GSI2PK = :pk',
         ExpressionAttributeValues: {
           ':pk': datePartition(source.field, source.monthDay, source.timeZone),
           ...(source.enrolledSince && { ':since': source.enrolledSince }),
+          ...(!source.enrolledSince && source.enrolledBefore && { ':before': source.enrolledBefore }),
         },
       };
     } else if (source.type === 'population') {

@@ -1,9 +1,11 @@
 // The default calendar's releases, each written once behind its marker (calendar-store.ts seeds them).
-import { DEFAULT_CALENDAR, DEFAULT_CALENDAR_ADDITIONS } from '#domain/default-calendar';
+import { DEFAULT_CALENDAR, DEFAULT_CALENDAR_ADDITIONS, DEFAULT_CALENDAR_RELEASE_3 } from '#domain/default-calendar';
 import type { DefaultsRelease } from './calendar-store.ts';
 import { keys } from './keys.ts';
 
 export const DEFAULT_CALENDAR_RELEASES: readonly DefaultsRelease[] = [
   { marker: keys.calendarSeeded(1), entries: DEFAULT_CALENDAR },
   { marker: keys.calendarSeeded(2), entries: DEFAULT_CALENDAR_ADDITIONS },
+  // Later releases reach deployments seeded before them, once, beside marketing's edits.
+  { marker: keys.calendarSeeded(3), entries: DEFAULT_CALENDAR_RELEASE_3 },
 ];

@@ -86,6 +86,7 @@ export async function dispatchHour(
           monthDay: read.monthDay,
           timeZone: read.timeZone,
           ...(read.enrolledSince && { enrolledSince: read.enrolledSince }),
+          ...(read.enrolledBefore && { enrolledBefore: read.enrolledBefore }),
         },
         waveBase: 0,
       }));

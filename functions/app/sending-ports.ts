@@ -14,6 +14,7 @@ export type AudienceSource =
       readonly monthDay: string;
       readonly timeZone: string;
       readonly enrolledSince?: string;
+      readonly enrolledBefore?: string;
     }
   | { readonly type: 'population'; readonly shard: number }
   | { readonly type: 'due'; readonly kind: string; readonly upTo: string };

@@ -27,7 +27,12 @@ export interface DateRead {
   readonly period: string;
   /** Only members enrolled since then (the send hour passed before they enrolled); absent: everyone. */
   readonly enrolledSince?: string;
+  /** Only members enrolled before then: the membership anniversary is never the day of joining itself. */
+  readonly enrolledBefore?: string;
 }
+
+/** A membership anniversary counts members who joined at least this long ago (a year, less a margin of zones). */
+const ANNIVERSARY_MIN_AGE_MS = 7 * 86_400_000;
 
 /**
  * The date partitions to read when the hourly dispatcher runs at `hour` (on the hour, UTC) for a member-date
@@ -42,9 +47,12 @@ export function memberDateReads(
 ): DateRead[] {
   const reads: DateRead[] = [];
   const since = new Date(hour.getTime() - 3_600_000).toISOString();
+  const joining = trigger.field === 'enrolledAt';
   for (const zone of timeZones) {
     const local = localClock(hour, zone);
     if (local.hour < trigger.localHour) continue;
+    // Someone who joined after the send hour is on the day of joining, not an anniversary: only the hour itself.
+    if (joining && local.hour > trigger.localHour) continue;
     const date = addDays(local, -trigger.offsetDays);
     const monthDays = [`${pad(date.month)}-${pad(date.day)}`];
     if (date.month === 2 && date.day === 28 && !isLeapYear(date.year)) monthDays.push('02-29');
@@ -55,6 +63,7 @@ export function memberDateReads(
         timeZone: zone,
         period: String(date.year),
         ...(local.hour > trigger.localHour && { enrolledSince: since }),
+        ...(joining && { enrolledBefore: new Date(hour.getTime() - ANNIVERSARY_MIN_AGE_MS).toISOString() }),
       });
     }
   }

@@ -213,5 +213,26 @@ export const DEFAULT_CALENDAR_ADDITIONS: readonly (CalendarEntryInput & { id: st
   },
 ];
 
+/** The third release of defaults: the yearly thanks on the day a member joined. */
+export const DEFAULT_CALENDAR_RELEASE_3: readonly (CalendarEntryInput & { id: string })[] = [
+  {
+    id: 'default-enrollment-anniversary',
+    name: 'C. Membership anniversary',
+    kind: 'enrollment_anniversary',
+    trigger: { type: 'member_date', field: 'enrolledAt', offsetDays: 0, localHour: 10 },
+    tiers: ALL,
+    channels: ['email'],
+    advertising: true,
+    content: {
+      email: mail(
+        '{{name}}님, 단골이 되어 주셔서 감사합니다',
+        '멤버십에 가입하신 날을 맞아 감사의 마음을 전합니다.',
+        'Thank you for another year with us, {{name}}',
+        'It is the day you joined the membership: thank you for staying with us.',
+      ),
+    },
+  },
+];
+
 /** The default programme's welcome: what a member gets while the default calendar has not been seeded yet. */
 export const DEFAULT_WELCOME = DEFAULT_CALENDAR.find((entry) => entry.id === 'default-welcome') as CalendarEntryInput;

@@ -75,7 +75,8 @@ describe('sending', () => {
         post: { value: false, at, source: 'web-form' },
         nightTime: { value: false, at, source: 'web-form' },
       },
-      enrolledAt: new Date().toISOString(),
+      // A fixed day no test dispatches on, so that no membership anniversary falls in another test's hour.
+      enrolledAt: at,
       source: 'web-form',
       steps: {},
       ...rest,
@@ -642,6 +643,30 @@ describe('sending', () => {
         '2027:email:sent',
         '2027:sms:sent',
       ]);
+    });
+  });
+
+  describe('membership anniversaries', () => {
+    it('thank every member on the day they joined, 10:00 in their zone, once a year', async () => {
+      // Joined on 10 March 2025 at 20:00 in Seoul (11:00 UTC), read in the member's own zone.
+      const joined = await member({ enrolledAt: '2025-03-10T11:00:00.000Z', timeZone: 'Asia/Seoul' });
+      const newYork = await member({ enrolledAt: '2025-03-11T02:00:00.000Z', timeZone: 'America/New_York' });
+      // Joined this very morning: their day of joining is no anniversary.
+      const today = await member({ enrolledAt: '2027-03-10T00:30:00.000Z', timeZone: 'Asia/Seoul' });
+      const thanks = async (m: Member) =>
+        mailsTo(await outbox(), m.email ?? '').filter((mail) => mail.subject.includes('감사합니다'));
+      await fire('dispatcher', '2027-03-10T01:00:00Z'); // 10:00 on 10 March in Seoul
+      await fire('dispatcher', '2027-03-10T01:00:00Z');
+      expect((await thanks(joined)).map((mail) => mail.subject)).toEqual([
+        '(광고) 테스트님, 단골이 되어 주셔서 감사합니다',
+      ]);
+      expect(await thanks(today)).toHaveLength(0);
+      // 02:00 UTC on the 11th is 21:00 on the 10th in New York: their day is the 10th, at 10:00 there.
+      expect(await thanks(newYork)).toHaveLength(0);
+      await fire('dispatcher', '2027-03-10T15:00:00Z'); // 10:00 in New York (UTC−5 until 14 March)
+      expect(await thanks(newYork)).toHaveLength(1);
+      const rows = (await ledger(joined.memberId)).filter((row) => row['entryId'] === 'default-enrollment-anniversary');
+      expect(rows.map((row) => row['period'])).toEqual(['2027']);
     });
   });
 

@@ -70,6 +70,18 @@ const yearlyInput = (() => {
   return input as Record<string, unknown> & { trigger: Record<string, unknown> };
 })();
 
+describe('membership anniversaries', () => {
+  it('read members who joined before this year, at the local hour only (never the day of joining)', () => {
+    const trigger = { field: 'enrolledAt', offsetDays: 0, localHour: 10 } as const;
+    const [read, ...more] = memberDateReads(trigger, new Date('2027-03-10T01:00:00Z'), ['Asia/Seoul']);
+    expect(more).toEqual([]);
+    expect(read).toMatchObject({ monthDay: '03-10', period: '2027', enrolledBefore: '2027-03-03T01:00:00.000Z' });
+    expect(read?.enrolledSince).toBeUndefined();
+    // 11:00: whoever joined since 10:00 joined today; nobody is read again.
+    expect(memberDateReads(trigger, new Date('2027-03-10T02:00:00Z'), ['Asia/Seoul'])).toEqual([]);
+  });
+});
+
 describe('recurring periods', () => {
   it('names the issue in the programme’s zone', () => {
     expect(recurringPeriod({ every: 'month', day: 15, hour: 10 }, new Date('2027-04-15T01:00:00Z'), 'Asia/Seoul')).toBe(
