@@ -81,30 +81,27 @@ export interface SendingBatch {
  * once when the batch ends (`end`), not once per job. Nothing is kept beyond the batch.
  */
 export function sendingBatch(deps: SenderDeps): SendingBatch {
-  const once = <K, V>(read: (key: K) => Promise<V>) => {
-    const reads = new Map<K, Promise<V>>();
-    return (key: K) => {
-      let found = reads.get(key);
-      if (!found) {
-        found = read(key);
-        reads.set(key, found);
-        // A failed read is not kept: the next job reads again.
-        found.catch(() => reads.delete(key));
-      }
-      return found;
-    };
+  const reads = new Map<string, Promise<unknown>>();
+  const once = <V>(key: string, read: () => Promise<V>): Promise<V> => {
+    let found = reads.get(key) as Promise<V> | undefined;
+    if (!found) {
+      found = read();
+      reads.set(key, found);
+      // A failed read is not kept: the next job reads again.
+      found.catch(() => reads.delete(key));
+    }
+    return found;
   };
-  const entry = once((id: string) => deps.calendar.get(id));
-  const ladder = once((_: null) => deps.ladder());
   const hold = deps.hold;
-  const paused = hold && once((_: null) => hold.paused());
   const counters = new SentCounters();
   return {
     deps: {
       ...deps,
-      calendar: { get: entry, list: () => deps.calendar.list() },
-      ladder: () => ladder(null),
-      ...(hold && paused && { hold: { paused: () => paused(null), later: (job, delay) => hold.later(job, delay) } }),
+      calendar: { get: (id) => once(`entry:${id}`, () => deps.calendar.get(id)), list: () => deps.calendar.list() },
+      ladder: () => once('ladder', () => deps.ladder()),
+      ...(hold && {
+        hold: { paused: () => once('paused', () => hold.paused()), later: (job, delay) => hold.later(job, delay) },
+      }),
       counters,
     },
     end: () => counters.flush(deps.store),
@@ -192,11 +189,6 @@ export class SentCounters {
     const found = this.counts.get(key);
     if (found) found.n += 1;
     else this.counts.set(key, { entryId, dims, n: 1 });
-  }
-  get pending(): number {
-    let total = 0;
-    for (const { n } of this.counts.values()) total += n;
-    return total;
   }
   async flush(store: SendStore): Promise<void> {
     const counts = [...this.counts.values()];

@@ -11,9 +11,6 @@ import { type JobOutcome, runJob, type SenderDeps, smsIdentity, variablesOf, wit
 import { sendTest } from './send-test.ts';
 import { type LedgerRef, NotSentError, RecipientRefused, type SendJob } from './sending-ports.ts';
 
-/** The entry cannot make this message (no content for the channel): nothing was sent to anyone. */
-class NothingToSend extends Error {}
-
 export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<JobOutcome> {
   const messenger = deps.messenger;
   if (!messenger) throw new Error('message sender without a messenger');
@@ -26,22 +23,15 @@ export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<Jo
       await announce(sent, sent.messageId ?? '', sent.sentAt ?? deps.clock().toISOString());
     // Claimed and not yet tried: given back if the job stops, so that its retry sends them.
     const untried = new Set(prepared);
-    const giveBackUntried = () => Promise.all([...untried].map((item) => deps.store.release(item.ref, item.claimId)));
-    let identity: ReturnType<typeof smsIdentity> | undefined;
-    if (job.channel === 'sms') {
-      try {
-        identity = smsIdentity(deps);
-      } catch (error) {
-        await giveBackUntried();
-        throw error;
-      }
-    }
+    const release = (claimed: (typeof prepared)[number]) => deps.store.release(claimed.ref, claimed.claimId);
     for (const item of prepared) {
       untried.delete(item);
       const now = deps.clock();
       const { profile } = item;
-      let messageId: string | undefined;
+      let call: () => Promise<string>;
       try {
+        // Everything before the call to SNS: a failure here (a deferral not written, no content, no sender
+        // identity) has sent nothing to anyone.
         if (job.channel === 'sms') {
           const hold =
             entry.advertising && !profile.consents.nightTime?.value ? nightHoldUntil(now, profile.timeZone) : null;
@@ -51,27 +41,27 @@ export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<Jo
             continue;
           }
           const content = entry.content.sms?.[profile.locale] ?? entry.content.sms?.ko ?? entry.content.sms?.en;
-          if (!content) throw new NothingToSend(`entry ${entry.id} has no SMS content`);
-          const sms = identity as NonNullable<typeof identity>;
+          if (!content) throw new Error(`entry ${entry.id} has no SMS content`);
+          const sms = smsIdentity(deps);
           const text = adSms(
             render(content.text, variablesOf(entry, item, ladder, deps, now, sms.name)),
             entry.advertising,
             sms,
           );
           const type = entry.advertising ? 'Promotional' : 'Transactional';
-          messageId = await withThrottleRetries(
-            deps.limiter,
-            1,
-            () => {
-              outcome.calls += 1;
-              return messenger.sms(profile.phone ?? '', text, type);
-            },
-            deps.remainingMs,
-          );
+          call = () =>
+            withThrottleRetries(
+              deps.limiter,
+              1,
+              () => {
+                outcome.calls += 1;
+                return messenger.sms(profile.phone ?? '', text, type);
+              },
+              deps.remainingMs,
+            );
         } else {
           const content = entry.content.post?.[profile.locale] ?? entry.content.post?.ko ?? entry.content.post?.en;
-          outcome.calls += 1;
-          messageId = await messenger.post({
+          const record = {
             kind: entry.kind,
             entryId: entry.id,
             period: item.ref.period,
@@ -81,8 +71,19 @@ export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<Jo
             tier: item.tier,
             title: content?.title ?? entry.name,
             postalAddress: profile.postalAddress ?? null,
-          });
+          };
+          call = () => {
+            outcome.calls += 1;
+            return messenger.post(record);
+          };
         }
+      } catch (error) {
+        await Promise.all([item, ...untried].map(release));
+        throw error;
+      }
+      let messageId: string;
+      try {
+        messageId = await call();
       } catch (error) {
         if (error instanceof RecipientRefused) {
           // SNS refused this one for good (a number it cannot text): it stays failed; the rest go on.
@@ -90,16 +91,16 @@ export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<Jo
           outcome.failed += 1;
           continue;
         }
-        if (error instanceof NotSentError || error instanceof NothingToSend) {
+        if (error instanceof NotSentError) {
           // Not sent (throttled past the job's tries, no time left, refused for the account, unreachable), and the
           // rest cannot go now either: all of them back to the queue.
-          await Promise.all([deps.store.release(item.ref, item.claimId), giveBackUntried()]);
+          await Promise.all([item, ...untried].map(release));
           throw error;
         }
         // SNS may have sent it: never again. The rest wait for the job's retry.
         await Promise.all([
           deps.store.finish(item.ref, item.claimId, { state: 'failed', reason: 'outcome-unknown', at: now }),
-          giveBackUntried(),
+          ...[...untried].map(release),
         ]);
         outcome.failed += 1;
         throw error;

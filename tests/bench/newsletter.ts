@@ -32,6 +32,14 @@ async function queueEmpty(sqs: SQSClient, url: string): Promise<boolean> {
   );
 }
 
+/** Until every queue is empty, seen so three times in a row `everyMs` apart. */
+export async function untilEmpty(sqs: SQSClient, urls: readonly string[], everyMs: number): Promise<void> {
+  for (let quiet = 0; quiet < 3; ) {
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    quiet = (await Promise.all(urls.map((url) => queueEmpty(sqs, url)))).every(Boolean) ? quiet + 1 : 0;
+  }
+}
+
 /** `stack` was started with MAX_SEND_RATE = NEWSLETTER_MAX_RATE; the `ses-events` consumer is paused meanwhile. */
 export async function benchNewsletter(stack: LocalStack, sqs: SQSClient, drainEngagement: () => Promise<void>) {
   const { dynamoDocumentClient } = await import('#adapters/aws-clients');
@@ -59,11 +67,11 @@ export async function benchNewsletter(stack: LocalStack, sqs: SQSClient, drainEn
   await post('/_local/faults/ses', { latencyMs: SES_LATENCY_MS });
   const fired = await post('/_local/schedules/dispatcher', { at: AT });
   if (fired.status !== 200) throw new Error(`dispatcher: ${fired.status}`);
-  const queues = ['dispatch', 'email-sends'].map((name) => stack.queueUrls.get(name) ?? '');
-  for (let quiet = 0; quiet < 3; ) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    quiet = (await Promise.all(queues.map((url) => queueEmpty(sqs, url)))).every(Boolean) ? quiet + 1 : 0;
-  }
+  await untilEmpty(
+    sqs,
+    ['dispatch', 'email-sends'].map((name) => stack.queueUrls.get(name) ?? ''),
+    500,
+  );
   await post('/_local/faults/ses', { latencyMs: 0 });
 
   // The SES front's log: every call of this newsletter with its time and addresses.

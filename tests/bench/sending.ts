@@ -10,7 +10,7 @@ import { freePort } from '#infra/local/ports';
 import { startLocalStack, type LocalPorts } from '#infra/local/stack';
 import { localDynamoClient } from '#infra/local/dynamodb-local';
 import { mailableMember, oneOffEmailEntry } from '../support/mail-fixtures.ts';
-import { benchNewsletter, NEWSLETTER_MAX_RATE } from './newsletter.ts';
+import { benchNewsletter, NEWSLETTER_MAX_RATE, untilEmpty } from './newsletter.ts';
 
 const JOB = 50;
 
@@ -32,26 +32,12 @@ export async function benchSending(): Promise<void> {
   try {
     // SES's Send events are recorded by record-engagement, a function of its own in AWS; here it shares the process
     // and DynamoDB Local, so it is paused while the sender is measured and let run in between.
-    const { GetQueueAttributesCommand, SQSClient } = await import('@aws-sdk/client-sqs');
+    const { SQSClient } = await import('@aws-sdk/client-sqs');
     const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
     const engagementQueue = stack.queueUrls.get('ses-events') ?? '';
     const drainEngagement = async () => {
       stack.resumeConsumer('ses-events');
-      for (let quiet = 0; quiet < 3; ) {
-        const { Attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: engagementQueue,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        );
-        quiet =
-          Number(Attributes['ApproximateNumberOfMessages']) +
-            Number(Attributes['ApproximateNumberOfMessagesNotVisible']) ===
-          0
-            ? quiet + 1
-            : 0;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await untilEmpty(sqs, [engagementQueue], 200);
       await stack.pauseConsumer('ses-events');
     };
     await stack.pauseConsumer('ses-events');

@@ -1,5 +1,5 @@
 // Helpers for integration tests: HTTP against the local gateway, the SES emulator's store, polling.
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { localDynamoClient } from '#infra/local/dynamodb-local';
 
 export const urls = () => inject('stackUrls');
@@ -216,6 +216,33 @@ export function adminCaller(token: () => string) {
       body: (text ? JSON.parse(text) : {}) as Record<string, any>,
     };
   };
+}
+
+/**
+ * Runs `during` with the calendar entry `id` as `change` makes it (a PUT with If-Match, as marketing edits), then
+ * puts the entry back as it was, so that later tests find the default programme.
+ */
+export async function whileEdited(
+  call: ReturnType<typeof adminCaller>,
+  id: string,
+  change: (input: Record<string, any>) => Record<string, any>,
+  during: () => Promise<void>,
+): Promise<void> {
+  const {
+    id: _id,
+    version,
+    updatedAt: _at,
+    updatedBy: _by,
+    ...input
+  } = (await call('GET', `/admin/calendar/${id}`)).body;
+  const put = (body: unknown, at: number) => call('PUT', `/admin/calendar/${id}`, body, { 'if-match': `"${at}"` });
+  const edited = await put(change(input), version);
+  expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+  try {
+    await during();
+  } finally {
+    expect((await put(input, edited.body['version'])).status).toBe(200);
+  }
 }
 
 export interface CapturedSms {

@@ -10,7 +10,7 @@ import { dynamoDocumentClient } from '#adapters/aws-clients';
 import { DynamoMemberStore } from '#adapters/member-store';
 import type { Member } from '#schema/member';
 import { localClock } from '#domain/local-time';
-import { adminCaller, drained, post, sqs, urls } from './helpers.ts';
+import { adminCaller, drained, post, sqs, urls, whileEdited } from './helpers.ts';
 
 // One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
 describe('sending', () => {
@@ -682,26 +682,16 @@ describe('sending', () => {
       await fire('dispatcher', '2027-03-15T01:00:00Z');
       expect(await subjects(regular)).toEqual(['(광고) 이달의 신상품', '(광고) 단골 뉴스레터']);
       // Marketing edits the newsletter: the next issue carries the edit.
-      const original = (await call('GET', '/admin/calendar/default-newsletter')).body;
-      const { id: _id, version, updatedAt: _at, updatedBy: _by, ...input } = original;
-      const put = (body: unknown, at: number) =>
-        call('PUT', '/admin/calendar/default-newsletter', body, { 'if-match': `"${at}"` });
-      const edited = await put(
-        {
-          ...input,
-          content: {
-            email: { ...input.content.email, ko: { ...input.content.email.ko, subject: '단골 뉴스레터 4월호' } },
-          },
+      const april = (input: Record<string, any>) => ({
+        ...input,
+        content: {
+          email: { ...input['content'].email, ko: { ...input['content'].email.ko, subject: '단골 뉴스레터 4월호' } },
         },
-        version,
-      );
-      expect(edited.status).toBe(200);
-      try {
+      });
+      await whileEdited(call, 'default-newsletter', april, async () => {
         await fire('dispatcher', '2027-04-15T01:00:00Z');
         expect((await subjects(regular)).at(-1)).toBe('(광고) 단골 뉴스레터 4월호');
-      } finally {
-        expect((await put(input, edited.body['version'])).status).toBe(200);
-      }
+      });
       // The thank-you event goes to VIP tiers only, every year on 15 May.
       await fire('dispatcher', '2027-05-15T01:00:00Z');
       const invited = (m: Member) => subjects(m).then((all) => all.filter((subject) => subject.includes('감사 행사')));
