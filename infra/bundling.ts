@@ -17,6 +17,8 @@ export const bundlingSettings = {
     '@smithy/core/event-streams': './functions/shared/no-event-streams.ts',
     /** Endpoint discovery is never enabled: its LRU cache would only ever answer "none" (-7 KB). */
     '@aws-sdk/endpoint-cache': './functions/shared/no-endpoint-cache.ts',
+    /** EventBridge signs with plain SigV4 unless a global endpoint asks for SigV4a; dangol uses none (-4 KB). */
+    '@aws-sdk/signature-v4-multi-region': './functions/shared/single-region-signer.ts',
   },
 } as const;
 

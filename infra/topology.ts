@@ -1,7 +1,7 @@
 // Routes, event rules, queues and schedules declared once: the CDK stacks and the local stack are both built from this.
 
 import { type Capability, PURCHASES_MAX_RECEIVES, type QueueName } from '../functions/shared/capabilities.ts';
-import { EVENT_SOURCE } from '../schema/events.ts';
+import { EVENT_SOURCE } from '../schema/event-source.ts';
 
 export type { Capability, QueueName };
 
@@ -22,7 +22,8 @@ export type TablePartition =
   | 'SUPPRESSED#'
   | 'RFMRUN#'
   | 'REVIEWRUN#'
-  | 'HANDON#';
+  | 'HANDON#'
+  | 'COUPON#';
 
 export interface HandlerSpec {
   /** kebab-case; the entry is functions/handlers/<name>.ts with a `handler` export. */
@@ -47,7 +48,8 @@ export interface RouteSpec {
   /** API Gateway HTTP API path, `{name}` for a path parameter. */
   readonly path: string;
   readonly handler: string;
-  readonly auth: 'public' | 'admin';
+  /** `partner`: AWS IAM (SigV4) in AWS, the local key pair locally (`npm run partner-credentials`). */
+  readonly auth: 'public' | 'admin' | 'partner';
 }
 
 export interface QueueSpec {
@@ -112,7 +114,7 @@ export const handlers: readonly HandlerSpec[] = [
     name: 'ingest-purchases',
     description: 'Applies purchases and refunds from every sales channel to spend and tiers',
     capabilities: ['tableWrite', 'bus', 'programme', 'dlq:purchases', 'contactHashes'],
-    writes: ['MEMBER#', 'ORDER#', 'REFUND#', 'PROSPECT#'],
+    writes: ['MEMBER#', 'ORDER#', 'REFUND#', 'PROSPECT#', 'COUPON#', 'CAMPAIGN#'],
     timeoutSeconds: 30,
     memoryMb: 512,
   },
@@ -214,14 +216,14 @@ export const handlers: readonly HandlerSpec[] = [
     name: 'send-email',
     description: 'Sends one e-mail job (SendBulkEmail, ≤ 50) exactly once per recipient',
     capabilities: ['tableWrite', 'mail', 'tokens', 'contactHashes', 'waves', 'queue:email-sends'],
-    writes: ['MEMBER#', 'CAMPAIGN#'],
+    writes: ['MEMBER#', 'CAMPAIGN#', 'COUPON#'],
     timeoutSeconds: 120,
   },
   {
     name: 'send-message',
     description: 'Sends one SMS or post job exactly once per recipient (night window held)',
     capabilities: ['tableWrite', 'bus', 'sms', 'fulfilment', 'tokens', 'contactHashes', 'waves', 'queue:message-sends'],
-    writes: ['MEMBER#', 'CAMPAIGN#'],
+    writes: ['MEMBER#', 'CAMPAIGN#', 'COUPON#'],
     timeoutSeconds: 120,
   },
   {
@@ -241,6 +243,16 @@ export const handlers: readonly HandlerSpec[] = [
     description: 'Admin: the kill switch of all sending (pause, resume)',
     capabilities: ['tableWrite'],
     writes: ['CONFIG', 'AUDIT#'],
+  },
+  {
+    name: 'admin-coupons',
+    description: "Admin: a member's coupons and their state",
+    capabilities: ['tableRead', 'programme'],
+  },
+  {
+    name: 'partner-validate-coupon',
+    description: 'Partner: whether a coupon applies to a member and basket, and its discount',
+    capabilities: ['tableRead', 'programme'],
   },
   {
     name: 'admin-test-send',
@@ -275,6 +287,8 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/reports/campaigns/{id}', handler: 'admin-report-campaign', auth: 'admin' },
   { method: 'GET', path: '/admin/members', handler: 'admin-find-members', auth: 'admin' },
   { method: 'GET', path: '/admin/members/{id}', handler: 'admin-get-member', auth: 'admin' },
+  { method: 'GET', path: '/admin/coupons', handler: 'admin-coupons', auth: 'admin' },
+  { method: 'POST', path: '/partner/coupons/validate', handler: 'partner-validate-coupon', auth: 'partner' },
 ];
 
 export const queues: readonly QueueSpec[] = [

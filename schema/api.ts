@@ -7,6 +7,7 @@ import { memberLookupResponse, memberView } from './admin-members.ts';
 import { calendarEntryInput, testSendRequest } from './calendar.ts';
 import { campaignReport } from './campaign-report.ts';
 import { sendingSwitchInput } from './admin-sending.ts';
+import { couponValidation, couponValidationAnswer, memberCoupons } from './coupons.ts';
 
 export interface RouteDoc {
   readonly summary: string;
@@ -237,11 +238,13 @@ export const apiDocs: Record<string, RouteDoc> = {
   },
   'GET /admin/reports/campaigns/{id}': {
     summary:
-      'Sent, delivered, opened (not counting machine opens), clicked, bounced, complained, unsubscribed of a calendar entry, by tier, segment and variant. Groups marketing or viewer.',
+      'Sent, delivered, opened (machine opens counted apart), clicked, bounced, complained, unsubscribed, converted and revenue (net of refunds, per recipient too) of a calendar entry — all issues, or one with `?period=` — by tier, segment, variant, period and follow-up step, against the holdout with the uplift and its 95 % interval. Groups marketing or viewer.',
+    query: { period: { description: 'One issue: `2027-04`, `2027`, `once`…', required: false } },
     responses: {
       200: { description: 'The report', json: campaignReport },
       401: unauthorized,
       403: forbiddenRead,
+      400: badRequest,
       404: { description: 'No such campaign', json: problem },
     },
   },
@@ -269,6 +272,31 @@ export const apiDocs: Record<string, RouteDoc> = {
       401: unauthorized,
       403: forbiddenRead,
       404: notFound,
+    },
+  },
+  'GET /admin/coupons': {
+    summary:
+      "A member's coupons: offer, validity, state (active, redeemed, expired) and the order that redeemed each. Groups marketing or viewer.",
+    query: { memberId: { description: 'The member', required: true } },
+    responses: {
+      200: { description: 'The coupons, oldest first', json: memberCoupons },
+      400: badRequest,
+      401: unauthorized,
+      403: forbiddenRead,
+    },
+  },
+  'POST /partner/coupons/validate': {
+    summary:
+      'Whether a coupon applies to this member (when named) and basket now, and its discount. Redeems nothing: the purchase event that names the code does. Signed with AWS SigV4 (service execute-api); locally with the key pair of `npm run partner-credentials`.',
+    requestBody: couponValidation,
+    responses: {
+      200: {
+        description: '`valid` and the discount, or `valid: false` with the reason (unknown, expired, used, foreign…)',
+        json: couponValidationAnswer,
+      },
+      400: badRequest,
+      401: { description: 'Not signed', json: problem },
+      403: { description: 'Signed with an unknown key, or the signature does not match', json: problem },
     },
   },
 };

@@ -72,9 +72,22 @@ export const calendarEntryInput = z.strictObject({
     z.strictObject({
       percentBy: z.enum(['tier', 'rfm']),
       percents: z.record(z.string().check(z.maxLength(20)), z.int().check(z.minimum(0), z.maximum(90))),
+      /** A fixed amount off (programme currency) by the same keys, for a key whose percent is 0 or absent. */
+      amounts: z.optional(
+        z.record(z.string().check(z.maxLength(20)), z.int().check(z.minimum(0), z.maximum(10_000_000))),
+      ),
+      /** The least a basket must come to for the coupon to apply (programme currency); 0 when absent. */
+      minSpend: z.optional(z.int().check(z.minimum(0), z.maximum(100_000_000))),
       validityDays: z.int().check(z.minimum(1), z.maximum(365)),
     }),
   ),
+  /** Days after a touchpoint within which a member's purchase counts as its conversion (last touch); 7 when absent. */
+  attributionDays: z.optional(z.int().check(z.minimum(1), z.maximum(90))),
+  /**
+   * A control group: this share of the entry's audience, drawn stably per member and entry, is not sent to, so the
+   * report can compare what the touchpoint changed. Off when absent; `{}` keeps the default 5 %.
+   */
+  holdout: z.optional(z.strictObject({ percent: z._default(z.int().check(z.minimum(1), z.maximum(50)), 5) })),
   followUp: z.optional(
     z.strictObject({
       delayHours: z.int().check(z.minimum(1), z.maximum(168)),

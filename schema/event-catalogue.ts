@@ -1,6 +1,7 @@
 // Every event dangol puts or accepts on the bus, for `npm run schema` (kept apart so that handler bundles which
 // use one event schema do not carry all of them, nor the phone metadata the purchase schemas need).
 import {
+  couponRedeemed,
   emailConfirmationRequested,
   memberEmailConfirmed,
   memberPhoneVerified,
@@ -19,6 +20,7 @@ export const eventCatalogue = {
     'Email Confirmation Requested': emailConfirmationRequested,
     'Tier Changed': tierChanged,
     'Touchpoint Sent': touchpointSent,
+    'Coupon Redeemed': couponRedeemed,
   },
   in: { 'Purchase Completed': purchaseCompleted, 'Purchase Refunded': purchaseRefunded },
 } as const;

@@ -3,8 +3,7 @@ import * as z from 'zod/mini';
 import './zod-locale.ts';
 import { consents, isoInstant, locale } from './common.ts';
 
-/** The `source` of every event dangol puts on the bus. */
-export const EVENT_SOURCE = 'dangol';
+export { EVENT_SOURCE } from './event-source.ts';
 
 export const memberEnrolled = z.strictObject({
   memberId: z.string(),
@@ -61,6 +60,21 @@ export const touchpointSent = z.strictObject({
   variant: z.optional(z.string()),
 });
 export type TouchpointSent = z.infer<typeof touchpointSent>;
+
+/** A purchase redeemed a coupon (ids and amounts only: the code is no contact data). */
+export const couponRedeemed = z.strictObject({
+  code: z.string(),
+  memberId: z.string(),
+  /** The calendar entry that issued the coupon, and its period: the campaign the order counts for. */
+  campaignId: z.string(),
+  period: z.string(),
+  channel: z.string(),
+  orderId: z.string(),
+  /** The discount the coupon gave on the order, in the programme currency. */
+  discount: z.int(),
+  redeemedAt: isoInstant,
+});
+export type CouponRedeemed = z.infer<typeof couponRedeemed>;
 
 /** The EventBridge envelope as it arrives in SQS from a rule, for the events the enrollment mail sender reads. */
 export const enrollmentMailEvent = z.object({

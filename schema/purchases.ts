@@ -35,6 +35,8 @@ export const purchaseCompleted = z
       }),
     ),
     items: z.optional(z.array(purchaseItem).check(z.maxLength(500))),
+    /** Coupon codes the order used: each redeemed once, by the first order that names it. */
+    coupons: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.maxLength(10))),
   })
   .check(
     z.refine(

@@ -10,7 +10,7 @@ export class DynamoCampaignStats implements CampaignStatsSource {
     private readonly tableName: string,
   ) {}
 
-  async counters(entryId: string): Promise<Record<string, unknown> | null> {
-    return readCampaignCounters(this.db, this.tableName, entryId);
+  async counters(entryId: string, period?: string): Promise<Record<string, unknown> | null> {
+    return readCampaignCounters(this.db, this.tableName, entryId, period);
   }
 }

@@ -101,9 +101,8 @@ export class DynamoCampaignStore implements CampaignStore {
     period: string,
     variants: readonly string[],
   ): Promise<Record<string, { sent: number; opened: number; clicked: number }>> {
-    const Item = await readCampaignCounters(this.db, this.tableName, entryId);
-    const read = (variant: string, outcome: string) =>
-      Number(Item?.[counterName('pv', `${period}/${variant}`, outcome)] ?? 0);
+    const counts = await readCampaignCounters(this.db, this.tableName, entryId, period);
+    const read = (variant: string, outcome: string) => Number(counts?.[counterName('variant', variant, outcome)] ?? 0);
     return Object.fromEntries(
       variants.map((variant) => [
         variant,

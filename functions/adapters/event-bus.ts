@@ -1,7 +1,7 @@
 // EventPublisher on EventBridge: puts dangol's events on the `loyalty` bus and fails on any rejected entry.
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { EventPublisher } from '#app/ports';
-import { EVENT_SOURCE } from '#schema/events';
+import { EVENT_SOURCE } from '#schema/event-source';
 
 export class EventBridgePublisher implements EventPublisher {
   constructor(

@@ -101,13 +101,20 @@ export const keys = {
   /** The suppression items an address may have under every hash key in use. */
   suppressions: (email: string): Key[] =>
     contactHashes(email.toLowerCase()).map((hash) => ({ PK: `SUPPRESSED#${hash}`, SK: 'SUPPRESSION' })),
-  /** Counters of one calendar entry's sends and their outcomes, by tier, segment and variant. */
   /**
-   * One of a campaign's counter items: the counts are spread over `STATS#0…9` (an item takes 1,000 writes a second,
-   * a large campaign's events more), and summed when read.
+   * One of a campaign's counter items for one period (issue): the counts are spread over `STATS#<period>#0…9` (an
+   * item takes 1,000 writes a second, a large campaign's events more), and summed when read.
    */
-  campaignStats: (entryId: string, shard: number): Key => ({ PK: `CAMPAIGN#${entryId}`, SK: `STATS#${shard}` }),
-  campaignStatsPartition: (entryId: string) => ({ PK: `CAMPAIGN#${entryId}`, SKPrefix: 'STATS' }),
+  campaignPeriodStats: (entryId: string, period: string, shard: number): Key => ({
+    PK: `CAMPAIGN#${entryId}`,
+    SK: `STATS#${period}#${shard}`,
+  }),
+  campaignPeriodStatsPartition: (entryId: string, period: string) => ({
+    PK: `CAMPAIGN#${entryId}`,
+    SKPrefix: `STATS#${period}#`,
+  }),
+  /** Every period's counter items of an entry. */
+  campaignStatsPartition: (entryId: string) => ({ PK: `CAMPAIGN#${entryId}`, SKPrefix: 'STATS#' }),
   /** Marks that the dispatcher handed out an entry's audience for one hour (a re-run finds it). */
   dispatchMarker: (entryId: string, hour: string): Key => ({ PK: `CAMPAIGN#${entryId}`, SK: `DISPATCHED#${hour}` }),
   /** A pre-test's decision (the winning variant) for one period. */
@@ -128,6 +135,8 @@ export const keys = {
     PK: `LIMIT#${kind}#${contactHash(contact.toLowerCase())}`,
     SK: day,
   }),
+  /** A coupon a touchpoint issued, by its code (redeemed at most once: the purchase's transaction updates it). */
+  coupon: (code: string): Key => ({ PK: `COUPON#${code}`, SK: 'COUPON' }),
   /** The audit log, one partition per month (`YYYY-MM`), newest last by time and a random suffix. */
   auditMonth: (month: string) => `${AUDIT_PREFIX}${month}`,
   auditEntry: (at: string, unique: string): Key => ({ PK: `${AUDIT_PREFIX}${at.slice(0, 7)}`, SK: `${at}#${unique}` }),
@@ -157,6 +166,14 @@ export const populationShard = (shard: number) => `MEMBERS#${shard}`;
 export const reviewShard = (shard: number) => `REVIEW#${shard}`;
 /** GSI3 partition of the items due of one kind, by time. */
 export const dueKindPartition = (kind: string) => `DUE#${kind}`;
+/** GSI1 partition of a member's coupons. */
+export const memberCouponsPartition = (memberId: string) => `COUPONS#${memberId}`;
+
+/** GSI1 attributes of a coupon: a member's coupons, newest last. */
+export function couponIndex(memberId: string, validFrom: string, code: string): { GSI1PK: string; GSI1SK: string } {
+  return { GSI1PK: memberCouponsPartition(memberId), GSI1SK: `${validFrom}#${code}` };
+}
+
 /** GSI1 partition of the names that start with this letter. */
 export const namePartition = (firstLetter: string) => `NAME#${firstLetter}`;
 

@@ -21,9 +21,9 @@ function members(part: Part): Map<string, PropertyDescriptor> {
   return found;
 }
 
-export function mergePorts<A extends Part, B extends Part, C extends Part>(a: A, b: B, c: C): A & B & C {
+export function mergePorts<A extends Part, B extends Part, C extends Part = object>(a: A, b: B, c?: C): A & B & C {
   const merged: Record<string, PropertyDescriptor> = {};
-  for (const part of [a, b, c]) {
+  for (const part of c ? [a, b, c] : [a, b]) {
     for (const [name, descriptor] of members(part)) {
       if (name in merged) throw new Error(`mergePorts: ${name} is in two parts`);
       merged[name] = descriptor;

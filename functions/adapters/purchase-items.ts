@@ -2,6 +2,7 @@
 import { GetCommand, type DynamoDBDocumentClient, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { EMPTY_AGGREGATES, type SpendAggregates } from '#domain/spend-window';
 import type { TierState } from '#domain/tier-engine';
+import type { Touch } from '#domain/attribution';
 import type { Account, Owner } from '#app/purchase-ports';
 
 export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -12,6 +13,7 @@ export interface AccountItem extends Partial<SpendAggregates> {
   aggVersion?: number;
   tierState?: TierState;
   status?: string;
+  lastTouch?: Touch;
 }
 
 export async function getItem(
@@ -34,6 +36,7 @@ export function toAccount(owner: Owner, item: AccountItem | undefined): Account 
     },
     ...(item?.tierState && { tierState: item.tierState }),
     version: item?.aggVersion ?? 0,
+    ...(item?.lastTouch && { lastTouch: item.lastTouch }),
   };
 }
 

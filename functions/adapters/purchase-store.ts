@@ -9,8 +9,15 @@ import { WrittenAccounts } from './purchase-items.ts';
 import { DynamoPurchaseWriter } from './purchase-writes.ts';
 import { DynamoReviewPages } from './review-store.ts';
 
-export function dynamoPurchaseStore(db: DynamoDBDocumentClient, tableName: string): PurchaseStore & ReviewStore {
+/** Purchases and refunds: account reads and the transactional writes. */
+export function dynamoPurchaseStore(db: DynamoDBDocumentClient, tableName: string): PurchaseStore {
   // What the writer last wrote of a member serves the reader's next read of that member (version-guarded).
+  const written = new WrittenAccounts();
+  return mergePorts(new DynamoAccountReader(db, tableName, written), new DynamoPurchaseWriter(db, tableName, written));
+}
+
+/** The tier review's store: the purchase store and the review's pages of members due. */
+export function dynamoReviewStore(db: DynamoDBDocumentClient, tableName: string): PurchaseStore & ReviewStore {
   const written = new WrittenAccounts();
   return mergePorts(
     new DynamoAccountReader(db, tableName, written),

@@ -16,6 +16,8 @@ import type {
 } from '#app/purchase-ports';
 import { dueIndex, keys, reviewIndex, withoutKeys } from './keys.ts';
 import { getItem, type TransactItem, WrittenAccounts } from './purchase-items.ts';
+import { counterUpdates } from './send-items.ts';
+import type { Attribution } from '#domain/attribution';
 
 export class DynamoPurchaseWriter implements PurchaseWriter {
   constructor(
@@ -40,6 +42,7 @@ export class DynamoPurchaseWriter implements PurchaseWriter {
         ...account.aggregates,
         ...aggregates,
         ...(tierState && { tierState }),
+        ...(account.lastTouch && { lastTouch: account.lastTouch }),
         aggVersion: account.version + 1,
       });
     }
@@ -156,6 +159,51 @@ export class DynamoPurchaseWriter implements PurchaseWriter {
     return items;
   }
 
+  /**
+   * The coupons an order redeemed, as one update each: `redeem` (only if still active and the member's — a concurrent
+   * use cancels the order's write) or, for a wholly refunded order, `give back` (active again; their validity still
+   * decides whether they apply).
+   */
+  private couponUpdates(order: OrderRecord, change: 'redeem' | 'give back'): TransactItem[] {
+    if (order.owner.kind !== 'member') return [];
+    const memberId = order.owner.memberId;
+    const redeem = change === 'redeem';
+    return (order.coupons ?? [])
+      .filter((outcome) => outcome.redeemed)
+      .map((outcome) => ({
+        Update: {
+          TableName: this.tableName,
+          Key: keys.coupon(outcome.code),
+          UpdateExpression: redeem
+            ? 'SET #status = :redeemed, redeemedBy = :by REMOVE announcedAt'
+            : 'SET #status = :active REMOVE redeemedBy, announcedAt',
+          ConditionExpression: redeem
+            ? '#status = :active AND memberId = :member'
+            : 'redeemedBy.orderId = :order AND redeemedBy.#channel = :channel',
+          ExpressionAttributeNames: { '#status': 'status', ...(!redeem && { '#channel': 'channel' }) },
+          ExpressionAttributeValues: redeem
+            ? {
+                ':redeemed': 'redeemed',
+                ':active': 'active',
+                ':by': { channel: order.channel, orderId: order.orderId, at: order.occurredAt },
+                ':member': memberId,
+              }
+            : { ':active': 'active', ':order': order.orderId, ':channel': order.channel },
+        },
+      }));
+  }
+
+  /** The attributed campaign's counters (the holdout's own when the member was held out). */
+  private conversion(attribution: Attribution | undefined, converted: number, revenue: number) {
+    if (!attribution) return [];
+    const held = attribution.holdout;
+    const update = counterUpdates(this.tableName, attribution.entryId, attribution, {
+      [held ? 'holdoutRevenue' : 'revenue']: revenue,
+      ...(converted && { [held ? 'holdoutConverted' : 'converted']: converted }),
+    });
+    return [{ Update: update }];
+  }
+
   private async transact(items: TransactItem[], duplicateAt: number | null): Promise<WriteOutcome> {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -193,6 +241,8 @@ export class DynamoPurchaseWriter implements PurchaseWriter {
       },
       this.accountUpdate(account, input.aggregates, input.tier),
       ...this.tierItems(account.owner, input.tier, order.tierChange),
+      ...this.couponUpdates(order, 'redeem'),
+      ...this.conversion(order.attribution, 1, order.amount),
     ];
     return this.remember(account, input.aggregates, input.tier, await this.transact(items, 0));
   }
@@ -223,6 +273,9 @@ export class DynamoPurchaseWriter implements PurchaseWriter {
         },
       },
       this.accountUpdate(input.account, input.aggregates, input.tier),
+      // Revenue is net of refunds; a refund of the whole order makes its coupons usable again.
+      ...this.conversion(order.attribution, 0, -refund.amount),
+      ...(order.refunded + refund.amount >= order.amount ? this.couponUpdates(order, 'give back') : []),
     ];
     return this.remember(input.account, input.aggregates, input.tier, await this.transact(items, 0));
   }

@@ -30,8 +30,11 @@ export const isConditionFailure = (error: unknown) => error instanceof Condition
 export const ledgerKey = (ref: LedgerRef) => keys.sent(ref.memberId, ref.entryId, ref.period, ref.channel);
 
 /** Attribute name of one campaign counter: `<dimension>~<key>~<outcome>` (flat, so ADD needs no parent map). */
-export const counterName = (dimension: 'all' | 'tier' | 'segment' | 'variant' | 'pv', key: string, outcome: string) =>
-  `${dimension}~${key}~${outcome}`;
+export const counterName = (
+  dimension: 'all' | 'tier' | 'segment' | 'variant' | 'pv' | 'period' | 'step',
+  key: string,
+  outcome: string,
+) => `${dimension}~${key}~${outcome}`;
 
 /** Tries of a batch whose items DynamoDB leaves unprocessed (throttled) before the caller's queue retries it. */
 const UNPROCESSED_ATTEMPTS = 8;
@@ -138,32 +141,56 @@ export async function batchWrite(
 /** Counter items a campaign's counts are spread over (summed when read: readCampaignCounters). */
 export const COUNTER_SHARDS = 10;
 
-/** The update that adds `by` to a campaign's counters of one outcome, in total and by tier, segment and variant. */
+/** The update that adds `by` to a campaign's counters of one outcome (see counterUpdates). */
 export function counterUpdate(tableName: string, entryId: string, dims: CampaignDims, outcome: string, by = 1) {
-  const names = [
-    counterName('all', '-', outcome),
-    counterName('tier', dims.tier, outcome),
-    counterName('segment', dims.segment, outcome),
-    ...(dims.variant
-      ? [counterName('variant', dims.variant, outcome), counterName('pv', `${dims.period}/${dims.variant}`, outcome)]
-      : []),
-  ];
+  return counterUpdates(tableName, entryId, dims, { [outcome]: by });
+}
+
+/**
+ * One ADD of one or several outcomes at once (a conversion and its revenue) to the counters of the send's period
+ * (`STATS#<period>#<shard>`): in total and by tier, segment, follow-up step and variant. Each issue has its own
+ * items, so no item grows with the number of issues; the all-time report sums them (readCampaignCounters).
+ */
+export function counterUpdates(
+  tableName: string,
+  entryId: string,
+  dims: CampaignDims,
+  outcomes: Readonly<Record<string, number>>,
+) {
+  const entries = Object.entries(outcomes);
+  const adds = entries.flatMap(([outcome], o) =>
+    [
+      counterName('all', '-', outcome),
+      counterName('tier', dims.tier, outcome),
+      counterName('segment', dims.segment, outcome),
+      counterName('step', String(dims.step ?? 0), outcome),
+      ...(dims.variant ? [counterName('variant', dims.variant, outcome)] : []),
+    ].map((name) => ({ name, value: `:v${o}` })),
+  );
   return {
     TableName: tableName,
-    Key: keys.campaignStats(entryId, Math.floor(Math.random() * COUNTER_SHARDS)),
-    UpdateExpression: `SET entity = :entity ADD ${names.map((_, i) => `#c${i} :one`).join(', ')}`,
-    ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
-    ExpressionAttributeValues: { ':one': by, ':entity': 'campaign-stats' },
+    Key: keys.campaignPeriodStats(entryId, dims.period, Math.floor(Math.random() * COUNTER_SHARDS)),
+    UpdateExpression: `SET entity = :entity ADD ${adds.map((add, i) => `#c${i} ${add.value}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(adds.map((add, i) => [`#c${i}`, add.name])),
+    ExpressionAttributeValues: {
+      ':entity': 'campaign-stats',
+      ...Object.fromEntries(entries.map(([, by], o) => [`:v${o}`, by])),
+    },
   };
 }
 
-/** A campaign's counters, summed over its counter items (and the unsharded item of earlier versions). */
+/**
+ * A campaign's counters summed over its counter items: one period's (`STATS#<period>#…`), or every period's — then
+ * with each period's totals as `period~<period>~<outcome>` and its variants as `pv~<period>/<variant>~<outcome>`.
+ */
 export async function readCampaignCounters(
   db: DynamoDBDocumentClient,
   tableName: string,
   entryId: string,
+  period?: string,
 ): Promise<Record<string, number> | null> {
-  const partition = keys.campaignStatsPartition(entryId);
+  const partition =
+    period === undefined ? keys.campaignStatsPartition(entryId) : keys.campaignPeriodStatsPartition(entryId, period);
   const items = await queryAll(db, {
     TableName: tableName,
     KeyConditionExpression: 'PK = :pk AND begins_with(SK, :stats)',
@@ -172,8 +199,20 @@ export async function readCampaignCounters(
   });
   if (items.length === 0) return null;
   const sums: Record<string, number> = {};
-  for (const item of items)
-    for (const [name, value] of Object.entries(item))
-      if (typeof value === 'number') sums[name] = (sums[name] ?? 0) + value;
+  const add = (name: string, value: number) => {
+    sums[name] = (sums[name] ?? 0) + value;
+  };
+  for (const item of items) {
+    const sk = String(item['SK']);
+    const itemPeriod = sk.slice(sk.indexOf('#') + 1, sk.lastIndexOf('#'));
+    for (const [name, value] of Object.entries(item)) {
+      if (typeof value !== 'number') continue;
+      add(name, value);
+      if (period !== undefined) continue;
+      const [dimension, key, outcome] = name.split('~');
+      if (dimension === 'all') add(counterName('period', itemPeriod, outcome ?? ''), value);
+      if (dimension === 'variant') add(counterName('pv', `${itemPeriod}/${key}`, outcome ?? ''), value);
+    }
+  }
   return sums;
 }

@@ -11,7 +11,8 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { ClaimResult, EngagementStore, LedgerEntry, LedgerRef, LedgerWrite, SendLedger } from '#app/sending-ports';
-import { encodeRef } from '#app/sending-ports';
+import { encodeRef, followUpStep } from '#app/sending-ports';
+import { DEFAULT_ATTRIBUTION_DAYS, laterTouch, type Touch } from '#domain/attribution';
 import { keys, withoutKeys } from './keys.ts';
 import {
   AD_SEND_LOG,
@@ -24,6 +25,21 @@ import {
   TRANSACTION_LIMIT,
 } from './send-items.ts';
 import { conflictBackoff, transactUnlessCancelled } from './transactions.ts';
+
+/** The touch a sent ledger entry makes: its entry, period, facts and the entry's attribution window. */
+function touchOf(entry: LedgerEntry, ref: LedgerRef, at: string): Touch {
+  const step = followUpStep(ref.channel);
+  return {
+    entryId: entry.entryId,
+    period: entry.period,
+    at,
+    days: entry.attributionDays ?? DEFAULT_ATTRIBUTION_DAYS,
+    tier: entry.tier ?? '-',
+    segment: entry.segment ?? 'occasional',
+    ...(entry.variant && { variant: entry.variant }),
+    ...(step > 0 && { step }),
+  };
+}
 
 export class DynamoSendLedger implements SendLedger, EngagementStore {
   constructor(
@@ -222,19 +238,30 @@ export class DynamoSendLedger implements SendLedger, EngagementStore {
     ]);
   }
 
-  /** SMS and post: the sender logs the advertising send from the list it read (a version lets e-mail's log see it). */
-  async noteAdSend(memberId: string, recent: readonly string[], at: Date): Promise<void> {
+  /**
+   * SMS, post and holdouts: the member's last touch (and the advertising send on the frequency-cap log, from the list
+   * the sender read; a version lets e-mail's log see it). `aggVersion` moves too, so that a purchase writer holding
+   * the member's account as it last wrote it (purchase-items.ts WrittenAccounts) reads the touch before its next write.
+   */
+  async noteTouch(
+    memberId: string,
+    touch: Touch,
+    adSends?: { readonly recent: readonly string[]; readonly at: Date },
+  ): Promise<void> {
+    const set = ['lastTouch = :touch', 'aggVersion = if_not_exists(aggVersion, :zero) + :one'];
+    if (adSends) set.push('adSends = :list', 'adSendsV = if_not_exists(adSendsV, :zero) + :one');
     await this.db
       .send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.member(memberId),
-          UpdateExpression: 'SET adSends = :list, adSendsV = if_not_exists(adSendsV, :zero) + :one',
+          UpdateExpression: `SET ${set.join(', ')}`,
           ConditionExpression: 'attribute_exists(PK)',
           ExpressionAttributeValues: {
-            ':list': [...recent.slice(-AD_SEND_LOG), at.toISOString()],
+            ':touch': touch,
             ':zero': 0,
             ':one': 1,
+            ...(adSends && { ':list': [...adSends.recent.slice(-AD_SEND_LOG), adSends.at.toISOString()] }),
           },
         }),
       )
@@ -278,20 +305,30 @@ export class DynamoSendLedger implements SendLedger, EngagementStore {
           },
         },
       ];
-      if (logAd) {
+      // The member's last touch (for attributing purchases), unless a later one is already there.
+      const touch = memberItem ? touchOf(entry, ref, sent.at) : null;
+      const current = memberItem?.['lastTouch'] as Touch | undefined;
+      const newerTouch = touch !== null && laterTouch(current, touch) === touch;
+      if (memberItem && (logAd || newerTouch)) {
         const list = Array.isArray(memberItem['adSends']) ? (memberItem['adSends'] as string[]) : [];
         const version = typeof memberItem['adSendsV'] === 'number' ? memberItem['adSendsV'] : null;
+        const set = ['adSendsV = :next', 'aggVersion = if_not_exists(aggVersion, :zero) + :one'];
+        if (logAd) set.push('adSends = :list');
+        if (newerTouch) set.push('lastTouch = :touch');
         writes.push({
           Update: {
             TableName: this.tableName,
             Key: keys.member(ref.memberId),
-            UpdateExpression: 'SET adSends = :list, adSendsV = :next',
+            UpdateExpression: `SET ${set.join(', ')}`,
             // Two sends logged at once: the second finds the version moved and reads the list again.
             ConditionExpression:
               version === null ? 'attribute_exists(PK) AND attribute_not_exists(adSendsV)' : 'adSendsV = :version',
             ExpressionAttributeValues: {
-              ':list': [...list.slice(-AD_SEND_LOG), sent.at],
               ':next': (version ?? 0) + 1,
+              ':zero': 0,
+              ':one': 1,
+              ...(logAd && { ':list': [...list.slice(-AD_SEND_LOG), sent.at] }),
+              ...(newerTouch && { ':touch': touch }),
               ...(version !== null && { ':version': version }),
             },
           },
@@ -336,6 +373,7 @@ export class DynamoSendLedger implements SendLedger, EngagementStore {
             tier: entry.tier ?? '-',
             segment: entry.segment ?? 'occasional',
             period: entry.period,
+            step: followUpStep(ref.channel),
             ...(entry.variant && { variant: entry.variant }),
           },
           counter,

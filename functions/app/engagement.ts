@@ -131,7 +131,7 @@ export async function recordSesEvent(
     });
     const openedAt = event.open?.timestamp ?? at;
     const recorded = machine
-      ? await deps.store.recordEvent(ref, 'machineOpen', openedAt, null)
+      ? await deps.store.recordEvent(ref, 'machineOpen', openedAt, 'machineOpened')
       : await deps.store.recordEvent(ref, 'open', openedAt, 'opened');
     return recorded ? 'recorded' : 'duplicate';
   }

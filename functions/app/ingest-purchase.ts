@@ -5,8 +5,19 @@ import { purchaseCompleted, purchaseRefunded, type PurchaseCompleted, type Purch
 import { normaliseEmail, normalisePhone } from '#domain/identity';
 import { applyPurchase, applyRefund, mergeAggregates, monthKey, pruneMonths } from '#domain/spend-window';
 import { initialTierState, onPurchase, onRefund } from '#domain/tier-engine';
+import { type Attribution, attributedTouch } from '#domain/attribution';
+import { checkCoupon, type Coupon, normaliseCouponCode } from '#domain/coupons';
+import type { CouponRedeemed } from '#schema/events';
+import type { CouponStore } from './coupons.ts';
 import type { Clock, EventPublisher } from './ports.ts';
-import type { Account, LadderSource, PurchaseStore, TierChangeRef } from './purchase-ports.ts';
+import type {
+  Account,
+  CouponOutcome,
+  LadderSource,
+  OrderRecord,
+  PurchaseStore,
+  TierChangeRef,
+} from './purchase-ports.ts';
 import { finishTierEvent, ownerRefOf, tierChangeRef, tierEffects } from './tier-effects.ts';
 
 export { finishTierEvent, tierChangeRef, tierEffects };
@@ -20,6 +31,7 @@ export class RejectedEvent extends Error {
 
 export interface IngestDeps {
   readonly store: PurchaseStore;
+  readonly coupons: Pick<CouponStore, 'find' | 'markAnnounced'>;
   readonly ladders: LadderSource;
   readonly events: EventPublisher;
   readonly clock: Clock;
@@ -86,7 +98,11 @@ export async function recordPurchase(detail: unknown, deps: IngestDeps): Promise
   const ladder = await deps.ladders.current();
   const month = monthKey(new Date(purchase.occurredAt), deps.programme.timeZone);
   const occurredAt = new Date(purchase.occurredAt).toISOString();
+  const codes = (purchase.coupons ?? []).map((code) => normaliseCouponCode(code));
+  const readCoupons = async () => deps.coupons.find(codes.filter((code): code is string => code !== null));
+  let coupons = codes.length > 0 ? await readCoupons() : new Map<string, Coupon>();
   let tierChange: TierChangeRef | undefined;
+  let order: OrderRecord | undefined;
   const outcome = await retryOnConflict(
     async () => {
       const now = deps.clock();
@@ -106,18 +122,28 @@ export async function recordPurchase(detail: unknown, deps: IngestDeps): Promise
             )
           : undefined;
       tierChange = tier?.change ? tierChangeRef(tier.change.at, purchase.channel, purchase.orderId) : undefined;
+      const outcomes = couponOutcomes(codes, coupons, {
+        memberId: owner.kind === 'member' ? owner.memberId : undefined,
+        amount: purchase.amount.value,
+        at: occurredAt,
+        orderId: purchase.orderId,
+      });
+      const attribution = attributionOf(outcomes, coupons, account, occurredAt);
+      order = {
+        channel: purchase.channel,
+        orderId: purchase.orderId,
+        owner: ownerRefOf(owner),
+        amount: purchase.amount.value,
+        currency: purchase.amount.currency,
+        refunded: 0,
+        month,
+        occurredAt,
+        ...(tierChange && { tierChange }),
+        ...(outcomes.length > 0 && { coupons: outcomes }),
+        ...(attribution && { attribution }),
+      };
       return deps.store.recordPurchase({
-        order: {
-          channel: purchase.channel,
-          orderId: purchase.orderId,
-          owner: ownerRefOf(owner),
-          amount: purchase.amount.value,
-          currency: purchase.amount.currency,
-          refunded: 0,
-          month,
-          occurredAt,
-          ...(tierChange && { tierChange }),
-        },
+        order,
         ...(purchase.items && { items: purchase.items }),
         account,
         aggregates,
@@ -125,15 +151,103 @@ export async function recordPurchase(detail: unknown, deps: IngestDeps): Promise
       });
     },
     async () => {
+      // Another write won: the account, and the coupons (one may have been redeemed by a concurrent order).
       account = await deps.store.loadAccount(owner);
+      if (codes.length > 0) coupons = await readCoupons();
     },
   );
-  if (outcome === 'applied') await finishTierEvent(ownerRefOf(owner), tierChange, deps);
-  else {
-    const order = await deps.store.getOrder(purchase.channel, purchase.orderId);
-    await finishTierEvent(order?.owner ?? ownerRefOf(owner), order?.tierChange, deps);
+  if (outcome === 'applied') {
+    await finishTierEvent(ownerRefOf(owner), tierChange, deps);
+    if (order) await announceRedemptions(order, deps);
+  } else {
+    const stored = await deps.store.getOrder(purchase.channel, purchase.orderId);
+    await finishTierEvent(stored?.owner ?? ownerRefOf(owner), stored?.tierChange, deps);
+    if (stored) await announceRedemptions(stored, deps);
   }
   return outcome;
+}
+
+/**
+ * What becomes of each code an order names: redeemed when it applies to this member and basket at the time of the
+ * order, else rejected with the first reason — never a reason to refuse the order itself. A code named twice in one
+ * order is used once.
+ */
+function couponOutcomes(
+  codes: readonly (string | null)[],
+  coupons: ReadonlyMap<string, Coupon>,
+  use: { memberId: string | undefined; amount: number; at: string; orderId: string },
+): CouponOutcome[] {
+  const outcomes: CouponOutcome[] = [];
+  const named = new Set<string>();
+  for (const code of codes) {
+    if (code === null) {
+      outcomes.push({ code: '?', redeemed: false, reason: 'unknown' });
+      continue;
+    }
+    if (named.has(code)) {
+      outcomes.push({ code, redeemed: false, reason: 'used' });
+      continue;
+    }
+    named.add(code);
+    // A prospect (not a member) can hold no coupon: every code is someone else's.
+    const check = checkCoupon(coupons.get(code) ?? null, {
+      memberId: use.memberId ?? '',
+      amount: use.amount,
+      at: new Date(use.at),
+      orderId: use.orderId,
+    });
+    outcomes.push(
+      check.applies
+        ? { code, redeemed: true, discount: check.discount }
+        : { code, redeemed: false, reason: check.reason },
+    );
+  }
+  return outcomes;
+}
+
+/** Last touch within its window, unless the order redeems a touchpoint's coupon: then that touchpoint (redemption wins). */
+function attributionOf(
+  outcomes: readonly CouponOutcome[],
+  coupons: ReadonlyMap<string, Coupon>,
+  account: Account,
+  at: string,
+): Attribution | undefined {
+  const redeemed = outcomes.find((outcome) => outcome.redeemed);
+  const coupon = redeemed ? coupons.get(redeemed.code) : undefined;
+  if (coupon)
+    return {
+      entryId: coupon.entryId,
+      period: coupon.period,
+      tier: coupon.tier,
+      segment: coupon.segment,
+      ...(coupon.variant && { variant: coupon.variant }),
+      via: 'coupon',
+    };
+  if (account.owner.kind !== 'member') return undefined;
+  return attributedTouch(account.lastTouch, at) ?? undefined;
+}
+
+/** `Coupon Redeemed` for each coupon the order redeemed that was not announced yet (crash-safe: a replay finishes it). */
+async function announceRedemptions(order: OrderRecord, deps: IngestDeps): Promise<void> {
+  const redeemed = (order.coupons ?? []).filter((outcome) => outcome.redeemed);
+  if (redeemed.length === 0 || order.owner.kind !== 'member') return;
+  const stored = await deps.coupons.find(redeemed.map((outcome) => outcome.code));
+  for (const outcome of redeemed) {
+    const coupon = stored.get(outcome.code);
+    if (!coupon || coupon.redeemedBy?.orderId !== order.orderId || coupon.announcedAt) continue;
+    const detail: CouponRedeemed = {
+      code: coupon.code,
+      memberId: coupon.memberId,
+      campaignId: coupon.entryId,
+      period: coupon.period,
+      channel: order.channel,
+      orderId: order.orderId,
+      discount: outcome.discount,
+      redeemedAt: order.occurredAt,
+    };
+    await deps.events.publish('Coupon Redeemed', detail);
+    await deps.coupons.markAnnounced(coupon.code, order.orderId);
+  }
 }
 
 export async function recordRefund(detail: unknown, deps: IngestDeps): Promise<IngestOutcome> {

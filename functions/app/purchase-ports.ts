@@ -1,4 +1,6 @@
 // What purchase ingestion and the tier review need from storage.
+import type { Attribution, Touch } from '#domain/attribution';
+import type { CouponRejection } from '#domain/coupons';
 import type { SpendAggregates } from '#domain/spend-window';
 import type { DowngradeNotice, TierChange, TierState } from '#domain/tier-engine';
 import type { TierLadder } from '#schema/tier-ladder';
@@ -32,7 +34,14 @@ export interface Account {
   readonly tierState?: TierState;
   /** Optimistic lock on the aggregates; 0 when the item has none yet. */
   readonly version: number;
+  /** The member's last touchpoint (or holdout of one), for attributing the purchase. */
+  readonly lastTouch?: Touch;
 }
+
+/** What became of a coupon an order named: redeemed by it, or rejected with the reason (the order counts anyway). */
+export type CouponOutcome =
+  | { readonly code: string; readonly redeemed: true; readonly discount: number }
+  | { readonly code: string; readonly redeemed: false; readonly reason: CouponRejection };
 
 export interface OrderRecord {
   readonly channel: string;
@@ -45,6 +54,10 @@ export interface OrderRecord {
   readonly occurredAt: string;
   /** The tier-history entry this order caused, if any (to finish publishing its event). */
   readonly tierChange?: TierChangeRef;
+  /** The coupons the order named, each redeemed or rejected. */
+  readonly coupons?: readonly CouponOutcome[];
+  /** The campaign (and period) the order counts as a conversion of. */
+  readonly attribution?: Attribution;
 }
 
 export interface TierEffects {
@@ -82,7 +95,10 @@ export interface AccountReader {
 
 /** The transactional writes of purchases, refunds, reviews and merges, and the publication of tier changes. */
 export interface PurchaseWriter {
-  /** One transaction: the order (must not exist) and the owner's aggregates (at the expected version). */
+  /**
+   * One transaction: the order (must not exist), the owner's aggregates (at the expected version), each coupon it
+   * redeems (still active and the member's) and its campaign's conversion counters.
+   */
   recordPurchase(input: {
     order: OrderRecord;
     items?: unknown;
@@ -90,7 +106,10 @@ export interface PurchaseWriter {
     aggregates: SpendAggregates;
     tier?: TierEffects;
   }): Promise<WriteOutcome>;
-  /** One transaction: the refund (must not exist), the order's refunded total and the owner's aggregates. */
+  /**
+   * One transaction: the refund (must not exist), the order's refunded total and the owner's aggregates, the campaign
+   * revenue it takes back; a refund of the whole order gives its coupons back.
+   */
   recordRefund(input: {
     refund: { channel: string; refundId: string; orderId: string; amount: number; occurredAt: string };
     order: OrderRecord;

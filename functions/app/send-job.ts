@@ -1,11 +1,14 @@
 // What both senders share around their channel's calls: their ports (SenderDeps), the job's clock, the entry and
 // the recipients read at once, the checks and claims (send-prepare.ts), the campaign counters written once per job
 // (or per SQS batch), the follow-up that a sent mail makes due, calls under the rate limit with throttling retries.
+import { DEFAULT_ATTRIBUTION_DAYS, type Touch } from '#domain/attribution';
+import { issuedCoupon } from '#domain/coupons';
 import { signToken } from '#domain/signed-token';
 import { messageVariables } from '#domain/message-content';
 import { MAX_QUEUE_DELAY_SECONDS } from '#domain/waves';
 import type { CalendarEntry } from '#schema/calendar';
 import type { TierLadder } from '#schema/tier-ladder';
+import type { CouponStore } from './coupons.ts';
 import type { Clock, EventPublisher, TokenSecret } from './ports.ts';
 import { emptyOutcome, type JobOutcome, type Prepared, prepare } from './send-prepare.ts';
 import {
@@ -15,6 +18,7 @@ import {
   type DueItem,
   type EngagementStore,
   encodeRef,
+  followUpStep,
   type LedgerEntry,
   type LedgerRef,
   type Messenger,
@@ -48,6 +52,8 @@ export interface SenderDeps {
   readonly mailer?: BulkMailer;
   readonly messenger?: Messenger;
   readonly ladder: () => Promise<TierLadder>;
+  /** Where the coupons the messages carry are stored. */
+  readonly coupons: Pick<CouponStore, 'issue'>;
   readonly secret: TokenSecret;
   readonly clock: Clock;
   readonly limiter: RateLimiter;
@@ -183,6 +189,7 @@ export class SentCounters {
       tier: item.tier,
       segment: item.segment,
       period: item.ref.period,
+      step: followUpStep(item.ref.channel),
       ...(item.variant && { variant: item.variant }),
     };
     const key = JSON.stringify([entryId, dims]);
@@ -195,6 +202,56 @@ export class SentCounters {
     this.counts.clear();
     await Promise.all(counts.map(({ entryId, dims, n }) => store.count(entryId, dims, 'sent', n)));
   }
+}
+
+/** The touch a send (or a holdout) makes on the member: what their purchases in its window are attributed to. */
+export function touchFor(entry: CalendarEntry, item: Prepared, at: Date, holdout = false): Touch {
+  const step = followUpStep(item.ref.channel);
+  return {
+    entryId: entry.id,
+    period: item.ref.period,
+    at: at.toISOString(),
+    days: entry.attributionDays ?? DEFAULT_ATTRIBUTION_DAYS,
+    tier: item.tier,
+    segment: item.segment,
+    ...(item.variant && { variant: item.variant }),
+    ...(step > 0 && { step }),
+    ...(holdout && { holdout: true }),
+  };
+}
+
+/** Stores the coupon each claimed recipient's message will carry (none when the entry makes no offer). */
+async function issueCoupons(entry: CalendarEntry, prepared: readonly Prepared[], deps: SenderDeps, now: Date) {
+  if (!entry.offer || prepared.length === 0) return;
+  const secret = deps.secret.current();
+  const coupons = prepared.flatMap((item) => {
+    const coupon = issuedCoupon(
+      entry,
+      {
+        memberId: item.profile.memberId,
+        tier: item.tier,
+        ...(item.profile.segment && { segment: item.profile.segment }),
+        period: item.ref.period,
+        ...(item.variant && { variant: item.variant }),
+      },
+      { secret, now },
+    );
+    return coupon ? [coupon] : [];
+  });
+  if (coupons.length > 0) await deps.coupons.issue(coupons);
+}
+
+/** The holdout's size, by tier, segment and period. */
+function countHoldouts(entryId: string, heldOut: readonly Prepared[], store: SendStore): Promise<void>[] {
+  const groups = new Map<string, { dims: CampaignDims; n: number }>();
+  for (const item of heldOut) {
+    const dims: CampaignDims = { tier: item.tier, segment: item.segment, period: item.ref.period };
+    const key = JSON.stringify(dims);
+    const group = groups.get(key) ?? { dims, n: 0 };
+    group.n += 1;
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ dims, n }) => store.count(entryId, dims, 'holdout', n));
 }
 
 /** The follow-up due after a sent e-mail, if the entry has one left. */
@@ -289,7 +346,16 @@ export async function runJob(
     outcome.notRecipients += job.recipients.length;
     return outcome;
   }
-  const { prepared, unannounced } = await prepare(job, entry, ladder, profiles, deps, outcome);
+  const { prepared, unannounced, heldOut } = await prepare(job, entry, ladder, profiles, deps, outcome);
+  const now = deps.clock();
+  await Promise.all([
+    // The coupons the messages will carry exist before any message does (a retry finds them stored).
+    issueCoupons(entry, prepared, deps, now),
+    // The control group: counted, and each member's last touch notes the holdout (their purchases count for it).
+    ...heldOut.map((item) => deps.store.noteTouch(item.profile.memberId, touchFor(entry, item, now, true))),
+    ...countHoldouts(entry.id, heldOut, deps.store),
+  ]);
+  if (heldOut.length > 0) outcome.heldOut = heldOut.length;
   // The batch's counters when the job runs in one (written once when the batch ends), else the job's own.
   const counters = deps.counters ?? new SentCounters();
   try {

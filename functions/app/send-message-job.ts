@@ -7,7 +7,15 @@
 import { adSms, nightHoldUntil } from '#domain/ad-rules';
 import { render } from '#domain/templates';
 import { announceSent } from './engagement.ts';
-import { type JobOutcome, runJob, type SenderDeps, smsIdentity, variablesOf, withThrottleRetries } from './send-job.ts';
+import {
+  type JobOutcome,
+  runJob,
+  type SenderDeps,
+  smsIdentity,
+  touchFor,
+  variablesOf,
+  withThrottleRetries,
+} from './send-job.ts';
 import { sendTest } from './send-test.ts';
 import { type LedgerRef, NotSentError, RecipientRefused, type SendJob } from './sending-ports.ts';
 
@@ -107,7 +115,11 @@ export async function sendMessageJob(job: SendJob, deps: SenderDeps): Promise<Jo
       }
       // Sent: from here a failure must never give the claim back (the retry would send it again).
       await deps.store.finish(item.ref, item.claimId, { state: 'sent', messageId, at: now });
-      if (entry.advertising) await deps.store.noteAdSend(profile.memberId, profile.adSends, now);
+      await deps.store.noteTouch(
+        profile.memberId,
+        touchFor(entry, item, now),
+        entry.advertising ? { recent: profile.adSends, at: now } : undefined,
+      );
       counters.add(item);
       outcome.sent += 1;
       await announce(item.ref, messageId, now.toISOString());

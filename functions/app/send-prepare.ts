@@ -2,6 +2,7 @@
 // suppression, frequency cap; follow-ups only to reached-not-opened), then claimed in the ledger — the whole job in
 // one write when nothing stands in the way — before any SES or SNS call.
 import { randomUUID } from 'node:crypto';
+import { inHoldout } from '#domain/attribution';
 import { type Channel, skipReason, wantsFollowUp } from '#domain/send-checks';
 import type { CalendarEntry } from '#schema/calendar';
 import type { TierLadder } from '#schema/tier-ladder';
@@ -30,6 +31,8 @@ export interface JobOutcome {
   calls: number;
   /** Recipients of a job held back because all sending is paused (it comes back later). */
   held?: number;
+  /** Recipients kept unsent as the entry's control group (also counted in `skipped`). */
+  heldOut?: number;
 }
 
 export const emptyOutcome = (): JobOutcome => ({
@@ -67,7 +70,7 @@ export async function prepare(
   profiles: ReadonlyMap<string, SendProfile>,
   deps: { readonly store: SendStore; readonly clock: Clock },
   outcome: JobOutcome,
-): Promise<{ prepared: Prepared[]; unannounced: LedgerEntry[] }> {
+): Promise<{ prepared: Prepared[]; unannounced: LedgerEntry[]; heldOut: Prepared[] }> {
   const now = deps.clock();
   const baseTier = ladder.tiers[0]?.code ?? 'D';
   const channel = ledgerChannel(job.channel, job.followUp);
@@ -85,6 +88,8 @@ export async function prepare(
   const writes: LedgerWrite[] = [];
   // Beside each write: the recipient it would let this call send to (none for a skip).
   const candidates: (Prepared | null)[] = [];
+  // The writes that hold a recipient out (control group), by index.
+  const holdouts = new Map<number, Prepared>();
   const seen = new Set<string>();
   for (const recipient of job.recipients) {
     const profile = profiles.get(recipient.memberId);
@@ -136,19 +141,35 @@ export async function prepare(
       continue;
     }
     const variant = recipient.variant;
+    // The control group: a stable share of those it would reach is not sent to (recorded, so it stays unsent on
+    // retries and the report knows its size). Follow-ups only reach those sent to, never the holdout.
+    if (!job.followUp && entry.holdout && inHoldout(recipient.memberId, entry.id, entry.holdout.percent)) {
+      writes.push({ ref, skip: { reason: 'holdout', at: now, facts: { tier, segment } } });
+      candidates.push(null);
+      holdouts.set(writes.length - 1, { recipient, profile, ref, tier, segment, claimId: '' });
+      continue;
+    }
     const claimId = randomUUID();
     writes.push({
       ref,
       claim: {
         claimId,
         at: now,
-        facts: { tier, segment, ...(variant && { variant }), advertising: entry.advertising, kind: entry.kind },
+        facts: {
+          tier,
+          segment,
+          ...(variant && { variant }),
+          advertising: entry.advertising,
+          kind: entry.kind,
+          ...(entry.attributionDays && { attributionDays: entry.attributionDays }),
+        },
       },
     });
     candidates.push({ recipient, profile, ref, tier, segment, ...(variant && { variant }), claimId });
   }
   const results = await deps.store.claimAll(writes);
   const prepared: Prepared[] = [];
+  const heldOut: Prepared[] = [];
   const unannounced: LedgerEntry[] = [];
   const stale: Promise<void>[] = [];
   writes.forEach((write, index) => {
@@ -157,6 +178,8 @@ export async function prepare(
     if (!candidate) {
       if (result?.claimed) outcome.skipped += 1;
       else outcome.duplicates += 1;
+      const holdout = holdouts.get(index);
+      if (holdout && result?.claimed) heldOut.push(holdout);
       return;
     }
     if (result?.claimed) {
@@ -179,5 +202,5 @@ export async function prepare(
   });
   await Promise.all(stale);
   // In the job's order (waves and reports read better), as the writes were.
-  return { prepared, unannounced };
+  return { prepared, unannounced, heldOut };
 }

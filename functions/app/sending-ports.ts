@@ -1,5 +1,6 @@
 // What the sending use cases need from the outside (ledger and audiences on DynamoDB, SES, SNS, queues), and the
 // messages that travel between dispatcher, audience pages and senders.
+import type { Touch } from '#domain/attribution';
 import type { MailTemplate } from '#domain/message-content';
 import type { OfferGroup } from '#domain/offers';
 import type { DateField } from '#domain/calendar-due';
@@ -121,6 +122,8 @@ export interface LedgerEntry {
   readonly variant?: string;
   /** The calendar entry's kind (birthday, newsletter, …), for the `Touchpoint Sent` event. */
   readonly kind?: string;
+  /** The entry's attribution window when it is not the default. */
+  readonly attributionDays?: number;
   readonly events?: Readonly<Record<string, string>>;
 }
 
@@ -133,6 +136,12 @@ export interface LedgerRef {
 }
 
 /** A ledger reference as one string (the SES tag `l`, unsubscribe links, map keys): base64url of its four parts. */
+/** The follow-up step of a ledger channel: `email-f2` is 2, `email` 0. */
+export function followUpStep(ledgerChannel: string): number {
+  const match = /-f(\d)$/.exec(ledgerChannel);
+  return match ? Number(match[1]) : 0;
+}
+
 export const encodeRef = (ref: LedgerRef) =>
   Buffer.from(JSON.stringify([ref.memberId, ref.entryId, ref.period, ref.channel])).toString('base64url');
 export function decodeRef(value: string): LedgerRef | null {
@@ -176,6 +185,8 @@ export interface CampaignDims {
   readonly segment: string;
   readonly variant?: string;
   readonly period: string;
+  /** 1 or 2 for a follow-up's counts; the first send is 0. */
+  readonly step?: number;
 }
 
 /** Audiences from the indexes, one page at a time, and the profiles the senders check. */
@@ -215,7 +226,15 @@ export interface SendLedger {
   markUnknown(ref: LedgerRef, claimedAt: string, at: Date): Promise<void>;
   /** Holds an SMS until `until` (night window): ledger `deferred` and a due item for the dispatcher. */
   defer(ref: LedgerRef, claimId: string, until: Date, facts: Readonly<Record<string, unknown>>): Promise<void>;
-  noteAdSend(memberId: string, recent: readonly string[], at: Date): Promise<void>;
+  /**
+   * A touchpoint reached (or held out of) the member: their last touch for attributing purchases, and — for an
+   * advertising send — the frequency-cap log, from the list the sender read (`adSends`).
+   */
+  noteTouch(
+    memberId: string,
+    touch: Touch,
+    adSends?: { readonly recent: readonly string[]; readonly at: Date },
+  ): Promise<void>;
 }
 
 /** What a campaign keeps beside the ledger: counters, later steps, dispatch marks, the pre-test's decision. */

@@ -6,7 +6,8 @@ import type { CalendarEntry } from '#schema/calendar';
 import type { TierLadder } from '#schema/tier-ladder';
 import { adSubject } from './ad-rules.ts';
 import { localDay } from './local-time.ts';
-import { couponCode, couponPercent, type OfferGroup } from './offers.ts';
+import { type CouponOffer, issuedCoupon } from './coupons.ts';
+import type { OfferGroup } from './offers.ts';
 
 /** An e-mail's stored SES template: named by a hash of its content, so an edit makes a new one. */
 export interface MailTemplate {
@@ -53,6 +54,13 @@ export function templateFor(
   return { name, subject, html: content.html, text: content.text };
 }
 
+/** What a coupon takes off, as a member reads it: `6%`, or `5,000원` / `KRW 5,000`. */
+export function couponValue(offer: CouponOffer, locale: 'ko' | 'en'): string {
+  if (offer.percent) return `${offer.percent}%`;
+  const amount = (offer.amount ?? 0).toLocaleString('en-US');
+  return locale === 'ko' ? `${amount}원` : `KRW ${amount}`;
+}
+
 /** Who a variable set is for: the member's facts the placeholders use. */
 export interface MessageRecipient {
   readonly memberId: string;
@@ -81,19 +89,27 @@ export function messageVariables(
     unsubscribeUrl: context.unsubscribeUrl,
     coupon: '',
     couponPercent: '0',
+    couponValue: '',
     validUntil: '',
     keepBy: '',
     deltaToRetain: '',
     ...recipient.vars,
   };
-  if (entry.offer) {
-    const percent = couponPercent(entry.offer, recipient.tier, recipient.segment);
-    if (percent > 0) {
-      vars['coupon'] = couponCode(context.secret, recipient.memberId, entry.id, recipient.period);
-      vars['couponPercent'] = String(percent);
-      const until = new Date(context.now.getTime() + entry.offer.validityDays * 86_400_000);
-      vars['validUntil'] = localDay(until, recipient.timeZone);
-    }
+  const coupon = issuedCoupon(
+    entry,
+    {
+      memberId: recipient.memberId,
+      tier: recipient.tier,
+      ...(recipient.segment && { segment: recipient.segment }),
+      period: recipient.period,
+    },
+    { secret: context.secret, now: context.now },
+  );
+  if (coupon) {
+    vars['coupon'] = coupon.code;
+    vars['couponPercent'] = String(coupon.offer.percent ?? 0);
+    vars['couponValue'] = couponValue(coupon.offer, recipient.locale);
+    vars['validUntil'] = localDay(new Date(coupon.validUntil), recipient.timeZone);
   }
   return vars;
 }
@@ -110,6 +126,7 @@ export function sampleVariables(
     tier: entry.tiers[0] ?? '',
     coupon: 'DG-TEST-TEST-TEST',
     couponPercent: String(Object.values(entry.offer?.percents ?? {})[0] ?? 0),
+    couponValue: `${Object.values(entry.offer?.percents ?? {})[0] ?? 0}%`,
     validUntil: today,
     unsubscribeUrl: context.unsubscribeUrl,
     keepBy: today,

@@ -7,6 +7,7 @@ export const TEMPLATE_VARIABLES = [
   'tier',
   'coupon',
   'couponPercent',
+  'couponValue',
   'validUntil',
   'unsubscribeUrl',
   'keepBy',

@@ -1,5 +1,5 @@
-// GET /admin/reports/campaigns/{id} — sent, delivered, opened, clicked, bounced, complained, unsubscribed of a
-// calendar entry, in total and by tier, segment and variant.
+// GET /admin/reports/campaigns/{id}[?period=] — sent, delivered, opened, clicked, converted, revenue… of a calendar
+// entry (all issues or one), by tier, segment, variant, period and step, against its holdout.
 import { campaignReport } from '#app/campaign-report';
 import { requireAdmin } from '#shared/admin-auth';
 import { httpHandler, json } from '#shared/http';
@@ -9,5 +9,6 @@ const deps = campaignReportDeps();
 
 export const handler = httpHandler(async (event) => {
   requireAdmin(event, 'read');
-  return json(200, await campaignReport(event.pathParameters?.['id'] ?? '', deps));
+  const period = event.queryStringParameters?.['period'];
+  return json(200, await campaignReport(event.pathParameters?.['id'] ?? '', deps, period));
 });

@@ -53,3 +53,14 @@ export function requireAdmin(event: HttpEvent, role: AdminRole): Admin {
   if (!groups.some((group) => GROUPS_FOR[role].includes(group))) throw new HttpError(403, 'Forbidden', DENIED[role]);
   return { id: claims['sub'], groups };
 }
+
+/**
+ * A partner system (shop, POS, app): in AWS the HTTP API's IAM authorizer has checked its SigV4 signature; locally the
+ * gateway has (infra/local/partner-keys.ts). The handler refuses a request that came through neither.
+ */
+export function requirePartner(event: HttpEvent): { readonly accessKey: string } {
+  const iam = (event.requestContext as { authorizer?: { iam?: { accessKey?: unknown } } }).authorizer?.iam;
+  if (!iam || typeof iam.accessKey !== 'string')
+    throw new HttpError(401, 'Unauthorized', 'Partner routes need an AWS SigV4 signature');
+  return { accessKey: iam.accessKey };
+}

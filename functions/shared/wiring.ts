@@ -14,12 +14,14 @@ import { SnsMessenger } from '#adapters/sns-messenger';
 import { DeadLetters } from '#adapters/dead-letters';
 import { DynamoAuditLog } from '#adapters/audit-log';
 import { DynamoCampaignStats } from '#adapters/campaign-stats';
+import { DynamoCouponRedemptions, DynamoCouponStore } from '#adapters/coupon-store';
 import { DynamoContactLimits } from '#adapters/contact-limits';
 import { DynamoMemberStore } from '#adapters/member-store';
 import { SesMailer } from '#adapters/ses-mailer';
 import { EventBridgePublisher } from '#adapters/event-bus';
 import { loadContactHashKeys, loadTokenSecret } from '#adapters/token-secret';
-import { dynamoPurchaseStore } from '#adapters/purchase-store';
+import { dynamoPurchaseStore, dynamoReviewStore } from '#adapters/purchase-store';
+import type { PurchaseStore } from '#app/purchase-ports';
 import { DynamoLadderSource } from '#adapters/tier-ladder-store';
 import { SqsJsonQueue } from '#adapters/json-queue';
 import { DynamoRfmStore } from '#adapters/rfm-store';
@@ -79,10 +81,16 @@ export function mailer(): { mailer: Mailer; publicBaseUrl: string } {
 
 export function purchaseDeps() {
   const { TABLE_NAME } = readConfig('table');
+  return purchaseDepsWith(dynamoPurchaseStore(dynamoDocumentClient(), TABLE_NAME));
+}
+
+function purchaseDepsWith<S extends PurchaseStore>(store: S) {
+  const { TABLE_NAME } = readConfig('table');
   const programme = readConfig('programme');
   const db = dynamoDocumentClient();
   return {
-    store: dynamoPurchaseStore(db, TABLE_NAME),
+    store,
+    coupons: new DynamoCouponRedemptions(db, TABLE_NAME),
     ladders: new DynamoLadderSource(db, TABLE_NAME),
     events: eventPublisher(),
     clock: systemClock,
@@ -100,7 +108,7 @@ export function startReviewDeps() {
   const db = dynamoDocumentClient();
   const ladders = new DynamoLadderSource(db, TABLE_NAME);
   return {
-    store: dynamoPurchaseStore(db, TABLE_NAME),
+    store: dynamoReviewStore(db, TABLE_NAME),
     promoteLadder: (at: Date) => ladders.promotePending(at),
     queue: reviewQueue(),
     handOns: handOnMarkers(),
@@ -109,7 +117,7 @@ export function startReviewDeps() {
 }
 
 export function reviewDeps() {
-  const purchases = purchaseDeps();
+  const purchases = purchaseDepsWith(dynamoReviewStore(dynamoDocumentClient(), readConfig('table').TABLE_NAME));
   return { ...purchases, queue: reviewQueue(), handOns: handOnMarkers() };
 }
 
@@ -217,6 +225,7 @@ export async function senderDeps(): Promise<Omit<SenderDeps, ChannelDeps | 'hold
   return {
     calendar: new DynamoCalendarStore(db, TABLE_NAME),
     store: dynamoSendStore(db, TABLE_NAME),
+    coupons: new DynamoCouponStore(db, TABLE_NAME),
     ladder: ladderOf(db, TABLE_NAME),
     secret: await tokenSecret(),
     clock: systemClock,
@@ -294,6 +303,16 @@ export function campaignReportDeps() {
   const { TABLE_NAME } = readConfig('table');
   const db = dynamoDocumentClient();
   return { calendar: new DynamoCalendarStore(db, TABLE_NAME), stats: new DynamoCampaignStats(db, TABLE_NAME) };
+}
+
+/** Coupons as the partner and admin routes read them. */
+export function couponDeps() {
+  const { TABLE_NAME } = readConfig('table');
+  return {
+    coupons: new DynamoCouponStore(dynamoDocumentClient(), TABLE_NAME),
+    clock: systemClock,
+    currency: readConfig('programme').PROGRAMME_CURRENCY,
+  };
 }
 
 export function engagementStore() {

@@ -10,7 +10,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Capability } from '../../functions/shared/capabilities.ts';
-import { EVENT_SOURCE } from '../../schema/events.ts';
+import { EVENT_SOURCE } from '../../schema/event-source.ts';
 import { tableDesign } from '../table-design.ts';
 import type { HandlerFunction } from './handler-function.ts';
 import type { Messaging } from './messaging.ts';

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routes, type RouteSpec } from '../topology.ts';
 import { invoke } from './lambda-runner.ts';
+import type { partnerVerifier } from './partner-keys.ts';
 
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const TEXT_TYPES = /^(text\/|application\/(json|problem\+json|x-www-form-urlencoded|xml|javascript))/;
@@ -137,6 +138,7 @@ export interface Gateway {
 }
 
 export type AdminVerifier = (authorization: string | undefined) => Promise<Record<string, unknown> | null>;
+export type PartnerVerifier = ReturnType<typeof partnerVerifier>;
 
 /** Whether a Host header names this machine's loopback (with or without a port). */
 export function isLoopbackHost(host: string | undefined): boolean {
@@ -149,6 +151,7 @@ export async function startGateway(options: {
   port: number;
   localRoutes: LocalRoute[];
   verifyAdmin: AdminVerifier;
+  verifyPartner: PartnerVerifier;
 }): Promise<Gateway> {
   const server = createServer(async (request, response) => {
     try {
@@ -187,6 +190,31 @@ export async function startGateway(options: {
         if (!claims)
           return sendProblem(response, 401, 'Unauthorized', 'A valid bearer token is required (npm run admin-token)');
         (event.requestContext as unknown as { authorizer: object }).authorizer = { jwt: { claims, scopes: null } };
+      }
+      if (route.spec.auth === 'partner') {
+        // As API Gateway's IAM authorizer: a SigV4 signature of a known key over this very request, or no call.
+        const verdict = await options.verifyPartner({
+          method: request.method ?? 'GET',
+          host: request.headers.host ?? '',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: event.headers,
+          body,
+        });
+        if (!verdict.ok)
+          return sendProblem(
+            response,
+            verdict.status,
+            verdict.status === 401 ? 'Unauthorized' : 'Forbidden',
+            `${verdict.reason} (npm run partner-credentials)`,
+          );
+        (event.requestContext as unknown as { authorizer: object }).authorizer = {
+          iam: {
+            accessKey: verdict.accessKeyId,
+            accountId: '000000000000',
+            userArn: 'arn:aws:iam::000000000000:user/local-partner',
+          },
+        };
       }
       const result = (await invoke(route.spec.handler, event)) as APIGatewayProxyStructuredResultV2;
       const headers: Record<string, string> = {};

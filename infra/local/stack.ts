@@ -16,6 +16,7 @@ import { startSesProxy, type SesSendEvent } from './ses-proxy.ts';
 import { SqsJsonQueue } from '#adapters/json-queue';
 import { startEventsEndpoint } from './events-endpoint.ts';
 import { startGateway, type LocalRoute } from './gateway.ts';
+import { partnerVerifier } from './partner-keys.ts';
 import { startQueuePoller, type QueuePoller } from './queue-poller.ts';
 import { fireSchedule, startScheduler } from './scheduler.ts';
 import { adminVerifier } from './admin-keys.ts';
@@ -405,7 +406,8 @@ export async function startLocalStack(options: {
       },
     ];
     const verifyAdmin = await adminVerifier(options.dataDir ? join(options.dataDir, 'local-admin') : undefined);
-    const gateway = await startGateway({ port: ports.http, localRoutes, verifyAdmin });
+    const verifyPartner = partnerVerifier(options.dataDir ? join(options.dataDir, 'local-partner') : undefined);
+    const gateway = await startGateway({ port: ports.http, localRoutes, verifyAdmin, verifyPartner });
     stops.push(() => gateway.stop());
 
     const url = (port: number) => `http://127.0.0.1:${port}`;

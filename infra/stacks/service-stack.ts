@@ -5,10 +5,11 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Effect, ManagedPolicy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Subscription, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
-import { EVENT_SOURCE } from '../../schema/events.ts';
+import { EVENT_SOURCE } from '../../schema/event-source.ts';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Match, Rule, Schedule, type EventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
@@ -147,6 +148,9 @@ export class ServiceStack extends Stack {
       this.functions.set(spec.name, handler);
     }
 
+    // Partner systems sign with SigV4 (IAM); the managed policy below is what a shop's IAM user or role is given.
+    const partnerAuthorizer = new HttpIamAuthorizer();
+    const partnerRoutes: string[] = [];
     for (const route of topology.routes) {
       const fn = this.functions.get(route.handler)?.fn;
       if (!fn) throw new Error(`route ${route.method} ${route.path} names unknown handler ${route.handler}`);
@@ -155,8 +159,26 @@ export class ServiceStack extends Stack {
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${pascal(route.handler)}${route.method}Integration`, fn),
         ...(route.auth === 'admin' && { authorizer: adminAuth.authorizer }),
+        ...(route.auth === 'partner' && { authorizer: partnerAuthorizer }),
       });
+      if (route.auth === 'partner')
+        // The API's only stage, this method, the path with each parameter as `*` (a member id, a code).
+        partnerRoutes.push(
+          this.formatArn({
+            service: 'execute-api',
+            resource: this.api.apiId,
+            resourceName: `$default/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`,
+          }),
+        );
     }
+    const partnerPolicy = new ManagedPolicy(this, 'PartnerAccess', {
+      description: 'Lets a partner system (shop, POS, app) call the /partner routes of the API with SigV4',
+      statements: [new PolicyStatement({ actions: ['execute-api:Invoke'], resources: partnerRoutes })],
+    });
+    new CfnOutput(this, 'PartnerPolicyArn', {
+      value: partnerPolicy.managedPolicyArn,
+      description: 'Attach to the IAM user or role a partner signs /partner requests with',
+    });
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
     const stage = this.api.defaultStage?.node.defaultChild as CfnStage;
     stage.accessLogSettings = {
@@ -173,7 +195,7 @@ export class ServiceStack extends Stack {
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Public routes (enrollment form, confirmation and unsubscribe links) must work without login; /admin/* routes get the JWT authorizer.',
+        'Public routes (enrollment form, confirmation and unsubscribe links) must work without login; /admin/* routes get the JWT authorizer, /partner/* the IAM authorizer.',
     });
 
     for (const spec of topology.queues) {

@@ -294,8 +294,11 @@ async function benchReview(raw: ReturnType<typeof localDynamoClient>): Promise<v
     );
   }
   const queued: Parameters<typeof reviewPage>[0][] = [];
+  const { dynamoReviewStore } = await import('#adapters/purchase-store');
+  const { dynamoDocumentClient } = await import('#adapters/aws-clients');
   const deps = {
     ...purchaseDeps(),
+    store: dynamoReviewStore(dynamoDocumentClient(), TABLE),
     handOns: handOnMarkers(),
     queue: { enqueue: async (messages: readonly Parameters<typeof reviewPage>[0][]) => void queued.push(...messages) },
   };

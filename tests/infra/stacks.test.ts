@@ -190,16 +190,30 @@ describe('service stack built from the topology', () => {
     }
   });
 
-  it('puts the Cognito JWT authorizer on every admin route and on no public one', () => {
+  it('puts the Cognito JWT authorizer on every admin route, IAM on every partner route, and none on a public one', () => {
     const routesByKey = Object.values(service.findResources('AWS::ApiGatewayV2::Route')).map(
       (route) => (route as { Properties: Record<string, unknown> }).Properties,
     );
     for (const spec of topology.routes) {
       const route = routesByKey.find((candidate) => candidate['RouteKey'] === `${spec.method} ${spec.path}`);
       expect(route?.['AuthorizationType'] ?? 'NONE', `${spec.method} ${spec.path}`).toBe(
-        spec.auth === 'admin' ? 'JWT' : 'NONE',
+        spec.auth === 'admin' ? 'JWT' : spec.auth === 'partner' ? 'AWS_IAM' : 'NONE',
       );
     }
+    // What a partner's IAM user or role is given: invoking the partner routes of this API's stage, nothing else.
+    const partnerPolicies = Object.values(service.findResources('AWS::IAM::ManagedPolicy')).filter((policy) =>
+      JSON.stringify(policy).includes('execute-api:Invoke'),
+    );
+    expect(partnerPolicies).toHaveLength(1);
+    const statements = (
+      partnerPolicies[0] as { Properties: { PolicyDocument: { Statement: { Action: string; Resource: unknown }[] } } }
+    ).Properties.PolicyDocument.Statement;
+    expect(statements.map((statement) => statement.Action)).toEqual(['execute-api:Invoke']);
+    const resources = JSON.stringify(statements[0]?.Resource);
+    const partnerPaths = topology.routes.filter((route) => route.auth === 'partner');
+    expect(partnerPaths.length).toBeGreaterThan(0);
+    for (const route of partnerPaths) expect(resources).toContain(`/$default/${route.method}${route.path}`);
+    expect(resources).not.toContain('/admin/');
     service.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
     service.resourceCountIs('AWS::Cognito::UserPoolGroup', 3);
     // No implicit grant (tokens in URLs) and no other hosted-UI flow until the console uses code + PKCE.

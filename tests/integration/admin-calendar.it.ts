@@ -147,7 +147,19 @@ describe('admin-calendar', () => {
       const id = String(created.body['id']);
       const report = await call('GET', `/admin/reports/campaigns/${id}`);
       expect(report.status).toBe(200);
-      const zero = { sent: 0, delivered: 0, opened: 0, clicked: 0, bounced: 0, complained: 0, unsubscribed: 0 };
+      const zero = {
+        sent: 0,
+        delivered: 0,
+        opened: 0,
+        machineOpened: 0,
+        clicked: 0,
+        bounced: 0,
+        complained: 0,
+        unsubscribed: 0,
+        converted: 0,
+        revenue: 0,
+        revenuePerRecipient: 0,
+      };
       expect(report.body).toEqual({
         campaignId: id,
         name: 'Report shape',
@@ -155,6 +167,10 @@ describe('admin-calendar', () => {
         byTier: {},
         bySegment: {},
         byVariant: {},
+        byPeriod: {},
+        byStep: {},
+        holdout: { members: 0, converted: 0, revenue: 0, revenuePerMember: 0 },
+        uplift: null,
       });
       expect((await call('GET', '/admin/reports/campaigns/nothing-here')).status).toBe(404);
     });

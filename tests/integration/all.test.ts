@@ -3,6 +3,7 @@
 // after another in this order — campaigns go to every member, and a ladder edit is promoted by the next review.
 import './sending.it.ts';
 import './purchases.it.ts';
+import './coupons.it.ts';
 import './send-ledger.it.ts';
 import './enrollment-validation.it.ts';
 import './enrollment.it.ts';

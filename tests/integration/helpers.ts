@@ -265,3 +265,51 @@ export function smsToken(sms: CapturedSms): string {
   if (!match) throw new Error('no verification link in the SMS');
   return new URL(match[0]).searchParams.get('token') ?? '';
 }
+
+/**
+ * Calls a /partner route as a shop would: signed with AWS SigV4 (service execute-api) with the local key pair of
+ * `npm run partner-credentials`; `unsigned` sends no signature, `tamper` changes the body after signing.
+ */
+export async function partnerCall(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { unsigned?: boolean; tamper?: (body: string) => string; secret?: string } = {},
+): Promise<{ status: number; body: Record<string, any> }> {
+  const { partnerCredentials, signPartnerRequest } = await import('#infra/local/partner-keys');
+  const url = new URL(`${urls().http}${path}`);
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const credentials = partnerCredentials();
+  const headers = options.unsigned
+    ? { 'content-type': 'application/json' }
+    : await signPartnerRequest(url, method, text, {
+        ...credentials,
+        ...(options.secret && { secretAccessKey: options.secret }),
+      });
+  const { host: _host, ...sent } = headers as Record<string, string>;
+  const response = await fetch(url, {
+    method,
+    headers: sent,
+    ...(text !== undefined && { body: options.tamper ? options.tamper(text) : text }),
+  });
+  const reply = await response.text();
+  return { status: response.status, body: (reply ? JSON.parse(reply) : {}) as Record<string, any> };
+}
+
+/** Members a test made, retired after it, so that later campaigns (sent to every active member) skip them. */
+export async function retire(memberIds: readonly string[]): Promise<void> {
+  const { UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
+  await Promise.all(
+    memberIds.map((memberId) =>
+      dynamo().send(
+        new UpdateItemCommand({
+          TableName: 'dangol',
+          Key: { PK: { S: `MEMBER#${memberId}` }, SK: { S: 'PROFILE' } },
+          UpdateExpression: 'SET #status = :retired',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':retired': { S: 'retired' } },
+        }),
+      ),
+    ),
+  );
+}

@@ -51,6 +51,24 @@ describe('local-stack', () => {
     expect(await sesAccountMaxRate(sesClient())).toBe(500);
   });
 
+  /** Bundles an entry as a handler is bundled and runs it in a fresh Node with the stack's credentials and one endpoint. */
+  async function runBundled(entry: string, endpointVariable: string) {
+    const out = join(entry, '..', 'index.mjs');
+    await bundleHandler(entry, out);
+    const env = inject('stackEnv');
+    const result = spawnSync(process.execPath, [out], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env['PATH'],
+        AWS_REGION: env['AWS_REGION'],
+        AWS_ACCESS_KEY_ID: env['AWS_ACCESS_KEY_ID'],
+        AWS_SECRET_ACCESS_KEY: env['AWS_SECRET_ACCESS_KEY'],
+        [endpointVariable]: env[endpointVariable],
+      },
+    });
+    return { result, out };
+  }
+
   it('runs the DynamoDB client as bundled for Lambda (its aliases included) against DynamoDB Local', async () => {
     const dir = join(import.meta.dirname, '..', '..', '.cache', 'bundled-client');
     mkdirSync(dir, { recursive: true });
@@ -66,20 +84,35 @@ describe('local-stack', () => {
         'console.log(JSON.stringify(Item));',
       ].join('\n'),
     );
-    const out = join(dir, 'index.mjs');
-    await bundleHandler(entry, out);
-    const env = inject('stackEnv');
-    const result = spawnSync(process.execPath, [out], {
-      encoding: 'utf8',
-      env: {
-        PATH: process.env['PATH'],
-        AWS_REGION: env['AWS_REGION'],
-        AWS_ACCESS_KEY_ID: env['AWS_ACCESS_KEY_ID'],
-        AWS_SECRET_ACCESS_KEY: env['AWS_SECRET_ACCESS_KEY'],
-        AWS_ENDPOINT_URL_DYNAMODB: env['AWS_ENDPOINT_URL_DYNAMODB'],
-      },
-    });
+    const { result } = await runBundled(entry, 'AWS_ENDPOINT_URL_DYNAMODB');
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ PK: 'BUNDLE#check', SK: 'X', at: 1 });
+  });
+
+  it('puts events with the EventBridge client as bundled (plain SigV4 in place of the multi-region signer)', async () => {
+    const dir = join(import.meta.dirname, '..', '..', '.cache', 'bundled-bus');
+    mkdirSync(dir, { recursive: true });
+    const entry = join(dir, 'entry.ts');
+    const marker = `bundle-${Date.now().toString(36)}`;
+    writeFileSync(
+      entry,
+      [
+        "import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';",
+        'const bus = new EventBridgeClient({});',
+        'const result = await bus.send(new PutEventsCommand({ Entries: [',
+        `  { EventBusName: 'loyalty', Source: 'dangol', DetailType: 'Bundle Check', Detail: JSON.stringify({ marker: '${marker}' }) },`,
+        ']}));',
+        'console.log(JSON.stringify({ failed: result.FailedEntryCount }));',
+      ].join('\n'),
+    );
+    const { result, out } = await runBundled(entry, 'AWS_ENDPOINT_URL_EVENTBRIDGE');
+    // The multi-region signer is not in the bundle; the alias is.
+    expect(readFileSync(out, 'utf8')).not.toContain('Neither CRT nor JS SigV4a implementation is available');
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ failed: 0 });
+    const outbox = (await (await fetch(`${urls().http}/_local/outbox`)).json()) as {
+      events: { detailType: string; detail: Record<string, unknown> }[];
+    };
+    expect(outbox.events.filter((event) => event.detail['marker'] === marker)).toHaveLength(1);
   });
 });

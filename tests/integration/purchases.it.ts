@@ -351,6 +351,7 @@ describe('purchases', () => {
       const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
       const { dynamoPurchaseStore } = await import('#adapters/purchase-store');
       const { DynamoLadderSource } = await import('#adapters/tier-ladder-store');
+      const { DynamoCouponStore } = await import('#adapters/coupon-store');
       const { DynamoMemberStore } = await import('#adapters/member-store');
       const { recordPurchase } = await import('#app/ingest-purchase');
       const { mailableMember } = await import('../support/mail-fixtures.ts');
@@ -374,6 +375,7 @@ describe('purchases', () => {
       );
       const instance = () => ({
         store: dynamoPurchaseStore(db, TABLE),
+        coupons: new DynamoCouponStore(db, TABLE),
         ladders: new DynamoLadderSource(db, TABLE),
         events: { publish: async () => undefined },
         clock: () => new Date(),

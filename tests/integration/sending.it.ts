@@ -10,7 +10,7 @@ import { dynamoDocumentClient } from '#adapters/aws-clients';
 import { DynamoMemberStore } from '#adapters/member-store';
 import type { Member } from '#schema/member';
 import { localClock } from '#domain/local-time';
-import { adminCaller, drained, post, sqs, urls, whileEdited } from './helpers.ts';
+import { adminCaller, drained, post, retire, sqs, urls, whileEdited } from './helpers.ts';
 
 // One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
 describe('sending', () => {
@@ -89,22 +89,7 @@ describe('sending', () => {
 
   /** Members of the test now running; retired after it, so later campaigns (sent to everyone) skip them. */
   const created: string[] = [];
-  afterEach(async () => {
-    const retiring = created.splice(0);
-    await Promise.all(
-      retiring.map((memberId) =>
-        dynamoDocumentClient().send(
-          new UpdateCommand({
-            TableName: TABLE,
-            Key: { PK: `MEMBER#${memberId}`, SK: 'PROFILE' },
-            UpdateExpression: 'SET #status = :retired',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':retired': 'retired' },
-          }),
-        ),
-      ),
-    );
-  });
+  afterEach(() => retire(created.splice(0)));
 
   async function ledger(memberId: string): Promise<Record<string, any>[]> {
     const result = await dynamoDocumentClient().send(

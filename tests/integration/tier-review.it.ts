@@ -6,7 +6,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { keys, reviewIndex, REVIEW_SHARDS } from '#adapters/keys';
 import { dynamoDocumentClient } from '#adapters/aws-clients';
 import { DynamoHandOnMarkers } from '#adapters/hand-on-markers';
-import { dynamoPurchaseStore } from '#adapters/purchase-store';
+import { dynamoReviewStore } from '#adapters/purchase-store';
 import { DynamoLadderSource } from '#adapters/tier-ladder-store';
 import { type ReviewPageMessage, reviewPage, startTierReview } from '#app/tier-review';
 import { drained, dynamo, urls } from './helpers.ts';
@@ -220,7 +220,7 @@ describe('tier-review', () => {
       let crashes = 1;
       const published: string[] = [];
       const deps = {
-        store: dynamoPurchaseStore(db, TABLE),
+        store: dynamoReviewStore(db, TABLE),
         ladders: new DynamoLadderSource(db, TABLE),
         events: {
           publish: async (type: string, detail: object) => void published.push(`${type}:${JSON.stringify(detail)}`),

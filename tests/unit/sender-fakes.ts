@@ -22,6 +22,9 @@ import {
   ThrottledError,
 } from '#app/sending-ports';
 import type { CalendarEntry } from '#schema/calendar';
+import type { Touch } from '#domain/attribution';
+import type { Coupon } from '#domain/coupons';
+import type { CouponStore } from '#app/coupons';
 
 type Store = SendStore & EngagementStore;
 
@@ -100,8 +103,11 @@ export class MemorySendStore implements Store {
     this.items.set(encodeRef(ref), { ...item, state: 'deferred' });
     this.dues.push({ memberId: ref.memberId, kind: 'deferred', ref: encodeRef(ref), dueAt: until, fields: {} });
   }
-  async noteAdSend(memberId: string, _recent: readonly string[], at: Date): Promise<void> {
-    this.adLog.set(memberId, [...(this.adLog.get(memberId) ?? []), at.toISOString()]);
+  readonly touches = new Map<string, Touch>();
+  async noteTouch(memberId: string, touch: Touch, adSends?: { recent: readonly string[]; at: Date }): Promise<void> {
+    this.note('noteTouch');
+    this.touches.set(memberId, touch);
+    if (adSends) this.adLog.set(memberId, [...(this.adLog.get(memberId) ?? []), adSends.at.toISOString()]);
   }
   async count(entryId: string, dims: CampaignDims, outcome: string, by: number): Promise<void> {
     this.note('count');
@@ -253,4 +259,19 @@ export function entry(overrides: Partial<CalendarEntry> = {}): CalendarEntry {
     updatedBy: 'test',
     ...overrides,
   } as CalendarEntry;
+}
+
+/** Coupons in memory: issued once per code, as the table keeps them. */
+export class MemoryCouponStore implements CouponStore {
+  readonly coupons = new Map<string, Coupon>();
+  async issue(coupons: readonly Coupon[]): Promise<void> {
+    for (const coupon of coupons) if (!this.coupons.has(coupon.code)) this.coupons.set(coupon.code, coupon);
+  }
+  async find(codes: readonly string[]): Promise<Map<string, Coupon>> {
+    return new Map(codes.flatMap((code) => (this.coupons.has(code) ? [[code, this.coupons.get(code)!]] : [])));
+  }
+  async ofMember(memberId: string): Promise<Coupon[]> {
+    return [...this.coupons.values()].filter((coupon) => coupon.memberId === memberId);
+  }
+  async markAnnounced(): Promise<void> {}
 }

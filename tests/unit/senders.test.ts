@@ -9,6 +9,7 @@ import type { CalendarEntry } from '#schema/calendar';
 import {
   CountingLimiter,
   entry,
+  MemoryCouponStore,
   MemorySendStore,
   profile,
   RecordingBulkMailer,
@@ -25,12 +26,14 @@ function setup(options: { now?: Date; entry?: CalendarEntry } = {}) {
   const messenger = new RecordingMessenger();
   const limiter = new CountingLimiter();
   const calendarEntry = options.entry ?? entry();
+  const coupons = new MemoryCouponStore();
   const deps: SenderDeps = {
     calendar: {
       get: async (id) => (id === calendarEntry.id ? calendarEntry : null),
       list: async () => [calendarEntry],
     },
     store,
+    coupons,
     mailer,
     messenger,
     ladder: async () => DEFAULT_TIER_LADDER,
@@ -41,7 +44,7 @@ function setup(options: { now?: Date; entry?: CalendarEntry } = {}) {
     publicBaseUrl: 'https://members.brand.example',
     sms: { name: 'Brand', optOutNumber: '080-123-4567' },
   };
-  return { store, mailer, messenger, limiter, deps };
+  return { store, mailer, messenger, limiter, deps, coupons };
 }
 
 function job(memberIds: readonly string[], overrides: Partial<SendJob> = {}): SendJob {
