@@ -306,7 +306,8 @@ export class DynamoSendLedger implements SendLedger, EngagementStore {
         },
       ];
       // The member's last touch (for attributing purchases), unless a later one is already there.
-      const touch = memberItem ? touchOf(entry, ref, sent.at) : null;
+      // Dated when the sender claimed it (its clock, as a holdout's touch is), not when SES's event came back.
+      const touch = memberItem ? touchOf(entry, ref, entry.claimedAt ?? sent.at) : null;
       const current = memberItem?.['lastTouch'] as Touch | undefined;
       const newerTouch = touch !== null && laterTouch(current, touch) === touch;
       if (memberItem && (logAd || newerTouch)) {

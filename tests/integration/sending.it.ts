@@ -721,6 +721,79 @@ describe('sending', () => {
     });
   });
 
+  describe('holdout', () => {
+    it('keeps a stable share of the audience unsent and reports the uplift of sending over it, with its interval', async () => {
+      const { inHoldout, uplift } = await import('#domain/attribution');
+      const { putEvents } = await import('./helpers.ts');
+      const audience = await Promise.all(Array.from({ length: 60 }, () => member()));
+      const first = await campaign({ holdout: { percent: 20 } });
+      const held = audience.filter((m) => inHoldout(m.memberId, first.id, 20));
+      const sent = audience.filter((m) => !held.includes(m));
+      expect(held.length).toBeGreaterThan(1);
+      await fire('dispatcher', first.at);
+      await fire('dispatcher', first.at);
+      const box = await outbox();
+      expect(sent.every((m) => mailsTo(box, m.email ?? '').length === 1)).toBe(true);
+      expect(held.every((m) => mailsTo(box, m.email ?? '').length === 0)).toBe(true);
+      expect((await ledger(held[0]?.memberId ?? '')).find((row) => row['entryId'] === first.id)).toMatchObject({
+        state: 'skipped',
+        reason: 'holdout',
+      });
+      // A day later half of those sent to buy, and one of the holdout: each order once, however often it arrives.
+      const day = new Date(new Date(first.at).getTime() + 86_400_000).toISOString();
+      const buyers = [...sent.filter((_, i) => i % 2 === 0), held[0]] as Member[];
+      const orders = buyers.map((m) => ({
+        detailType: 'Purchase Completed',
+        detail: {
+          orderId: randomUUID(),
+          channel: 'web-shop',
+          occurredAt: day,
+          amount: { value: 10_000, currency: 'KRW' },
+          member: { memberId: m.memberId },
+        },
+      }));
+      await putEvents([...orders, ...orders]);
+      await drained('purchases');
+      // Nine days on, past the 7-day window: no conversion.
+      const late = new Date(new Date(first.at).getTime() + 9 * 86_400_000).toISOString();
+      await putEvents([
+        {
+          detailType: 'Purchase Completed',
+          detail: {
+            orderId: randomUUID(),
+            channel: 'web-shop',
+            occurredAt: late,
+            amount: { value: 99_000, currency: 'KRW' },
+            member: { memberId: sent[1]?.memberId },
+          },
+        },
+      ]);
+      await drained('purchases');
+      const converted = buyers.length - 1;
+      const report = (await call('GET', `/admin/reports/campaigns/${first.id}?period=once`)).body;
+      expect(report['totals']).toMatchObject({
+        sent: sent.length,
+        converted,
+        revenue: converted * 10_000,
+        revenuePerRecipient: Math.round((converted * 10_000) / sent.length),
+      });
+      expect(report['holdout']).toEqual({
+        members: held.length,
+        converted: 1,
+        revenue: 10_000,
+        revenuePerMember: Math.round(10_000 / held.length),
+      });
+      const expected = uplift({ members: sent.length, converted }, { members: held.length, converted: 1 });
+      expect(report['uplift']).toMatchObject({ ...expected, revenuePerRecipientDifference: expect.any(Number) });
+      expect(report['uplift']['ci95']['low']).toBeLessThan(report['uplift']['difference']);
+      expect(report['uplift']['ci95']['high']).toBeGreaterThan(report['uplift']['difference']);
+      // The same in the all-time report, with the issue's own line.
+      const all = (await call('GET', `/admin/reports/campaigns/${first.id}`)).body;
+      expect(all['byPeriod']['once']).toMatchObject({ sent: sent.length, converted });
+      expect(all['holdout']['members']).toBe(held.length);
+    }, 120_000);
+  });
+
   describe('SMS through SNS trouble', () => {
     it('waits out SNS throttling and never texts twice when an answer is lost: the rest go on the retry', async () => {
       const people = [await member(), await member(), await member()];
@@ -820,7 +893,10 @@ describe('sending', () => {
         '(광고) 다시 한 번 알려드립니다',
       ]);
       const report = await call('GET', `/admin/reports/campaigns/${first.id}`);
-      expect(report.body['totals']).toMatchObject({ delivered: 3, opened: 1 });
+      expect(report.body['totals']).toMatchObject({ sent: 5, delivered: 3, opened: 1, machineOpened: 1 });
+      // Reported per step: the first mail, and the follow-up to the two reached but not opened.
+      expect(report.body['byStep']['0']).toMatchObject({ sent: 3, delivered: 3, opened: 1, machineOpened: 1 });
+      expect(report.body['byStep']['1']).toMatchObject({ sent: 2, opened: 0 });
       expect((await ledger(prefetched.memberId)).find((row) => row['entryId'] === first.id)?.['events']).toHaveProperty(
         'machineOpen',
       );
