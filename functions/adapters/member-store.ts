@@ -14,7 +14,7 @@ import { conflictBackoff } from './transactions.ts';
 import { monthDayOf, type DateField } from '#domain/calendar-due';
 import { canonicalZone } from '#domain/local-time';
 import { domainOf } from '#domain/waves';
-import { dateIndex, datePartition, type Key, keys, nameIndex, populationIndex, withoutKeys } from './keys.ts';
+import { dateIndex, dueIndex, datePartition, type Key, keys, nameIndex, populationIndex, withoutKeys } from './keys.ts';
 
 interface OwnerItem {
   readonly memberId: string;
@@ -273,8 +273,8 @@ export class DynamoMemberStore implements MemberStore {
     );
   }
 
-  async verifyPhone(memberId: string, phone: string, at: string): Promise<VerifyResult> {
-    return this.verifyContact(memberId, 'phone', phone, at, null);
+  async verifyPhone(memberId: string, phone: string, at: string, welcomeBySms = false): Promise<VerifyResult> {
+    return this.verifyContact(memberId, 'phone', phone, at, null, welcomeBySms);
   }
 
   /**
@@ -287,6 +287,7 @@ export class DynamoMemberStore implements MemberStore {
     value: string,
     at: string,
     consent: ConsentRecord | null,
+    welcomeBySms = false,
   ): Promise<VerifyResult> {
     const verifiedField = field === 'email' ? 'emailVerifiedAt' : 'phoneVerifiedAt';
     const set = [`${verifiedField} = :at`, ...(consent ? ['consents.email.confirmedAt = :at'] : [])];
@@ -313,6 +314,25 @@ export class DynamoMemberStore implements MemberStore {
           },
         },
         ...(consent ? [this.consentPut(consent)] : []),
+        // The welcome, due now by SMS: the hourly dispatcher sends the calendar's welcome entry on that channel.
+        ...(welcomeBySms
+          ? [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: {
+                    ...keys.dueTouchpoint(memberId, 'welcome', 'once'),
+                    ...dueIndex('welcome', at, memberId),
+                    entity: 'due-touchpoint',
+                    memberId,
+                    kind: 'welcome',
+                    dueAt: at,
+                    channels: ['sms'],
+                  },
+                },
+              },
+            ]
+          : []),
       ],
       (after) => after[field] === value && after[verifiedField] !== undefined,
     );

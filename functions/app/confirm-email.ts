@@ -82,7 +82,13 @@ export async function confirmEmail(token: string | undefined, deps: ConfirmDeps)
     contact === 'email'
       ? await deps.members.confirmEmail(member.memberId, value, at, emailConsentRecord(member, at))
       : contact === 'phone'
-        ? await deps.members.verifyPhone(member.memberId, value, at)
+        ? // A member who hears from us by SMS only is welcomed by SMS (by e-mail, the confirmed address's welcome).
+          await deps.members.verifyPhone(
+            member.memberId,
+            value,
+            at,
+            member.consents.sms.value && !member.consents.email.value,
+          )
         : await deps.members.confirmGuardian(member.memberId, value, {
             memberId: member.memberId,
             channel: 'guardian',

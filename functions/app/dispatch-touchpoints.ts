@@ -221,8 +221,11 @@ export async function dispatchPage(
         for (const id of message.entryIds ?? []) {
           const found = await entry(id);
           if (!found) continue;
+          // A due item may name its channels (the SMS welcome); else every channel of the entry.
+          const only = Array.isArray(due['channels']) ? (due['channels'] as string[]) : null;
           for (const channel of found.channels)
-            add(id, ref, channel, { memberId: member.memberId, ...(Object.keys(vars).length > 0 && { vars }) });
+            if (!only || only.includes(channel))
+              add(id, ref, channel, { memberId: member.memberId, ...(Object.keys(vars).length > 0 && { vars }) });
         }
       }
     }

@@ -53,8 +53,11 @@ export interface MemberStore {
    * consent is recorded, if the guardian's phone is still the one the token was made for.
    */
   confirmGuardian(memberId: string, guardianPhone: string, record: ConsentRecord): Promise<VerifyResult>;
-  /** Marks the phone verified if the member still has and owns it (the one the token was made for). */
-  verifyPhone(memberId: string, phone: string, at: string): Promise<VerifyResult>;
+  /**
+   * Marks the phone verified if the member still has and owns it (the one the token was made for); with
+   * `welcomeBySms`, the welcome is due by SMS in the same write (a member who hears from us by SMS only).
+   */
+  verifyPhone(memberId: string, phone: string, at: string, welcomeBySms?: boolean): Promise<VerifyResult>;
 }
 
 export interface OutgoingMail {

@@ -174,6 +174,7 @@ export function variablesOf(
       now,
       senderName,
       unsubscribeUrl: unsubscribeUrl(deps, ref, channel, profile.locale, now),
+      memberPageUrl: `${deps.publicBaseUrl}/me/sign-in`,
     },
   );
 }

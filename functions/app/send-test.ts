@@ -24,6 +24,7 @@ export async function sendTest(job: SendJob, realDeps: SenderDeps): Promise<JobO
     now,
     senderName: job.channel === 'sms' ? smsIdentity(deps).name : senderNameOf(deps.from),
     unsubscribeUrl: `${deps.publicBaseUrl}/unsubscribe?token=test`,
+    memberPageUrl: `${deps.publicBaseUrl}/me/sign-in`,
   });
   if (job.channel === 'email') {
     const template = templateFor(entry, locale, undefined, undefined);

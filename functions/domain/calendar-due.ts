@@ -100,5 +100,7 @@ export const startOfHour = (at: Date) => new Date(Math.floor(at.getTime() / 3_60
 /** Due-item kinds that event-triggered entries send from. */
 export const DUE_KIND_OF_EVENT: Readonly<Record<string, string | undefined>> = {
   tier_entered: 'vip_entry',
+  /** Only the SMS welcome of a member who hears from us by SMS only: the e-mail welcome follows the confirmed address. */
+  enrollment_confirmed: 'welcome',
   tier_downgrade_due: 'tier_downgrade_notice',
 };

@@ -235,4 +235,27 @@ export const DEFAULT_CALENDAR_RELEASE_3: readonly (CalendarEntryInput & { id: st
 ];
 
 /** The default programme's welcome: what a member gets while the default calendar has not been seeded yet. */
+/**
+ * The fourth release: the welcome by SMS, for a member who hears from us by SMS only (no e-mail consent), sent at the
+ * first hourly dispatch after the phone is verified. Its own entry, so that marketing edits each channel's welcome
+ * apart.
+ */
+export const DEFAULT_CALENDAR_RELEASE_4: readonly (CalendarEntryInput & { id: string })[] = [
+  {
+    id: 'default-welcome-sms',
+    name: 'Welcome by SMS',
+    kind: 'welcome',
+    trigger: { type: 'event', event: 'enrollment_confirmed' },
+    tiers: ALL,
+    channels: ['sms'],
+    advertising: false,
+    content: {
+      sms: sms(
+        '{{name}}님, 단골 회원이 되신 것을 환영합니다. 등급과 혜택: {{memberPageUrl}}',
+        'Welcome, {{name}}! Your tier and benefits: {{memberPageUrl}}',
+      ),
+    },
+  },
+];
+
 export const DEFAULT_WELCOME = DEFAULT_CALENDAR.find((entry) => entry.id === 'default-welcome') as CalendarEntryInput;

@@ -79,7 +79,15 @@ export interface MessageRecipient {
 export function messageVariables(
   entry: CalendarEntry,
   recipient: MessageRecipient,
-  context: { ladder: TierLadder; secret: string; now: Date; senderName: string; unsubscribeUrl: string },
+  context: {
+    ladder: TierLadder;
+    secret: string;
+    now: Date;
+    senderName: string;
+    unsubscribeUrl: string;
+    /** Where the member signs in to their page (tier, benefits, consents). */
+    memberPageUrl?: string;
+  },
 ): Record<string, string> {
   const tierDef = context.ladder.tiers.find((tier) => tier.code === recipient.tier);
   const vars: Record<string, string> = {
@@ -87,6 +95,7 @@ export function messageVariables(
     tier: tierDef?.name[recipient.locale] ?? recipient.tier,
     senderName: context.senderName,
     unsubscribeUrl: context.unsubscribeUrl,
+    memberPageUrl: context.memberPageUrl ?? '',
     coupon: '',
     couponPercent: '0',
     couponValue: '',
@@ -118,7 +127,7 @@ export function messageVariables(
 export function sampleVariables(
   entry: CalendarEntry,
   locale: 'ko' | 'en',
-  context: { now: Date; senderName: string; unsubscribeUrl: string },
+  context: { now: Date; senderName: string; unsubscribeUrl: string; memberPageUrl?: string },
 ): Record<string, string> {
   const today = context.now.toISOString().slice(0, 10);
   return {
@@ -129,6 +138,7 @@ export function sampleVariables(
     couponValue: `${Object.values(entry.offer?.percents ?? {})[0] ?? 0}%`,
     validUntil: today,
     unsubscribeUrl: context.unsubscribeUrl,
+    memberPageUrl: context.memberPageUrl ?? '',
     keepBy: today,
     deltaToRetain: '0',
     senderName: context.senderName,

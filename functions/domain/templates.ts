@@ -10,6 +10,7 @@ export const TEMPLATE_VARIABLES = [
   'couponValue',
   'validUntil',
   'unsubscribeUrl',
+  'memberPageUrl',
   'keepBy',
   'deltaToRetain',
   'senderName',

@@ -24,7 +24,7 @@ export type Capability =
   | 'bus'
   /** SES v2 sending through the configuration set, links to the public base URL. */
   | 'mail'
-  /** SNS Publish to phone numbers with the configured sender name and opt-out number. */
+  /** SNS Publish to phone numbers with the configured sender name and opt-out number, links to the member's page. */
   | 'sms'
   /** Publish to the fulfilment topic (post). */
   | 'fulfilment'
@@ -53,7 +53,7 @@ export const CAPABILITY_VARIABLES = {
   auditWrite: ['TABLE_NAME'],
   bus: ['EVENT_BUS_NAME'],
   mail: ['MAIL_FROM', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'MAX_SEND_RATE', 'SEND_RATE_SHARE'],
-  sms: ['SMS_SENDER_NAME', 'SMS_OPT_OUT_NUMBER', 'MAX_SEND_RATE'],
+  sms: ['SMS_SENDER_NAME', 'SMS_OPT_OUT_NUMBER', 'MAX_SEND_RATE', 'PUBLIC_BASE_URL'],
   fulfilment: ['FULFILMENT_TOPIC_ARN'],
   // In AWS the secret's ARN (read through the Parameters and Secrets extension); locally the secret itself.
   tokens: ['TOKEN_SECRET_ARN', 'TOKEN_SECRET'],

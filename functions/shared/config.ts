@@ -25,6 +25,8 @@ const sections = {
     /** The free opt-out number every advertising SMS ends with (080 number in Korea). */
     SMS_OPT_OUT_NUMBER: z.string().check(z.regex(/^[0-9+][0-9-]{5,19}$/)),
     MAX_SEND_RATE: z.coerce.number().check(z.positive()),
+    /** Where links in SMS lead (the member's page). */
+    PUBLIC_BASE_URL: z.url(),
   }),
   fulfilment: z.object({ FULFILMENT_TOPIC_ARN: required() }),
   tokens: z.object({

@@ -283,7 +283,7 @@ export function messageChannel() {
   return {
     messenger: new SnsMessenger(snsSendingClient(), readConfig('fulfilment').FULFILMENT_TOPIC_ARN, sms.SMS_SENDER_NAME),
     from: sms.SMS_SENDER_NAME,
-    publicBaseUrl: '',
+    publicBaseUrl: sms.PUBLIC_BASE_URL.replace(/\/$/, ''),
     limiter: new TokenBucket(sms.MAX_SEND_RATE),
     sms: { name: sms.SMS_SENDER_NAME, optOutNumber: sms.SMS_OPT_OUT_NUMBER },
   };

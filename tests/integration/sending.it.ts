@@ -1020,6 +1020,41 @@ describe('sending', () => {
       );
     });
 
+    it('welcomes by SMS, once, a member who hears from us by SMS only, after the phone is verified; nobody else', async () => {
+      const { enroll, eventually, newPerson, smsTo, smsToken } = await import('./helpers.ts');
+      const smsOnly = {
+        ...newPerson({ email: undefined, locale: 'en' }),
+        consents: { email: false, sms: true, post: false, nightTime: false },
+      };
+      const both = { ...newPerson(), consents: { email: true, sms: true, post: false, nightTime: false } };
+      const enrolled = [await enroll(smsOnly), await enroll(both)];
+      created.push(...enrolled.map((m) => m.memberId));
+      for (const person of [smsOnly, both]) {
+        const [sms] = await eventually(
+          () => smsTo(person.phone),
+          (found) => found.length > 0,
+        );
+        const verified = await post('/members/confirm', { token: smsToken(sms!) });
+        expect(verified.status).toBe(200);
+      }
+      // The current hour (the welcome is due now), or the next one at 01:00 UTC (the default monthly entries' hour).
+      const floor = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+      const hour = new Date(new Date(floor).getUTCHours() === 1 ? floor + 3_600_000 : floor).toISOString();
+      await fire('dispatcher', hour);
+      await fire('dispatcher', hour);
+      const welcome = (await smsTo(smsOnly.phone)).slice(1);
+      expect(welcome).toHaveLength(1);
+      expect(welcome[0]?.message).toMatch(
+        /^Welcome, 김민지! Your tier and benefits: http:\/\/127\.0\.0\.1:\d+\/me\/sign-in$/,
+      );
+      expect(welcome[0]?.attributes['AWS.SNS.SMS.SMSType']).toBe('Transactional');
+      expect(await ledger(enrolled[0]?.memberId ?? '')).toEqual([
+        expect.objectContaining({ entryId: 'default-welcome-sms', period: 'once', channel: 'sms', state: 'sent' }),
+      ]);
+      // E-mail consent given: the welcome waits for the confirmed address, never by SMS.
+      expect(await smsTo(both.phone)).toHaveLength(1);
+    });
+
     it('publishes the quarterly magazine’s address records to the fulfilment topic, only with post consent and an address', async () => {
       const at = '2026-01-05T00:00:00.000Z';
       const postalAddress = { postalCode: '06159', address1: '서울특별시 강남구 테헤란로 427', country: 'KR' };

@@ -1,5 +1,10 @@
 // The default programme as the README shows it: each touchpoint, its trigger, tiers, channels and offer.
-import { DEFAULT_CALENDAR, DEFAULT_CALENDAR_ADDITIONS, DEFAULT_CALENDAR_RELEASE_3 } from '#domain/default-calendar';
+import {
+  DEFAULT_CALENDAR,
+  DEFAULT_CALENDAR_ADDITIONS,
+  DEFAULT_CALENDAR_RELEASE_3,
+  DEFAULT_CALENDAR_RELEASE_4,
+} from '#domain/default-calendar';
 import type { CalendarEntryInput } from '#schema/calendar';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -21,7 +26,12 @@ function offer(entry: CalendarEntryInput): string {
 }
 
 export function programmeTable(): string {
-  const rows = [...DEFAULT_CALENDAR, ...DEFAULT_CALENDAR_ADDITIONS, ...DEFAULT_CALENDAR_RELEASE_3].map(
+  const rows = [
+    ...DEFAULT_CALENDAR,
+    ...DEFAULT_CALENDAR_ADDITIONS,
+    ...DEFAULT_CALENDAR_RELEASE_3,
+    ...DEFAULT_CALENDAR_RELEASE_4,
+  ].map(
     (entry) =>
       `| ${entry.name} | ${trigger(entry)} | ${entry.tiers.join(' ')} | ${entry.channels.join(', ')} | ${entry.advertising ? 'yes' : 'no'} | ${offer(entry)} |`,
   );

@@ -96,7 +96,7 @@ export class MemoryMemberStore implements MemberStore {
     return 'confirmed' as const;
   }
 
-  async verifyPhone(memberId: string, phone: string, at: string) {
+  async verifyPhone(memberId: string, phone: string, at: string, _welcomeBySms?: boolean) {
     return this.verify(memberId, 'phone', phone, at);
   }
 
