@@ -1020,6 +1020,61 @@ describe('sending', () => {
       );
     });
 
+    it('sends the downgrade notice the review left due, with the delta and the date; marketing’s edit reaches the next member', async () => {
+      const { dueIndex, keys } = await import('#adapters/keys');
+      const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+      const notice = async (m: Member) => {
+        await inTier(m, 'B');
+        const at = new Date().toISOString();
+        await dynamoDocumentClient().send(
+          new PutCommand({
+            TableName: TABLE,
+            Item: {
+              ...keys.dueTouchpoint(m.memberId, 'tier_downgrade_notice', '2027-03-31T01:00:00.000Z'),
+              ...dueIndex('tier_downgrade_notice', at, m.memberId),
+              entity: 'due-touchpoint',
+              memberId: m.memberId,
+              kind: 'tier_downgrade_notice',
+              dueAt: at,
+              tier: 'B',
+              wouldBecome: 'C',
+              keepBy: '2027-03-31T01:00:00.000Z',
+              deltaToRetain: { spend: 250_000, purchases: 0 },
+            },
+          }),
+        );
+        // The current hour (the notice is due now), or the next one at 01:00 UTC (the default monthly entries).
+        const floor = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+        await fire(
+          'dispatcher',
+          new Date(new Date(floor).getUTCHours() === 1 ? floor + 3_600_000 : floor).toISOString(),
+        );
+        return mailsTo(await outbox(), m.email ?? '');
+      };
+      const first = await notice(await member({ locale: 'en' }));
+      expect(first.map((mail) => [mail.subject, mail.body.text])).toEqual([
+        ['Keeping your Gold tier', expect.stringContaining('Spend 250000 more by 2027-03-31 to keep Gold.')],
+      ]);
+      await whileEdited(
+        call,
+        'default-tier-downgrade-notice',
+        (input) => ({
+          ...input,
+          content: {
+            ...input['content'],
+            email: {
+              ...input['content'].email,
+              en: { ...input['content'].email.en, subject: 'Only {{deltaToRetain}} to keep {{tier}}' },
+            },
+          },
+        }),
+        async () => {
+          const next = await notice(await member({ locale: 'en' }));
+          expect(next.map((mail) => mail.subject)).toEqual(['Only 250000 to keep Gold']);
+        },
+      );
+    });
+
     it('welcomes by SMS, once, a member who hears from us by SMS only, after the phone is verified; nobody else', async () => {
       const { enroll, eventually, newPerson, smsTo, smsToken } = await import('./helpers.ts');
       const smsOnly = {
