@@ -23,7 +23,9 @@ export type TablePartition =
   | 'RFMRUN#'
   | 'REVIEWRUN#'
   | 'HANDON#'
-  | 'COUPON#';
+  | 'COUPON#'
+  | 'SESSION#'
+  | 'SIGNIN#';
 
 export interface HandlerSpec {
   /** kebab-case; the entry is functions/handlers/<name>.ts with a `handler` export. */
@@ -255,6 +257,17 @@ export const handlers: readonly HandlerSpec[] = [
     capabilities: ['tableRead', 'programme'],
   },
   {
+    name: 'member-page',
+    description: "Members' own page: sign-in links, sessions, tier and progress, consents, their data",
+    capabilities: ['tableWrite', 'bus', 'tokens', 'programme'],
+    writes: ['MEMBER#', 'SESSION#', 'SIGNIN#', 'AUDIT#'],
+  },
+  {
+    name: 'partner-member-status',
+    description: "Partner: a member's tier, progress and active coupons (no contact data)",
+    capabilities: ['tableRead', 'programme'],
+  },
+  {
     name: 'admin-test-send',
     description: 'Admin: queues a test send of a calendar entry',
     capabilities: ['tableWrite', 'programme', 'waves', 'queue:email-sends', 'queue:message-sends'],
@@ -288,7 +301,16 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/members', handler: 'admin-find-members', auth: 'admin' },
   { method: 'GET', path: '/admin/members/{id}', handler: 'admin-get-member', auth: 'admin' },
   { method: 'GET', path: '/admin/coupons', handler: 'admin-coupons', auth: 'admin' },
+  { method: 'GET', path: '/me/sign-in', handler: 'member-page', auth: 'public' },
+  { method: 'POST', path: '/me/sign-in', handler: 'member-page', auth: 'public' },
+  { method: 'POST', path: '/me/session', handler: 'member-page', auth: 'public' },
+  { method: 'GET', path: '/me', handler: 'member-page', auth: 'public' },
+  { method: 'GET', path: '/me/data', handler: 'member-page', auth: 'public' },
+  { method: 'PUT', path: '/me/consents', handler: 'member-page', auth: 'public' },
+  { method: 'POST', path: '/me/consents', handler: 'member-page', auth: 'public' },
+  { method: 'POST', path: '/me/sign-out', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/partner/coupons/validate', handler: 'partner-validate-coupon', auth: 'partner' },
+  { method: 'GET', path: '/partner/members/{memberId}/status', handler: 'partner-member-status', auth: 'partner' },
 ];
 
 export const queues: readonly QueueSpec[] = [
@@ -341,7 +363,7 @@ export const eventRules: readonly EventRuleSpec[] = [
   {
     name: 'enrollment-mail',
     description: 'Enrollment events that need a transactional mail',
-    detailTypes: ['Member Enrolled', 'Email Confirmation Requested', 'Member Email Confirmed'],
+    detailTypes: ['Member Enrolled', 'Email Confirmation Requested', 'Member Email Confirmed', 'Sign-in Requested'],
     sources: { only: [EVENT_SOURCE] },
     targetQueue: 'enrollment-mail',
   },

@@ -8,6 +8,8 @@ import { calendarEntryInput, testSendRequest } from './calendar.ts';
 import { campaignReport } from './campaign-report.ts';
 import { sendingSwitchInput } from './admin-sending.ts';
 import { couponValidation, couponValidationAnswer, memberCoupons } from './coupons.ts';
+import { memberStatus } from './member-status.ts';
+import { consentChangeRequest, signInRequest } from './member-page.ts';
 
 export interface RouteDoc {
   readonly summary: string;
@@ -297,6 +299,73 @@ export const apiDocs: Record<string, RouteDoc> = {
       400: badRequest,
       401: { description: 'Not signed', json: problem },
       403: { description: 'Signed with an unknown key, or the signature does not match', json: problem },
+    },
+  },
+  'GET /partner/members/{memberId}/status': {
+    summary:
+      "A member's tier (with its name from the ladder), spend and purchases in the rolling 12 months, what the next tier still needs, what keeps the tier and until when, and the coupons usable now — no contact data, for a shop's own member page. Signed with AWS SigV4 (service execute-api).",
+    responses: {
+      200: { description: 'The status', json: memberStatus },
+      401: { description: 'Not signed', json: problem },
+      403: { description: 'Signed with an unknown key, or the signature does not match', json: problem },
+      404: { description: 'No such member (or no longer a member)', json: problem },
+    },
+  },
+  'GET /me/sign-in': {
+    summary:
+      'The sign-in page (a form for an e-mail address or phone), or with `?token=` the page of a sign-in link: one button that signs in (opening the link signs nobody in). An expired, used or foreign link shows a page that says so and offers a new link.',
+    query: {
+      token: { description: 'The sign-in link’s token', required: false },
+      lang: { description: '`ko` or `en`', required: false },
+    },
+    responses: {
+      200: { description: 'The page', html: true },
+      400: { description: 'A link that does not work', html: true },
+    },
+  },
+  'POST /me/sign-in': {
+    summary:
+      'Ask for a sign-in link (`{email}` or `{phone}`, JSON or the form): always the same 202; a link valid 15 minutes, once, goes to that contact if it is a member’s verified one (at most 3 a day per contact).',
+    requestBody: signInRequest,
+    responses: { 202: { description: 'Received (whoever asked)' }, 400: badRequest },
+  },
+  'POST /me/session': {
+    summary:
+      'The link page’s button (form field `token`): a session cookie (HttpOnly, Secure, SameSite=Lax, 30 minutes idle; a new id at each sign-in) and a redirect to /me.',
+    responses: {
+      303: { description: 'Signed in: to /me with the cookie' },
+      400: { description: 'Expired, used or foreign link: a page that offers a new one', html: true },
+    },
+  },
+  'GET /me': {
+    summary:
+      'The member’s page (their language, a phone first, no JavaScript): tier with its name, 12 months’ spend and purchases, what the next tier needs, what keeps the tier and until when, tier history in words, this tier’s benefits from the calendar, active coupons, consents per channel with source and time. Without a session: a redirect to /me/sign-in.',
+    responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in' } },
+  },
+  'GET /me/data': {
+    summary: 'Everything kept about the signed-in member, as JSON (PIPA’s right of access); audited.',
+    responses: { 200: { description: 'The export' }, 401: { description: 'Not signed in', json: problem } },
+  },
+  'PUT /me/consents': {
+    summary:
+      'The member’s consent changes (JSON, header `x-csrf-token`): withdrawals at once; SMS, post and night-time can be given; e-mail only withdrawn (giving it again needs a confirmation mail). Each change is a consent record (source `member`), a `Consent Changed` event and an audit entry.',
+    requestBody: consentChangeRequest,
+    responses: {
+      200: { description: 'The channels that changed' },
+      400: badRequest,
+      401: { description: 'Not signed in', json: problem },
+      403: { description: 'No or a wrong CSRF token', json: problem },
+    },
+  },
+  'POST /me/consents': {
+    summary: 'The page’s consent form (form fields per channel and `csrf`): as PUT /me/consents, then back to /me.',
+    responses: { 303: { description: 'Saved' }, 403: { description: 'No or a wrong CSRF token', json: problem } },
+  },
+  'POST /me/sign-out': {
+    summary: 'Ends the session (form field `csrf`) and clears the cookie.',
+    responses: {
+      303: { description: 'To the sign-in page' },
+      403: { description: 'A wrong CSRF token', json: problem },
     },
   },
 };

@@ -1,11 +1,13 @@
 // Every event dangol puts or accepts on the bus, for `npm run schema` (kept apart so that handler bundles which
 // use one event schema do not carry all of them, nor the phone metadata the purchase schemas need).
 import {
+  consentChanged,
   couponRedeemed,
   emailConfirmationRequested,
   memberEmailConfirmed,
   memberPhoneVerified,
   memberEnrolled,
+  signInRequested,
   tierChanged,
   touchpointSent,
 } from './events.ts';
@@ -21,6 +23,8 @@ export const eventCatalogue = {
     'Tier Changed': tierChanged,
     'Touchpoint Sent': touchpointSent,
     'Coupon Redeemed': couponRedeemed,
+    'Consent Changed': consentChanged,
+    'Sign-in Requested': signInRequested,
   },
   in: { 'Purchase Completed': purchaseCompleted, 'Purchase Refunded': purchaseRefunded },
 } as const;

@@ -61,6 +61,17 @@ export const touchpointSent = z.strictObject({
 });
 export type TouchpointSent = z.infer<typeof touchpointSent>;
 
+/** A member's consent to a channel changed (ids, channel, value, who: no contact data). */
+export const consentChanged = z.strictObject({
+  memberId: z.string(),
+  channel: z.enum(['email', 'sms', 'post', 'nightTime']),
+  value: z.boolean(),
+  /** `member` (their page), `one-click`/`unsubscribe-page`, `ses-complaint`, `admin`… */
+  source: z.string(),
+  at: isoInstant,
+});
+export type ConsentChanged = z.infer<typeof consentChanged>;
+
 /** A purchase redeemed a coupon (ids and amounts only: the code is no contact data). */
 export const couponRedeemed = z.strictObject({
   code: z.string(),
@@ -78,6 +89,22 @@ export type CouponRedeemed = z.infer<typeof couponRedeemed>;
 
 /** The EventBridge envelope as it arrives in SQS from a rule, for the events the enrollment mail sender reads. */
 export const enrollmentMailEvent = z.object({
-  'detail-type': z.enum(['Member Enrolled', 'Email Confirmation Requested', 'Member Email Confirmed']),
-  detail: z.object({ memberId: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  'detail-type': z.enum([
+    'Member Enrolled',
+    'Email Confirmation Requested',
+    'Member Email Confirmed',
+    'Sign-in Requested',
+  ]),
+  detail: z.object({
+    memberId: z.string().check(z.minLength(1), z.maxLength(64)),
+    channel: z.optional(z.enum(['email', 'sms'])),
+  }),
 });
+
+/** A member asked for a sign-in link to their page on a verified contact (the link itself never travels). */
+export const signInRequested = z.strictObject({
+  memberId: z.string(),
+  channel: z.enum(['email', 'sms']),
+  requestedAt: isoInstant,
+});
+export type SignInRequested = z.infer<typeof signInRequested>;

@@ -137,6 +137,10 @@ export const keys = {
   }),
   /** A coupon a touchpoint issued, by its code (redeemed at most once: the purchase's transaction updates it). */
   coupon: (code: string): Key => ({ PK: `COUPON#${code}`, SK: 'COUPON' }),
+  /** A member's session on their page, by its random id (the cookie); removed by TTL after it expires. */
+  session: (id: string): Key => ({ PK: `SESSION#${id}`, SK: 'SESSION' }),
+  /** A sign-in link that was used (its id): a link signs in once. Removed by TTL after it would have expired. */
+  usedSignIn: (jti: string): Key => ({ PK: `SIGNIN#${jti}`, SK: 'USED' }),
   /** The audit log, one partition per month (`YYYY-MM`), newest last by time and a random suffix. */
   auditMonth: (month: string) => `${AUDIT_PREFIX}${month}`,
   auditEntry: (at: string, unique: string): Key => ({ PK: `${AUDIT_PREFIX}${at.slice(0, 7)}`, SK: `${at}#${unique}` }),

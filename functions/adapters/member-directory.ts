@@ -5,7 +5,8 @@ import { AUDIT_PUT_CONDITION, auditItem, type AuditEntry } from './audit-log.ts'
 import type { MemberDirectory } from '#app/member-lookup';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { keys, namePartition, withoutKeys } from './keys.ts';
-import { MEMBER_DATE_FIELDS } from './member-store.ts';
+import { consentPut, MEMBER_DATE_FIELDS } from './member-store.ts';
+import type { ConsentRecord } from '#schema/member';
 import { batchWrite } from './send-items.ts';
 import { queryAll } from './query-all.ts';
 import { transactUnlessCancelled } from './transactions.ts';
@@ -24,6 +25,33 @@ export class DynamoMemberDirectory implements MemberDirectory {
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
+
+  /**
+   * One channel's consent as the member set it, with its consent record, in one transaction; false when it already
+   * was so or the member is not active.
+   */
+  async setConsent(
+    memberId: string,
+    channel: ConsentRecord['channel'],
+    value: boolean,
+    source: string,
+    at: string,
+  ): Promise<boolean> {
+    return transactUnlessCancelled(this.db, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.member(memberId),
+          // A new state of the channel: any earlier double opt-in belongs to the state it confirmed.
+          UpdateExpression: 'SET consents.#channel = :state',
+          ConditionExpression: '#status = :active AND consents.#channel.#value <> :value',
+          ExpressionAttributeNames: { '#channel': channel, '#value': 'value', '#status': 'status' },
+          ExpressionAttributeValues: { ':state': { value, at, source }, ':value': value, ':active': 'active' },
+        },
+      },
+      consentPut(this.tableName, { memberId, channel, value, at, source }),
+    ]);
+  }
 
   async profile(memberId: string): Promise<Record<string, unknown> | null> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.member(memberId) }));

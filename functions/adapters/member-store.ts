@@ -359,13 +359,17 @@ export class DynamoMemberStore implements MemberStore {
     }
   }
 
-  /** One line of the consent history, as a transaction's put. */
   private consentPut(record: ConsentRecord) {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: { ...keys.consentRecord(record.memberId, record.at, record.channel), entity: 'consent', ...record },
-      },
-    };
+    return consentPut(this.tableName, record);
   }
+}
+
+/** One line of the consent history, as a transaction's put (enrollment, the member's page, an unsubscribe). */
+export function consentPut(tableName: string, record: ConsentRecord) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.consentRecord(record.memberId, record.at, record.channel), entity: 'consent', ...record },
+    },
+  };
 }

@@ -14,6 +14,7 @@ import type { ClaimResult, EngagementStore, LedgerEntry, LedgerRef, LedgerWrite,
 import { encodeRef, followUpStep } from '#app/sending-ports';
 import { DEFAULT_ATTRIBUTION_DAYS, laterTouch, type Touch } from '#domain/attribution';
 import { keys, withoutKeys } from './keys.ts';
+import { consentPut } from './member-store.ts';
 import {
   AD_SEND_LOG,
   batchGetAll,
@@ -435,20 +436,7 @@ export class DynamoSendLedger implements SendLedger, EngagementStore {
           },
         },
       },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.consentRecord(memberId, at, channel),
-            entity: 'consent',
-            memberId,
-            channel,
-            value: false,
-            at,
-            source,
-          },
-        },
-      },
+      consentPut(this.tableName, { memberId, channel, value: false, at, source }),
     ]);
   }
 }

@@ -21,7 +21,11 @@ export interface PrivacyDeps {
   readonly clock: Clock;
 }
 
-export async function exportMember(memberId: string, by: string, deps: PrivacyDeps) {
+export async function exportMember(
+  memberId: string,
+  by: string,
+  deps: Pick<PrivacyDeps, 'clock'> & { directory: Pick<PrivacyDeps['directory'], 'memberItems' | 'audit'> },
+) {
   const items = memberId.length <= 64 ? await deps.directory.memberItems(memberId) : null;
   if (!items || items.profile['status'] === 'erased') throw new NotFound('No such member');
   const at = deps.clock().toISOString();

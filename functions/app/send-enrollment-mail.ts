@@ -2,6 +2,7 @@
 // the phone's verification SMS, the guardian's consent SMS for a child (on `Member Enrolled` / `Email Confirmation Requested`), the "already a member"
 // answers, and the welcome (on `Member Email Confirmed`), each at most once however often the event is delivered,
 // and at most a few per contact and day however many enroll with it.
+import { randomUUID } from 'node:crypto';
 import { bindingOf, signToken, type TokenPurpose } from '#domain/signed-token';
 import {
   alreadyMemberMail,
@@ -9,6 +10,8 @@ import {
   confirmationMail,
   guardianSms,
   type RenderedMail,
+  signInMail,
+  signInSms,
   verificationSms,
   welcomeFromEntry,
   welcomeMail,
@@ -285,4 +288,53 @@ export async function sendWelcomeMail(memberId: string, deps: EnrollmentMailDeps
     }),
   );
   return { email: sent ? 'sent' : 'already-sent', phone: 'not-needed' };
+}
+
+/** A sign-in link works this long, once. */
+export const SIGN_IN_VALID_MINUTES = 15;
+
+/**
+ * `Sign-in Requested`: the link to the member's page, to the verified contact it was asked for — a new link each
+ * time (each works once), at most a few a day per contact. The token is made here, never carried in an event.
+ */
+export async function sendSignInLink(
+  memberId: string,
+  channel: 'email' | 'sms',
+  deps: EnrollmentMailDeps,
+): Promise<EnrollmentMailOutcome> {
+  const member = await activeMember(memberId, deps);
+  const contact = channel === 'email' ? member?.email : member?.phone;
+  const verified = member && (channel === 'email' ? emailVerified(member) : phoneVerified(member));
+  if (!member || !contact || !verified) return 'not-needed';
+  const now = deps.clock();
+  if (deps.limits && !(await deps.limits.take(`sign-in-${channel}`, contact, now, MAILS_PER_ADDRESS_PER_DAY)))
+    return 'limited';
+  const secret = deps.secret.current();
+  const token = signToken(
+    {
+      purpose: 'sign-in',
+      sub: memberId,
+      exp: Math.floor(now.getTime() / 1000) + SIGN_IN_VALID_MINUTES * 60,
+      bind: bindingOf(contact, secret),
+      jti: randomUUID(),
+    },
+    secret,
+  );
+  const url = `${deps.publicBaseUrl}/me/sign-in?token=${encodeURIComponent(token)}`;
+  if (channel === 'email') {
+    await deps.mailer.send({
+      to: contact,
+      ...signInMail({ locale: member.locale, name: member.name, url, validMinutes: SIGN_IN_VALID_MINUTES }),
+      tags: { touchpoint: 'sign-in', kind: 'transactional' },
+    });
+    return 'sent';
+  }
+  const texts = deps.texts;
+  if (!texts) return 'not-needed';
+  await texts.messenger.sms(
+    contact,
+    signInSms({ locale: member.locale, sender: texts.sender, url, validMinutes: SIGN_IN_VALID_MINUTES }),
+    'Transactional',
+  );
+  return 'sent';
 }

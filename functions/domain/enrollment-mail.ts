@@ -108,6 +108,39 @@ export function alreadyMemberMail(input: { locale: Locale; name: string; signInU
   };
 }
 
+/** The sign-in link to the member's page (valid minutes, once; asked for on the page, so nothing to ignore loudly). */
+export function signInMail(input: { locale: Locale; name: string; url: string; validMinutes: number }): RenderedMail {
+  if (input.locale === 'ko') {
+    const title = '회원 페이지 로그인';
+    const lines = [
+      `${input.name}님, 회원 페이지 로그인 링크입니다. ${input.validMinutes}분 동안 한 번 쓸 수 있습니다.`,
+      '직접 요청하지 않으셨다면 이 메일을 무시하세요. 링크를 누르지 않으면 아무도 로그인할 수 없습니다.',
+    ];
+    return {
+      subject: '[단골] 회원 페이지 로그인 링크',
+      html: layout('ko', title, lines, { label: '로그인하기', url: input.url }),
+      text: `${title}\n\n${lines.join('\n\n')}\n\n${input.url}\n`,
+    };
+  }
+  const title = 'Sign in to your member page';
+  const lines = [
+    `${input.name}, here is your sign-in link. It works once, for ${input.validMinutes} minutes.`,
+    'If you did not ask for it, ignore this message: without the link nobody can sign in.',
+  ];
+  return {
+    subject: 'Your sign-in link',
+    html: layout('en', title, lines, { label: 'Sign in', url: input.url }),
+    text: `${title}\n\n${lines.join('\n\n')}\n\n${input.url}\n`,
+  };
+}
+
+/** The sign-in link by SMS. */
+export function signInSms(input: { locale: Locale; sender: string; url: string; validMinutes: number }): string {
+  return input.locale === 'ko'
+    ? `[${input.sender}] 회원 페이지 로그인: ${input.url} (${input.validMinutes}분간 1회 유효)`
+    : `[${input.sender}] Sign in to your member page: ${input.url} (once, ${input.validMinutes} minutes)`;
+}
+
 /** The SMS that verifies a phone (transactional: sent whatever the SMS consent, once per 10 minutes at most). */
 export function verificationSms(input: { locale: Locale; sender: string; url: string; validDays: number }): string {
   return input.locale === 'ko'

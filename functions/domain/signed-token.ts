@@ -1,7 +1,7 @@
 // Signed, expiring tokens for links in mail (double opt-in, unsubscribe): HMAC-SHA256 over a small JSON payload.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type TokenPurpose = 'confirm-email' | 'verify-phone' | 'guardian-consent' | 'unsubscribe';
+export type TokenPurpose = 'confirm-email' | 'verify-phone' | 'guardian-consent' | 'unsubscribe' | 'sign-in';
 
 export interface TokenClaims {
   readonly purpose: TokenPurpose;
@@ -17,6 +17,8 @@ export interface TokenClaims {
   readonly ref?: string;
   /** Unsubscribe: the locale of the page. */
   readonly lc?: 'ko' | 'en';
+  /** Sign-in: the link's own id, so that it signs in once. */
+  readonly jti?: string;
 }
 
 export type TokenCheck =

@@ -1,7 +1,7 @@
 // SQS consumer (rule `enrollment-mail`): sends the verification mail and SMS, the already-a-member answers and the
 // welcome mail; failed records are reported one by one so the rest of the batch is not retried, and a record that
 // keeps failing ends in the DLQ.
-import { sendRequestedMail, sendVerifications, sendWelcomeMail } from '#app/send-enrollment-mail';
+import { sendRequestedMail, sendSignInLink, sendVerifications, sendWelcomeMail } from '#app/send-enrollment-mail';
 import { enrollmentMailEvent } from '#schema/events';
 import { logger } from '#shared/logger';
 import { sqsHandler } from '#shared/sqs-handler';
@@ -30,6 +30,11 @@ const deps = {
 };
 
 export const handler = sqsHandler(enrollmentMailEvent, async (event) => {
+  if (event['detail-type'] === 'Sign-in Requested') {
+    const outcome = await sendSignInLink(event.detail.memberId, event.detail.channel ?? 'email', deps);
+    logger.info('sign-in link', { memberId: event.detail.memberId, channel: event.detail.channel, outcome });
+    return;
+  }
   const send = {
     'Member Enrolled': sendVerifications,
     'Email Confirmation Requested': sendRequestedMail,

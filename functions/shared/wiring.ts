@@ -15,6 +15,7 @@ import { DeadLetters } from '#adapters/dead-letters';
 import { DynamoAuditLog } from '#adapters/audit-log';
 import { DynamoCampaignStats } from '#adapters/campaign-stats';
 import { DynamoCouponRedemptions, DynamoCouponStore } from '#adapters/coupon-store';
+import { DynamoSessionStore } from '#adapters/session-store';
 import { DynamoContactLimits } from '#adapters/contact-limits';
 import { DynamoMemberStore } from '#adapters/member-store';
 import { SesMailer } from '#adapters/ses-mailer';
@@ -312,6 +313,39 @@ export function couponDeps() {
     coupons: new DynamoCouponStore(dynamoDocumentClient(), TABLE_NAME),
     clock: systemClock,
     currency: readConfig('programme').PROGRAMME_CURRENCY,
+  };
+}
+
+/** The members' own page: their member, sessions, consents, coupons, the calendar and ladder, the bus. */
+export function memberPageDeps(secret: TokenSecret) {
+  const { TABLE_NAME } = readConfig('table');
+  const db = dynamoDocumentClient();
+  const directory = new DynamoMemberDirectory(db, TABLE_NAME);
+  return {
+    members: new DynamoMemberStore(db, TABLE_NAME),
+    directory,
+    sessions: new DynamoSessionStore(db, TABLE_NAME),
+    consents: directory,
+    coupons: new DynamoCouponStore(db, TABLE_NAME),
+    calendar: new DynamoCalendarStore(db, TABLE_NAME),
+    ladders: new DynamoLadderSource(db, TABLE_NAME),
+    events: eventPublisher(),
+    secret,
+    clock: systemClock,
+    programme: { timeZone: readConfig('programme').PROGRAMME_TIME_ZONE },
+  };
+}
+
+/** A member's standing as partners read it: the profile, coupons, the ladder. */
+export function memberStatusDeps() {
+  const { TABLE_NAME } = readConfig('table');
+  const db = dynamoDocumentClient();
+  return {
+    profiles: new DynamoMemberDirectory(db, TABLE_NAME),
+    coupons: new DynamoCouponStore(db, TABLE_NAME),
+    ladders: new DynamoLadderSource(db, TABLE_NAME),
+    clock: systemClock,
+    programme: { timeZone: readConfig('programme').PROGRAMME_TIME_ZONE },
   };
 }
 

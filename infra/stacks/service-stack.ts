@@ -1,6 +1,6 @@
 // Everything that runs: one function per handler, the HTTP API, queues with DLQs and alarms, event rules,
 // schedules, the SES configuration set and the SNS topics — all built from infra/topology.ts.
-import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Effect, ManagedPolicy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -175,6 +175,15 @@ export class ServiceStack extends Stack {
       description: 'Lets a partner system (shop, POS, app) call the /partner routes of the API with SigV4',
       statements: [new PolicyStatement({ actions: ['execute-api:Invoke'], resources: partnerRoutes })],
     });
+    // A path parameter (the member id) is a `*` of one path segment: the finding names each such route.
+    const apiLogicalId = this.getLogicalId(this.api.node.defaultChild as CfnElement);
+    for (const route of topology.routes.filter(
+      (candidate) => candidate.auth === 'partner' && candidate.path.includes('{'),
+    ))
+      Validations.of(partnerPolicy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${this.region}:<AWS::AccountId>:<${apiLogicalId}>/$default/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}]`,
+        reason: 'The * is the path parameter of one partner route (a member id), on this API and stage only.',
+      });
     new CfnOutput(this, 'PartnerPolicyArn', {
       value: partnerPolicy.managedPolicyArn,
       description: 'Attach to the IAM user or role a partner signs /partner requests with',

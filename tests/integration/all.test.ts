@@ -4,6 +4,7 @@
 import './sending.it.ts';
 import './purchases.it.ts';
 import './coupons.it.ts';
+import './member-page.it.ts';
 import './send-ledger.it.ts';
 import './enrollment-validation.it.ts';
 import './enrollment.it.ts';

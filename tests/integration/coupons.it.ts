@@ -93,6 +93,25 @@ describe('coupons', () => {
     ]);
     expect((await call('GET', '/admin/coupons')).status).toBe(400);
 
+    // A shop's own member page: tier, progress and the coupon, no contact data; signed, or refused.
+    const status = await partnerCall('GET', `/partner/members/${person.memberId}/status`);
+    expect(status.status).toBe(200);
+    expect(status.body).toEqual({
+      memberId: person.memberId,
+      progress: {
+        tier: { code: 'D', name: { ko: '일반', en: 'Member' } },
+        spend12Months: 0,
+        purchases12Months: 0,
+        next: { code: 'C', name: { ko: '실버', en: 'Silver' }, spendNeeded: expect.any(Number), purchasesNeeded: 0 },
+      },
+      coupons: [expect.objectContaining({ code, state: 'active', percent: 6 })],
+    });
+    expect(JSON.stringify(status.body)).not.toContain(person.email ?? '@');
+    expect(
+      (await partnerCall('GET', `/partner/members/${person.memberId}/status`, undefined, { unsigned: true })).status,
+    ).toBe(401);
+    expect((await partnerCall('GET', '/partner/members/nobody-here/status')).status).toBe(404);
+
     // A shop asks, signed with SigV4; unsigned, tampered or wrongly signed requests never reach the handler.
     const ask = { code, memberId: person.memberId, amount: { value: 50_000, currency: 'KRW' } };
     expect((await partnerCall('POST', '/partner/coupons/validate', ask, { unsigned: true })).status).toBe(401);

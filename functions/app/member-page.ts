@@ -1,0 +1,272 @@
+// Use cases of the members' own page: a sign-in link to a verified contact (no password), a session bound to the
+// member, the page's facts (tier and progress, history, benefits from the calendar, coupons, consents), consent
+// changes the member makes, and the member's own data export (PIPA's right of access).
+import { emailVerified, phoneVerified } from '#domain/enrollment-rules';
+import { normaliseEmail, normalisePhone } from '#domain/identity';
+import { bindingOf, verifyToken } from '#domain/signed-token';
+import { isActive } from '#domain/calendar-due';
+import type { TierState } from '#domain/tier-engine';
+import { type TierProgress, tierProgress } from '#domain/tier-progress';
+import type { CalendarEntry } from '#schema/calendar';
+import type { ConsentChanged, SignInRequested } from '#schema/events';
+import { consentChangeRequest, signInRequest } from '#schema/member-page';
+import type { Member } from '#schema/member';
+import { type CouponStore, couponView } from './coupons.ts';
+import type { MemberDirectory } from './member-lookup.ts';
+import { aggregatesOf } from './member-status.ts';
+import { exportMember } from './member-privacy.ts';
+import type { AuditEntry, Clock, EventPublisher, MemberStore, TokenSecret } from './ports.ts';
+import type { LadderSource } from './purchase-ports.ts';
+import { fieldErrors, ValidationError } from './validation.ts';
+
+/** A session ends after this long without a request. */
+export const SESSION_IDLE_MS = 30 * 60_000;
+
+export interface MemberSession {
+  readonly id: string;
+  readonly memberId: string;
+  /** The token every change must carry (a form field or the `x-csrf-token` header). */
+  readonly csrf: string;
+  readonly idleUntil: string;
+}
+
+export interface SessionStore {
+  /** A new session, and the link marked used in the same write; `used` when the link signed in before. */
+  open(memberId: string, linkId: string, linkExpires: Date, now: Date, idleMs: number): Promise<MemberSession | 'used'>;
+  /** The session if it is still alive, its idle expiry moved on; null when ended, expired or unknown. */
+  touch(id: string, now: Date, idleMs: number): Promise<MemberSession | null>;
+  end(id: string): Promise<void>;
+}
+
+export interface ConsentWriter {
+  /** Sets one channel's consent, with a consent record; false when it already was so (or the member is not active). */
+  setConsent(memberId: string, channel: ConsentChannel, value: boolean, source: string, at: string): Promise<boolean>;
+}
+
+export type ConsentChannel = 'email' | 'sms' | 'post' | 'nightTime';
+
+export interface MemberPageDeps {
+  readonly members: Pick<MemberStore, 'getMember'>;
+  readonly directory: MemberDirectory & { audit(entry: AuditEntry): Promise<void> };
+  readonly sessions: SessionStore;
+  readonly consents: ConsentWriter;
+  readonly coupons: Pick<CouponStore, 'ofMember'>;
+  readonly calendar: { list(): Promise<CalendarEntry[]> };
+  readonly ladders: LadderSource;
+  readonly events: EventPublisher;
+  readonly secret: TokenSecret;
+  readonly clock: Clock;
+  readonly programme: { readonly timeZone: string };
+}
+
+/**
+ * `POST /me/sign-in`: a link goes to the contact if it is a member's verified one (the message is sent by the
+ * enrollment mail sender, within its daily limit per contact); the answer is the same for everyone.
+ */
+export async function requestSignIn(body: unknown, deps: MemberPageDeps): Promise<void> {
+  const parsed = signInRequest.safeParse(body);
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
+  const email = parsed.data.email ? normaliseEmail(parsed.data.email) : null;
+  const phone = parsed.data.phone ? normalisePhone(parsed.data.phone) : null;
+  if (parsed.data.email && !email) throw new ValidationError([{ path: 'email', message: 'Not an e-mail address' }]);
+  if (parsed.data.phone && !phone) throw new ValidationError([{ path: 'phone', message: 'Not a phone number' }]);
+  const channel = email ? 'email' : 'sms';
+  const memberId = email
+    ? await deps.directory.ownerOf('email', email)
+    : phone
+      ? await deps.directory.ownerOf('phone', phone)
+      : null;
+  if (!memberId) return;
+  const member = await deps.members.getMember(memberId);
+  const verified =
+    member?.status === 'active' &&
+    (email ? member.email === email && emailVerified(member) : member.phone === phone && phoneVerified(member));
+  if (!verified) return;
+  const detail: SignInRequested = { memberId, channel, requestedAt: deps.clock().toISOString() };
+  await deps.events.publish('Sign-in Requested', detail);
+}
+
+export type LinkProblem = 'invalid' | 'expired' | 'used';
+
+/** What a sign-in link is: the member it signs in (for the page's language), or why it cannot. */
+async function linkOf(
+  token: string | undefined,
+  deps: MemberPageDeps,
+): Promise<{ member: Member; linkId: string; expires: Date } | { problem: LinkProblem }> {
+  const now = deps.clock();
+  const check = verifyToken(token ?? '', 'sign-in', deps.secret.current(), now);
+  if (!check.ok) return { problem: check.reason === 'expired' ? 'expired' : 'invalid' };
+  const { sub, bind, jti, exp } = check.claims;
+  const member = await deps.members.getMember(sub);
+  if (member?.status !== 'active' || !jti || !bind) return { problem: 'invalid' };
+  // Bound to the contact it went to: a link to an address or phone the member no longer has signs in nobody.
+  const secret = deps.secret.current();
+  const stillTheirs =
+    (member.email !== undefined && emailVerified(member) && bindingOf(member.email, secret) === bind) ||
+    (member.phone !== undefined && phoneVerified(member) && bindingOf(member.phone, secret) === bind);
+  if (!stillTheirs) return { problem: 'invalid' };
+  return { member, linkId: jti, expires: new Date(exp * 1000) };
+}
+
+/** `GET /me/sign-in?token=`: the page with the button (opening the link signs nobody in: mail scanners open links). */
+export async function checkSignInLink(
+  token: string | undefined,
+  deps: MemberPageDeps,
+): Promise<{ locale: 'ko' | 'en' } | { problem: LinkProblem }> {
+  const link = await linkOf(token, deps);
+  return 'problem' in link ? link : { locale: link.member.locale };
+}
+
+/** The button's POST: a new session (a new id at each sign-in), the link used up. */
+export async function openSession(
+  token: string | undefined,
+  deps: MemberPageDeps,
+): Promise<{ session: MemberSession } | { problem: LinkProblem }> {
+  const link = await linkOf(token, deps);
+  if ('problem' in link) return link;
+  const now = deps.clock();
+  const session = await deps.sessions.open(link.member.memberId, link.linkId, link.expires, now, SESSION_IDLE_MS);
+  if (session === 'used') return { problem: 'used' };
+  await deps.directory.audit({
+    who: `member:${link.member.memberId}`,
+    action: 'member.sign-in',
+    target: `member:${link.member.memberId}`,
+    beforeVersion: null,
+    afterVersion: null,
+    at: now.toISOString(),
+  });
+  return { session };
+}
+
+export async function currentSession(cookie: string | undefined, deps: MemberPageDeps): Promise<MemberSession | null> {
+  return cookie ? deps.sessions.touch(cookie, deps.clock(), SESSION_IDLE_MS) : null;
+}
+
+export interface ConsentLine {
+  readonly channel: ConsentChannel;
+  readonly value: boolean;
+  readonly source: string;
+  readonly at: string;
+  /** E-mail consent given but its double opt-in not yet confirmed. */
+  readonly pending?: boolean;
+}
+
+export interface MemberPageView {
+  readonly memberId: string;
+  readonly name: string;
+  readonly locale: 'ko' | 'en';
+  readonly progress: TierProgress;
+  readonly history: readonly { at: string; from: string; to: string; reason: string }[];
+  readonly benefits: readonly { id: string; name: string; kind: string; channels: readonly string[] }[];
+  readonly coupons: ReturnType<typeof couponView>[];
+  readonly consents: readonly ConsentLine[];
+  readonly contacts: { readonly email?: string; readonly phone?: string };
+}
+
+const CHANNELS: readonly ConsentChannel[] = ['email', 'sms', 'post', 'nightTime'];
+
+/** Everything the page shows, for the signed-in member only. */
+export async function memberPage(memberId: string, deps: MemberPageDeps): Promise<MemberPageView> {
+  const [member, items, ladder, entries, coupons] = await Promise.all([
+    deps.members.getMember(memberId),
+    deps.directory.memberItems(memberId),
+    deps.ladders.current(),
+    deps.calendar.list(),
+    deps.coupons.ofMember(memberId),
+  ]);
+  if (!member || !items || member.status !== 'active') throw new SessionGone();
+  const now = deps.clock();
+  const progress = tierProgress(
+    ladder,
+    items.profile['tierState'] as TierState | undefined,
+    aggregatesOf(items.profile),
+    {
+      now,
+      timeZone: deps.programme.timeZone,
+    },
+  );
+  return {
+    memberId,
+    name: member.name,
+    locale: member.locale,
+    progress,
+    history: items.tierHistory.map((entry) => ({
+      at: String(entry['at'] ?? ''),
+      from: String(entry['from'] ?? ''),
+      to: String(entry['to'] ?? ''),
+      reason: String(entry['reason'] ?? ''),
+    })),
+    // This tier's benefits: the calendar's active entries that reach it.
+    benefits: entries
+      .filter((entry) => isActive(entry, now) && entry.tiers.includes(progress.tier.code))
+      .map((entry) => ({ id: entry.id, name: entry.name, kind: entry.kind, channels: entry.channels })),
+    coupons: coupons.map((coupon) => couponView(coupon, now)).filter((coupon) => coupon.state === 'active'),
+    consents: CHANNELS.map((channel) => {
+      const state = member.consents[channel];
+      return {
+        channel,
+        value: state.value,
+        source: state.source,
+        at: state.at,
+        ...(channel === 'email' && state.value && !state.confirmedAt && { pending: true }),
+      };
+    }),
+    contacts: {
+      ...(member.email && { email: member.email }),
+      ...(member.phone && { phone: member.phone }),
+    },
+  };
+}
+
+/** The signed-in member's session ended meanwhile (erased, or no longer active). */
+export class SessionGone extends Error {
+  constructor() {
+    super('the member of this session is no longer active');
+    this.name = 'SessionGone';
+  }
+}
+
+/**
+ * `PUT /me/consents`: the member's own changes, each recorded with source `member` and announced (`Consent
+ * Changed`). A withdrawal takes effect at once; SMS, post and night-time can be given here; e-mail can only be
+ * withdrawn here (giving it again needs the double opt-in of a confirmation mail).
+ */
+export async function changeConsents(
+  memberId: string,
+  body: unknown,
+  deps: MemberPageDeps,
+): Promise<{ changed: ConsentChannel[] }> {
+  const parsed = consentChangeRequest.safeParse(body);
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
+  if (parsed.data.email === true) {
+    const member = await deps.members.getMember(memberId);
+    if (!member?.consents.email.value)
+      throw new ValidationError([
+        { path: 'email', message: 'E-mail is given again by the link of a confirmation mail (double opt-in)' },
+      ]);
+  }
+  const at = deps.clock().toISOString();
+  const changed: ConsentChannel[] = [];
+  for (const channel of CHANNELS) {
+    const value = parsed.data[channel];
+    if (value === undefined || (channel === 'email' && value)) continue;
+    if (!(await deps.consents.setConsent(memberId, channel, value, 'member', at))) continue;
+    changed.push(channel);
+    const detail: ConsentChanged = { memberId, channel, value, source: 'member', at };
+    await deps.events.publish('Consent Changed', detail);
+    await deps.directory.audit({
+      who: `member:${memberId}`,
+      action: 'member.consent',
+      target: `member:${memberId}`,
+      beforeVersion: null,
+      afterVersion: null,
+      at,
+    });
+  }
+  return { changed };
+}
+
+/** `GET /me/data`: everything kept about the member, as the privacy group's export (and audited alike). */
+export async function ownData(memberId: string, deps: MemberPageDeps) {
+  return exportMember(memberId, `member:${memberId}`, deps);
+}

@@ -1,0 +1,221 @@
+// The members' page as HTML (Korean or English, no JavaScript needed, a 360 px phone first): the sign-in form, the
+// link's button, and the page itself with its consent form. Every change is a form POST carrying the CSRF token.
+import { escapeHtml } from '#domain/templates';
+import type { LinkProblem, MemberPageView } from './member-page.ts';
+
+type Locale = 'ko' | 'en';
+
+const STYLE =
+  'body{font-family:system-ui,sans-serif;max-width:42rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}' +
+  'h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}label{display:block;margin:.5rem 0 .25rem}' +
+  'input[type=email],input[type=tel]{width:100%;max-width:24rem;padding:.5rem;font-size:1rem;border:1px solid #555}' +
+  'button{padding:.6rem 1rem;font-size:1rem;background:#0b57d0;color:#fff;border:0;border-radius:4px;cursor:pointer}' +
+  'button:focus-visible,a:focus-visible,input:focus-visible{outline:3px solid #e37400;outline-offset:2px}' +
+  '.secondary{background:#fff;color:#0b57d0;border:1px solid #0b57d0}table{border-collapse:collapse;width:100%}' +
+  'th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ccc}fieldset{border:1px solid #999;padding:.75rem}' +
+  '.check{display:flex;gap:.5rem;align-items:center}.check label{margin:0}.notice{background:#e8f0fe;padding:.75rem}' +
+  '.meter{height:.75rem;background:#ddd;border-radius:.4rem;overflow:hidden}.meter>span{display:block;height:100%;background:#0b57d0}';
+
+function page(locale: Locale, title: string, body: string): string {
+  return `<!doctype html>
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+}
+
+const SIGN_IN = {
+  ko: {
+    title: '회원 페이지 로그인',
+    intro: '가입하신 이메일 주소나 휴대폰 번호를 입력하시면 로그인 링크를 보내드립니다. 비밀번호는 필요 없습니다.',
+    email: '이메일 주소',
+    phone: '또는 휴대폰 번호',
+    send: '로그인 링크 받기',
+    sent: '회원으로 확인된 연락처라면 곧 로그인 링크가 도착합니다. 링크는 15분 동안 한 번 쓸 수 있습니다.',
+    invalid: '이 로그인 링크는 올바르지 않습니다. 새 링크를 받아 주세요.',
+    expired: '로그인 링크가 만료되었습니다(15분). 새 링크를 받아 주세요.',
+    used: '이 로그인 링크는 이미 사용되었습니다. 새 링크를 받아 주세요.',
+    signedOut: '로그아웃되었습니다.',
+    button: '로그인',
+    ask: '아래 버튼을 누르시면 회원 페이지에 로그인합니다.',
+  },
+  en: {
+    title: 'Sign in to your member page',
+    intro: 'Enter the e-mail address or phone number you joined with and we will send you a sign-in link. No password.',
+    email: 'E-mail address',
+    phone: 'Or phone number',
+    send: 'Send me a sign-in link',
+    sent: 'If this is a member’s confirmed contact, a sign-in link is on its way. It works once, for 15 minutes.',
+    invalid: 'This sign-in link is not valid. Ask for a new one below.',
+    expired: 'This sign-in link has expired (after 15 minutes). Ask for a new one below.',
+    used: 'This sign-in link was used already. Ask for a new one below.',
+    signedOut: 'You are signed out.',
+    button: 'Sign in',
+    ask: 'Press the button below to sign in to your member page.',
+  },
+} as const;
+
+/** The sign-in form, with what happened before it (a link sent, a link that did not work, signed out). */
+export function signInPage(locale: Locale, state: 'form' | 'sent' | 'signed-out' | LinkProblem): string {
+  const t = SIGN_IN[locale];
+  const message = state === 'form' ? '' : state === 'signed-out' ? t.signedOut : state === 'sent' ? t.sent : t[state];
+  return page(
+    locale,
+    t.title,
+    `${message ? `<p class="notice" role="status">${escapeHtml(message)}</p>` : ''}<p>${escapeHtml(t.intro)}</p>
+<form method="post" action="/me/sign-in?lang=${locale}">
+<label for="email">${escapeHtml(t.email)}</label><input id="email" name="email" type="email" autocomplete="email">
+<label for="phone">${escapeHtml(t.phone)}</label><input id="phone" name="phone" type="tel" autocomplete="tel">
+<p><button type="submit">${escapeHtml(t.send)}</button></p></form>`,
+  );
+}
+
+/** The link's page: one button (a POST of the token) that signs in. */
+export function signInLinkPage(locale: Locale, token: string): string {
+  const t = SIGN_IN[locale];
+  return page(
+    locale,
+    t.title,
+    `<p>${escapeHtml(t.ask)}</p><form method="post" action="/me/session?lang=${locale}"><input type="hidden" name="token" value="${escapeHtml(token)}"><button type="submit">${escapeHtml(t.button)}</button></form>`,
+  );
+}
+
+const HOME = {
+  ko: {
+    title: (name: string) => `${name}님의 멤버십`,
+    tier: '현재 등급',
+    spend: (amount: string, count: number) => `최근 12개월 구매: ${amount}원, ${count}회`,
+    next: (name: string, amount: string) => `${name} 등급까지 ${amount}원 남았습니다.`,
+    top: '가장 높은 등급입니다.',
+    keep: (date: string, amount: string) =>
+      amount === '0' ? `${date}까지 등급이 유지됩니다.` : `${date}까지 ${amount}원을 더 구매하시면 등급이 유지됩니다.`,
+    history: '등급 변경 내역',
+    none: '아직 없습니다.',
+    reason: {
+      purchase: '구매로 올라감',
+      review: '정기 심사',
+      'refund-review': '환불 후 심사',
+      manual: '관리자 조정',
+    } as Record<string, string>,
+    benefits: '이 등급의 혜택',
+    coupons: '사용 가능한 쿠폰',
+    until: '까지',
+    consents: '수신 동의',
+    channels: { email: '이메일', sms: '문자(SMS)', post: '우편', nightTime: '야간(21시~8시) 광고 문자' } as Record<
+      string,
+      string
+    >,
+    given: (source: string, at: string) => `동의함 (${source}, ${at})`,
+    refused: (source: string, at: string) => `동의 안 함 (${source}, ${at})`,
+    pending: '확인 메일의 링크를 기다리는 중',
+    save: '수신 동의 저장',
+    emailNote: '이메일 수신은 여기서 철회할 수 있습니다. 다시 받으시려면 확인 메일의 링크가 필요합니다.',
+    data: '내 정보 내려받기 (JSON)',
+    signOut: '로그아웃',
+    saved: '저장되었습니다.',
+    when: '일시',
+    change: '변경',
+    why: '사유',
+  },
+  en: {
+    title: (name: string) => `${name}’s membership`,
+    tier: 'Your tier',
+    spend: (amount: string, count: number) => `Last 12 months: KRW ${amount}, ${count} purchases`,
+    next: (name: string, amount: string) => `KRW ${amount} more to reach ${name}.`,
+    top: 'You are in the highest tier.',
+    keep: (date: string, amount: string) =>
+      amount === '0' ? `Your tier is kept until ${date}.` : `Spend KRW ${amount} more by ${date} to keep your tier.`,
+    history: 'Tier history',
+    none: 'Nothing yet.',
+    reason: {
+      purchase: 'Up after a purchase',
+      review: 'Monthly review',
+      'refund-review': 'Review after a refund',
+      manual: 'Set by staff',
+    } as Record<string, string>,
+    benefits: 'Benefits of this tier',
+    coupons: 'Coupons you can use',
+    until: 'until',
+    consents: 'What you receive',
+    channels: {
+      email: 'E-mail',
+      sms: 'Text messages (SMS)',
+      post: 'Post',
+      nightTime: 'Advertising SMS at night (21:00–08:00)',
+    } as Record<string, string>,
+    given: (source: string, at: string) => `Yes (${source}, ${at})`,
+    refused: (source: string, at: string) => `No (${source}, ${at})`,
+    pending: 'waiting for the confirmation mail’s link',
+    save: 'Save my choices',
+    emailNote: 'You can stop e-mail here. To get it again, the link of a confirmation mail is needed.',
+    data: 'Download my data (JSON)',
+    signOut: 'Sign out',
+    saved: 'Saved.',
+    when: 'When',
+    change: 'Change',
+    why: 'Why',
+  },
+} as const;
+
+const money = (value: number) => value.toLocaleString('en-US');
+const day = (iso: string) => iso.slice(0, 10);
+
+/** The page itself: tier and progress, history, benefits, coupons, consents (a form), data, sign-out. */
+export function memberHomePage(view: MemberPageView, csrf: string, notice?: 'saved'): string {
+  const locale = view.locale;
+  const t = HOME[locale];
+  const { progress } = view;
+  const tierName = progress.tier.name[locale] || progress.tier.code;
+  const percent = progress.next
+    ? Math.min(
+        100,
+        Math.round((progress.spend12Months / (progress.spend12Months + progress.next.spendNeeded || 1)) * 100),
+      )
+    : 100;
+  const history =
+    view.history.length === 0
+      ? `<p>${t.none}</p>`
+      : `<table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.change}</th><th scope="col">${t.why}</th></tr></thead><tbody>${view.history
+          .map(
+            (entry) =>
+              `<tr><td>${escapeHtml(day(entry.at))}</td><td>${escapeHtml(entry.from)} → ${escapeHtml(entry.to)}</td><td>${escapeHtml(t.reason[entry.reason] ?? entry.reason)}</td></tr>`,
+          )
+          .join('')}</tbody></table>`;
+  const benefits =
+    view.benefits.length === 0
+      ? `<p>${t.none}</p>`
+      : `<ul>${view.benefits.map((benefit) => `<li>${escapeHtml(benefit.name)}</li>`).join('')}</ul>`;
+  const coupons =
+    view.coupons.length === 0
+      ? `<p>${t.none}</p>`
+      : `<ul>${view.coupons
+          .map(
+            (coupon) =>
+              `<li><strong>${escapeHtml(coupon.code)}</strong> — ${coupon.percent ? `${coupon.percent}%` : `KRW ${money(coupon.amount ?? 0)}`}, ${t.until} ${escapeHtml(day(coupon.validUntil))}</li>`,
+          )
+          .join('')}</ul>`;
+  const consentRows = view.consents
+    .map((consent) => {
+      const id = `consent-${consent.channel}`;
+      const state = consent.value
+        ? t.given(consent.source, day(consent.at))
+        : t.refused(consent.source, day(consent.at));
+      // E-mail can be stopped here; giving it again takes a confirmation mail's link.
+      const disabled = consent.channel === 'email' && !consent.value ? ' disabled' : '';
+      return `<div class="check"><input type="checkbox" id="${id}" name="${consent.channel}" value="true"${consent.value ? ' checked' : ''}${disabled} aria-describedby="${id}-state"><label for="${id}">${escapeHtml(t.channels[consent.channel] ?? consent.channel)}</label></div><p id="${id}-state"><small>${escapeHtml(state)}${consent.pending ? ` — ${t.pending}` : ''}</small></p>`;
+    })
+    .join('');
+  const body = `${notice ? `<p class="notice" role="status">${t.saved}</p>` : ''}
+<section aria-labelledby="tier"><h2 id="tier">${t.tier}: ${escapeHtml(tierName)}</h2>
+<p>${escapeHtml(t.spend(money(progress.spend12Months), progress.purchases12Months))}</p>
+${progress.next ? `<div class="meter" role="img" aria-label="${percent}%"><span style="width:${percent}%"></span></div><p>${escapeHtml(t.next(progress.next.name[locale] || progress.next.code, money(progress.next.spendNeeded)))}</p>` : `<p>${t.top}</p>`}
+${progress.keep ? `<p>${escapeHtml(t.keep(day(progress.keep.until), money(progress.keep.spendNeeded)))}</p>` : ''}</section>
+<section aria-labelledby="history"><h2 id="history">${t.history}</h2>${history}</section>
+<section aria-labelledby="benefits"><h2 id="benefits">${t.benefits}</h2>${benefits}</section>
+<section aria-labelledby="coupons"><h2 id="coupons">${t.coupons}</h2>${coupons}</section>
+<section aria-labelledby="consents"><h2 id="consents">${t.consents}</h2>
+<form method="post" action="/me/consents"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="form" value="consents">
+<fieldset><legend>${t.consents}</legend>${consentRows}</fieldset><p><small>${t.emailNote}</small></p>
+<p><button type="submit">${t.save}</button></p></form></section>
+<p><a href="/me/data">${t.data}</a></p>
+<form method="post" action="/me/sign-out"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}"><button type="submit" class="secondary">${t.signOut}</button></form>`;
+  return page(locale, t.title(view.name), body);
+}

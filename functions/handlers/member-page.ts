@@ -1,0 +1,177 @@
+// The members' own page (`/me…`): sign-in by a link to a verified contact, a session cookie (HttpOnly, Secure,
+// SameSite=Lax, 30 minutes idle, a new id at each sign-in), the page, consent changes, the member's data, sign-out.
+// Every change needs the session's CSRF token (a form field, or the `x-csrf-token` header of a JSON call). No route
+// takes a member id: a session acts for its own member only.
+import { timingSafeEqual } from 'node:crypto';
+import {
+  changeConsents,
+  checkSignInLink,
+  currentSession,
+  type MemberSession,
+  memberPage,
+  openSession,
+  ownData,
+  requestSignIn,
+  SESSION_IDLE_MS,
+  SessionGone,
+} from '#app/member-page';
+import { memberHomePage, signInLinkPage, signInPage } from '#app/member-pages';
+import {
+  header,
+  html,
+  HttpError,
+  type HttpEvent,
+  type HttpResult,
+  httpHandler,
+  json,
+  jsonBody,
+  problemOf,
+} from '#shared/http';
+import { memberPageDeps, tokenSecret } from '#shared/wiring';
+
+const deps = memberPageDeps(await tokenSecret());
+
+const COOKIE = 'dangol_session';
+
+function sessionCookie(event: HttpEvent): string | undefined {
+  for (const cookie of event.cookies ?? []) {
+    const [name, ...value] = cookie.split('=');
+    if (name?.trim() === COOKIE) return value.join('=').trim();
+  }
+  return undefined;
+}
+
+const setCookie = (value: string, maxAgeSeconds: number) =>
+  `${COOKIE}=${value}; Path=/me; HttpOnly; Secure; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
+
+const redirect = (location: string, cookies?: string[]): HttpResult => ({
+  statusCode: 303,
+  headers: { location, 'cache-control': 'no-store' },
+  ...(cookies && { cookies }),
+});
+
+function localeOf(event: HttpEvent): 'ko' | 'en' {
+  const lang = event.queryStringParameters?.['lang'];
+  if (lang === 'en' || lang === 'ko') return lang;
+  return /^en\b/i.test(header(event, 'accept-language') ?? '') ? 'en' : 'ko';
+}
+
+const isForm = (event: HttpEvent) =>
+  (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+
+function formOf(event: HttpEvent): URLSearchParams {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text) > 16 * 1024)
+    throw new HttpError(413, 'Content Too Large', 'The body may be at most 16 KB');
+  return new URLSearchParams(text);
+}
+
+/** A change carries the session's CSRF token, or it is refused. */
+function requireCsrf(session: MemberSession, given: string | null | undefined): void {
+  const expected = Buffer.from(session.csrf);
+  const actual = Buffer.from(given ?? '');
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected))
+    throw new HttpError(403, 'Forbidden', 'The page’s token is missing or wrong: reload the page and try again');
+}
+
+async function signedIn(event: HttpEvent): Promise<MemberSession | null> {
+  return currentSession(sessionCookie(event), deps);
+}
+
+const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
+  'GET /me/sign-in': async (event) => {
+    const token = event.queryStringParameters?.['token'];
+    const locale = localeOf(event);
+    if (!token)
+      return html(200, signInPage(locale, event.queryStringParameters?.['signed-out'] ? 'signed-out' : 'form'));
+    const link = await checkSignInLink(token, deps);
+    if ('problem' in link) return html(400, signInPage(locale, link.problem));
+    return html(200, signInLinkPage(link.locale, token));
+  },
+  'POST /me/sign-in': async (event) => {
+    if (isForm(event)) {
+      const form = formOf(event);
+      const body = {
+        ...(form.get('email') && { email: form.get('email') }),
+        ...(form.get('phone') && !form.get('email') && { phone: form.get('phone') }),
+      };
+      await requestSignIn(body, deps);
+      return html(202, signInPage(localeOf(event), 'sent'));
+    }
+    await requestSignIn(jsonBody(event, 4096), deps);
+    return json(202, { status: 'received' });
+  },
+  'POST /me/session': async (event) => {
+    const token = isForm(event) ? (formOf(event).get('token') ?? undefined) : undefined;
+    const opened = await openSession(token, deps);
+    if ('problem' in opened) return html(400, signInPage(localeOf(event), opened.problem));
+    return redirect('/me', [setCookie(opened.session.id, SESSION_IDLE_MS / 1000)]);
+  },
+  'GET /me': async (event) => {
+    const session = await signedIn(event);
+    if (!session) return redirect('/me/sign-in');
+    const view = await memberPage(session.memberId, deps);
+    return {
+      ...html(200, memberHomePage(view, session.csrf, event.queryStringParameters?.['saved'] ? 'saved' : undefined)),
+      cookies: [setCookie(session.id, SESSION_IDLE_MS / 1000)],
+    };
+  },
+  'GET /me/data': async (event) => {
+    const session = await signedIn(event);
+    if (!session) throw new HttpError(401, 'Unauthorized', 'Sign in first: /me/sign-in');
+    const data = await ownData(session.memberId, deps);
+    return json(200, data, {
+      'content-disposition': 'attachment; filename="my-data.json"',
+      'cache-control': 'no-store',
+    });
+  },
+  'PUT /me/consents': async (event) => {
+    const session = await signedIn(event);
+    if (!session) throw new HttpError(401, 'Unauthorized', 'Sign in first: /me/sign-in');
+    requireCsrf(session, header(event, 'x-csrf-token'));
+    return json(200, await changeConsents(session.memberId, jsonBody(event, 4096), deps));
+  },
+  'POST /me/consents': async (event) => {
+    const session = await signedIn(event);
+    if (!session) return redirect('/me/sign-in');
+    const form = formOf(event);
+    requireCsrf(session, form.get('csrf'));
+    // The page's checkboxes: checked is given, unchecked withdrawn (a disabled e-mail box sends nothing).
+    const checked = (name: string) => form.get(name) === 'true';
+    const view = await memberPage(session.memberId, deps);
+    const changes = Object.fromEntries(
+      view.consents
+        .filter((consent) => !(consent.channel === 'email' && !consent.value))
+        .map((consent) => [consent.channel, checked(consent.channel)]),
+    );
+    await changeConsents(session.memberId, changes, deps);
+    return redirect('/me?saved=1');
+  },
+  'POST /me/sign-out': async (event) => {
+    const session = await signedIn(event);
+    if (session) {
+      requireCsrf(session, isForm(event) ? formOf(event).get('csrf') : header(event, 'x-csrf-token'));
+      await deps.sessions.end(session.id);
+    }
+    return redirect('/me/sign-in?signed-out=1', [setCookie('', 0)]);
+  },
+};
+
+export const handler = httpHandler(
+  async (event) => {
+    const route = routes[event.routeKey];
+    if (!route) throw new HttpError(404, 'Not Found', `No route ${event.routeKey}`);
+    return route(event);
+  },
+  {
+    onError: (error, event) => {
+      // The member of the session is gone (erased meanwhile): signed out.
+      if (error instanceof SessionGone) return redirect('/me/sign-in', [setCookie('', 0)]);
+      const problem = problemOf(error);
+      if (problem.status === 400 && isForm(event) && event.routeKey === 'POST /me/sign-in')
+        return html(400, signInPage(localeOf(event), 'form'));
+      return undefined;
+    },
+  },
+);

@@ -1,0 +1,259 @@
+// The members' own page on the emulators: a sign-in link by e-mail or SMS (the same answer for everyone), a link
+// that signs in once, a session cookie bound to its member, consents the member changes, their data, sign-out.
+import { inject } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { signToken, bindingOf } from '#domain/signed-token';
+import {
+  confirmLink,
+  drained,
+  enroll,
+  eventually,
+  mailsTo,
+  newPerson,
+  post,
+  retire,
+  smsTo,
+  smsToken,
+  urls,
+} from './helpers.ts';
+
+describe('member page', () => {
+  const created: string[] = [];
+  afterAll(() => retire(created));
+
+  /** A member who confirmed the e-mail (double opt-in) and verified the phone. */
+  async function verifiedMember(locale: 'ko' | 'en' = 'en') {
+    const person = newPerson({
+      locale,
+      name: locale === 'en' ? 'Mina Kim' : '김민지',
+      consents: { email: true, sms: true, post: false, nightTime: false },
+    });
+    const { memberId } = await enroll(person);
+    created.push(memberId);
+    const [confirmation] = await eventually(
+      () => mailsTo(person.email),
+      (mails) => mails.length > 0,
+    );
+    const token = new URL(confirmLink(confirmation!)).searchParams.get('token') ?? '';
+    expect((await post('/members/confirm', { token })).status).toBe(200);
+    const [sms] = await eventually(
+      () => smsTo(person.phone),
+      (found) => found.length > 0,
+    );
+    expect((await post('/members/confirm', { token: smsToken(sms!) })).status).toBe(200);
+    return { ...person, memberId };
+  }
+
+  const linkIn = (text: string) =>
+    /https?:\/\/\S+\/me\/sign-in\?token=[^\s"<]+/.exec(text)?.[0]?.replace(/&amp;/g, '&');
+
+  async function signInLink(email: string): Promise<string> {
+    const before = (await mailsTo(email)).length;
+    expect((await post('/me/sign-in', { email })).status).toBe(202);
+    const mails = await eventually(
+      () => mailsTo(email),
+      (found) => found.length > before,
+    );
+    const link = linkIn(mails[mails.length - 1]?.body.text ?? mails[mails.length - 1]?.body.html ?? '');
+    if (!link) throw new Error('no sign-in link in the mail');
+    return link;
+  }
+
+  /** The link's button: a POST of its token; the session cookie and where it leads. */
+  async function pressButton(
+    link: string,
+  ): Promise<{ status: number; cookie?: string; location: string | null; text: string }> {
+    const token = new URL(link).searchParams.get('token') ?? '';
+    const response = await fetch(`${urls().http}/me/session?lang=en`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+      redirect: 'manual',
+    });
+    const setCookie = response.headers.get('set-cookie') ?? '';
+    const cookie = /dangol_session=([^;]*)/.exec(setCookie)?.[1];
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      text: await response.text(),
+      ...(cookie && { cookie }),
+    };
+  }
+
+  const page = (cookie: string, path = '/me') =>
+    fetch(`${urls().http}${path}`, { headers: { cookie: `dangol_session=${cookie}` }, redirect: 'manual' });
+
+  const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+  it('signs in by a link that works once, shows the tier, and lets the member change consents and sign out', async () => {
+    const member = await verifiedMember('en');
+    // The same answer for a member, a stranger and a malformed request's neighbour.
+    const stranger = await post('/me/sign-in', { email: `nobody-${Date.now()}@example.com` });
+    expect(stranger.status).toBe(202);
+    expect(stranger.json()).toEqual({ status: 'received' });
+    const link = await signInLink(member.email);
+    expect(link).toContain('/me/sign-in?token=');
+
+    // Opening the link signs nobody in: a page with the button.
+    const opened = await fetch(link);
+    expect(opened.status).toBe(200);
+    expect(opened.headers.get('set-cookie')).toBeNull();
+    expect(await opened.text()).toContain('action="/me/session?lang=en"');
+
+    const signedIn = await pressButton(link);
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.location).toBe('/me');
+    const cookie = signedIn.cookie ?? '';
+    expect(cookie.length).toBeGreaterThan(20);
+
+    // Pressed again: used up.
+    const again = await pressButton(link);
+    expect(again.status).toBe(400);
+    expect(again.text).toContain('was used already');
+
+    const home = await page(cookie);
+    expect(home.status).toBe(200);
+    const html = await home.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('Your tier: Member');
+    expect(html).toMatch(/KRW 300,000 more to reach Silver/);
+    expect(html).toContain('Text messages (SMS)');
+    const csrf = csrfOf(html);
+    expect(csrf).not.toBe('');
+
+    // A change without the page's token is refused; with it, SMS consent is withdrawn at once.
+    const forged = await fetch(`${urls().http}/me/consents`, {
+      method: 'PUT',
+      headers: { cookie: `dangol_session=${cookie}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sms: false }),
+    });
+    expect(forged.status).toBe(403);
+    const changed = await fetch(`${urls().http}/me/consents`, {
+      method: 'PUT',
+      headers: { cookie: `dangol_session=${cookie}`, 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify({ sms: false }),
+    });
+    expect(changed.status).toBe(200);
+    expect(await changed.json()).toEqual({ changed: ['sms'] });
+    // A member id in the body is not the session's to choose: refused, nothing changed.
+    const other = await fetch(`${urls().http}/me/consents`, {
+      method: 'PUT',
+      headers: { cookie: `dangol_session=${cookie}`, 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify({ memberId: 'someone-else', post: true }),
+    });
+    expect(other.status).toBe(400);
+    // Giving e-mail again is not done here (double opt-in): a field error.
+    const data = (await (await page(cookie, '/me/data')).json()) as Record<string, any>;
+    expect(data.member).toMatchObject({
+      memberId: member.memberId,
+      consents: { sms: { value: false, source: 'member' } },
+    });
+    expect(data.consentHistory).toEqual(
+      expect.arrayContaining([expect.objectContaining({ channel: 'sms', value: false, source: 'member' })]),
+    );
+    const events = (
+      (await (await fetch(`${urls().http}/_local/outbox`)).json()) as {
+        events: { detailType: string; detail: Record<string, unknown> }[];
+      }
+    ).events.filter((event) => event.detailType === 'Consent Changed' && event.detail['memberId'] === member.memberId);
+    expect(events.map((event) => event.detail)).toEqual([
+      expect.objectContaining({ channel: 'sms', value: false, source: 'member' }),
+    ]);
+    expect(JSON.stringify(events)).not.toContain(member.email);
+
+    // The form of the page does the same, and comes back to the page.
+    const form = await fetch(`${urls().http}/me/consents`, {
+      method: 'POST',
+      headers: { cookie: `dangol_session=${cookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, email: 'true', sms: 'true', post: 'true' }).toString(),
+      redirect: 'manual',
+    });
+    expect(form.status).toBe(303);
+    expect(form.headers.get('location')).toBe('/me?saved=1');
+    expect(await (await page(cookie, '/me?saved=1')).text()).toContain('Saved.');
+
+    // Signed out: the cookie no longer opens the page.
+    const out = await fetch(`${urls().http}/me/sign-out`, {
+      method: 'POST',
+      headers: { cookie: `dangol_session=${cookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf }).toString(),
+      redirect: 'manual',
+    });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/dangol_session=; .*Max-Age=0/);
+    const after = await page(cookie);
+    expect(after.status).toBe(303);
+    expect(after.headers.get('location')).toBe('/me/sign-in');
+    expect((await page(cookie, '/me/data')).status).toBe(401);
+  }, 60_000);
+
+  it('sets the cookie HttpOnly, Secure and SameSite, for /me only, with a fresh id at each sign-in', async () => {
+    const member = await verifiedMember('ko');
+    const first = await pressButton(await signInLink(member.email));
+    const second = await pressButton(await signInLink(member.email));
+    expect(first.cookie).not.toBe(second.cookie);
+    const response = await fetch(`${urls().http}/me/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        token: new URL(await signInLink(member.email)).searchParams.get('token') ?? '',
+      }).toString(),
+      redirect: 'manual',
+    });
+    expect(response.headers.get('set-cookie')).toMatch(
+      /^dangol_session=[\w-]+; Path=\/me; HttpOnly; Secure; SameSite=Lax; Max-Age=1800$/,
+    );
+    // The Korean member's page is in Korean.
+    expect(await (await page(first.cookie ?? '')).text()).toContain('<html lang="ko">');
+  }, 60_000);
+
+  it('sends the link by SMS to a verified phone, and says so for expired, foreign and broken links', async () => {
+    const member = await verifiedMember('en');
+    const before = (await smsTo(member.phone)).length;
+    expect((await post('/me/sign-in', { phone: member.phone })).status).toBe(202);
+    const texts = await eventually(
+      () => smsTo(member.phone),
+      (found) => found.length > before,
+    );
+    const link = linkIn(texts[texts.length - 1]?.message ?? '');
+    expect(link).toBeDefined();
+    expect((await pressButton(link ?? '')).status).toBe(303);
+
+    const secret = inject('stackEnv')['TOKEN_SECRET'] ?? '';
+    const token = (claims: Record<string, unknown>) =>
+      encodeURIComponent(
+        signToken(
+          {
+            purpose: 'sign-in',
+            sub: member.memberId,
+            exp: Math.floor(Date.now() / 1000) + 900,
+            bind: bindingOf(member.email.toLowerCase(), secret),
+            jti: `t-${Date.now()}`,
+            ...claims,
+          } as never,
+          secret,
+        ),
+      );
+    const english = { headers: { 'accept-language': 'en-GB,en;q=0.9' } };
+    const expired = await fetch(
+      `${urls().http}/me/sign-in?token=${token({ exp: Math.floor(Date.now() / 1000) - 1 })}`,
+      english,
+    );
+    expect(expired.status).toBe(400);
+    expect(await expired.text()).toContain('has expired');
+    // Made for a contact the member does not have: signs in nobody.
+    const foreign = await fetch(
+      `${urls().http}/me/sign-in?token=${token({ bind: bindingOf('x@example.com', secret) })}`,
+      english,
+    );
+    expect(foreign.status).toBe(400);
+    expect(await foreign.text()).toContain('not valid');
+    const broken = await fetch(`${urls().http}/me/sign-in?token=abc.def`);
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).toContain('action="/me/sign-in');
+    // Nobody signed in: no page, no data.
+    expect((await fetch(`${urls().http}/me`, { redirect: 'manual' })).status).toBe(303);
+    expect((await fetch(`${urls().http}/me/data`)).status).toBe(401);
+    await drained('enrollment-mail');
+  }, 60_000);
+});
