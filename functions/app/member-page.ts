@@ -165,6 +165,9 @@ export interface MemberPageView {
 
 const CHANNELS: readonly ConsentChannel[] = ['email', 'sms', 'post', 'nightTime'];
 
+/** Touchpoints that inform rather than give: not listed among a tier's benefits. */
+const NOT_BENEFITS = new Set(['welcome', 'consent_renewal', 'tier_downgrade_notice']);
+
 /** Everything the page shows, for the signed-in member only. */
 export async function memberPage(memberId: string, deps: MemberPageDeps): Promise<MemberPageView> {
   const [member, items, ladder, entries, coupons] = await Promise.all([
@@ -196,9 +199,11 @@ export async function memberPage(memberId: string, deps: MemberPageDeps): Promis
       to: String(entry['to'] ?? ''),
       reason: String(entry['reason'] ?? ''),
     })),
-    // This tier's benefits: the calendar's active entries that reach it.
+    // This tier's benefits: the calendar's active entries that reach it (notices and the welcome are no benefits).
     benefits: entries
-      .filter((entry) => isActive(entry, now) && entry.tiers.includes(progress.tier.code))
+      .filter(
+        (entry) => isActive(entry, now) && entry.tiers.includes(progress.tier.code) && !NOT_BENEFITS.has(entry.kind),
+      )
       .map((entry) => ({ id: entry.id, name: entry.name, kind: entry.kind, channels: entry.channels })),
     coupons: coupons.map((coupon) => couponView(coupon, now)).filter((coupon) => coupon.state === 'active'),
     consents: CHANNELS.map((channel) => {

@@ -156,6 +156,28 @@ const HOME = {
 } as const;
 
 const money = (value: number) => value.toLocaleString('en-US');
+
+/** Where a consent came from, in words. */
+const SOURCES: Record<Locale, Record<string, string>> = {
+  ko: {
+    'join-form': '가입 양식',
+    member: '회원 페이지',
+    'double-opt-in': '확인 메일',
+    'one-click': '수신 거부 링크',
+    'unsubscribe-page': '수신 거부 페이지',
+    'ses-complaint': '스팸 신고',
+    admin: '관리자',
+  },
+  en: {
+    'join-form': 'the join form',
+    member: 'your page',
+    'double-opt-in': 'the confirmation mail',
+    'one-click': 'an unsubscribe link',
+    'unsubscribe-page': 'the unsubscribe page',
+    'ses-complaint': 'a spam report',
+    admin: 'our staff',
+  },
+};
 const day = (iso: string) => iso.slice(0, 10);
 
 /** The page itself: tier and progress, history, benefits, coupons, consents (a form), data, sign-out. */
@@ -195,9 +217,8 @@ export function memberHomePage(view: MemberPageView, csrf: string, notice?: 'sav
   const consentRows = view.consents
     .map((consent) => {
       const id = `consent-${consent.channel}`;
-      const state = consent.value
-        ? t.given(consent.source, day(consent.at))
-        : t.refused(consent.source, day(consent.at));
+      const source = SOURCES[locale][consent.source] ?? consent.source;
+      const state = consent.value ? t.given(source, day(consent.at)) : t.refused(source, day(consent.at));
       // E-mail can be stopped here; giving it again takes a confirmation mail's link.
       const disabled = consent.channel === 'email' && !consent.value ? ' disabled' : '';
       return `<div class="check"><input type="checkbox" id="${id}" name="${consent.channel}" value="true"${consent.value ? ' checked' : ''}${disabled} aria-describedby="${id}-state"><label for="${id}">${escapeHtml(t.channels[consent.channel] ?? consent.channel)}</label></div><p id="${id}-state"><small>${escapeHtml(state)}${consent.pending ? ` — ${t.pending}` : ''}</small></p>`;
