@@ -46,13 +46,23 @@ export function templateFor(
     ? entry.preTest?.variants.find((candidate) => candidate.name === variant)?.subject
     : undefined;
   const subject = adSubject(alternate?.subject ?? variantSubject ?? content.subject, locale, entry.advertising);
+  // Every mail names the member's page, where tier, benefits and consents are (sign-in by a link, no password).
+  const footer = MEMBER_PAGE_FOOTER[locale];
+  const html = `${content.html}<p style="font-size:12px;color:#555">${footer} <a href="{{memberPageUrl}}">{{memberPageUrl}}</a></p>`;
+  const text = `${content.text}\n\n${footer} {{memberPageUrl}}`;
+  // Named by a hash of what it holds: an edit (or a new footer) is a new template, never a changed one.
   const hash = createHash('sha256')
-    .update(JSON.stringify([subject, content.html, content.text]))
+    .update(JSON.stringify([subject, html, text]))
     .digest('hex')
     .slice(0, 12);
   const name = `dangol-${entry.id.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 36)}-${locale}-${hash}`;
-  return { name, subject, html: content.html, text: content.text };
+  return { name, subject, html, text };
 }
+
+const MEMBER_PAGE_FOOTER = {
+  ko: '회원 페이지(등급, 혜택, 수신 동의):',
+  en: 'Your member page (tier, benefits, consents):',
+};
 
 /** What a coupon takes off, as a member reads it: `6%`, or `5,000원` / `KRW 5,000`. */
 export function couponValue(offer: CouponOffer, locale: 'ko' | 'en'): string {

@@ -86,6 +86,8 @@ describe('coupons', () => {
     const mail = (await events()).email.find((m) => m.destination.to.includes(person.email ?? ''));
     const code = /DG-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/.exec(mail?.body.text ?? '')?.[0] ?? '';
     expect(code).not.toBe('');
+    // Every mail names the member's page (where the coupon shows too).
+    expect(mail?.body.text).toMatch(/회원 페이지\(등급, 혜택, 수신 동의\): http:\/\/127\.0\.0\.1:\d+\/me\/sign-in$/);
     const listed = await call('GET', `/admin/coupons?memberId=${person.memberId}`);
     expect(listed.status).toBe(200);
     expect(listed.body['coupons']).toEqual([
