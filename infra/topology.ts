@@ -259,8 +259,8 @@ export const handlers: readonly HandlerSpec[] = [
   {
     name: 'member-page',
     description: "Members' own page: sign-in links, sessions, tier and progress, consents, their data",
-    capabilities: ['tableWrite', 'bus', 'tokens', 'programme'],
-    writes: ['MEMBER#', 'SESSION#', 'SIGNIN#', 'AUDIT#'],
+    capabilities: ['tableWrite', 'bus', 'tokens', 'programme', 'contactHashes'],
+    writes: ['MEMBER#', 'SESSION#', 'SIGNIN#', 'AUDIT#', 'EMAIL#', 'PHONE#', 'PROSPECT#'],
   },
   {
     name: 'partner-member-status',
@@ -309,6 +309,10 @@ export const routes: readonly RouteSpec[] = [
   { method: 'PUT', path: '/me/consents', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/consents', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/sign-out', handler: 'member-page', auth: 'public' },
+  { method: 'DELETE', path: '/me', handler: 'member-page', auth: 'public' },
+  { method: 'POST', path: '/me/erasure', handler: 'member-page', auth: 'public' },
+  { method: 'GET', path: '/me/erase', handler: 'member-page', auth: 'public' },
+  { method: 'POST', path: '/me/erase', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/partner/coupons/validate', handler: 'partner-validate-coupon', auth: 'partner' },
   { method: 'GET', path: '/partner/members/{memberId}/status', handler: 'partner-member-status', auth: 'partner' },
 ];
@@ -363,7 +367,13 @@ export const eventRules: readonly EventRuleSpec[] = [
   {
     name: 'enrollment-mail',
     description: 'Enrollment events that need a transactional mail',
-    detailTypes: ['Member Enrolled', 'Email Confirmation Requested', 'Member Email Confirmed', 'Sign-in Requested'],
+    detailTypes: [
+      'Member Enrolled',
+      'Email Confirmation Requested',
+      'Member Email Confirmed',
+      'Sign-in Requested',
+      'Erasure Requested',
+    ],
     sources: { only: [EVENT_SOURCE] },
     targetQueue: 'enrollment-mail',
   },

@@ -368,4 +368,36 @@ export const apiDocs: Record<string, RouteDoc> = {
       403: { description: 'A wrong CSRF token', json: problem },
     },
   },
+  'DELETE /me': {
+    summary:
+      'The member asks to delete their membership (header `x-csrf-token`): a link that confirms it goes to their verified e-mail (else phone); nothing is deleted before its page is confirmed.',
+    responses: {
+      202: { description: 'The link is on its way' },
+      401: { description: 'Not signed in', json: problem },
+      403: { description: 'No or a wrong CSRF token', json: problem },
+    },
+  },
+  'POST /me/erasure': {
+    summary: 'The page’s form for DELETE /me (form field `csrf`).',
+    responses: {
+      202: { description: 'The link is on its way', html: true },
+      403: { description: 'A wrong CSRF token', json: problem },
+    },
+  },
+  'GET /me/erase': {
+    summary: 'The erasure link’s page: one button (opening the link deletes nothing).',
+    query: { token: { description: 'The erasure link’s token', required: true } },
+    responses: {
+      200: { description: 'The page', html: true },
+      400: { description: 'A link that does not work', html: true },
+    },
+  },
+  'POST /me/erase': {
+    summary:
+      'The button (form field `token`): the same erasure as the privacy group’s — personal data gone, anonymous purchase records kept, audited — and `Member Erased`; the session ends.',
+    responses: {
+      200: { description: 'Deleted', html: true },
+      400: { description: 'A link that does not work', html: true },
+    },
+  },
 };

@@ -6,7 +6,9 @@ import {
   emailConfirmationRequested,
   memberEmailConfirmed,
   memberPhoneVerified,
+  erasureRequested,
   memberEnrolled,
+  memberErased,
   signInRequested,
   tierChanged,
   touchpointSent,
@@ -25,6 +27,8 @@ export const eventCatalogue = {
     'Coupon Redeemed': couponRedeemed,
     'Consent Changed': consentChanged,
     'Sign-in Requested': signInRequested,
+    'Erasure Requested': erasureRequested,
+    'Member Erased': memberErased,
   },
   in: { 'Purchase Completed': purchaseCompleted, 'Purchase Refunded': purchaseRefunded },
 } as const;

@@ -94,6 +94,7 @@ export const enrollmentMailEvent = z.object({
     'Email Confirmation Requested',
     'Member Email Confirmed',
     'Sign-in Requested',
+    'Erasure Requested',
   ]),
   detail: z.object({
     memberId: z.string().check(z.minLength(1), z.maxLength(64)),
@@ -108,3 +109,15 @@ export const signInRequested = z.strictObject({
   requestedAt: isoInstant,
 });
 export type SignInRequested = z.infer<typeof signInRequested>;
+
+/** A member asked to delete their membership: the confirming link goes to a verified contact (it never travels). */
+export const erasureRequested = signInRequested;
+export type ErasureRequested = SignInRequested;
+
+/** A member's personal data was erased at their own confirmed request (ids only). */
+export const memberErased = z.strictObject({
+  memberId: z.string(),
+  erasedAt: isoInstant,
+  by: z.enum(['member', 'admin']),
+});
+export type MemberErased = z.infer<typeof memberErased>;

@@ -8,13 +8,13 @@ import { isActive } from '#domain/calendar-due';
 import type { TierState } from '#domain/tier-engine';
 import { type TierProgress, tierProgress } from '#domain/tier-progress';
 import type { CalendarEntry } from '#schema/calendar';
-import type { ConsentChanged, SignInRequested } from '#schema/events';
+import type { ConsentChanged, ErasureRequested, MemberErased, SignInRequested } from '#schema/events';
 import { consentChangeRequest, signInRequest } from '#schema/member-page';
 import type { Member } from '#schema/member';
 import { type CouponStore, couponView } from './coupons.ts';
 import type { MemberDirectory } from './member-lookup.ts';
 import { aggregatesOf } from './member-status.ts';
-import { exportMember } from './member-privacy.ts';
+import { eraseMember, exportMember, type PrivacyDeps } from './member-privacy.ts';
 import type { AuditEntry, Clock, EventPublisher, MemberStore, TokenSecret } from './ports.ts';
 import type { LadderSource } from './purchase-ports.ts';
 import { fieldErrors, ValidationError } from './validation.ts';
@@ -46,6 +46,8 @@ export interface ConsentWriter {
 export type ConsentChannel = 'email' | 'sms' | 'post' | 'nightTime';
 
 export interface MemberPageDeps {
+  /** The privacy group's erasure, which a member's confirmed request runs too. */
+  readonly erasure: Omit<PrivacyDeps, 'clock'>;
   readonly members: Pick<MemberStore, 'getMember'>;
   readonly directory: MemberDirectory & { audit(entry: AuditEntry): Promise<void> };
   readonly sessions: SessionStore;
@@ -92,9 +94,10 @@ export type LinkProblem = 'invalid' | 'expired' | 'used';
 async function linkOf(
   token: string | undefined,
   deps: MemberPageDeps,
+  purpose: 'sign-in' | 'erase' = 'sign-in',
 ): Promise<{ member: Member; linkId: string; expires: Date } | { problem: LinkProblem }> {
   const now = deps.clock();
-  const check = verifyToken(token ?? '', 'sign-in', deps.secret.current(), now);
+  const check = verifyToken(token ?? '', purpose, deps.secret.current(), now);
   if (!check.ok) return { problem: check.reason === 'expired' ? 'expired' : 'invalid' };
   const { sub, bind, jti, exp } = check.claims;
   const member = await deps.members.getMember(sub);
@@ -274,4 +277,43 @@ export async function changeConsents(
 /** `GET /me/data`: everything kept about the member, as the privacy group's export (and audited alike). */
 export async function ownData(memberId: string, deps: MemberPageDeps) {
   return exportMember(memberId, `member:${memberId}`, deps);
+}
+
+/**
+ * `DELETE /me`: the member asks to delete their membership; a link that confirms it goes to their verified e-mail
+ * (else their verified phone). Nothing is deleted before the link's page is confirmed.
+ */
+export async function requestErasure(memberId: string, deps: MemberPageDeps): Promise<void> {
+  const member = await deps.members.getMember(memberId);
+  if (member?.status !== 'active') throw new SessionGone();
+  const channel = emailVerified(member) ? 'email' : phoneVerified(member) ? 'sms' : null;
+  if (!channel) return;
+  const detail: ErasureRequested = { memberId, channel, requestedAt: deps.clock().toISOString() };
+  await deps.events.publish('Erasure Requested', detail);
+}
+
+/** The erasure link's page: the member it is for (its language), or why it does not work. */
+export async function checkErasureLink(
+  token: string | undefined,
+  deps: MemberPageDeps,
+): Promise<{ locale: 'ko' | 'en' } | { problem: LinkProblem }> {
+  const link = await linkOf(token, deps, 'erase');
+  return 'problem' in link ? link : { locale: link.member.locale };
+}
+
+/**
+ * The erasure page's button: the same erasure as the privacy group's (personal data gone, anonymous purchase records
+ * kept, audited with the member as who), `Member Erased` announced. A second press finds nobody to erase.
+ */
+export async function confirmErasure(
+  token: string | undefined,
+  deps: MemberPageDeps,
+): Promise<{ locale: 'ko' | 'en' } | { problem: LinkProblem }> {
+  const link = await linkOf(token, deps, 'erase');
+  if ('problem' in link) return link;
+  const { memberId } = link.member;
+  await eraseMember(memberId, `member:${memberId}`, { ...deps.erasure, clock: deps.clock });
+  const detail: MemberErased = { memberId, erasedAt: deps.clock().toISOString(), by: 'member' };
+  await deps.events.publish('Member Erased', detail);
+  return { locale: link.member.locale };
 }

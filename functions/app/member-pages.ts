@@ -237,6 +237,49 @@ ${progress.keep ? `<p>${escapeHtml(t.keep(day(progress.keep.until), money(progre
 <fieldset><legend>${t.consents}</legend>${consentRows}</fieldset><p><small>${t.emailNote}</small></p>
 <p><button type="submit">${t.save}</button></p></form></section>
 <p><a href="/me/data">${t.data}</a></p>
-<form method="post" action="/me/sign-out"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}"><button type="submit" class="secondary">${t.signOut}</button></form>`;
+<form method="post" action="/me/sign-out"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}"><button type="submit" class="secondary">${t.signOut}</button></form>
+${erasureSection(locale, csrf)}`;
   return page(locale, t.title(view.name), body);
+}
+
+const ERASE = {
+  ko: {
+    title: '회원 탈퇴',
+    intro:
+      '탈퇴하시면 이름, 연락처, 생일, 주소, 수신 동의와 등급 정보가 삭제됩니다. 법이 정한 거래 기록만 누구인지 알 수 없게 남습니다.',
+    button: '탈퇴 확인 링크 받기',
+    sent: '확인 링크를 보내드렸습니다. 링크의 페이지에서 확인하시면 탈퇴됩니다(60분간 유효).',
+    ask: '아래 버튼을 누르시면 멤버십과 개인정보가 삭제됩니다. 되돌릴 수 없습니다.',
+    confirm: '탈퇴하고 정보 삭제하기',
+    done: '탈퇴가 완료되었습니다. 개인정보가 삭제되었습니다.',
+  },
+  en: {
+    title: 'Delete my membership',
+    intro:
+      'Deleting your membership erases your name, contacts, birthday, address, consents and tier. Only the purchase records the law requires stay, with nothing that says whose they were.',
+    button: 'Send me the link that confirms it',
+    sent: 'We sent you a link. Confirm on its page and your membership is deleted (the link works for 60 minutes).',
+    ask: 'Press the button below to delete your membership and your personal data. This cannot be undone.',
+    confirm: 'Delete my membership and data',
+    done: 'Your membership is deleted, and your personal data with it.',
+  },
+} as const;
+
+/** The home page's section: asking for the link that confirms erasure. */
+export function erasureSection(locale: Locale, csrf: string): string {
+  const t = ERASE[locale];
+  return `<section aria-labelledby="erase"><h2 id="erase">${t.title}</h2><p>${escapeHtml(t.intro)}</p>
+<form method="post" action="/me/erasure"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}"><button type="submit" class="secondary">${t.button}</button></form></section>`;
+}
+
+/** The erasure pages: the link sent, the link's page with its button, done. */
+export function erasurePage(locale: Locale, state: 'sent' | 'done' | { ask: string }): string {
+  const t = ERASE[locale];
+  if (typeof state === 'object')
+    return page(
+      locale,
+      t.title,
+      `<p>${escapeHtml(t.ask)}</p><form method="post" action="/me/erase?lang=${locale}"><input type="hidden" name="token" value="${escapeHtml(state.ask)}"><button type="submit">${t.confirm}</button></form>`,
+    );
+  return page(locale, t.title, `<p class="notice" role="status">${escapeHtml(state === 'sent' ? t.sent : t.done)}</p>`);
 }

@@ -10,6 +10,8 @@ import {
   confirmationMail,
   guardianSms,
   type RenderedMail,
+  erasureMail,
+  erasureSms,
   signInMail,
   signInSms,
   verificationSms,
@@ -292,49 +294,68 @@ export async function sendWelcomeMail(memberId: string, deps: EnrollmentMailDeps
 
 /** A sign-in link works this long, once. */
 export const SIGN_IN_VALID_MINUTES = 15;
+/** An erasure link works this long. */
+export const ERASURE_VALID_MINUTES = 60;
+
+const MEMBER_LINKS = {
+  'sign-in': {
+    path: '/me/sign-in',
+    minutes: SIGN_IN_VALID_MINUTES,
+    mail: signInMail,
+    sms: signInSms,
+    touchpoint: 'sign-in',
+  },
+  erase: {
+    path: '/me/erase',
+    minutes: ERASURE_VALID_MINUTES,
+    mail: erasureMail,
+    sms: erasureSms,
+    touchpoint: 'erasure',
+  },
+} as const;
 
 /**
- * `Sign-in Requested`: the link to the member's page, to the verified contact it was asked for — a new link each
- * time (each works once), at most a few a day per contact. The token is made here, never carried in an event.
+ * `Sign-in Requested` / `Erasure Requested`: the link to the member's page, or the one that confirms their erasure,
+ * to the verified contact it was asked for — a new link each time (each with its own id), at most a few a day per
+ * contact. The token is made here, never carried in an event.
  */
-export async function sendSignInLink(
+export async function sendMemberLink(
   memberId: string,
   channel: 'email' | 'sms',
+  purpose: 'sign-in' | 'erase',
   deps: EnrollmentMailDeps,
 ): Promise<EnrollmentMailOutcome> {
   const member = await activeMember(memberId, deps);
   const contact = channel === 'email' ? member?.email : member?.phone;
   const verified = member && (channel === 'email' ? emailVerified(member) : phoneVerified(member));
   if (!member || !contact || !verified) return 'not-needed';
+  const kind = MEMBER_LINKS[purpose];
   const now = deps.clock();
-  if (deps.limits && !(await deps.limits.take(`sign-in-${channel}`, contact, now, MAILS_PER_ADDRESS_PER_DAY)))
+  if (deps.limits && !(await deps.limits.take(`${purpose}-${channel}`, contact, now, MAILS_PER_ADDRESS_PER_DAY)))
     return 'limited';
   const secret = deps.secret.current();
   const token = signToken(
     {
-      purpose: 'sign-in',
+      purpose,
       sub: memberId,
-      exp: Math.floor(now.getTime() / 1000) + SIGN_IN_VALID_MINUTES * 60,
+      exp: Math.floor(now.getTime() / 1000) + kind.minutes * 60,
       bind: bindingOf(contact, secret),
       jti: randomUUID(),
     },
     secret,
   );
-  const url = `${deps.publicBaseUrl}/me/sign-in?token=${encodeURIComponent(token)}`;
+  const url = `${deps.publicBaseUrl}${kind.path}?token=${encodeURIComponent(token)}`;
+  const input = { locale: member.locale, name: member.name, url, validMinutes: kind.minutes };
   if (channel === 'email') {
     await deps.mailer.send({
       to: contact,
-      ...signInMail({ locale: member.locale, name: member.name, url, validMinutes: SIGN_IN_VALID_MINUTES }),
-      tags: { touchpoint: 'sign-in', kind: 'transactional' },
+      ...kind.mail(input),
+      tags: { touchpoint: kind.touchpoint, kind: 'transactional' },
     });
     return 'sent';
   }
   const texts = deps.texts;
   if (!texts) return 'not-needed';
-  await texts.messenger.sms(
-    contact,
-    signInSms({ locale: member.locale, sender: texts.sender, url, validMinutes: SIGN_IN_VALID_MINUTES }),
-    'Transactional',
-  );
+  await texts.messenger.sms(contact, kind.sms({ ...input, sender: texts.sender }), 'Transactional');
   return 'sent';
 }

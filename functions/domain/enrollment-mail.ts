@@ -141,6 +141,39 @@ export function signInSms(input: { locale: Locale; sender: string; url: string; 
     : `[${input.sender}] Sign in to your member page: ${input.url} (once, ${input.validMinutes} minutes)`;
 }
 
+/** The link that confirms a member's own request to delete their membership and data. */
+export function erasureMail(input: { locale: Locale; name: string; url: string; validMinutes: number }): RenderedMail {
+  if (input.locale === 'ko') {
+    const title = '회원 탈퇴 확인';
+    const lines = [
+      `${input.name}님, 회원 탈퇴와 개인정보 삭제를 요청하셨습니다. 아래 링크에서 확인하시면 삭제됩니다. 링크는 ${input.validMinutes}분 동안 유효합니다.`,
+      '직접 요청하지 않으셨다면 이 메일을 무시하세요. 아무것도 삭제되지 않습니다.',
+    ];
+    return {
+      subject: '[단골] 회원 탈퇴를 확인해 주세요',
+      html: layout('ko', title, lines, { label: '탈퇴 확인하기', url: input.url }),
+      text: `${title}\n\n${lines.join('\n\n')}\n\n${input.url}\n`,
+    };
+  }
+  const title = 'Confirm deleting your membership';
+  const lines = [
+    `${input.name}, you asked us to delete your membership and your personal data. Confirm on the page of the link below; it works for ${input.validMinutes} minutes.`,
+    'If this was not you, ignore this message: nothing is deleted.',
+  ];
+  return {
+    subject: 'Confirm deleting your membership',
+    html: layout('en', title, lines, { label: 'Confirm', url: input.url }),
+    text: `${title}\n\n${lines.join('\n\n')}\n\n${input.url}\n`,
+  };
+}
+
+/** The erasure link by SMS. */
+export function erasureSms(input: { locale: Locale; sender: string; url: string; validMinutes: number }): string {
+  return input.locale === 'ko'
+    ? `[${input.sender}] 회원 탈퇴 확인: ${input.url} (${input.validMinutes}분간 유효. 본인이 아니면 무시하세요)`
+    : `[${input.sender}] Confirm deleting your membership: ${input.url} (${input.validMinutes} minutes; ignore it if this was not you)`;
+}
+
 /** The SMS that verifies a phone (transactional: sent whatever the SMS consent, once per 10 minutes at most). */
 export function verificationSms(input: { locale: Locale; sender: string; url: string; validDays: number }): string {
   return input.locale === 'ko'

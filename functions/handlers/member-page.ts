@@ -5,17 +5,20 @@
 import { timingSafeEqual } from 'node:crypto';
 import {
   changeConsents,
+  checkErasureLink,
   checkSignInLink,
+  confirmErasure,
   currentSession,
   type MemberSession,
   memberPage,
   openSession,
   ownData,
+  requestErasure,
   requestSignIn,
   SESSION_IDLE_MS,
   SessionGone,
 } from '#app/member-page';
-import { memberHomePage, signInLinkPage, signInPage } from '#app/member-pages';
+import { erasurePage, memberHomePage, signInLinkPage, signInPage } from '#app/member-pages';
 import {
   header,
   html,
@@ -27,8 +30,10 @@ import {
   jsonBody,
   problemOf,
 } from '#shared/http';
-import { memberPageDeps, tokenSecret } from '#shared/wiring';
+import { contactHashing, memberPageDeps, tokenSecret } from '#shared/wiring';
 
+// Erasure finds prospects and suppressions by the contact hash: its keys first.
+await contactHashing();
 const deps = memberPageDeps(await tokenSecret());
 
 const COOKIE = 'dangol_session';
@@ -147,6 +152,33 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     );
     await changeConsents(session.memberId, changes, deps);
     return redirect('/me?saved=1');
+  },
+  'DELETE /me': async (event) => {
+    const session = await signedIn(event);
+    if (!session) throw new HttpError(401, 'Unauthorized', 'Sign in first: /me/sign-in');
+    requireCsrf(session, header(event, 'x-csrf-token'));
+    await requestErasure(session.memberId, deps);
+    return json(202, { status: 'erasure-link-sent' });
+  },
+  'POST /me/erasure': async (event) => {
+    const session = await signedIn(event);
+    if (!session) return redirect('/me/sign-in');
+    requireCsrf(session, formOf(event).get('csrf'));
+    await requestErasure(session.memberId, deps);
+    const view = await memberPage(session.memberId, deps);
+    return html(202, erasurePage(view.locale, 'sent'));
+  },
+  'GET /me/erase': async (event) => {
+    const token = event.queryStringParameters?.['token'];
+    const link = await checkErasureLink(token, deps);
+    if ('problem' in link) return html(400, signInPage(localeOf(event), link.problem));
+    return html(200, erasurePage(link.locale, { ask: token ?? '' }));
+  },
+  'POST /me/erase': async (event) => {
+    const token = isForm(event) ? (formOf(event).get('token') ?? undefined) : undefined;
+    const done = await confirmErasure(token, deps);
+    if ('problem' in done) return html(400, signInPage(localeOf(event), done.problem));
+    return { ...html(200, erasurePage(done.locale, 'done')), cookies: [setCookie('', 0)] };
   },
   'POST /me/sign-out': async (event) => {
     const session = await signedIn(event);

@@ -1,7 +1,7 @@
 // SQS consumer (rule `enrollment-mail`): sends the verification mail and SMS, the already-a-member answers and the
 // welcome mail; failed records are reported one by one so the rest of the batch is not retried, and a record that
 // keeps failing ends in the DLQ.
-import { sendRequestedMail, sendSignInLink, sendVerifications, sendWelcomeMail } from '#app/send-enrollment-mail';
+import { sendMemberLink, sendRequestedMail, sendVerifications, sendWelcomeMail } from '#app/send-enrollment-mail';
 import { enrollmentMailEvent } from '#schema/events';
 import { logger } from '#shared/logger';
 import { sqsHandler } from '#shared/sqs-handler';
@@ -30,9 +30,11 @@ const deps = {
 };
 
 export const handler = sqsHandler(enrollmentMailEvent, async (event) => {
-  if (event['detail-type'] === 'Sign-in Requested') {
-    const outcome = await sendSignInLink(event.detail.memberId, event.detail.channel ?? 'email', deps);
-    logger.info('sign-in link', { memberId: event.detail.memberId, channel: event.detail.channel, outcome });
+  const linkPurpose = { 'Sign-in Requested': 'sign-in', 'Erasure Requested': 'erase' } as const;
+  if (event['detail-type'] === 'Sign-in Requested' || event['detail-type'] === 'Erasure Requested') {
+    const purpose = linkPurpose[event['detail-type']];
+    const outcome = await sendMemberLink(event.detail.memberId, event.detail.channel ?? 'email', purpose, deps);
+    logger.info('member link', { memberId: event.detail.memberId, channel: event.detail.channel, purpose, outcome });
     return;
   }
   const send = {

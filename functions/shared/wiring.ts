@@ -16,6 +16,7 @@ import { DynamoAuditLog } from '#adapters/audit-log';
 import { DynamoCampaignStats } from '#adapters/campaign-stats';
 import { DynamoCouponRedemptions, DynamoCouponStore } from '#adapters/coupon-store';
 import { DynamoSessionStore } from '#adapters/session-store';
+import { keys } from '#adapters/keys';
 import { DynamoContactLimits } from '#adapters/contact-limits';
 import { DynamoMemberStore } from '#adapters/member-store';
 import { SesMailer } from '#adapters/ses-mailer';
@@ -161,13 +162,20 @@ export function ladderDeps() {
   return { ladders: new DynamoLadderSource(dynamoDocumentClient(), TABLE_NAME), clock: systemClock };
 }
 
+/** The prospect keys a member's contacts may have (under every contact hash key in use). */
+function prospectKeysOf(contacts: { email?: string; phone?: string }): string[] {
+  return [
+    ...(contacts.email ? keys.prospectKeysByEmail(contacts.email) : []),
+    ...(contacts.phone ? keys.prospectKeysByPhone(contacts.phone) : []),
+  ];
+}
+
 export function privacyDeps() {
   const { TABLE_NAME } = readConfig('table');
   const db = dynamoDocumentClient();
-  const purchases = dynamoPurchaseStore(db, TABLE_NAME);
   return {
     directory: new DynamoMemberDirectory(db, TABLE_NAME),
-    prospectKeysOf: (contacts: { email?: string; phone?: string }) => purchases.prospectsOf(contacts),
+    prospectKeysOf,
     clock: systemClock,
   };
 }
@@ -324,6 +332,7 @@ export function memberPageDeps(secret: TokenSecret) {
   return {
     members: new DynamoMemberStore(db, TABLE_NAME),
     directory,
+    erasure: { directory, prospectKeysOf: prospectKeysOf },
     sessions: new DynamoSessionStore(db, TABLE_NAME),
     consents: directory,
     coupons: new DynamoCouponStore(db, TABLE_NAME),

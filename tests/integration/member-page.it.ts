@@ -256,4 +256,58 @@ describe('member page', () => {
     expect((await fetch(`${urls().http}/me/data`)).status).toBe(401);
     await drained('enrollment-mail');
   }, 60_000);
+
+  it('deletes the membership only by the link its request sends, as the privacy group’s erasure does', async () => {
+    const member = await verifiedMember('en');
+    const { cookie } = await pressButton(await signInLink(member.email));
+    const csrf = csrfOf(await (await page(cookie ?? '')).text());
+    const ask = (headers: Record<string, string>) =>
+      fetch(`${urls().http}/me`, { method: 'DELETE', headers: { cookie: `dangol_session=${cookie}`, ...headers } });
+    expect((await ask({})).status).toBe(403);
+    const before = (await mailsTo(member.email)).length;
+    expect((await ask({ 'x-csrf-token': csrf })).status).toBe(202);
+    const mails = await eventually(
+      () => mailsTo(member.email),
+      (found) => found.length > before,
+    );
+    const mail = mails[mails.length - 1];
+    expect(mail?.subject).toBe('Confirm deleting your membership');
+    const link = /https?:\/\/\S+\/me\/erase\?token=[^\s"<]+/.exec(mail?.body.text ?? '')?.[0] ?? '';
+    // Opening the link deletes nothing.
+    const opened = await fetch(link);
+    expect(opened.status).toBe(200);
+    expect(await opened.text()).toContain('Delete my membership and data');
+    expect((await page(cookie ?? '')).status).toBe(200);
+    const token = new URL(link).searchParams.get('token') ?? '';
+    const confirm = () =>
+      fetch(`${urls().http}/me/erase?lang=en`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token }).toString(),
+      });
+    const done = await confirm();
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Your membership is deleted');
+    // The session is gone with the member; the link does nothing more; no contact data is left on the profile.
+    const after = await page(cookie ?? '');
+    expect(after.status).toBe(303);
+    expect((await confirm()).status).toBe(400);
+    const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const { dynamo } = await import('./helpers.ts');
+    const { Item } = await dynamo().send(
+      new GetItemCommand({
+        TableName: 'dangol',
+        Key: { PK: { S: `MEMBER#${member.memberId}` }, SK: { S: 'PROFILE' } },
+        ConsistentRead: true,
+      }),
+    );
+    expect(Item?.['status']?.S).toBe('erased');
+    expect(JSON.stringify(Item)).not.toContain(member.email);
+    const events = (
+      (await (await fetch(`${urls().http}/_local/outbox`)).json()) as {
+        events: { detailType: string; detail: Record<string, unknown> }[];
+      }
+    ).events.filter((event) => event.detailType === 'Member Erased' && event.detail['memberId'] === member.memberId);
+    expect(events.map((event) => event.detail['by'])).toEqual(['member']);
+  }, 60_000);
 });
