@@ -260,7 +260,7 @@ export const handlers: readonly HandlerSpec[] = [
     name: 'member-page',
     description: "Members' own page: sign-in links, sessions, tier and progress, consents, their data",
     capabilities: ['tableWrite', 'bus', 'tokens', 'programme', 'contactHashes'],
-    writes: ['MEMBER#', 'SESSION#', 'SIGNIN#', 'AUDIT#', 'EMAIL#', 'PHONE#', 'PROSPECT#'],
+    writes: ['MEMBER#', 'SESSION#', 'SIGNIN#', 'AUDIT#', 'EMAIL#', 'PHONE#', 'PROSPECT#', 'ZONES'],
   },
   {
     name: 'partner-member-status',
@@ -310,6 +310,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/me/consents', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/sign-out', handler: 'member-page', auth: 'public' },
   { method: 'DELETE', path: '/me', handler: 'member-page', auth: 'public' },
+  { method: 'PUT', path: '/me/profile', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/erasure', handler: 'member-page', auth: 'public' },
   { method: 'GET', path: '/me/erase', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/erase', handler: 'member-page', auth: 'public' },

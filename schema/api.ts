@@ -9,7 +9,7 @@ import { campaignReport } from './campaign-report.ts';
 import { sendingSwitchInput } from './admin-sending.ts';
 import { couponValidation, couponValidationAnswer, memberCoupons } from './coupons.ts';
 import { memberStatus } from './member-status.ts';
-import { consentChangeRequest, signInRequest } from './member-page.ts';
+import { consentChangeRequest, profileChangeRequest, signInRequest } from './member-page.ts';
 
 export interface RouteDoc {
   readonly summary: string;
@@ -398,6 +398,17 @@ export const apiDocs: Record<string, RouteDoc> = {
     responses: {
       200: { description: 'Deleted', html: true },
       400: { description: 'A link that does not work', html: true },
+    },
+  },
+  'PUT /me/profile': {
+    summary:
+      'The member’s profile (JSON, header `x-csrf-token`): name, birthday (at most once a year), anniversary, address, locale, time zone; `null` removes an optional field. Birthday and zone move the member in the date audiences at once. A `Profile Changed` event (field names only) and an audit entry.',
+    requestBody: profileChangeRequest,
+    responses: {
+      200: { description: 'The fields that changed' },
+      400: badRequest,
+      401: { description: 'Not signed in', json: problem },
+      403: { description: 'No or a wrong CSRF token', json: problem },
     },
   },
 };

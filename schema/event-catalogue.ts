@@ -9,6 +9,7 @@ import {
   erasureRequested,
   memberEnrolled,
   memberErased,
+  profileChanged,
   signInRequested,
   tierChanged,
   touchpointSent,
@@ -29,6 +30,7 @@ export const eventCatalogue = {
     'Sign-in Requested': signInRequested,
     'Erasure Requested': erasureRequested,
     'Member Erased': memberErased,
+    'Profile Changed': profileChanged,
   },
   in: { 'Purchase Completed': purchaseCompleted, 'Purchase Refunded': purchaseRefunded },
 } as const;

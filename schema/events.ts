@@ -114,6 +114,10 @@ export type SignInRequested = z.infer<typeof signInRequested>;
 export const erasureRequested = signInRequested;
 export type ErasureRequested = SignInRequested;
 
+/** A member changed their profile: which fields, never their values (no personal data in events). */
+export const profileChanged = z.strictObject({ memberId: z.string(), fields: z.array(z.string()), at: isoInstant });
+export type ProfileChanged = z.infer<typeof profileChanged>;
+
 /** A member's personal data was erased at their own confirmed request (ids only). */
 export const memberErased = z.strictObject({
   memberId: z.string(),

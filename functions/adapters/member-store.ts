@@ -15,6 +15,7 @@ import { monthDayOf, type DateField } from '#domain/calendar-due';
 import { canonicalZone } from '#domain/local-time';
 import { domainOf } from '#domain/waves';
 import { dateIndex, dueIndex, datePartition, type Key, keys, nameIndex, populationIndex, withoutKeys } from './keys.ts';
+import { transactUnlessCancelled } from './transactions.ts';
 
 interface OwnerItem {
   readonly memberId: string;
@@ -27,6 +28,9 @@ function sameEnrollment(earlier: Member, now: Member): boolean {
 }
 
 export const MEMBER_DATE_FIELDS: readonly DateField[] = ['birthday', 'anniversary', 'enrolledAt'];
+
+/** What a member may change of their own profile. */
+const PROFILE_FIELDS = ['name', 'birthday', 'anniversary', 'postalAddress', 'locale', 'timeZone'] as const;
 
 /**
  * The GSI2 items that put a member in the date audiences (birthday, anniversary, enrollment day): partition by
@@ -165,6 +169,58 @@ export class DynamoMemberStore implements MemberStore {
         await conflictBackoff(attempt);
       }
     }
+  }
+
+  /**
+   * The member's own profile changes in one transaction: the fields (removed when no longer given), the name index,
+   * and the date items of the audiences — re-put for every date field the member now has (the zone may have moved
+   * them), deleted for one they no longer have. False when the member is no longer active.
+   */
+  async updateProfile(before: Member, after: Member, at: string): Promise<boolean> {
+    await this.recordZone(after.timeZone);
+    const set: string[] = [];
+    const remove: string[] = [];
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':active': 'active' };
+    for (const field of PROFILE_FIELDS) {
+      const next = after[field];
+      if (JSON.stringify(next) === JSON.stringify(before[field])) continue;
+      names[`#${field}`] = field;
+      if (next === undefined) remove.push(`#${field}`);
+      else {
+        set.push(`#${field} = :${field}`);
+        values[`:${field}`] = next;
+      }
+    }
+    if (after.name !== before.name) {
+      const index = nameIndex(after.name, after.memberId);
+      set.push('GSI1PK = :namePk', 'GSI1SK = :nameSk');
+      values[':namePk'] = index.GSI1PK;
+      values[':nameSk'] = index.GSI1SK;
+    }
+    if (after.birthday !== before.birthday) {
+      set.push('birthdayChangedAt = :at');
+      values[':at'] = at;
+    }
+    if (set.length === 0 && remove.length === 0) return true;
+    const dates = memberDateItems(after);
+    const kept = new Set(dates.map((item) => String(item['SK'])));
+    return transactUnlessCancelled(this.db, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.member(after.memberId),
+          UpdateExpression: `${set.length ? `SET ${set.join(', ')}` : ''}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: '#status = :active',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      ...dates.map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+      ...MEMBER_DATE_FIELDS.map((field) => keys.memberDate(after.memberId, field))
+        .filter((key) => !kept.has(key.SK))
+        .map((Key) => ({ Delete: { TableName: this.tableName, Key } })),
+    ]);
   }
 
   async getMember(memberId: string): Promise<Member | null> {

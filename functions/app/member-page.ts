@@ -8,8 +8,8 @@ import { isActive } from '#domain/calendar-due';
 import type { TierState } from '#domain/tier-engine';
 import { type TierProgress, tierProgress } from '#domain/tier-progress';
 import type { CalendarEntry } from '#schema/calendar';
-import type { ConsentChanged, ErasureRequested, MemberErased, SignInRequested } from '#schema/events';
-import { consentChangeRequest, signInRequest } from '#schema/member-page';
+import type { ConsentChanged, ErasureRequested, MemberErased, ProfileChanged, SignInRequested } from '#schema/events';
+import { consentChangeRequest, profileChangeRequest, signInRequest } from '#schema/member-page';
 import type { Member } from '#schema/member';
 import { type CouponStore, couponView } from './coupons.ts';
 import type { MemberDirectory } from './member-lookup.ts';
@@ -48,7 +48,10 @@ export type ConsentChannel = 'email' | 'sms' | 'post' | 'nightTime';
 export interface MemberPageDeps {
   /** The privacy group's erasure, which a member's confirmed request runs too. */
   readonly erasure: Omit<PrivacyDeps, 'clock'>;
-  readonly members: Pick<MemberStore, 'getMember'>;
+  readonly members: Pick<MemberStore, 'getMember'> & {
+    /** The member's own profile change, date audiences with it; false when no longer active. */
+    updateProfile(before: Member, after: Member, at: string): Promise<boolean>;
+  };
   readonly directory: MemberDirectory & { audit(entry: AuditEntry): Promise<void> };
   readonly sessions: SessionStore;
   readonly consents: ConsentWriter;
@@ -316,4 +319,62 @@ export async function confirmErasure(
   const detail: MemberErased = { memberId, erasedAt: deps.clock().toISOString(), by: 'member' };
   await deps.events.publish('Member Erased', detail);
   return { locale: link.member.locale };
+}
+
+/** A birthday moves at most once in this many days: nobody moves it to collect a second birthday benefit. */
+export const BIRTHDAY_CHANGE_DAYS = 365;
+
+/**
+ * `PUT /me/profile`: name, birthday (at most once a year), anniversary, address, locale, time zone; `null` removes
+ * an optional field. The date audiences follow at once (a new birthday or zone). A `Profile Changed` event names
+ * the fields, never their values; an audit entry records the change.
+ */
+export async function changeProfile(
+  memberId: string,
+  body: unknown,
+  deps: MemberPageDeps,
+): Promise<{ changed: string[] }> {
+  const parsed = profileChangeRequest.safeParse(body);
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
+  const before = await deps.members.getMember(memberId);
+  if (before?.status !== 'active') throw new SessionGone();
+  const now = deps.clock();
+  const changes = parsed.data;
+  const after: Member = { ...before };
+  const record = after as unknown as Record<string, unknown>;
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    if (value === null) delete record[field];
+    else record[field] = field === 'name' ? String(value).trim() : value;
+  }
+  const changed = Object.keys(changes).filter(
+    (field) => JSON.stringify(record[field]) !== JSON.stringify((before as unknown as Record<string, unknown>)[field]),
+  );
+  if (changed.includes('birthday')) {
+    const last = (before as { birthdayChangedAt?: string }).birthdayChangedAt;
+    const next = last ? new Date(Date.parse(last) + BIRTHDAY_CHANGE_DAYS * 86_400_000) : null;
+    if (next && next > now)
+      throw new ValidationError([
+        {
+          path: 'birthday',
+          message: `The birthday can change once a year: next from ${next.toISOString().slice(0, 10)}`,
+        },
+      ]);
+    if (after.birthday && after.birthday.slice(0, 4) !== '--' && after.birthday > now.toISOString().slice(0, 10))
+      throw new ValidationError([{ path: 'birthday', message: 'Birthday lies in the future' }]);
+  }
+  if (changed.length === 0) return { changed };
+  const at = now.toISOString();
+  if (!(await deps.members.updateProfile(before, after, at))) throw new SessionGone();
+  const detail: ProfileChanged = { memberId, fields: changed, at };
+  await deps.events.publish('Profile Changed', detail);
+  await deps.directory.audit({
+    who: `member:${memberId}`,
+    action: 'member.profile',
+    target: `member:${memberId}`,
+    beforeVersion: null,
+    afterVersion: null,
+    at,
+  });
+  return { changed };
 }

@@ -5,6 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import {
   changeConsents,
+  changeProfile,
   checkErasureLink,
   checkSignInLink,
   confirmErasure,
@@ -152,6 +153,12 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     );
     await changeConsents(session.memberId, changes, deps);
     return redirect('/me?saved=1');
+  },
+  'PUT /me/profile': async (event) => {
+    const session = await signedIn(event);
+    if (!session) throw new HttpError(401, 'Unauthorized', 'Sign in first: /me/sign-in');
+    requireCsrf(session, header(event, 'x-csrf-token'));
+    return json(200, await changeProfile(session.memberId, jsonBody(event, 4096), deps));
   },
   'DELETE /me': async (event) => {
     const session = await signedIn(event);

@@ -310,4 +310,55 @@ describe('member page', () => {
     ).events.filter((event) => event.detailType === 'Member Erased' && event.detail['memberId'] === member.memberId);
     expect(events.map((event) => event.detail['by'])).toEqual(['member']);
   }, 60_000);
+
+  it('lets the member change the profile; the birthday at most once a year, the date audiences at once', async () => {
+    const member = await verifiedMember('en');
+    const { cookie } = await pressButton(await signInLink(member.email));
+    const csrf = csrfOf(await (await page(cookie ?? '')).text());
+    const put = (body: unknown, token = csrf) =>
+      fetch(`${urls().http}/me/profile`, {
+        method: 'PUT',
+        headers: { cookie: `dangol_session=${cookie}`, 'content-type': 'application/json', 'x-csrf-token': token },
+        body: JSON.stringify(body),
+      });
+    expect((await put({ name: 'Hana Park' }, 'wrong')).status).toBe(403);
+    const bad = await put({ birthday: '1990-02-30', timeZone: 'Mars/Base', memberId: 'x' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: { path: string }[] }).errors.map((e) => e.path).sort()).toEqual([
+      'birthday',
+      'memberId',
+      'timeZone',
+    ]);
+    const changed = await put({ name: 'Hana Park', birthday: '1991-06-30', timeZone: 'Europe/Berlin' });
+    expect(changed.status).toBe(200);
+    expect(await changed.json()).toEqual({ changed: ['name', 'birthday', 'timeZone'] });
+    // The birthday audience has the member under the new day and zone, once.
+    const { QueryCommand } = await import('@aws-sdk/client-dynamodb');
+    const { dynamo } = await import('./helpers.ts');
+    const dates = await dynamo().send(
+      new QueryCommand({
+        TableName: 'dangol',
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :date)',
+        ExpressionAttributeValues: { ':pk': { S: `MEMBER#${member.memberId}` }, ':date': { S: 'DATE#' } },
+        ConsistentRead: true,
+      }),
+    );
+    expect(dates.Items?.map((item) => item['GSI2PK']?.S).sort()).toEqual([
+      expect.stringMatching(/^DATE#birthday#06-30#Europe\/Berlin$/),
+      expect.stringMatching(/^DATE#enrolledAt#\d\d-\d\d#Europe\/Berlin$/),
+    ]);
+    // A second move of the birthday within the year is refused (a second birthday benefit), the rest may change.
+    const again = await put({ birthday: '1991-07-01' });
+    expect(again.status).toBe(400);
+    expect(JSON.stringify(await again.json())).toContain('once a year');
+    expect(await (await put({ locale: 'ko' })).json()).toEqual({ changed: ['locale'] });
+    expect(await (await page(cookie ?? '')).text()).toContain('<html lang="ko">');
+    const events = (
+      (await (await fetch(`${urls().http}/_local/outbox`)).json()) as {
+        events: { detailType: string; detail: Record<string, unknown> }[];
+      }
+    ).events.filter((event) => event.detailType === 'Profile Changed' && event.detail['memberId'] === member.memberId);
+    expect(events.map((event) => event.detail['fields'])).toEqual([['name', 'birthday', 'timeZone'], ['locale']]);
+    expect(JSON.stringify(events)).not.toContain('Hana');
+  }, 60_000);
 });
