@@ -348,7 +348,7 @@ export const apiDocs: Record<string, RouteDoc> = {
   },
   'PUT /me/consents': {
     summary:
-      'The member’s consent changes (JSON, header `x-csrf-token`): withdrawals at once; SMS, post and night-time can be given; e-mail only withdrawn (giving it again needs a confirmation mail). Each change is a consent record (source `member`), a `Consent Changed` event and an audit entry.',
+      'The member’s consent changes (JSON, header `x-csrf-token`): withdrawals at once; SMS, post and night-time can be given; e-mail given again waits for the link of a confirmation mail (double opt-in). Each change is a consent record (source `member`), a `Consent Changed` event and an audit entry.',
     requestBody: consentChangeRequest,
     responses: {
       200: { description: 'The channels that changed' },

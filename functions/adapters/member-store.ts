@@ -302,7 +302,28 @@ export class DynamoMemberStore implements MemberStore {
     at: string,
     consent: ConsentRecord | null,
   ): Promise<VerifyResult> {
-    return this.verifyContact(memberId, 'email', email, at, consent);
+    const result = await this.verifyContact(memberId, 'email', email, at, consent);
+    if (result !== 'already-confirmed' || !consent) return result;
+    // The address was verified before: this link confirms a consent given again on the member's page (double
+    // opt-in once more), if it still waits for it.
+    return this.verify(
+      memberId,
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.member(memberId),
+            UpdateExpression: 'SET consents.email.confirmedAt = :at',
+            ConditionExpression:
+              '#status = :active AND email = :email AND consents.email.#value = :true AND attribute_not_exists(consents.email.confirmedAt)',
+            ExpressionAttributeNames: { '#status': 'status', '#value': 'value' },
+            ExpressionAttributeValues: { ':at': at, ':active': 'active', ':email': email, ':true': true },
+          },
+        },
+        this.consentPut(consent),
+      ],
+      (after) => after.email === email && after.consents.email.confirmedAt !== undefined,
+    );
   }
 
   async confirmGuardian(memberId: string, guardianPhone: string, record: ConsentRecord): Promise<VerifyResult> {

@@ -8,7 +8,14 @@ import { isActive } from '#domain/calendar-due';
 import type { TierState } from '#domain/tier-engine';
 import { type TierProgress, tierProgress } from '#domain/tier-progress';
 import type { CalendarEntry } from '#schema/calendar';
-import type { ConsentChanged, ErasureRequested, MemberErased, ProfileChanged, SignInRequested } from '#schema/events';
+import type {
+  ConsentChanged,
+  EmailConfirmationRequested,
+  ErasureRequested,
+  MemberErased,
+  ProfileChanged,
+  SignInRequested,
+} from '#schema/events';
 import { consentChangeRequest, profileChangeRequest, signInRequest } from '#schema/member-page';
 import type { Member } from '#schema/member';
 import { type CouponStore, couponView } from './coupons.ts';
@@ -239,8 +246,8 @@ export class SessionGone extends Error {
 
 /**
  * `PUT /me/consents`: the member's own changes, each recorded with source `member` and announced (`Consent
- * Changed`). A withdrawal takes effect at once; SMS, post and night-time can be given here; e-mail can only be
- * withdrawn here (giving it again needs the double opt-in of a confirmation mail).
+ * Changed`). A withdrawal takes effect at once; SMS, post and night-time can be given here; e-mail given again
+ * waits for the link of a confirmation mail (double opt-in) before anything is mailed.
  */
 export async function changeConsents(
   memberId: string,
@@ -251,18 +258,21 @@ export async function changeConsents(
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
   if (parsed.data.email === true) {
     const member = await deps.members.getMember(memberId);
-    if (!member?.consents.email.value)
-      throw new ValidationError([
-        { path: 'email', message: 'E-mail is given again by the link of a confirmation mail (double opt-in)' },
-      ]);
+    if (!member?.email || !emailVerified(member))
+      throw new ValidationError([{ path: 'email', message: 'There is no confirmed e-mail address to send to' }]);
   }
   const at = deps.clock().toISOString();
   const changed: ConsentChannel[] = [];
   for (const channel of CHANNELS) {
     const value = parsed.data[channel];
-    if (value === undefined || (channel === 'email' && value)) continue;
+    if (value === undefined) continue;
     if (!(await deps.consents.setConsent(memberId, channel, value, 'member', at))) continue;
     changed.push(channel);
+    // E-mail given again: nothing is mailed before the link of a confirmation mail confirms it (double opt-in).
+    if (channel === 'email' && value) {
+      const requested: EmailConfirmationRequested = { memberId, requestedAt: at };
+      await deps.events.publish('Email Confirmation Requested', requested);
+    }
     const detail: ConsentChanged = { memberId, channel, value, source: 'member', at };
     await deps.events.publish('Consent Changed', detail);
     await deps.directory.audit({

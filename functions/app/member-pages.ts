@@ -107,7 +107,8 @@ const HOME = {
     refused: (source: string, at: string) => `동의 안 함 (${source}, ${at})`,
     pending: '확인 메일의 링크를 기다리는 중',
     save: '수신 동의 저장',
-    emailNote: '이메일 수신은 여기서 철회할 수 있습니다. 다시 받으시려면 확인 메일의 링크가 필요합니다.',
+    emailNote:
+      '이메일 수신을 다시 선택하시면 확인 메일을 보내드립니다. 메일의 링크를 누르신 뒤부터 받으실 수 있습니다.',
     data: '내 정보 내려받기 (JSON)',
     signOut: '로그아웃',
     saved: '저장되었습니다.',
@@ -145,7 +146,7 @@ const HOME = {
     refused: (source: string, at: string) => `No (${source}, ${at})`,
     pending: 'waiting for the confirmation mail’s link',
     save: 'Save my choices',
-    emailNote: 'You can stop e-mail here. To get it again, the link of a confirmation mail is needed.',
+    emailNote: 'Choosing e-mail again sends you a confirmation mail: e-mail starts once you follow its link.',
     data: 'Download my data (JSON)',
     signOut: 'Sign out',
     saved: 'Saved.',
@@ -219,9 +220,7 @@ export function memberHomePage(view: MemberPageView, csrf: string, notice?: 'sav
       const id = `consent-${consent.channel}`;
       const source = SOURCES[locale][consent.source] ?? consent.source;
       const state = consent.value ? t.given(source, day(consent.at)) : t.refused(source, day(consent.at));
-      // E-mail can be stopped here; giving it again takes a confirmation mail's link.
-      const disabled = consent.channel === 'email' && !consent.value ? ' disabled' : '';
-      return `<div class="check"><input type="checkbox" id="${id}" name="${consent.channel}" value="true"${consent.value ? ' checked' : ''}${disabled} aria-describedby="${id}-state"><label for="${id}">${escapeHtml(t.channels[consent.channel] ?? consent.channel)}</label></div><p id="${id}-state"><small>${escapeHtml(state)}${consent.pending ? ` — ${t.pending}` : ''}</small></p>`;
+      return `<div class="check"><input type="checkbox" id="${id}" name="${consent.channel}" value="true"${consent.value ? ' checked' : ''} aria-describedby="${id}-state"><label for="${id}">${escapeHtml(t.channels[consent.channel] ?? consent.channel)}</label></div><p id="${id}-state"><small>${escapeHtml(state)}${consent.pending ? ` — ${t.pending}` : ''}</small></p>`;
     })
     .join('');
   const body = `${notice ? `<p class="notice" role="status">${t.saved}</p>` : ''}

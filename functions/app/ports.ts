@@ -10,6 +10,8 @@ export type VerifyResult = 'confirmed' | 'already-confirmed' | 'not-pending';
 /** A side effect tracked on the member item so it runs once however often the request is repeated. */
 export type MemberStep =
   | 'confirmationMail'
+  /** The confirmation mail of an e-mail consent given again on the member's page (its own spacing). */
+  | 'consentConfirmationMail'
   | 'enrolledEvent'
   | 'confirmedEvent'
   | 'welcomeMail'

@@ -97,11 +97,12 @@ export async function sendVerifications(memberId: string, deps: EnrollmentMailDe
 export async function sendRequestedMail(memberId: string, deps: EnrollmentMailDeps): Promise<EnrollmentOutcome> {
   const member = await activeMember(memberId, deps);
   if (!member) return { email: 'not-needed', phone: 'not-needed' };
-  const email = awaitsEmailConfirmation(member)
-    ? await confirmationMailTo(member, deps)
-    : member.email && emailVerified(member)
-      ? await sendAlreadyMemberMail(member, member.email, deps)
-      : 'not-needed';
+  const email =
+    awaitsEmailConfirmation(member) || consentAwaitsConfirmation(member)
+      ? await confirmationMailTo(member, deps)
+      : member.email && emailVerified(member)
+        ? await sendAlreadyMemberMail(member, member.email, deps)
+        : 'not-needed';
   const phone = awaitsPhoneVerification(member)
     ? await verificationSmsTo(member, deps)
     : member.phone && phoneVerified(member)
@@ -136,11 +137,17 @@ export async function sendConfirmationMail(memberId: string, deps: EnrollmentMai
   return member ? confirmationMailTo(member, deps) : 'not-needed';
 }
 
+/** E-mail consent given again (on the member's page) to a verified address: it waits for the mail's link too. */
+function consentAwaitsConfirmation(member: Member): boolean {
+  return emailVerified(member) && member.consents.email.value && !member.consents.email.confirmedAt;
+}
+
 async function confirmationMailTo(member: Member, deps: EnrollmentMailDeps): Promise<EnrollmentMailOutcome> {
-  if (!member.email || !awaitsEmailConfirmation(member)) return 'not-needed';
+  if (!member.email || !(awaitsEmailConfirmation(member) || consentAwaitsConfirmation(member))) return 'not-needed';
+  const step = awaitsEmailConfirmation(member) ? 'confirmationMail' : 'consentConfirmationMail';
   const { memberId } = member;
   const email = member.email;
-  return sendWithinLimits(memberId, 'enrollment-mail', email, 'confirmationMail', deps, async (now) => {
+  return sendWithinLimits(memberId, 'enrollment-mail', email, step, deps, async (now) => {
     const mail = confirmationMail({
       locale: member.locale,
       name: member.name,

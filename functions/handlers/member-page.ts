@@ -143,14 +143,10 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     if (!session) return redirect('/me/sign-in');
     const form = formOf(event);
     requireCsrf(session, form.get('csrf'));
-    // The page's checkboxes: checked is given, unchecked withdrawn (a disabled e-mail box sends nothing).
+    // The page's checkboxes: checked is given, unchecked withdrawn.
     const checked = (name: string) => form.get(name) === 'true';
     const view = await memberPage(session.memberId, deps);
-    const changes = Object.fromEntries(
-      view.consents
-        .filter((consent) => !(consent.channel === 'email' && !consent.value))
-        .map((consent) => [consent.channel, checked(consent.channel)]),
-    );
+    const changes = Object.fromEntries(view.consents.map((consent) => [consent.channel, checked(consent.channel)]));
     await changeConsents(session.memberId, changes, deps);
     return redirect('/me?saved=1');
   },

@@ -361,4 +361,42 @@ describe('member page', () => {
     expect(events.map((event) => event.detail['fields'])).toEqual([['name', 'birthday', 'timeZone'], ['locale']]);
     expect(JSON.stringify(events)).not.toContain('Hana');
   }, 60_000);
+
+  it('gives e-mail again only by the link of a new confirmation mail (double opt-in), with no second welcome', async () => {
+    const member = await verifiedMember('en');
+    const { cookie } = await pressButton(await signInLink(member.email));
+    const csrf = csrfOf(await (await page(cookie ?? '')).text());
+    const consents = (body: unknown) =>
+      fetch(`${urls().http}/me/consents`, {
+        method: 'PUT',
+        headers: { cookie: `dangol_session=${cookie}`, 'content-type': 'application/json', 'x-csrf-token': csrf },
+        body: JSON.stringify(body),
+      });
+    expect(await (await consents({ email: false })).json()).toEqual({ changed: ['email'] });
+    const before = await mailsTo(member.email);
+    expect(await (await consents({ email: true })).json()).toEqual({ changed: ['email'] });
+    const mails = await eventually(
+      () => mailsTo(member.email),
+      (found) => found.length > before.length,
+    );
+    const confirmation = mails[mails.length - 1];
+    expect(confirmation?.subject).toBe('Please confirm your e-mail address');
+    // Given, not yet confirmed: the page says it waits, and no campaign mails it meanwhile (the sender needs confirmedAt).
+    expect(await (await page(cookie ?? '')).text()).toContain('waiting for the confirmation mail’s link');
+    const token = new URL(confirmLink(confirmation!)).searchParams.get('token') ?? '';
+    expect((await post('/members/confirm', { token })).status).toBe(200);
+    const data = (await (await page(cookie ?? '', '/me/data')).json()) as Record<string, any>;
+    expect(data.member.consents.email).toMatchObject({
+      value: true,
+      source: 'member',
+      confirmedAt: expect.any(String),
+    });
+    expect(data.consentHistory).toEqual(
+      expect.arrayContaining([expect.objectContaining({ channel: 'email', value: true, source: 'double-opt-in' })]),
+    );
+    await drained('enrollment-mail');
+    // One welcome in all, from the first confirmation.
+    const welcomes = (await mailsTo(member.email)).filter((mail) => /welcome/i.test(mail.subject));
+    expect(welcomes).toHaveLength(1);
+  }, 60_000);
 });
