@@ -311,6 +311,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/me/sign-out', handler: 'member-page', auth: 'public' },
   { method: 'DELETE', path: '/me', handler: 'member-page', auth: 'public' },
   { method: 'PUT', path: '/me/profile', handler: 'member-page', auth: 'public' },
+  { method: 'POST', path: '/me/profile', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/erasure', handler: 'member-page', auth: 'public' },
   { method: 'GET', path: '/me/erase', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/erase', handler: 'member-page', auth: 'public' },

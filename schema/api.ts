@@ -411,4 +411,13 @@ export const apiDocs: Record<string, RouteDoc> = {
       403: { description: 'No or a wrong CSRF token', json: problem },
     },
   },
+  'POST /me/profile': {
+    summary:
+      'The page’s profile form (form fields and `csrf`): as PUT /me/profile; an empty date removes it. Errors come back on the page next to their fields.',
+    responses: {
+      303: { description: 'Saved: back to /me' },
+      400: { description: 'The page with each wrong field marked', html: true },
+      403: { description: 'A wrong CSRF token', json: problem },
+    },
+  },
 };

@@ -174,6 +174,7 @@ export interface MemberPageView {
   readonly coupons: ReturnType<typeof couponView>[];
   readonly consents: readonly ConsentLine[];
   readonly contacts: { readonly email?: string; readonly phone?: string };
+  readonly profile: { readonly birthday?: string; readonly anniversary?: string; readonly timeZone: string };
 }
 
 const CHANNELS: readonly ConsentChannel[] = ['email', 'sms', 'post', 'nightTime'];
@@ -232,6 +233,11 @@ export async function memberPage(memberId: string, deps: MemberPageDeps): Promis
     contacts: {
       ...(member.email && { email: member.email }),
       ...(member.phone && { phone: member.phone }),
+    },
+    profile: {
+      ...(member.birthday && { birthday: member.birthday }),
+      ...(member.anniversary && { anniversary: member.anniversary }),
+      timeZone: member.timeZone,
     },
   };
 }

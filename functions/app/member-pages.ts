@@ -8,7 +8,8 @@ type Locale = 'ko' | 'en';
 const STYLE =
   'body{font-family:system-ui,sans-serif;max-width:42rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}' +
   'h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}label{display:block;margin:.5rem 0 .25rem}' +
-  'input[type=email],input[type=tel]{width:100%;max-width:24rem;padding:.5rem;font-size:1rem;border:1px solid #555}' +
+  'input[type=email],input[type=tel],input[type=text],input[type=date],select{width:100%;max-width:24rem;padding:.5rem;font-size:1rem;border:1px solid #555;box-sizing:border-box}' +
+  '[role=alert]{color:#b3261e;margin:.25rem 0}' +
   'button{padding:.6rem 1rem;font-size:1rem;background:#0b57d0;color:#fff;border:0;border-radius:4px;cursor:pointer}' +
   'button:focus-visible,a:focus-visible,input:focus-visible{outline:3px solid #e37400;outline-offset:2px}' +
   '.secondary{background:#fff;color:#0b57d0;border:1px solid #0b57d0}table{border-collapse:collapse;width:100%}' +
@@ -112,6 +113,14 @@ const HOME = {
     data: '내 정보 내려받기 (JSON)',
     signOut: '로그아웃',
     saved: '저장되었습니다.',
+    profile: '내 정보',
+    name: '이름',
+    birthday: '생일',
+    birthdayNote: '생일은 1년에 한 번만 바꿀 수 있습니다.',
+    anniversary: '결혼기념일',
+    language: '언어',
+    zone: '시간대 (예: Asia/Seoul)',
+    saveProfile: '내 정보 저장',
     when: '일시',
     change: '변경',
     why: '사유',
@@ -150,6 +159,14 @@ const HOME = {
     data: 'Download my data (JSON)',
     signOut: 'Sign out',
     saved: 'Saved.',
+    profile: 'Your details',
+    name: 'Name',
+    birthday: 'Birthday',
+    birthdayNote: 'The birthday can change once a year.',
+    anniversary: 'Wedding anniversary',
+    language: 'Language',
+    zone: 'Time zone (e.g. Asia/Seoul)',
+    saveProfile: 'Save my details',
     when: 'When',
     change: 'Change',
     why: 'Why',
@@ -182,7 +199,12 @@ const SOURCES: Record<Locale, Record<string, string>> = {
 const day = (iso: string) => iso.slice(0, 10);
 
 /** The page itself: tier and progress, history, benefits, coupons, consents (a form), data, sign-out. */
-export function memberHomePage(view: MemberPageView, csrf: string, notice?: 'saved'): string {
+export function memberHomePage(
+  view: MemberPageView,
+  csrf: string,
+  notice?: 'saved',
+  errors: readonly { path: string; message: string }[] = [],
+): string {
   const locale = view.locale;
   const t = HOME[locale];
   const { progress } = view;
@@ -235,6 +257,7 @@ ${progress.keep ? `<p>${escapeHtml(t.keep(day(progress.keep.until), money(progre
 <form method="post" action="/me/consents"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="form" value="consents">
 <fieldset><legend>${t.consents}</legend>${consentRows}</fieldset><p><small>${t.emailNote}</small></p>
 <p><button type="submit">${t.save}</button></p></form></section>
+${profileForm(view, csrf, errors)}
 <p><a href="/me/data">${t.data}</a></p>
 <form method="post" action="/me/sign-out"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}"><button type="submit" class="secondary">${t.signOut}</button></form>
 ${erasureSection(locale, csrf)}`;
@@ -281,4 +304,34 @@ export function erasurePage(locale: Locale, state: 'sent' | 'done' | { ask: stri
       `<p>${escapeHtml(t.ask)}</p><form method="post" action="/me/erase?lang=${locale}"><input type="hidden" name="token" value="${escapeHtml(state.ask)}"><button type="submit">${t.confirm}</button></form>`,
     );
   return page(locale, t.title, `<p class="notice" role="status">${escapeHtml(state === 'sent' ? t.sent : t.done)}</p>`);
+}
+
+/** The profile form: each field labelled, its error (if any) next to it and announced. */
+function profileForm(view: MemberPageView, csrf: string, errors: readonly { path: string; message: string }[]): string {
+  const t = HOME[view.locale];
+  const errorOf = (field: string) => errors.find((error) => error.path === field)?.message;
+  const field = (id: string, label: string, input: string, note?: string) => {
+    const error = errorOf(id);
+    const described = [note && `${id}-note`, error && `${id}-error`].filter(Boolean).join(' ');
+    return `<label for="profile-${id}">${label}</label>${input.replace(
+      '<input',
+      `<input id="profile-${id}"${
+        described
+          ? ` aria-describedby="${described
+              .split(' ')
+              .map((d) => `profile-${d}`)
+              .join(' ')}"`
+          : ''
+      }${error ? ' aria-invalid="true"' : ''}`,
+    )}${note ? `<p id="profile-${id}-note"><small>${escapeHtml(note)}</small></p>` : ''}${error ? `<p id="profile-${id}-error" role="alert">${escapeHtml(error)}</p>` : ''}`;
+  };
+  const iso = (value: string | undefined) => (value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : '');
+  return `<section aria-labelledby="profile"><h2 id="profile">${t.profile}</h2>
+<form method="post" action="/me/profile"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
+${field('name', t.name, `<input name="name" type="text" autocomplete="name" required value="${escapeHtml(view.name)}">`)}
+${field('birthday', t.birthday, `<input name="birthday" type="date" autocomplete="bday" value="${iso(view.profile.birthday)}">`, t.birthdayNote)}
+${field('anniversary', t.anniversary, `<input name="anniversary" type="date" value="${iso(view.profile.anniversary)}">`)}
+<label for="profile-locale">${t.language}</label><select id="profile-locale" name="locale"><option value="ko"${view.locale === 'ko' ? ' selected' : ''}>한국어</option><option value="en"${view.locale === 'en' ? ' selected' : ''}>English</option></select>
+${field('timeZone', t.zone, `<input name="timeZone" type="text" required value="${escapeHtml(view.profile.timeZone)}">`)}
+<p><button type="submit">${t.saveProfile}</button></p></form></section>`;
 }

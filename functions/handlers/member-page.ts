@@ -20,6 +20,7 @@ import {
   SessionGone,
 } from '#app/member-page';
 import { erasurePage, memberHomePage, signInLinkPage, signInPage } from '#app/member-pages';
+import { ValidationError } from '#app/validation';
 import {
   header,
   html,
@@ -155,6 +156,29 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     if (!session) throw new HttpError(401, 'Unauthorized', 'Sign in first: /me/sign-in');
     requireCsrf(session, header(event, 'x-csrf-token'));
     return json(200, await changeProfile(session.memberId, jsonBody(event, 4096), deps));
+  },
+  'POST /me/profile': async (event) => {
+    const session = await signedIn(event);
+    if (!session) return redirect('/me/sign-in');
+    const form = formOf(event);
+    requireCsrf(session, form.get('csrf'));
+    // Empty date fields remove the date; the rest as typed.
+    const optional = (name: string) => (form.get(name) ? form.get(name) : null);
+    const body = {
+      ...(form.has('name') && { name: form.get('name') }),
+      birthday: optional('birthday'),
+      anniversary: optional('anniversary'),
+      ...(form.get('locale') && { locale: form.get('locale') }),
+      ...(form.get('timeZone') && { timeZone: form.get('timeZone') }),
+    };
+    try {
+      await changeProfile(session.memberId, body, deps);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const view = await memberPage(session.memberId, deps);
+      return html(400, memberHomePage(view, session.csrf, undefined, error.errors));
+    }
+    return redirect('/me?saved=1');
   },
   'DELETE /me': async (event) => {
     const session = await signedIn(event);

@@ -147,6 +147,23 @@ describe('the members’ page in the browser', () => {
       expect(await page.locator('[role=status]').textContent()).toBe(locale === 'ko' ? '저장되었습니다.' : 'Saved.');
       await noViolations(page, 'saved');
 
+      // The profile form, keyboard only: a zone that does not exist is marked next to its field, then fixed.
+      const zone = '#profile-timeZone';
+      await page.focus(zone);
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('Mars/Base');
+      await page.keyboard.press('Enter');
+      await page.locator('#profile-timeZone-error').waitFor();
+      expect(await page.getAttribute(zone, 'aria-invalid')).toBe('true');
+      expect(await page.getAttribute(zone, 'aria-describedby')).toBe('profile-timeZone-error');
+      await noViolations(page, 'profile error');
+      await page.focus(zone);
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('Asia/Tokyo');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/me\?saved=1$/);
+      expect(await page.inputValue(zone)).toBe('Asia/Tokyo');
+
       await page.getByRole('button', { name: locale === 'ko' ? '로그아웃' : 'Sign out' }).click();
       await page.waitForURL(/\/me\/sign-in\?signed-out=1$/);
       await noViolations(page, 'signed out');
