@@ -150,7 +150,7 @@ export const handlers: readonly HandlerSpec[] = [
   {
     name: 'admin-erase-member',
     description: 'Admin: erases the personal data of a member',
-    capabilities: ['tableWrite', 'contactHashes'],
+    capabilities: ['tableWrite', 'contactHashes', 'bus'],
     writes: ['MEMBER#', 'EMAIL#', 'PHONE#', 'PROSPECT#', 'AUDIT#'],
   },
   {

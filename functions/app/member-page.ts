@@ -19,6 +19,7 @@ import type {
 import { consentChangeRequest, profileChangeRequest, signInRequest } from '#schema/member-page';
 import type { Member } from '#schema/member';
 import { type CouponStore, couponView } from './coupons.ts';
+import { NotFound } from './errors.ts';
 import type { MemberDirectory } from './member-lookup.ts';
 import { aggregatesOf } from './member-status.ts';
 import { eraseMember, exportMember, type PrivacyDeps } from './member-privacy.ts';
@@ -243,10 +244,9 @@ export async function memberPage(memberId: string, deps: MemberPageDeps): Promis
 }
 
 /** The signed-in member's session ended meanwhile (erased, or no longer active). */
-export class SessionGone extends Error {
+export class SessionGone extends NotFound {
   constructor() {
     super('the member of this session is no longer active');
-    this.name = 'SessionGone';
   }
 }
 

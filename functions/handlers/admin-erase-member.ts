@@ -2,13 +2,19 @@
 import { eraseMember } from '#app/member-privacy';
 import { requireAdmin } from '#shared/admin-auth';
 import { httpHandler, json } from '#shared/http';
-import { contactHashing, privacyDeps } from '#shared/wiring';
+import type { MemberErased } from '#schema/events';
+import { contactHashing, eventPublisher, privacyDeps } from '#shared/wiring';
 
 // Prospects, suppression and per-contact limits are keyed by the contact hash: its keys first.
 await contactHashing();
 const deps = privacyDeps();
+const events = eventPublisher();
 
 export const handler = httpHandler(async (event) => {
   const admin = requireAdmin(event, 'privacy');
-  return json(200, await eraseMember(event.pathParameters?.['id'] ?? '', admin.id, deps));
+  const erased = await eraseMember(event.pathParameters?.['id'] ?? '', admin.id, deps);
+  // Other systems forget the member too (ids only); a retried erasure announces it again, harmlessly.
+  const detail: MemberErased = { memberId: erased.memberId, erasedAt: deps.clock().toISOString(), by: 'admin' };
+  await events.publish('Member Erased', detail);
+  return json(200, erased);
 });

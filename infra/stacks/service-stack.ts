@@ -1,6 +1,6 @@
 // Everything that runs: one function per handler, the HTTP API, queues with DLQs and alarms, event rules,
 // schedules, the SES configuration set and the SNS topics — all built from infra/topology.ts.
-import { type CfnElement, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, Duration, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Effect, ManagedPolicy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -177,11 +177,13 @@ export class ServiceStack extends Stack {
     });
     // A path parameter (the member id) is a `*` of one path segment: the finding names each such route.
     const apiLogicalId = this.getLogicalId(this.api.node.defaultChild as CfnElement);
+    // cdk-nag names the partition as the stack resolves it: a literal when the region is known, else the token.
+    const partition = Token.isUnresolved(this.partition) ? '<AWS::Partition>' : this.partition;
     for (const route of topology.routes.filter(
       (candidate) => candidate.auth === 'partner' && candidate.path.includes('{'),
     ))
       Validations.of(partnerPolicy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${this.region}:<AWS::AccountId>:<${apiLogicalId}>/$default/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}]`,
+        id: `AwsSolutions-IAM5[Resource::arn:${partition}:execute-api:${this.region}:<AWS::AccountId>:<${apiLogicalId}>/$default/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}]`,
         reason: 'The * is the path parameter of one partner route (a member id), on this API and stage only.',
       });
     new CfnOutput(this, 'PartnerPolicyArn', {

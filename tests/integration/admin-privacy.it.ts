@@ -18,6 +18,7 @@ import {
   putEvents,
   smsTo,
   smsToken,
+  urls,
 } from './helpers.ts';
 
 // One part of the integration suite (tests/integration/all.test.ts): its hooks stay inside this describe.
@@ -149,6 +150,14 @@ describe('admin-privacy', () => {
       expect(erased).toMatchObject({ status: 200, body: { memberId, status: 'erased' } });
       expect((await privately('DELETE', `/admin/members/${memberId}`)).status).toBe(200);
       expect(await itemsContaining(pii)).toEqual([]);
+      // Other systems hear of it by id (the retried erasure announces it again, harmlessly).
+      const announced = (
+        (await (await fetch(`${urls().http}/_local/outbox`)).json()) as {
+          events: { detailType: string; detail: Record<string, unknown> }[];
+        }
+      ).events.filter((event) => event.detailType === 'Member Erased' && event.detail['memberId'] === memberId);
+      expect(announced.length).toBeGreaterThan(0);
+      expect(announced.every((event) => event.detail['by'] === 'admin')).toBe(true);
       // Its due touchpoints and send ledger went too, index entries with them; so did every prospect of its contacts.
       const left = await dynamo().send(
         new QueryCommand({
