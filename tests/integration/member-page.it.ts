@@ -399,4 +399,68 @@ describe('member page', () => {
     const welcomes = (await mailsTo(member.email)).filter((mail) => /welcome/i.test(mail.subject));
     expect(welcomes).toHaveLength(1);
   }, 60_000);
+
+  it('shows the tier a purchase reached; SMS withdrawn on the page, the next SMS touchpoint skips the member', async () => {
+    const { signAdminToken } = await import('#infra/local/admin-keys');
+    const { adminCaller, putEvents } = await import('./helpers.ts');
+    const member = await verifiedMember('en');
+    const { cookie } = await pressButton(await signInLink(member.email));
+    await putEvents([
+      {
+        detailType: 'Purchase Completed',
+        detail: {
+          orderId: `me-${member.memberId}`,
+          channel: 'web-shop',
+          occurredAt: new Date().toISOString(),
+          amount: { value: 350_000, currency: 'KRW' },
+          member: { memberId: member.memberId },
+        },
+      },
+    ]);
+    await drained('purchases');
+    const home = await (await page(cookie ?? '')).text();
+    expect(home).toContain('Your tier: Silver');
+    expect(home).toContain('Last 12 months: KRW 350,000, 1 purchases');
+    expect(home).toMatch(/Up after a purchase/);
+    const csrf = csrfOf(home);
+    const withdrawn = await fetch(`${urls().http}/me/consents`, {
+      method: 'PUT',
+      headers: { cookie: `dangol_session=${cookie}`, 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify({ sms: false }),
+    });
+    expect(await withdrawn.json()).toEqual({ changed: ['sms'] });
+    // An SMS touchpoint for every tier, at an hour no other test dispatches: the member is skipped for consent.
+    const marketing = await signAdminToken({ group: 'marketing', subject: 'mk-me' });
+    const call = adminCaller(() => marketing);
+    const at = '2027-09-09T05:00:00.000Z';
+    const created = await call('POST', '/admin/calendar', {
+      name: 'Page SMS check',
+      kind: 'custom',
+      trigger: { type: 'once', at },
+      tiers: ['D', 'C', 'B', 'A', 'S'],
+      channels: ['sms'],
+      advertising: false,
+      content: { sms: { ko: { text: '{{name}}님 안내' }, en: { text: 'News for {{name}}' } } },
+    });
+    expect(created.status).toBe(201);
+    expect((await post('/_local/schedules/dispatcher', { at })).status).toBe(200);
+    await drained(['dispatch', 'message-sends'], 60_000);
+    const texts = await smsTo(member.phone);
+    expect(texts.some((sms) => sms.message.includes('News for'))).toBe(false);
+    const { QueryCommand } = await import('@aws-sdk/client-dynamodb');
+    const { dynamo } = await import('./helpers.ts');
+    const ledger = await dynamo().send(
+      new QueryCommand({
+        TableName: 'dangol',
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sent)',
+        ExpressionAttributeValues: {
+          ':pk': { S: `MEMBER#${member.memberId}` },
+          ':sent': { S: `SENT#${String(created.body['id'])}#` },
+        },
+        ConsistentRead: true,
+      }),
+    );
+    expect(ledger.Items?.map((item) => [item['state']?.S, item['reason']?.S])).toEqual([['skipped', 'no-consent']]);
+    await call('DELETE', `/admin/calendar/${String(created.body['id'])}`, undefined, { 'if-match': '"1"' });
+  }, 90_000);
 });
