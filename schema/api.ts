@@ -420,4 +420,31 @@ export const apiDocs: Record<string, RouteDoc> = {
       403: { description: 'A wrong CSRF token', json: problem },
     },
   },
+  'POST /me/contacts': {
+    summary:
+      'A new e-mail (`{email}`) or phone (`{phone}`) for the membership (header `x-csrf-token`): a link goes to it; the old one stays in use until the link’s page is confirmed, then the old one is told.',
+    requestBody: signInRequest,
+    responses: {
+      202: { description: 'The link is on its way to the new contact' },
+      400: badRequest,
+      401: { description: 'Not signed in', json: problem },
+      403: { description: 'No or a wrong CSRF token', json: problem },
+    },
+  },
+  'GET /me/contacts/confirm': {
+    summary: 'The new contact’s link: a page with one button (opening it changes nothing).',
+    query: { token: { description: 'The link’s token', required: true } },
+    responses: {
+      200: { description: 'The page', html: true },
+      400: { description: 'A link that does not work', html: true },
+    },
+  },
+  'POST /me/contacts/confirm': {
+    summary:
+      'The button (form field `token`): the new contact replaces the old one, verified, in one transaction; `Contact Changed`; the old contact is told.',
+    responses: {
+      200: { description: 'Changed', html: true },
+      400: { description: 'A link that does not work, or the contact is another member’s', html: true },
+    },
+  },
 };

@@ -2,6 +2,8 @@
 // use one event schema do not carry all of them, nor the phone metadata the purchase schemas need).
 import {
   consentChanged,
+  contactChanged,
+  contactChangeRequested,
   couponRedeemed,
   emailConfirmationRequested,
   memberEmailConfirmed,
@@ -31,6 +33,8 @@ export const eventCatalogue = {
     'Erasure Requested': erasureRequested,
     'Member Erased': memberErased,
     'Profile Changed': profileChanged,
+    'Contact Change Requested': contactChangeRequested,
+    'Contact Changed': contactChanged,
   },
   in: { 'Purchase Completed': purchaseCompleted, 'Purchase Refunded': purchaseRefunded },
 } as const;

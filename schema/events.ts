@@ -95,6 +95,8 @@ export const enrollmentMailEvent = z.object({
     'Member Email Confirmed',
     'Sign-in Requested',
     'Erasure Requested',
+    'Contact Change Requested',
+    'Contact Changed',
   ]),
   detail: z.object({
     memberId: z.string().check(z.minLength(1), z.maxLength(64)),
@@ -117,6 +119,17 @@ export type ErasureRequested = SignInRequested;
 /** A member changed their profile: which fields, never their values (no personal data in events). */
 export const profileChanged = z.strictObject({ memberId: z.string(), fields: z.array(z.string()), at: isoInstant });
 export type ProfileChanged = z.infer<typeof profileChanged>;
+
+/** A member asked to replace their e-mail or phone: the link goes to the new one (which never travels in events). */
+export const contactChangeRequested = signInRequested;
+
+/** A member's e-mail or phone was replaced by a verified new one (ids and the channel only). */
+export const contactChanged = z.strictObject({
+  memberId: z.string(),
+  channel: z.enum(['email', 'sms']),
+  at: isoInstant,
+});
+export type ContactChanged = z.infer<typeof contactChanged>;
 
 /** A member's personal data was erased at their own confirmed request (ids only). */
 export const memberErased = z.strictObject({

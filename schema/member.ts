@@ -43,6 +43,12 @@ export const member = z.strictObject({
   emailVerifiedAt: z.optional(isoInstant),
   /** When the member proved the phone theirs (the link in the verification SMS). */
   phoneVerifiedAt: z.optional(isoInstant),
+  /** A new e-mail or phone the member asked for, waiting for its link (it replaces the old one once verified). */
+  pendingContact: z.optional(
+    z.strictObject({ channel: z.enum(['email', 'sms']), value: z.string(), requestedAt: isoInstant }),
+  ),
+  /** The contact a change replaced, until the notice to it has gone (then removed). */
+  replacedContact: z.optional(z.strictObject({ channel: z.enum(['email', 'sms']), value: z.string() })),
   birthday: z.optional(z.string()),
   anniversary: z.optional(z.string()),
   postalAddress: z.optional(postalAddress),

@@ -223,6 +223,86 @@ export class DynamoMemberStore implements MemberStore {
     ]);
   }
 
+  /** Keeps the new contact a member asked for until its link is followed (a newer request replaces it). */
+  async requestContact(memberId: string, pending: NonNullable<Member['pendingContact']>): Promise<boolean> {
+    return transactUnlessCancelled(this.db, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.member(memberId),
+          UpdateExpression: 'SET pendingContact = :pending',
+          ConditionExpression: '#status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': pending, ':active': 'active' },
+        },
+      },
+    ]);
+  }
+
+  /**
+   * The verified new contact replaces the old one in one transaction: the member (verified at once, the old value
+   * kept for its notice), the new ownership record (free, this member's, or an unverified enrollment's), the old one
+   * gone, the date items (their mail domain). False when the member, the pending contact or the new record moved.
+   */
+  async replaceContact(before: Member, at: string): Promise<boolean> {
+    const pending = before.pendingContact;
+    if (!pending) return false;
+    const field = pending.channel === 'email' ? 'email' : 'phone';
+    const verified = field === 'email' ? 'emailVerifiedAt' : 'phoneVerifiedAt';
+    const old = before[field];
+    const after: Member = { ...before, [field]: pending.value, [verified]: at };
+    const ownerOf = (value: string) => (field === 'email' ? keys.emailOwner(value) : keys.phoneOwner(value));
+    return transactUnlessCancelled(this.db, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.member(before.memberId),
+          UpdateExpression: `SET #field = :value, #verified = :at${old ? ', replacedContact = :old' : ''} REMOVE pendingContact`,
+          ConditionExpression: '#status = :active AND pendingContact.#value = :value',
+          ExpressionAttributeNames: { '#field': field, '#verified': verified, '#status': 'status', '#value': 'value' },
+          ExpressionAttributeValues: {
+            ':value': pending.value,
+            ':at': at,
+            ':active': 'active',
+            ...(old && { ':old': { channel: pending.channel, value: old } }),
+          },
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...ownerOf(pending.value), entity: `${field}-owner`, memberId: before.memberId, verifiedAt: at },
+          ConditionExpression: 'attribute_not_exists(PK) OR memberId = :me OR attribute_not_exists(verifiedAt)',
+          ExpressionAttributeValues: { ':me': before.memberId },
+        },
+      },
+      ...(old && old !== pending.value
+        ? [
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: ownerOf(old),
+                ConditionExpression: 'memberId = :me',
+                ExpressionAttributeValues: { ':me': before.memberId },
+              },
+            },
+          ]
+        : []),
+      ...memberDateItems(after).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+    ]);
+  }
+
+  /** The notice to a replaced contact went: the old value is forgotten. */
+  async forgetReplacedContact(memberId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.member(memberId),
+        UpdateExpression: 'REMOVE replacedContact',
+      }),
+    );
+  }
+
   async getMember(memberId: string): Promise<Member | null> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.member(memberId), ConsistentRead: true }),

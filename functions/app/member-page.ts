@@ -10,6 +10,7 @@ import { type TierProgress, tierProgress } from '#domain/tier-progress';
 import type { CalendarEntry } from '#schema/calendar';
 import type {
   ConsentChanged,
+  ContactChanged,
   EmailConfirmationRequested,
   ErasureRequested,
   MemberErased,
@@ -59,6 +60,8 @@ export interface MemberPageDeps {
   readonly members: Pick<MemberStore, 'getMember'> & {
     /** The member's own profile change, date audiences with it; false when no longer active. */
     updateProfile(before: Member, after: Member, at: string): Promise<boolean>;
+    requestContact(memberId: string, pending: NonNullable<Member['pendingContact']>): Promise<boolean>;
+    replaceContact(before: Member, at: string): Promise<boolean>;
   };
   readonly directory: MemberDirectory & { audit(entry: AuditEntry): Promise<void> };
   readonly sessions: SessionStore;
@@ -72,17 +75,23 @@ export interface MemberPageDeps {
   readonly programme: { readonly timeZone: string };
 }
 
-/**
- * `POST /me/sign-in`: a link goes to the contact if it is a member's verified one (the message is sent by the
- * enrollment mail sender, within its daily limit per contact); the answer is the same for everyone.
- */
-export async function requestSignIn(body: unknown, deps: MemberPageDeps): Promise<void> {
+/** The one e-mail address or phone a body names, normalised (E.164 for a phone), or the field errors. */
+function contactOf(body: unknown): { email: string | null; phone: string | null } {
   const parsed = signInRequest.safeParse(body);
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
   const email = parsed.data.email ? normaliseEmail(parsed.data.email) : null;
   const phone = parsed.data.phone ? normalisePhone(parsed.data.phone) : null;
   if (parsed.data.email && !email) throw new ValidationError([{ path: 'email', message: 'Not an e-mail address' }]);
   if (parsed.data.phone && !phone) throw new ValidationError([{ path: 'phone', message: 'Not a phone number' }]);
+  return { email, phone };
+}
+
+/**
+ * `POST /me/sign-in`: a link goes to the contact if it is a member's verified one (the message is sent by the
+ * enrollment mail sender, within its daily limit per contact); the answer is the same for everyone.
+ */
+export async function requestSignIn(body: unknown, deps: MemberPageDeps): Promise<void> {
+  const { email, phone } = contactOf(body);
   const channel = email ? 'email' : 'sms';
   const memberId = email
     ? await deps.directory.ownerOf('email', email)
@@ -393,4 +402,67 @@ export async function changeProfile(
     at,
   });
   return { changed };
+}
+
+/**
+ * `POST /me/contacts`: a new e-mail address or phone for the membership. It is kept aside and a link goes to it; the
+ * old one stays in use until the link is followed (the member must prove the new one theirs).
+ */
+export async function requestContactChange(memberId: string, body: unknown, deps: MemberPageDeps): Promise<void> {
+  const { email, phone } = contactOf(body);
+  const member = await deps.members.getMember(memberId);
+  if (member?.status !== 'active') throw new SessionGone();
+  if ((email && member.email === email) || (phone && member.phone === phone))
+    throw new ValidationError([{ path: email ? 'email' : 'phone', message: 'This is already yours' }]);
+  const channel = email ? 'email' : 'sms';
+  const requestedAt = deps.clock().toISOString();
+  if (!(await deps.members.requestContact(memberId, { channel, value: email ?? phone ?? '', requestedAt })))
+    throw new SessionGone();
+  const detail: SignInRequested = { memberId, channel, requestedAt };
+  await deps.events.publish('Contact Change Requested', detail);
+}
+
+/** The new contact's link: for the member whose pending contact it was made for, while it still is. */
+async function contactLinkOf(
+  token: string | undefined,
+  deps: MemberPageDeps,
+): Promise<{ member: Member } | { problem: LinkProblem }> {
+  const check = verifyToken(token ?? '', 'change-contact', deps.secret.current(), deps.clock());
+  if (!check.ok) return { problem: check.reason === 'expired' ? 'expired' : 'invalid' };
+  const member = await deps.members.getMember(check.claims.sub);
+  const pending = member?.pendingContact;
+  if (member?.status !== 'active' || !pending || bindingOf(pending.value, deps.secret.current()) !== check.claims.bind)
+    return { problem: 'invalid' };
+  return { member };
+}
+
+export async function checkContactLink(token: string | undefined, deps: MemberPageDeps) {
+  const link = await contactLinkOf(token, deps);
+  return 'problem' in link ? link : { locale: link.member.locale };
+}
+
+/**
+ * The new contact's button: it replaces the old one (verified at once, its ownership moved in one transaction), the
+ * old contact is told (`Contact Changed`), audited. A contact another member has verified meanwhile stays theirs.
+ */
+export async function confirmContactChange(
+  token: string | undefined,
+  deps: MemberPageDeps,
+): Promise<{ locale: 'ko' | 'en' } | { problem: LinkProblem }> {
+  const link = await contactLinkOf(token, deps);
+  if ('problem' in link) return link;
+  const { member } = link;
+  const at = deps.clock().toISOString();
+  if (!(await deps.members.replaceContact(member, at))) return { problem: 'invalid' };
+  const detail: ContactChanged = { memberId: member.memberId, channel: member.pendingContact?.channel ?? 'email', at };
+  await deps.events.publish('Contact Changed', detail);
+  await deps.directory.audit({
+    who: `member:${member.memberId}`,
+    action: 'member.contact',
+    target: `member:${member.memberId}`,
+    beforeVersion: null,
+    afterVersion: null,
+    at,
+  });
+  return { locale: member.locale };
 }

@@ -335,3 +335,34 @@ ${field('anniversary', t.anniversary, `<input name="anniversary" type="date" val
 ${field('timeZone', t.zone, `<input name="timeZone" type="text" required value="${escapeHtml(view.profile.timeZone)}">`)}
 <p><button type="submit">${t.saveProfile}</button></p></form></section>`;
 }
+
+const CONTACT = {
+  ko: {
+    title: '연락처 변경',
+    ask: '아래 버튼을 누르시면 이 연락처가 멤버십 연락처가 됩니다. 이전 연락처에는 변경 사실을 알려드립니다.',
+    button: '이 연락처로 바꾸기',
+    done: '연락처가 바뀌었습니다.',
+  },
+  en: {
+    title: 'Change of contact',
+    ask: 'Press the button below to make this your membership contact. We will tell the old one.',
+    button: 'Use this contact',
+    done: 'Your contact is changed.',
+  },
+} as const;
+
+/** The new contact's link page (one button), and the page after it. */
+export function contactChangePage(locale: Locale, state: 'done' | { ask: string }): string {
+  const t = CONTACT[locale];
+  if (typeof state === 'object')
+    return page(
+      locale,
+      t.title,
+      `<p>${escapeHtml(t.ask)}</p><form method="post" action="/me/contacts/confirm?lang=${locale}"><input type="hidden" name="token" value="${escapeHtml(state.ask)}"><button type="submit">${t.button}</button></form>`,
+    );
+  return page(
+    locale,
+    t.title,
+    `<p class="notice" role="status">${t.done}</p><p><a href="/me">${locale === 'ko' ? '회원 페이지' : 'Your member page'}</a></p>`,
+  );
+}

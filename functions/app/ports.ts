@@ -60,6 +60,8 @@ export interface MemberStore {
    * `welcomeBySms`, the welcome is due by SMS in the same write (a member who hears from us by SMS only).
    */
   verifyPhone(memberId: string, phone: string, at: string, welcomeBySms?: boolean): Promise<VerifyResult>;
+  /** The notice to a contact a change replaced went: its value is forgotten. */
+  forgetReplacedContact(memberId: string): Promise<void>;
 }
 
 export interface OutgoingMail {

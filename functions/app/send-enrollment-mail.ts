@@ -10,6 +10,10 @@ import {
   confirmationMail,
   guardianSms,
   type RenderedMail,
+  contactChangeMail,
+  contactChangeSms,
+  contactReplacedMail,
+  contactReplacedSms,
   erasureMail,
   erasureSms,
   signInMail,
@@ -319,6 +323,13 @@ const MEMBER_LINKS = {
     sms: erasureSms,
     touchpoint: 'erasure',
   },
+  'change-contact': {
+    path: '/me/contacts/confirm',
+    minutes: 60,
+    mail: contactChangeMail,
+    sms: contactChangeSms,
+    touchpoint: 'contact-change',
+  },
 } as const;
 
 /**
@@ -329,13 +340,17 @@ const MEMBER_LINKS = {
 export async function sendMemberLink(
   memberId: string,
   channel: 'email' | 'sms',
-  purpose: 'sign-in' | 'erase',
+  purpose: 'sign-in' | 'erase' | 'change-contact',
   deps: EnrollmentMailDeps,
 ): Promise<EnrollmentMailOutcome> {
   const member = await activeMember(memberId, deps);
-  const contact = channel === 'email' ? member?.email : member?.phone;
-  const verified = member && (channel === 'email' ? emailVerified(member) : phoneVerified(member));
-  if (!member || !contact || !verified) return 'not-needed';
+  // A new contact's link goes to the new contact (the one it verifies); the others to a verified contact.
+  const pending =
+    purpose === 'change-contact' && member?.pendingContact?.channel === channel ? member.pendingContact : null;
+  const contact = pending ? pending.value : channel === 'email' ? member?.email : member?.phone;
+  const verified =
+    member && (pending !== null || (channel === 'email' ? emailVerified(member) : phoneVerified(member)));
+  if (!member || !contact || !verified || (purpose === 'change-contact' && !pending)) return 'not-needed';
   const kind = MEMBER_LINKS[purpose];
   const now = deps.clock();
   if (deps.limits && !(await deps.limits.take(`${purpose}-${channel}`, contact, now, MAILS_PER_ADDRESS_PER_DAY)))
@@ -364,5 +379,31 @@ export async function sendMemberLink(
   const texts = deps.texts;
   if (!texts) return 'not-needed';
   await texts.messenger.sms(contact, kind.sms({ ...input, sender: texts.sender }), 'Transactional');
+  return 'sent';
+}
+
+/** `Contact Changed`: the replaced contact is told it gets nothing more (once it went, the old value is forgotten). */
+export async function sendContactReplacedNotice(
+  memberId: string,
+  deps: EnrollmentMailDeps,
+): Promise<EnrollmentMailOutcome> {
+  const member = await activeMember(memberId, deps);
+  const replaced = member?.replacedContact;
+  if (!member || !replaced) return 'not-needed';
+  const signInUrl = `${deps.publicBaseUrl}/me/sign-in`;
+  if (replaced.channel === 'email') {
+    await deps.mailer.send({
+      to: replaced.value,
+      ...contactReplacedMail({ locale: member.locale, name: member.name, signInUrl }),
+      tags: { touchpoint: 'contact-replaced', kind: 'transactional' },
+    });
+  } else if (deps.texts) {
+    await deps.texts.messenger.sms(
+      replaced.value,
+      contactReplacedSms({ locale: member.locale, sender: deps.texts.sender, signInUrl }),
+      'Transactional',
+    );
+  }
+  await deps.members.forgetReplacedContact(memberId);
   return 'sent';
 }

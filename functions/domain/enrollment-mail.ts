@@ -174,6 +174,76 @@ export function erasureSms(input: { locale: Locale; sender: string; url: string;
     : `[${input.sender}] Confirm deleting your membership: ${input.url} (${input.validMinutes} minutes; ignore it if this was not you)`;
 }
 
+/** The link that confirms a new e-mail address for the membership (it replaces the old one once followed). */
+export function contactChangeMail(input: {
+  locale: Locale;
+  name: string;
+  url: string;
+  validMinutes: number;
+}): RenderedMail {
+  if (input.locale === 'ko') {
+    const title = '새 이메일 주소 확인';
+    const lines = [
+      `${input.name}님, 멤버십 이메일 주소를 이 주소로 바꾸시려면 아래 링크에서 확인해 주세요(${input.validMinutes}분간 유효).`,
+      '직접 요청하지 않으셨다면 이 메일을 무시하세요. 아무것도 바뀌지 않습니다.',
+    ];
+    return {
+      subject: '[단골] 새 이메일 주소를 확인해 주세요',
+      html: layout('ko', title, lines, { label: '이 주소로 바꾸기', url: input.url }),
+      text: `${title}\n\n${lines.join('\n\n')}\n\n${input.url}\n`,
+    };
+  }
+  const title = 'Confirm your new e-mail address';
+  const lines = [
+    `${input.name}, to use this address for your membership, confirm on the page of the link below (${input.validMinutes} minutes).`,
+    'If this was not you, ignore this message: nothing changes.',
+  ];
+  return {
+    subject: 'Confirm your new e-mail address',
+    html: layout('en', title, lines, { label: 'Use this address', url: input.url }),
+    text: `${title}\n\n${lines.join('\n\n')}\n\n${input.url}\n`,
+  };
+}
+
+/** The link that confirms a new phone, by SMS. */
+export function contactChangeSms(input: { locale: Locale; sender: string; url: string; validMinutes: number }): string {
+  return input.locale === 'ko'
+    ? `[${input.sender}] 멤버십 휴대폰 번호 변경 확인: ${input.url} (${input.validMinutes}분간 유효)`
+    : `[${input.sender}] Confirm this phone for your membership: ${input.url} (${input.validMinutes} minutes)`;
+}
+
+/** To the contact a change replaced: it no longer receives the membership's messages. */
+export function contactReplacedMail(input: { locale: Locale; name: string; signInUrl: string }): RenderedMail {
+  if (input.locale === 'ko') {
+    const title = '멤버십 연락처가 바뀌었습니다';
+    const lines = [
+      `${input.name}님, 멤버십 이메일 주소가 다른 주소로 바뀌어 이 주소로는 더 이상 멤버십 메일을 보내지 않습니다.`,
+      '직접 바꾸지 않으셨다면 고객센터로 알려 주세요.',
+    ];
+    return {
+      subject: '[단골] 멤버십 이메일 주소가 바뀌었습니다',
+      html: layout('ko', title, lines, { label: '회원 페이지', url: input.signInUrl }),
+      text: `${title}\n\n${lines.join('\n\n')}\n\n${input.signInUrl}\n`,
+    };
+  }
+  const title = 'Your membership contact was changed';
+  const lines = [
+    `${input.name}, your membership now uses another e-mail address; this one gets no more membership mail.`,
+    'If you did not change it, please tell our customer service.',
+  ];
+  return {
+    subject: 'Your membership e-mail address was changed',
+    html: layout('en', title, lines, { label: 'Your member page', url: input.signInUrl }),
+    text: `${title}\n\n${lines.join('\n\n')}\n\n${input.signInUrl}\n`,
+  };
+}
+
+export function contactReplacedSms(input: { locale: Locale; sender: string; signInUrl: string }): string {
+  return input.locale === 'ko'
+    ? `[${input.sender}] 멤버십 휴대폰 번호가 바뀌어 이 번호로는 더 이상 문자를 보내지 않습니다. ${input.signInUrl}`
+    : `[${input.sender}] Your membership now uses another phone; this number gets no more texts. ${input.signInUrl}`;
+}
+
 /** The SMS that verifies a phone (transactional: sent whatever the SMS consent, once per 10 minutes at most). */
 export function verificationSms(input: { locale: Locale; sender: string; url: string; validDays: number }): string {
   return input.locale === 'ko'

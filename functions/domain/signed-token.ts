@@ -1,7 +1,14 @@
 // Signed, expiring tokens for links in mail (double opt-in, unsubscribe): HMAC-SHA256 over a small JSON payload.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type TokenPurpose = 'confirm-email' | 'verify-phone' | 'guardian-consent' | 'unsubscribe' | 'sign-in' | 'erase';
+export type TokenPurpose =
+  | 'confirm-email'
+  | 'verify-phone'
+  | 'guardian-consent'
+  | 'unsubscribe'
+  | 'sign-in'
+  | 'erase'
+  | 'change-contact';
 
 export interface TokenClaims {
   readonly purpose: TokenPurpose;

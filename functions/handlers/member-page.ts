@@ -6,20 +6,23 @@ import { timingSafeEqual } from 'node:crypto';
 import {
   changeConsents,
   changeProfile,
+  checkContactLink,
   checkErasureLink,
   checkSignInLink,
+  confirmContactChange,
   confirmErasure,
   currentSession,
   type MemberSession,
   memberPage,
   openSession,
   ownData,
+  requestContactChange,
   requestErasure,
   requestSignIn,
   SESSION_IDLE_MS,
   SessionGone,
 } from '#app/member-page';
-import { erasurePage, memberHomePage, signInLinkPage, signInPage } from '#app/member-pages';
+import { contactChangePage, erasurePage, memberHomePage, signInLinkPage, signInPage } from '#app/member-pages';
 import { ValidationError } from '#app/validation';
 import {
   header,
@@ -179,6 +182,25 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
       return html(400, memberHomePage(view, session.csrf, undefined, error.errors));
     }
     return redirect('/me?saved=1');
+  },
+  'POST /me/contacts': async (event) => {
+    const session = await signedIn(event);
+    if (!session) throw new HttpError(401, 'Unauthorized', 'Sign in first: /me/sign-in');
+    requireCsrf(session, header(event, 'x-csrf-token'));
+    await requestContactChange(session.memberId, jsonBody(event, 4096), deps);
+    return json(202, { status: 'verification-sent' });
+  },
+  'GET /me/contacts/confirm': async (event) => {
+    const token = event.queryStringParameters?.['token'];
+    const link = await checkContactLink(token, deps);
+    if ('problem' in link) return html(400, signInPage(localeOf(event), link.problem));
+    return html(200, contactChangePage(link.locale, { ask: token ?? '' }));
+  },
+  'POST /me/contacts/confirm': async (event) => {
+    const token = isForm(event) ? (formOf(event).get('token') ?? undefined) : undefined;
+    const done = await confirmContactChange(token, deps);
+    if ('problem' in done) return html(400, signInPage(localeOf(event), done.problem));
+    return html(200, contactChangePage(done.locale, 'done'));
   },
   'DELETE /me': async (event) => {
     const session = await signedIn(event);

@@ -1,7 +1,13 @@
 // SQS consumer (rule `enrollment-mail`): sends the verification mail and SMS, the already-a-member answers and the
 // welcome mail; failed records are reported one by one so the rest of the batch is not retried, and a record that
 // keeps failing ends in the DLQ.
-import { sendMemberLink, sendRequestedMail, sendVerifications, sendWelcomeMail } from '#app/send-enrollment-mail';
+import {
+  sendContactReplacedNotice,
+  sendMemberLink,
+  sendRequestedMail,
+  sendVerifications,
+  sendWelcomeMail,
+} from '#app/send-enrollment-mail';
 import { enrollmentMailEvent } from '#schema/events';
 import { logger } from '#shared/logger';
 import { sqsHandler } from '#shared/sqs-handler';
@@ -30,8 +36,21 @@ const deps = {
 };
 
 export const handler = sqsHandler(enrollmentMailEvent, async (event) => {
-  const linkPurpose = { 'Sign-in Requested': 'sign-in', 'Erasure Requested': 'erase' } as const;
-  if (event['detail-type'] === 'Sign-in Requested' || event['detail-type'] === 'Erasure Requested') {
+  if (event['detail-type'] === 'Contact Changed') {
+    const outcome = await sendContactReplacedNotice(event.detail.memberId, deps);
+    logger.info('replaced contact notice', { memberId: event.detail.memberId, outcome });
+    return;
+  }
+  const linkPurpose = {
+    'Sign-in Requested': 'sign-in',
+    'Erasure Requested': 'erase',
+    'Contact Change Requested': 'change-contact',
+  } as const;
+  if (
+    event['detail-type'] === 'Sign-in Requested' ||
+    event['detail-type'] === 'Erasure Requested' ||
+    event['detail-type'] === 'Contact Change Requested'
+  ) {
     const purpose = linkPurpose[event['detail-type']];
     const outcome = await sendMemberLink(event.detail.memberId, event.detail.channel ?? 'email', purpose, deps);
     logger.info('member link', { memberId: event.detail.memberId, channel: event.detail.channel, purpose, outcome });

@@ -463,4 +463,64 @@ describe('member page', () => {
     expect(ledger.Items?.map((item) => [item['state']?.S, item['reason']?.S])).toEqual([['skipped', 'no-consent']]);
     await call('DELETE', `/admin/calendar/${String(created.body['id'])}`, undefined, { 'if-match': '"1"' });
   }, 90_000);
+
+  it('replaces the e-mail only once the new one is verified, tells the old one, and never takes another member’s', async () => {
+    const member = await verifiedMember('en');
+    const other = await verifiedMember('en');
+    const { cookie } = await pressButton(await signInLink(member.email));
+    const csrf = csrfOf(await (await page(cookie ?? '')).text());
+    const change = (body: unknown) =>
+      fetch(`${urls().http}/me/contacts`, {
+        method: 'POST',
+        headers: { cookie: `dangol_session=${cookie}`, 'content-type': 'application/json', 'x-csrf-token': csrf },
+        body: JSON.stringify(body),
+      });
+    expect((await change({ email: member.email })).status).toBe(400);
+    const fresh = `new-${Date.now()}@example.com`;
+    expect((await change({ email: fresh })).status).toBe(202);
+    const [mail] = await eventually(
+      () => mailsTo(fresh),
+      (found) => found.length > 0,
+    );
+    expect(mail?.subject).toBe('Confirm your new e-mail address');
+    const link = /https?:\/\/\S+\/me\/contacts\/confirm\?token=[^\s"<]+/.exec(mail?.body.text ?? '')?.[0] ?? '';
+    // Until the link's button: the old address is the member's.
+    expect(await (await fetch(link)).text()).toContain('Use this contact');
+    const confirm = (url: string) =>
+      fetch(`${urls().http}/me/contacts/confirm?lang=en`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: new URL(url).searchParams.get('token') ?? '' }).toString(),
+      });
+    const oldBefore = (await mailsTo(member.email)).length;
+    const done = await confirm(link);
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Your contact is changed');
+    const told = await eventually(
+      () => mailsTo(member.email),
+      (found) => found.length > oldBefore,
+    );
+    expect(told[told.length - 1]?.subject).toBe('Your membership e-mail address was changed');
+    const data = (await (await page(cookie ?? '', '/me/data')).json()) as Record<string, any>;
+    expect(data.member).toMatchObject({ email: fresh, emailVerifiedAt: expect.any(String) });
+    expect(data.member.pendingContact).toBeUndefined();
+    expect(data.member.replacedContact).toBeUndefined();
+    // Signing in now works with the new address only.
+    expect(await signInLink(fresh)).toContain('/me/sign-in?token=');
+    const oldCount = (await mailsTo(member.email)).length;
+    expect((await post('/me/sign-in', { email: member.email })).status).toBe(202);
+    await drained('enrollment-mail');
+    expect(await mailsTo(member.email)).toHaveLength(oldCount);
+    // Another member's verified address: the link may arrive, but it takes nothing from them.
+    expect((await change({ email: other.email })).status).toBe(202);
+    const theirs = await eventually(
+      () => mailsTo(other.email),
+      (found) => found.some((m) => m.subject === 'Confirm your new e-mail address'),
+    );
+    const foreign = /https?:\/\/\S+\/me\/contacts\/confirm\?token=[^\s"<]+/.exec(
+      theirs.find((m) => m.subject === 'Confirm your new e-mail address')?.body.text ?? '',
+    )?.[0];
+    expect((await confirm(foreign ?? '')).status).toBe(400);
+    expect(((await (await page(cookie ?? '', '/me/data')).json()) as Record<string, any>).member.email).toBe(fresh);
+  }, 90_000);
 });

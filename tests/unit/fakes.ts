@@ -96,6 +96,11 @@ export class MemoryMemberStore implements MemberStore {
     return 'confirmed' as const;
   }
 
+  async forgetReplacedContact(memberId: string): Promise<void> {
+    const member = this.members.get(memberId);
+    if (member) delete member.replacedContact;
+  }
+
   async verifyPhone(memberId: string, phone: string, at: string, _welcomeBySms?: boolean) {
     return this.verify(memberId, 'phone', phone, at);
   }
