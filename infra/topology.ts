@@ -1,7 +1,7 @@
 // Routes, event rules, queues and schedules declared once: the CDK stacks and the local stack are both built from this.
 
 import { type Capability, PURCHASES_MAX_RECEIVES, type QueueName } from '../functions/shared/capabilities.ts';
-import { EVENT_SOURCE } from '../schema/event-source.ts';
+import { ENROLLMENT_MAIL_EVENTS, EVENT_SOURCE } from '../schema/event-source.ts';
 
 export type { Capability, QueueName };
 
@@ -372,15 +372,7 @@ export const eventRules: readonly EventRuleSpec[] = [
   {
     name: 'enrollment-mail',
     description: 'Enrollment events that need a transactional mail',
-    detailTypes: [
-      'Member Enrolled',
-      'Email Confirmation Requested',
-      'Member Email Confirmed',
-      'Sign-in Requested',
-      'Erasure Requested',
-      'Contact Change Requested',
-      'Contact Changed',
-    ],
+    detailTypes: ENROLLMENT_MAIL_EVENTS,
     sources: { only: [EVENT_SOURCE] },
     targetQueue: 'enrollment-mail',
   },

@@ -1,3 +1,14 @@
 // The `source` of every event dangol puts on the bus — its own module, so that a handler that publishes events
 // does not bundle every event's schema with it.
 export const EVENT_SOURCE = 'dangol';
+
+/** The events the enrollment mail sender reads: its rule's detail types and its queue message schema, both. */
+export const ENROLLMENT_MAIL_EVENTS = [
+  'Member Enrolled',
+  'Email Confirmation Requested',
+  'Member Email Confirmed',
+  'Sign-in Requested',
+  'Erasure Requested',
+  'Contact Change Requested',
+  'Contact Changed',
+] as const;

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import './zod-locale.ts';
 import { consents, isoInstant, locale } from './common.ts';
+import { ENROLLMENT_MAIL_EVENTS } from './event-source.ts';
 
 export { EVENT_SOURCE } from './event-source.ts';
 
@@ -89,15 +90,7 @@ export type CouponRedeemed = z.infer<typeof couponRedeemed>;
 
 /** The EventBridge envelope as it arrives in SQS from a rule, for the events the enrollment mail sender reads. */
 export const enrollmentMailEvent = z.object({
-  'detail-type': z.enum([
-    'Member Enrolled',
-    'Email Confirmation Requested',
-    'Member Email Confirmed',
-    'Sign-in Requested',
-    'Erasure Requested',
-    'Contact Change Requested',
-    'Contact Changed',
-  ]),
+  'detail-type': z.enum(ENROLLMENT_MAIL_EVENTS),
   detail: z.object({
     memberId: z.string().check(z.minLength(1), z.maxLength(64)),
     channel: z.optional(z.enum(['email', 'sms'])),

@@ -187,7 +187,8 @@ export interface MemberPageView {
   readonly profile: { readonly birthday?: string; readonly anniversary?: string; readonly timeZone: string };
 }
 
-const CHANNELS: readonly ConsentChannel[] = ['email', 'sms', 'post', 'nightTime'];
+/** The channels a member's consent covers, in the page's order. */
+export const CONSENT_CHANNELS: readonly ConsentChannel[] = ['email', 'sms', 'post', 'nightTime'];
 
 /** Touchpoints that inform rather than give: not listed among a tier's benefits. */
 const NOT_BENEFITS = new Set(['welcome', 'consent_renewal', 'tier_downgrade_notice']);
@@ -230,7 +231,7 @@ export async function memberPage(memberId: string, deps: MemberPageDeps): Promis
       )
       .map((entry) => ({ id: entry.id, name: entry.name, kind: entry.kind, channels: entry.channels })),
     coupons: coupons.map((coupon) => couponView(coupon, now)).filter((coupon) => coupon.state === 'active'),
-    consents: CHANNELS.map((channel) => {
+    consents: CONSENT_CHANNELS.map((channel) => {
       const state = member.consents[channel];
       return {
         channel,
@@ -278,7 +279,7 @@ export async function changeConsents(
   }
   const at = deps.clock().toISOString();
   const changed: ConsentChannel[] = [];
-  for (const channel of CHANNELS) {
+  for (const channel of CONSENT_CHANNELS) {
     const value = parsed.data[channel];
     if (value === undefined) continue;
     if (!(await deps.consents.setConsent(memberId, channel, value, 'member', at))) continue;
@@ -311,13 +312,15 @@ export async function ownData(memberId: string, deps: MemberPageDeps) {
  * `DELETE /me`: the member asks to delete their membership; a link that confirms it goes to their verified e-mail
  * (else their verified phone). Nothing is deleted before the link's page is confirmed.
  */
-export async function requestErasure(memberId: string, deps: MemberPageDeps): Promise<void> {
+export async function requestErasure(memberId: string, deps: MemberPageDeps): Promise<{ locale: 'ko' | 'en' }> {
   const member = await deps.members.getMember(memberId);
   if (member?.status !== 'active') throw new SessionGone();
   const channel = emailVerified(member) ? 'email' : phoneVerified(member) ? 'sms' : null;
-  if (!channel) return;
-  const detail: ErasureRequested = { memberId, channel, requestedAt: deps.clock().toISOString() };
-  await deps.events.publish('Erasure Requested', detail);
+  if (channel) {
+    const detail: ErasureRequested = { memberId, channel, requestedAt: deps.clock().toISOString() };
+    await deps.events.publish('Erasure Requested', detail);
+  }
+  return { locale: member.locale };
 }
 
 /** The erasure link's page: the member it is for (its language), or why it does not work. */

@@ -4,6 +4,7 @@
 // takes a member id: a session acts for its own member only.
 import { timingSafeEqual } from 'node:crypto';
 import {
+  CONSENT_CHANNELS,
   changeConsents,
   changeProfile,
   checkContactLink,
@@ -89,6 +90,23 @@ async function signedIn(event: HttpEvent): Promise<MemberSession | null> {
   return currentSession(sessionCookie(event), deps);
 }
 
+/** A JSON call's session, else 401; a change (`change`) carries the `x-csrf-token` header too, else 403. */
+async function apiSession(event: HttpEvent, change = true): Promise<MemberSession> {
+  const session = await signedIn(event);
+  if (!session) throw new HttpError(401, 'Unauthorized', 'Sign in first: /me/sign-in');
+  if (change) requireCsrf(session, header(event, 'x-csrf-token'));
+  return session;
+}
+
+/** A form post's session and fields, its `csrf` field checked (403 when wrong); null when signed out. */
+async function formSession(event: HttpEvent): Promise<{ session: MemberSession; form: URLSearchParams } | null> {
+  const session = await signedIn(event);
+  if (!session) return null;
+  const form = formOf(event);
+  requireCsrf(session, form.get('csrf'));
+  return { session, form };
+}
+
 const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   'GET /me/sign-in': async (event) => {
     const token = event.queryStringParameters?.['token'];
@@ -128,8 +146,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     };
   },
   'GET /me/data': async (event) => {
-    const session = await signedIn(event);
-    if (!session) throw new HttpError(401, 'Unauthorized', 'Sign in first: /me/sign-in');
+    const session = await apiSession(event, false);
     const data = await ownData(session.memberId, deps);
     return json(200, data, {
       'content-disposition': 'attachment; filename="my-data.json"',
@@ -137,34 +154,26 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     });
   },
   'PUT /me/consents': async (event) => {
-    const session = await signedIn(event);
-    if (!session) throw new HttpError(401, 'Unauthorized', 'Sign in first: /me/sign-in');
-    requireCsrf(session, header(event, 'x-csrf-token'));
+    const session = await apiSession(event);
     return json(200, await changeConsents(session.memberId, jsonBody(event, 4096), deps));
   },
   'POST /me/consents': async (event) => {
-    const session = await signedIn(event);
-    if (!session) return redirect('/me/sign-in');
-    const form = formOf(event);
-    requireCsrf(session, form.get('csrf'));
-    // The page's checkboxes: checked is given, unchecked withdrawn.
-    const checked = (name: string) => form.get(name) === 'true';
-    const view = await memberPage(session.memberId, deps);
-    const changes = Object.fromEntries(view.consents.map((consent) => [consent.channel, checked(consent.channel)]));
+    const signed = await formSession(event);
+    if (!signed) return redirect('/me/sign-in');
+    const { session, form } = signed;
+    // The page's checkboxes, one per channel: checked is given, unchecked withdrawn.
+    const changes = Object.fromEntries(CONSENT_CHANNELS.map((channel) => [channel, form.get(channel) === 'true']));
     await changeConsents(session.memberId, changes, deps);
     return redirect('/me?saved=1');
   },
   'PUT /me/profile': async (event) => {
-    const session = await signedIn(event);
-    if (!session) throw new HttpError(401, 'Unauthorized', 'Sign in first: /me/sign-in');
-    requireCsrf(session, header(event, 'x-csrf-token'));
+    const session = await apiSession(event);
     return json(200, await changeProfile(session.memberId, jsonBody(event, 4096), deps));
   },
   'POST /me/profile': async (event) => {
-    const session = await signedIn(event);
-    if (!session) return redirect('/me/sign-in');
-    const form = formOf(event);
-    requireCsrf(session, form.get('csrf'));
+    const signed = await formSession(event);
+    if (!signed) return redirect('/me/sign-in');
+    const { session, form } = signed;
     // Empty date fields remove the date; the rest as typed.
     const optional = (name: string) => (form.get(name) ? form.get(name) : null);
     const body = {
@@ -184,9 +193,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     return redirect('/me?saved=1');
   },
   'POST /me/contacts': async (event) => {
-    const session = await signedIn(event);
-    if (!session) throw new HttpError(401, 'Unauthorized', 'Sign in first: /me/sign-in');
-    requireCsrf(session, header(event, 'x-csrf-token'));
+    const session = await apiSession(event);
     await requestContactChange(session.memberId, jsonBody(event, 4096), deps);
     return json(202, { status: 'verification-sent' });
   },
@@ -203,19 +210,15 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     return html(200, contactChangePage(done.locale, 'done'));
   },
   'DELETE /me': async (event) => {
-    const session = await signedIn(event);
-    if (!session) throw new HttpError(401, 'Unauthorized', 'Sign in first: /me/sign-in');
-    requireCsrf(session, header(event, 'x-csrf-token'));
+    const session = await apiSession(event);
     await requestErasure(session.memberId, deps);
     return json(202, { status: 'erasure-link-sent' });
   },
   'POST /me/erasure': async (event) => {
-    const session = await signedIn(event);
-    if (!session) return redirect('/me/sign-in');
-    requireCsrf(session, formOf(event).get('csrf'));
-    await requestErasure(session.memberId, deps);
-    const view = await memberPage(session.memberId, deps);
-    return html(202, erasurePage(view.locale, 'sent'));
+    const signed = await formSession(event);
+    if (!signed) return redirect('/me/sign-in');
+    const { locale } = await requestErasure(signed.session.memberId, deps);
+    return html(202, erasurePage(locale, 'sent'));
   },
   'GET /me/erase': async (event) => {
     const token = event.queryStringParameters?.['token'];
