@@ -62,6 +62,7 @@ export function buildApp(app: App = new App(), given?: DeployConfig): DangolApp 
     description: 'dangol: CloudFront with AWS WAF in front of the API',
     apiDomain: `${service.api.apiId}.execute-api.${config.region}.${service.urlSuffix}`,
     requestsPerIpPer5Minutes: config.edge.requestsPerIpPer5Minutes,
+    signInsPerIpPer5Minutes: config.edge.signInsPerIpPer5Minutes,
   });
   return { app, stateful, service, edge };
 }

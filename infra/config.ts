@@ -78,8 +78,10 @@ export const deployConfig = z.strictObject({
     z.strictObject({
       /** Requests one client IP may make in any 5 minutes before WAF blocks it (WAF accepts 10 or more). */
       requestsPerIpPer5Minutes: z.int().check(z.minimum(10), z.maximum(2_000_000_000)),
+      /** Sign-in link requests (`POST /me/sign-in`) one client IP may make in any 5 minutes: each may cost a mail or an SMS. */
+      signInsPerIpPer5Minutes: z._default(z.int().check(z.minimum(10), z.maximum(2_000_000_000)), 20),
     }),
-    { requestsPerIpPer5Minutes: 300 },
+    { requestsPerIpPer5Minutes: 300, signInsPerIpPer5Minutes: 20 },
   ),
   programme: z.strictObject({
     /** ISO 4217; purchases in another currency are rejected. */

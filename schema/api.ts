@@ -358,8 +358,13 @@ export const apiDocs: Record<string, RouteDoc> = {
     },
   },
   'POST /me/consents': {
-    summary: 'The page’s consent form (form fields per channel and `csrf`): as PUT /me/consents, then back to /me.',
-    responses: { 303: { description: 'Saved' }, 403: { description: 'No or a wrong CSRF token', json: problem } },
+    summary:
+      'The page’s consent form (form fields per channel and `csrf`): as PUT /me/consents, then back to /me. A channel the member cannot receive (no phone for SMS, no address for post) comes back on the page.',
+    responses: {
+      303: { description: 'Saved' },
+      400: { description: 'The page with what is missing', html: true },
+      403: { description: 'No or a wrong CSRF token', json: problem },
+    },
   },
   'POST /me/sign-out': {
     summary: 'Ends the session (form field `csrf`) and clears the cookie.',
@@ -413,7 +418,7 @@ export const apiDocs: Record<string, RouteDoc> = {
   },
   'POST /me/profile': {
     summary:
-      'The page’s profile form (form fields and `csrf`): as PUT /me/profile; an empty date removes it. Errors come back on the page next to their fields.',
+      'The page’s profile form (form fields and `csrf`): as PUT /me/profile; an empty date removes it, the address as `postalCode`, `address1`, `address2` (all empty removes it). Errors come back on the page next to their fields.',
     responses: {
       303: { description: 'Saved: back to /me' },
       400: { description: 'The page with each wrong field marked', html: true },
@@ -422,10 +427,11 @@ export const apiDocs: Record<string, RouteDoc> = {
   },
   'POST /me/contacts': {
     summary:
-      'A new e-mail (`{email}`) or phone (`{phone}`) for the membership (header `x-csrf-token`): a link goes to it; the old one stays in use until the link’s page is confirmed, then the old one is told.',
+      'A new e-mail (`{email}`) or phone (`{phone}`) for the membership (header `x-csrf-token`; or the page’s form with fields `email` or `phone` and `csrf`, answered by the page: 303 with its notice, 400 with the field marked): a link goes to it; the old one stays in use until the link’s page is confirmed, then the old one is told.',
     requestBody: signInRequest,
     responses: {
       202: { description: 'The link is on its way to the new contact' },
+      303: { description: 'The form: back to /me, which says where the link went' },
       400: badRequest,
       401: { description: 'Not signed in', json: problem },
       403: { description: 'No or a wrong CSRF token', json: problem },

@@ -28,6 +28,8 @@ export interface ConfirmOutcome {
   readonly locale: Locale;
   readonly contact: VerifiedContact;
   readonly result: 'confirmed' | 'already-confirmed';
+  /** An address verified before (e-mail given again on the member's page): no welcome, the page says so. */
+  readonly again?: boolean;
 }
 
 const invalidLink = (message: string) => new ValidationError([{ path: 'token', message }]);
@@ -109,6 +111,7 @@ export async function confirmEmail(token: string | undefined, deps: ConfirmDeps)
     );
     return { memberId: member.memberId, locale: member.locale, contact, result };
   }
+  const again = contact === 'email' && result === 'confirmed' && member.emailVerifiedAt !== undefined;
   if (contact === 'email') {
     const detail: MemberEmailConfirmed = { memberId: member.memberId, confirmedAt: at };
     await runStepOnce(deps.members, member.memberId, 'confirmedEvent', policy, () =>
@@ -123,7 +126,7 @@ export async function confirmEmail(token: string | undefined, deps: ConfirmDeps)
   // The contact is verified now: what was bought under it before enrolling becomes the member's (on a repeated
   // click too, so a join cut short by a crash is finished).
   await deps.absorbProspects?.(member.memberId, { [contact]: value });
-  return { memberId: member.memberId, locale: member.locale, contact, result };
+  return { memberId: member.memberId, locale: member.locale, contact, result, ...(again && { again }) };
 }
 
 /** Following the mail's link confirms e-mail consent too, when the member gave it (double opt-in). */

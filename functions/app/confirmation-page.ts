@@ -2,7 +2,7 @@
 import type { Locale } from '#schema/common';
 import { escapeHtml } from '#domain/templates';
 
-type Outcome = 'ask' | 'confirmed' | 'invalid' | 'failed';
+type Outcome = 'ask' | 'confirmed' | 'confirmed-again' | 'invalid' | 'failed';
 
 type Contact = 'email' | 'phone' | 'guardian';
 
@@ -52,6 +52,7 @@ const TEXT: Record<Locale, Record<Outcome, [string, string]>> = {
       '이메일이 확인되었습니다',
       '환영 메일을 보내드렸습니다. 이제 멤버십 소식을 이메일로 받으실 수 있습니다.',
     ],
+    'confirmed-again': ['이메일 수신이 다시 켜졌습니다', '이제부터 멤버십 소식을 다시 이메일로 받으십니다.'],
     invalid: ['링크가 올바르지 않거나 만료되었습니다', '가입 양식에서 다시 신청하시면 새 확인 메일을 보내드립니다.'],
     failed: ['잠시 후 다시 시도해 주세요', '일시적인 문제로 확인하지 못했습니다.'],
   },
@@ -61,6 +62,7 @@ const TEXT: Record<Locale, Record<Outcome, [string, string]>> = {
       'Your e-mail address is confirmed',
       'We have sent you a welcome mail. From now on you will receive membership news by e-mail.',
     ],
+    'confirmed-again': ['E-mail is on again', 'From now on you receive membership news by e-mail again.'],
     invalid: [
       'This link is not valid or has expired',
       'Enroll again through the form and we will send you a new confirmation mail.',
@@ -82,5 +84,5 @@ export function confirmationPage(locale: Locale, outcome: Outcome, token?: strin
   return `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}</style></head>
-<body><main><h1>${title}</h1><p>${line}</p>${form}${other ? `<hr><p lang="en"><strong>${other[0]}</strong><br>${other[1]}</p>` : ''}<p><a href="/join">${locale === 'ko' ? '가입 양식' : 'Enrollment form'}</a></p></main></body></html>`;
+<body><main><h1>${title}</h1><p>${line}</p>${form}${other ? `<hr><p lang="en"><strong>${other[0]}</strong><br>${other[1]}</p>` : ''}${outcome === 'confirmed-again' ? `<p><a href="/me">${locale === 'ko' ? '회원 페이지' : 'Your member page'}</a></p>` : `<p><a href="/join">${locale === 'ko' ? '가입 양식' : 'Enrollment form'}</a></p>`}</main></body></html>`;
 }

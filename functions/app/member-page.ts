@@ -184,7 +184,14 @@ export interface MemberPageView {
   readonly coupons: ReturnType<typeof couponView>[];
   readonly consents: readonly ConsentLine[];
   readonly contacts: { readonly email?: string; readonly phone?: string };
-  readonly profile: { readonly birthday?: string; readonly anniversary?: string; readonly timeZone: string };
+  readonly profile: {
+    readonly birthday?: string;
+    readonly anniversary?: string;
+    readonly postalAddress?: NonNullable<Member['postalAddress']>;
+    readonly timeZone: string;
+  };
+  /** A new e-mail or phone waiting for its link (the page says where the link went). */
+  readonly pendingContact?: { readonly channel: 'email' | 'sms'; readonly value: string };
 }
 
 /** The channels a member's consent covers, in the page's order. */
@@ -248,8 +255,12 @@ export async function memberPage(memberId: string, deps: MemberPageDeps): Promis
     profile: {
       ...(member.birthday && { birthday: member.birthday }),
       ...(member.anniversary && { anniversary: member.anniversary }),
+      ...(member.postalAddress && { postalAddress: member.postalAddress }),
       timeZone: member.timeZone,
     },
+    ...(member.pendingContact && {
+      pendingContact: { channel: member.pendingContact.channel, value: member.pendingContact.value },
+    }),
   };
 }
 
@@ -272,10 +283,21 @@ export async function changeConsents(
 ): Promise<{ changed: ConsentChannel[] }> {
   const parsed = consentChangeRequest.safeParse(body);
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
-  if (parsed.data.email === true) {
+  const { email, sms, post, nightTime } = parsed.data;
+  if (email || sms || post || nightTime) {
     const member = await deps.members.getMember(memberId);
-    if (!member?.email || !emailVerified(member))
-      throw new ValidationError([{ path: 'email', message: 'There is no confirmed e-mail address to send to' }]);
+    if (member?.status !== 'active') throw new SessionGone();
+    const missing = [
+      email &&
+        !(member.email && emailVerified(member)) && {
+          path: 'email',
+          message: 'There is no confirmed e-mail address to send to',
+        },
+      (sms || nightTime) &&
+        !member.phone && { path: sms ? 'sms' : 'nightTime', message: 'There is no phone number to text' },
+      post && !member.postalAddress && { path: 'post', message: 'Give a postal address in your details first' },
+    ].filter((error): error is { path: string; message: string } => Boolean(error));
+    if (missing.length > 0) throw new ValidationError(missing);
   }
   const at = deps.clock().toISOString();
   const changed: ConsentChannel[] = [];
@@ -305,7 +327,12 @@ export async function changeConsents(
 
 /** `GET /me/data`: everything kept about the member, as the privacy group's export (and audited alike). */
 export async function ownData(memberId: string, deps: MemberPageDeps) {
-  return exportMember(memberId, `member:${memberId}`, deps);
+  const [data, coupons] = await Promise.all([
+    exportMember(memberId, `member:${memberId}`, deps),
+    deps.coupons.ofMember(memberId),
+  ]);
+  const now = deps.clock();
+  return { ...data, coupons: coupons.map((coupon) => couponView(coupon, now)) };
 }
 
 /**
@@ -373,6 +400,9 @@ export async function changeProfile(
   for (const [field, value] of Object.entries(changes)) {
     if (value === undefined) continue;
     if (value === null) delete record[field];
+    else if (field === 'postalAddress' && typeof value === 'object')
+      // As at enrollment: an address without a country is Korean.
+      record[field] = { ...value, country: (value as { country?: string }).country ?? 'KR' };
     else record[field] = field === 'name' ? String(value).trim() : value;
   }
   const changed = Object.keys(changes).filter(
@@ -391,6 +421,10 @@ export async function changeProfile(
     if (after.birthday && after.birthday.slice(0, 4) !== '--' && after.birthday > now.toISOString().slice(0, 10))
       throw new ValidationError([{ path: 'birthday', message: 'Birthday lies in the future' }]);
   }
+  if (changed.includes('postalAddress') && !after.postalAddress && before.consents.post.value)
+    throw new ValidationError([
+      { path: 'postalAddress', message: 'Post is on: turn it off before removing the postal address' },
+    ]);
   if (changed.length === 0) return { changed };
   const at = now.toISOString();
   if (!(await deps.members.updateProfile(before, after, at))) throw new SessionGone();

@@ -124,11 +124,25 @@ const HOME = {
     when: '일시',
     change: '변경',
     why: '사유',
+    postalCode: '우편번호',
+    address1: '주소',
+    address2: '상세 주소',
+    addressNote: '우편 수신에 쓰입니다. 세 칸을 모두 비우시면 주소가 삭제됩니다.',
+    contacts: '이메일·휴대폰 변경',
+    contactsIntro: (email: string, phone: string) =>
+      `지금 쓰시는 연락처: 이메일 ${email || '없음'}, 휴대폰 ${phone || '없음'}. 새 연락처로 확인 링크를 보내드리며, 링크를 누르시기 전까지는 지금 연락처를 그대로 씁니다.`,
+    newEmail: '새 이메일 주소',
+    newPhone: '또는 새 휴대폰 번호',
+    sendContact: '확인 링크 보내기',
+    contactSent: (where: string) =>
+      `${where}(으)로 확인 링크를 보냈습니다. 60분 안에 링크를 누르시면 연락처가 바뀌고, 이전 연락처에 알려드립니다.`,
+    fix: '입력 내용을 확인해 주세요.',
   },
   en: {
     title: (name: string) => `${name}’s membership`,
     tier: 'Your tier',
-    spend: (amount: string, count: number) => `Last 12 months: KRW ${amount}, ${count} purchases`,
+    spend: (amount: string, count: number) =>
+      `Last 12 months: KRW ${amount}, ${count} ${count === 1 ? 'purchase' : 'purchases'}`,
     next: (name: string, amount: string) => `KRW ${amount} more to reach ${name}.`,
     top: 'You are in the highest tier.',
     keep: (date: string, amount: string) =>
@@ -170,6 +184,19 @@ const HOME = {
     when: 'When',
     change: 'Change',
     why: 'Why',
+    postalCode: 'Postal code',
+    address1: 'Address',
+    address2: 'Address line 2',
+    addressNote: 'Used for post. Leave all three empty to remove the address.',
+    contacts: 'Change your e-mail or phone',
+    contactsIntro: (email: string, phone: string) =>
+      `In use now: e-mail ${email || 'none'}, phone ${phone || 'none'}. We send a link to the new one; the current one stays in use until you follow it.`,
+    newEmail: 'New e-mail address',
+    newPhone: 'Or new phone number',
+    sendContact: 'Send the confirmation link',
+    contactSent: (where: string) =>
+      `A confirmation link went to ${where}. Follow it within 60 minutes and it becomes your contact; we will tell the old one.`,
+    fix: 'Please check what you entered.',
   },
 } as const;
 
@@ -202,9 +229,10 @@ const day = (iso: string) => iso.slice(0, 10);
 export function memberHomePage(
   view: MemberPageView,
   csrf: string,
-  notice?: 'saved',
-  errors: readonly { path: string; message: string }[] = [],
+  notice?: 'saved' | 'contact-sent',
+  problem?: { readonly form: 'consents' | 'profile' | 'contacts'; readonly errors: FieldErrors },
 ): string {
+  const errorsOf = (form: 'consents' | 'profile' | 'contacts') => (problem?.form === form ? problem.errors : []);
   const locale = view.locale;
   const t = HOME[locale];
   const { progress } = view;
@@ -245,7 +273,10 @@ export function memberHomePage(
       return `<div class="check"><input type="checkbox" id="${id}" name="${consent.channel}" value="true"${consent.value ? ' checked' : ''} aria-describedby="${id}-state"><label for="${id}">${escapeHtml(t.channels[consent.channel] ?? consent.channel)}</label></div><p id="${id}-state"><small>${escapeHtml(state)}${consent.pending ? ` — ${t.pending}` : ''}</small></p>`;
     })
     .join('');
-  const body = `${notice ? `<p class="notice" role="status">${t.saved}</p>` : ''}
+  const pending = view.pendingContact;
+  const noticeText =
+    notice === 'saved' ? t.saved : notice === 'contact-sent' && pending ? t.contactSent(pending.value) : undefined;
+  const body = `${noticeText ? `<p class="notice" role="status">${escapeHtml(noticeText)}</p>` : ''}
 <section aria-labelledby="tier"><h2 id="tier">${t.tier}: ${escapeHtml(tierName)}</h2>
 <p>${escapeHtml(t.spend(money(progress.spend12Months), progress.purchases12Months))}</p>
 ${progress.next ? `<div class="meter" role="img" aria-label="${percent}%"><span style="width:${percent}%"></span></div><p>${escapeHtml(t.next(progress.next.name[locale] || progress.next.code, money(progress.next.spendNeeded)))}</p>` : `<p>${t.top}</p>`}
@@ -255,9 +286,10 @@ ${progress.keep ? `<p>${escapeHtml(t.keep(day(progress.keep.until), money(progre
 <section aria-labelledby="coupons"><h2 id="coupons">${t.coupons}</h2>${coupons}</section>
 <section aria-labelledby="consents"><h2 id="consents">${t.consents}</h2>
 <form method="post" action="/me/consents"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="form" value="consents">
-<fieldset><legend>${t.consents}</legend>${consentRows}</fieldset><p><small>${t.emailNote}</small></p>
+${formAlert(locale, errorsOf('consents'), [])}<fieldset><legend>${t.consents}</legend>${consentRows}</fieldset><p><small>${t.emailNote}</small></p>
 <p><button type="submit">${t.save}</button></p></form></section>
-${profileForm(view, csrf, errors)}
+${profileForm(view, csrf, errorsOf('profile'))}
+${contactForm(view, csrf, errorsOf('contacts'))}
 <p><a href="/me/data">${t.data}</a></p>
 <form method="post" action="/me/sign-out"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}"><button type="submit" class="secondary">${t.signOut}</button></form>
 ${erasureSection(locale, csrf)}`;
@@ -306,34 +338,66 @@ export function erasurePage(locale: Locale, state: 'sent' | 'done' | { ask: stri
   return page(locale, t.title, `<p class="notice" role="status">${escapeHtml(state === 'sent' ? t.sent : t.done)}</p>`);
 }
 
-/** The profile form: each field labelled, its error (if any) next to it and announced. */
-function profileForm(view: MemberPageView, csrf: string, errors: readonly { path: string; message: string }[]): string {
-  const t = HOME[view.locale];
-  const errorOf = (field: string) => errors.find((error) => error.path === field)?.message;
-  const field = (id: string, label: string, input: string, note?: string) => {
-    const error = errorOf(id);
+type FieldErrors = readonly { path: string; message: string }[];
+
+/** A labelled input of a form, with its note and its error (announced) next to it, tied by `aria-describedby`. */
+function fieldsOf(form: string, errors: FieldErrors) {
+  return (name: string, label: string, input: string, note?: string) => {
+    const id = `${form}-${name}`;
+    const error = errors.find((found) => found.path === name)?.message;
     const described = [note && `${id}-note`, error && `${id}-error`].filter(Boolean).join(' ');
-    return `<label for="profile-${id}">${label}</label>${input.replace(
+    return `<label for="${id}">${escapeHtml(label)}</label>${input.replace(
       '<input',
-      `<input id="profile-${id}"${
-        described
-          ? ` aria-describedby="${described
-              .split(' ')
-              .map((d) => `profile-${d}`)
-              .join(' ')}"`
-          : ''
-      }${error ? ' aria-invalid="true"' : ''}`,
-    )}${note ? `<p id="profile-${id}-note"><small>${escapeHtml(note)}</small></p>` : ''}${error ? `<p id="profile-${id}-error" role="alert">${escapeHtml(error)}</p>` : ''}`;
+      `<input id="${id}"${described ? ` aria-describedby="${described}"` : ''}${error ? ' aria-invalid="true"' : ''}`,
+    )}${note ? `<p id="${id}-note"><small>${escapeHtml(note)}</small></p>` : ''}${error ? `<p id="${id}-error" role="alert">${escapeHtml(error)}</p>` : ''}`;
   };
+}
+
+/** Errors of a form that belong to no field of it, announced at its top. */
+function formAlert(locale: Locale, errors: FieldErrors, fields: readonly string[]): string {
+  const loose = errors.filter((error) => !fields.includes(error.path));
+  if (loose.length === 0) return '';
+  return `<div role="alert"><p>${HOME[locale].fix}</p><ul>${loose.map((error) => `<li>${escapeHtml(error.message)}</li>`).join('')}</ul></div>`;
+}
+
+/** The profile's error paths as its form's field names (the address is nested in the API). */
+const profileFieldOf = (path: string) =>
+  path.startsWith('postalAddress.') ? path.slice('postalAddress.'.length) : path;
+
+/** The profile form: each field labelled, its error (if any) next to it and announced. */
+function profileForm(view: MemberPageView, csrf: string, errors: FieldErrors): string {
+  const t = HOME[view.locale];
+  const mapped = errors.map((error) => ({ ...error, path: profileFieldOf(error.path) }));
+  const field = fieldsOf('profile', mapped);
   const iso = (value: string | undefined) => (value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : '');
+  const address = view.profile.postalAddress;
   return `<section aria-labelledby="profile"><h2 id="profile">${t.profile}</h2>
 <form method="post" action="/me/profile"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
+${formAlert(view.locale, mapped, ['name', 'birthday', 'anniversary', 'postalCode', 'address1', 'address2', 'timeZone'])}
 ${field('name', t.name, `<input name="name" type="text" autocomplete="name" required value="${escapeHtml(view.name)}">`)}
 ${field('birthday', t.birthday, `<input name="birthday" type="date" autocomplete="bday" value="${iso(view.profile.birthday)}">`, t.birthdayNote)}
 ${field('anniversary', t.anniversary, `<input name="anniversary" type="date" value="${iso(view.profile.anniversary)}">`)}
+<fieldset><legend>${t.address1}</legend>
+${field('postalCode', t.postalCode, `<input name="postalCode" type="text" autocomplete="postal-code" inputmode="numeric" value="${escapeHtml(address?.postalCode ?? '')}">`, t.addressNote)}
+${field('address1', t.address1, `<input name="address1" type="text" autocomplete="address-line1" value="${escapeHtml(address?.address1 ?? '')}">`)}
+${field('address2', t.address2, `<input name="address2" type="text" autocomplete="address-line2" value="${escapeHtml(address?.address2 ?? '')}">`)}
+</fieldset>
 <label for="profile-locale">${t.language}</label><select id="profile-locale" name="locale"><option value="ko"${view.locale === 'ko' ? ' selected' : ''}>한국어</option><option value="en"${view.locale === 'en' ? ' selected' : ''}>English</option></select>
 ${field('timeZone', t.zone, `<input name="timeZone" type="text" required value="${escapeHtml(view.profile.timeZone)}">`)}
 <p><button type="submit">${t.saveProfile}</button></p></form></section>`;
+}
+
+/** A new e-mail or phone: a form that sends a link to it (the current one stays until the link is followed). */
+function contactForm(view: MemberPageView, csrf: string, errors: FieldErrors): string {
+  const t = HOME[view.locale];
+  const field = fieldsOf('contact', errors);
+  return `<section aria-labelledby="contacts"><h2 id="contacts">${t.contacts}</h2>
+<p>${escapeHtml(t.contactsIntro(view.contacts.email ?? '', view.contacts.phone ?? ''))}</p>
+<form method="post" action="/me/contacts"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
+${formAlert(view.locale, errors, ['email', 'phone'])}
+${field('email', t.newEmail, '<input name="email" type="email" autocomplete="email">')}
+${field('phone', t.newPhone, '<input name="phone" type="tel" autocomplete="tel">')}
+<p><button type="submit">${t.sendContact}</button></p></form></section>`;
 }
 
 const CONTACT = {

@@ -43,6 +43,8 @@ export async function exportMember(
     consentHistory: items.consentHistory,
     tierHistory: items.tierHistory,
     dueTouchpoints: items.due,
+    // What went to them (or was skipped, and why): the send ledger.
+    messages: items.contacts,
   };
 }
 

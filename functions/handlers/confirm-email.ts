@@ -32,7 +32,11 @@ export const handler = httpHandler(
       return html(200, confirmationPage(locale, 'ask', token, contact));
     }
     const outcome = await confirmEmail(postedField(event, 'token'), deps);
-    if (fromBrowser(event)) return html(200, confirmationPage(outcome.locale, 'confirmed', undefined, outcome.contact));
+    if (fromBrowser(event))
+      return html(
+        200,
+        confirmationPage(outcome.locale, outcome.again ? 'confirmed-again' : 'confirmed', undefined, outcome.contact),
+      );
     return json(200, { memberId: outcome.memberId, status: outcome.result });
   },
   {

@@ -107,6 +107,28 @@ async function formSession(event: HttpEvent): Promise<{ session: MemberSession; 
   return { session, form };
 }
 
+/**
+ * Runs a form's change; bad fields answer the page again (400) with the errors next to that form's fields, else the
+ * page with its notice (a redirect, so a reload posts nothing twice).
+ */
+async function formChange(
+  session: MemberSession,
+  form: 'consents' | 'profile' | 'contacts',
+  change: () => Promise<unknown>,
+  done: string,
+): Promise<HttpResult> {
+  try {
+    await change();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const view = await memberPage(session.memberId, deps);
+    return html(400, memberHomePage(view, session.csrf, undefined, { form, errors: error.errors }));
+  }
+  return redirect(done);
+}
+
+const NOTICES = { '1': 'saved', contact: 'contact-sent' } as const;
+
 const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   'GET /me/sign-in': async (event) => {
     const token = event.queryStringParameters?.['token'];
@@ -140,8 +162,10 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     const session = await signedIn(event);
     if (!session) return redirect('/me/sign-in');
     const view = await memberPage(session.memberId, deps);
+    const saved = event.queryStringParameters?.['saved'];
+    const notice = saved === '1' || saved === 'contact' ? NOTICES[saved] : undefined;
     return {
-      ...html(200, memberHomePage(view, session.csrf, event.queryStringParameters?.['saved'] ? 'saved' : undefined)),
+      ...html(200, memberHomePage(view, session.csrf, notice)),
       cookies: [setCookie(session.id, SESSION_IDLE_MS / 1000)],
     };
   },
@@ -163,8 +187,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     const { session, form } = signed;
     // The page's checkboxes, one per channel: checked is given, unchecked withdrawn.
     const changes = Object.fromEntries(CONSENT_CHANNELS.map((channel) => [channel, form.get(channel) === 'true']));
-    await changeConsents(session.memberId, changes, deps);
-    return redirect('/me?saved=1');
+    return formChange(session, 'consents', () => changeConsents(session.memberId, changes, deps), '/me?saved=1');
   },
   'PUT /me/profile': async (event) => {
     const session = await apiSession(event);
@@ -176,23 +199,41 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     const { session, form } = signed;
     // Empty date fields remove the date; the rest as typed.
     const optional = (name: string) => (form.get(name) ? form.get(name) : null);
+    // The address's three fields: all empty removes it, else all of it as typed (the schema names what is wrong).
+    const address = ['postalCode', 'address1', 'address2'].map((name) => (form.get(name) ?? '').trim());
+    const [postalCode = '', address1 = '', address2 = ''] = address;
     const body = {
       ...(form.has('name') && { name: form.get('name') }),
       birthday: optional('birthday'),
       anniversary: optional('anniversary'),
+      ...(form.has('postalCode') && {
+        postalAddress: address.every((value) => value === '')
+          ? null
+          : { postalCode, address1, ...(address2 && { address2 }) },
+      }),
       ...(form.get('locale') && { locale: form.get('locale') }),
       ...(form.get('timeZone') && { timeZone: form.get('timeZone') }),
     };
-    try {
-      await changeProfile(session.memberId, body, deps);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      const view = await memberPage(session.memberId, deps);
-      return html(400, memberHomePage(view, session.csrf, undefined, error.errors));
-    }
-    return redirect('/me?saved=1');
+    return formChange(session, 'profile', () => changeProfile(session.memberId, body, deps), '/me?saved=1');
   },
   'POST /me/contacts': async (event) => {
+    if (isForm(event)) {
+      const signed = await formSession(event);
+      if (!signed) return redirect('/me/sign-in');
+      const { session, form } = signed;
+      // One of the two: the e-mail when both are typed.
+      const body = form.get('email')
+        ? { email: form.get('email') }
+        : form.get('phone')
+          ? { phone: form.get('phone') }
+          : {};
+      return formChange(
+        session,
+        'contacts',
+        () => requestContactChange(session.memberId, body, deps),
+        '/me?saved=contact',
+      );
+    }
     const session = await apiSession(event);
     await requestContactChange(session.memberId, jsonBody(event, 4096), deps);
     return json(202, { status: 'verification-sent' });

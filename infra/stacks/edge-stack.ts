@@ -1,5 +1,5 @@
 // The edge in front of the HTTP API: a CloudFront distribution with AWS WAF (HTTP APIs cannot carry a web ACL). A
-// rate-based rule per client IP, AWS's IP reputation list and common rule set. WAF for CloudFront lives in
+// rate-based rule per client IP (and a tighter one for sign-in links), AWS's IP reputation list and common rule set. WAF for CloudFront lives in
 // us-east-1, so this stack does; it reads the API's domain across regions.
 import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import {
@@ -19,6 +19,8 @@ export interface EdgeStackProps extends StackProps {
   readonly apiDomain: string;
   /** Requests one client IP may make in any 5 minutes before WAF blocks it (WAF's window). */
   readonly requestsPerIpPer5Minutes: number;
+  /** Sign-in link requests one client IP may make in any 5 minutes (beside the 3 links a day per contact). */
+  readonly signInsPerIpPer5Minutes: number;
 }
 
 const metric = (name: string) => ({
@@ -45,6 +47,41 @@ export class EdgeStack extends Stack {
           action: { block: {} },
           statement: { rateBasedStatement: { aggregateKeyType: 'IP', limit: props.requestsPerIpPer5Minutes } },
           visibilityConfig: metric('dangol-rate-per-ip'),
+        },
+        {
+          // Sign-in links: few per client, however many contacts it tries (each may cost an SMS).
+          name: 'SignInRatePerClientIp',
+          priority: 3,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              aggregateKeyType: 'IP',
+              limit: props.signInsPerIpPer5Minutes,
+              scopeDownStatement: {
+                andStatement: {
+                  statements: [
+                    {
+                      byteMatchStatement: {
+                        fieldToMatch: { uriPath: {} },
+                        positionalConstraint: 'EXACTLY',
+                        searchString: '/me/sign-in',
+                        textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+                      },
+                    },
+                    {
+                      byteMatchStatement: {
+                        fieldToMatch: { method: {} },
+                        positionalConstraint: 'EXACTLY',
+                        searchString: 'POST',
+                        textTransformations: [{ priority: 0, type: 'NONE' }],
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+          visibilityConfig: metric('dangol-sign-in-rate-per-ip'),
         },
         {
           name: 'AmazonIpReputationList',

@@ -76,6 +76,24 @@ describe('edge stack', () => {
           Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 300 } },
         }),
         Match.objectLike({
+          Name: 'SignInRatePerClientIp',
+          Action: { Block: {} },
+          Statement: {
+            RateBasedStatement: Match.objectLike({
+              AggregateKeyType: 'IP',
+              Limit: 20,
+              ScopeDownStatement: {
+                AndStatement: {
+                  Statements: [
+                    Match.objectLike({ ByteMatchStatement: Match.objectLike({ SearchString: '/me/sign-in' }) }),
+                    Match.objectLike({ ByteMatchStatement: Match.objectLike({ SearchString: 'POST' }) }),
+                  ],
+                },
+              },
+            }),
+          },
+        }),
+        Match.objectLike({
           Statement: {
             ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' },
           },

@@ -165,7 +165,7 @@ describe('member page', () => {
     const form = await fetch(`${urls().http}/me/consents`, {
       method: 'POST',
       headers: { cookie: `dangol_session=${cookie}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ csrf, email: 'true', sms: 'true', post: 'true' }).toString(),
+      body: new URLSearchParams({ csrf, email: 'true', sms: 'true' }).toString(),
       redirect: 'manual',
     });
     expect(form.status).toBe(303);
@@ -362,6 +362,73 @@ describe('member page', () => {
     expect(JSON.stringify(events)).not.toContain('Hana');
   }, 60_000);
 
+  it('takes the address, a new contact and consents as page forms; what is wrong comes back next to its field', async () => {
+    const member = await verifiedMember('en');
+    const { cookie } = await pressButton(await signInLink(member.email));
+    const csrf = csrfOf(await (await page(cookie ?? '')).text());
+    const form = (path: string, fields: Record<string, string>) =>
+      fetch(`${urls().http}${path}`, {
+        method: 'POST',
+        headers: { cookie: `dangol_session=${cookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf, ...fields }).toString(),
+        redirect: 'manual',
+      });
+    const profile = { name: 'Mina Kim', locale: 'en', timeZone: 'Asia/Seoul' };
+    // Post without an address: refused on the page, nothing changed.
+    const noAddress = await form('/me/consents', { email: 'true', sms: 'true', post: 'true' });
+    expect(noAddress.status).toBe(400);
+    expect(await noAddress.text()).toContain('Give a postal address in your details first');
+    // A broken postal code is marked next to its field; the rest of the address is kept as typed.
+    const badCode = await form('/me/profile', { ...profile, postalCode: '!', address1: '1 Main St', address2: '' });
+    expect(badCode.status).toBe(400);
+    const badPage = await badCode.text();
+    expect(badPage).toMatch(
+      /id="profile-postalCode" aria-describedby="profile-postalCode-note profile-postalCode-error" aria-invalid="true"/,
+    );
+    expect(badPage).toContain('<p id="profile-postalCode-error" role="alert">Invalid postal code</p>');
+    const address = { postalCode: '04524', address1: '세종대로 110', address2: '3층' };
+    expect((await form('/me/profile', { ...profile, ...address })).status).toBe(303);
+    expect((await form('/me/consents', { email: 'true', sms: 'true', post: 'true' })).status).toBe(303);
+    const data = (await (await page(cookie ?? '', '/me/data')).json()) as Record<string, any>;
+    expect(data.member.postalAddress).toEqual({ ...address, country: 'KR' });
+    expect(data.member.consents.post).toMatchObject({ value: true, source: 'member' });
+    // The address cannot go while post is on; once post is off, all three fields empty remove it.
+    const empty = { postalCode: '', address1: '', address2: '' };
+    const stillPost = await form('/me/profile', { ...profile, ...empty });
+    expect(stillPost.status).toBe(400);
+    expect(await stillPost.text()).toContain('turn it off before removing the postal address');
+    expect((await form('/me/consents', { email: 'true', sms: 'true' })).status).toBe(303);
+    expect((await form('/me/profile', { ...profile, ...empty })).status).toBe(303);
+    const after = (await (await page(cookie ?? '', '/me/data')).json()) as Record<string, any>;
+    expect(after.member.postalAddress).toBeUndefined();
+
+    // A new contact by the form: a wrong address is marked, a right one kept aside and its link sent.
+    const wrong = await form('/me/contacts', { email: 'not-an-address', phone: '' });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toMatch(/<p id="contact-email-error" role="alert">[^<]+<\/p>/);
+    expect((await form('/me/contacts', { email: member.email, phone: '' })).status).toBe(400);
+    const moved = `moved-${member.memberId}@example.com`;
+    const sent = await form('/me/contacts', { email: moved, phone: '' });
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get('location')).toBe('/me?saved=contact');
+    expect(await (await page(cookie ?? '', '/me?saved=contact')).text()).toContain(
+      `A confirmation link went to ${moved}.`,
+    );
+    const link = await eventually(
+      () => mailsTo(moved),
+      (mails) => mails.length > 0,
+    );
+    expect(link[0]?.body.text).toMatch(/\/me\/contacts\/confirm\?token=/);
+    // Without the page's token, none of the forms changes anything.
+    const forged = await fetch(`${urls().http}/me/contacts`, {
+      method: 'POST',
+      headers: { cookie: `dangol_session=${cookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: 'other@example.com' }).toString(),
+      redirect: 'manual',
+    });
+    expect(forged.status).toBe(403);
+  }, 60_000);
+
   it('gives e-mail again only by the link of a new confirmation mail (double opt-in), with no second welcome', async () => {
     const member = await verifiedMember('en');
     const { cookie } = await pressButton(await signInLink(member.email));
@@ -420,7 +487,7 @@ describe('member page', () => {
     await drained('purchases');
     const home = await (await page(cookie ?? '')).text();
     expect(home).toContain('Your tier: Silver');
-    expect(home).toContain('Last 12 months: KRW 350,000, 1 purchases');
+    expect(home).toMatch(/Last 12 months: KRW 350,000, 1 purchase(?!s)/);
     expect(home).toMatch(/Up after a purchase/);
     const csrf = csrfOf(home);
     const withdrawn = await fetch(`${urls().http}/me/consents`, {
