@@ -25,7 +25,9 @@ export type TablePartition =
   | 'HANDON#'
   | 'COUPON#'
   | 'SESSION#'
-  | 'SIGNIN#';
+  | 'SIGNIN#'
+  | 'EXTERNAL#'
+  | 'IMPORT#';
 
 export interface HandlerSpec {
   /** kebab-case; the entry is functions/handlers/<name>.ts with a `handler` export. */
@@ -247,6 +249,26 @@ export const handlers: readonly HandlerSpec[] = [
     writes: ['CONFIG', 'AUDIT#'],
   },
   {
+    name: 'admin-imports',
+    description: 'Admin: imports of existing members and purchase history, chunk by chunk, and their reports',
+    capabilities: ['tableWrite', 'bus', 'programme', 'contactHashes'],
+    writes: [
+      'IMPORT#',
+      'MEMBER#',
+      'EMAIL#',
+      'PHONE#',
+      'EXTERNAL#',
+      'ZONES',
+      'ORDER#',
+      'PROSPECT#',
+      'COUPON#',
+      'CAMPAIGN#',
+      'AUDIT#',
+    ],
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+  },
+  {
     name: 'admin-coupons',
     description: "Admin: a member's coupons and their state",
     capabilities: ['tableRead', 'programme'],
@@ -301,6 +323,8 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/members', handler: 'admin-find-members', auth: 'admin' },
   { method: 'GET', path: '/admin/members/{id}', handler: 'admin-get-member', auth: 'admin' },
   { method: 'GET', path: '/admin/coupons', handler: 'admin-coupons', auth: 'admin' },
+  { method: 'POST', path: '/admin/imports', handler: 'admin-imports', auth: 'admin' },
+  { method: 'GET', path: '/admin/imports/{id}', handler: 'admin-imports', auth: 'admin' },
   { method: 'GET', path: '/me/sign-in', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/sign-in', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/session', handler: 'member-page', auth: 'public' },

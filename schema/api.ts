@@ -9,6 +9,7 @@ import { campaignReport } from './campaign-report.ts';
 import { sendingSwitchInput } from './admin-sending.ts';
 import { couponValidation, couponValidationAnswer, memberCoupons } from './coupons.ts';
 import { memberStatus } from './member-status.ts';
+import { chunkReport, importChunkRequest, importReport } from './imports.ts';
 import { consentChangeRequest, profileChangeRequest, signInRequest } from './member-page.ts';
 
 export interface RouteDoc {
@@ -285,6 +286,28 @@ export const apiDocs: Record<string, RouteDoc> = {
       400: badRequest,
       401: unauthorized,
       403: forbiddenRead,
+    },
+  },
+  'POST /admin/imports': {
+    summary:
+      'One chunk (at most 500 rows) of an import file: members or purchase history (docs/import.md). Every chunk of a file carries the same `id` (`npm run import` derives it from the content) and its first row number; a chunk sent again answers its first report and writes nothing, so a rerun after a crash ends in the same state. A dry run checks and reports (valid, invalid with row, column and reason, duplicates within the file, matches with existing members) and writes only its report. Members are matched on external id, e-mail or phone and left as they are; a row whose contacts belong to two members is refused, never merged. Consent counts only with its source and time. Purchases take the purchase events’ exactly-once path. Group marketing.',
+    requestBody: importChunkRequest,
+    responses: {
+      200: { description: 'The chunk’s report', json: chunkReport },
+      400: badRequest,
+      401: unauthorized,
+      403: forbiddenEdit,
+      409: { description: 'The id belongs to an import of another kind, or a dry run to a real one', json: problem },
+    },
+  },
+  'GET /admin/imports/{id}': {
+    summary:
+      'An import’s progress: counts of every chunk so far, the chunks done (a resumed import skips them), the first 1,000 row errors. Groups marketing or viewer.',
+    responses: {
+      200: { description: 'The report', json: importReport },
+      401: unauthorized,
+      403: forbiddenRead,
+      404: { description: 'No such import', json: problem },
     },
   },
   'POST /partner/coupons/validate': {

@@ -54,6 +54,17 @@ export const keys = {
     SK: `CONSENT#${at}#${channel}`,
   }),
   consentHistoryPrefix: (memberId: string) => ({ PK: `MEMBER#${memberId}`, SKPrefix: 'CONSENT#' }),
+  /** A member's id in the company's own systems (an import's `externalId`): at most one member has it. */
+  externalOwner: (externalId: string): Key => ({ PK: `EXTERNAL#${externalId}`, SK: OWNER }),
+  /** An import: its settings and times; a chunk's report (by its first row, zero-padded so they sort). */
+  importMeta: (id: string): Key => ({ PK: `IMPORT#${id}`, SK: 'META' }),
+  importChunk: (id: string, firstRow: number): Key => ({
+    PK: `IMPORT#${id}`,
+    SK: `CHUNK#${String(firstRow).padStart(10, '0')}`,
+  }),
+  importChunks: (id: string) => ({ PK: `IMPORT#${id}`, SKPrefix: 'CHUNK#' }),
+  /** A dry run's memory of the people and orders it saw (a hash of the key, never the contact), by TTL. */
+  importSeen: (id: string, key: string): Key => ({ PK: `IMPORT#${id}`, SK: `SEEN#${contactHash(key)}` }),
   /** Exactly-once purchases: one order record per (channel, orderId). */
   order: (channel: string, orderId: string): Key => ({ PK: `ORDER#${channel}#${orderId}`, SK: 'ORDER' }),
   /** Exactly-once refunds: one record per (channel, refundId). */

@@ -16,6 +16,7 @@ import { DynamoAuditLog } from '#adapters/audit-log';
 import { DynamoCampaignStats } from '#adapters/campaign-stats';
 import { DynamoCouponRedemptions, DynamoCouponStore } from '#adapters/coupon-store';
 import { DynamoSessionStore } from '#adapters/session-store';
+import { DynamoImportStore } from '#adapters/import-store';
 import { keys } from '#adapters/keys';
 import { DynamoContactLimits } from '#adapters/contact-limits';
 import { DynamoMemberStore } from '#adapters/member-store';
@@ -315,6 +316,18 @@ export function campaignReportDeps() {
 }
 
 /** Coupons as the partner and admin routes read them. */
+/** Imports: their reports and identity keys, and the purchase events' own path for purchase history. */
+export function importDeps() {
+  const { TABLE_NAME } = readConfig('table');
+  const programme = readConfig('programme');
+  return {
+    imports: new DynamoImportStore(dynamoDocumentClient(), TABLE_NAME),
+    ingest: purchaseDeps(),
+    clock: systemClock,
+    programme: { timeZone: programme.PROGRAMME_TIME_ZONE, currency: programme.PROGRAMME_CURRENCY },
+  };
+}
+
 export function couponDeps() {
   const { TABLE_NAME } = readConfig('table');
   return {

@@ -1,0 +1,411 @@
+// Use case: importing the customers a company already has, and their purchase history, one chunk of a file at a
+// time (`POST /admin/imports`). Every chunk can run twice: a chunk done is answered from its stored report; a chunk
+// cut short by a crash finds what it wrote (owner records carry the import and row) and finishes it. Members are
+// matched on external id, e-mail and phone and never merged silently; purchases take the purchase events' own
+// exactly-once path, so tiers and RFM come out as if the history had been live.
+import { randomUUID } from 'node:crypto';
+import {
+  type ImportedMember,
+  type ImportedPurchase,
+  NO_EVIDENCE_SOURCE,
+  parseMemberRow,
+  parsePurchaseRow,
+} from '#domain/import-rows';
+import {
+  type ChunkReport,
+  type ImportChunkRequest,
+  type ImportKind,
+  type ImportReport,
+  importChunkRequest,
+  type RowError,
+} from '#schema/imports';
+import type { ConsentRecord, Member } from '#schema/member';
+import { Conflict, NotFound } from './errors.ts';
+import { type IngestDeps, RejectedEvent, recordPurchase } from './ingest-purchase.ts';
+import type { AuditEntry, Clock } from './ports.ts';
+import { fieldErrors, ValidationError } from './validation.ts';
+
+/** Who holds an identity key (`email:…`, `phone:…`, `external:…`), and which import row made it, if one did. */
+export interface KeyOwner {
+  readonly memberId: string;
+  readonly importRef?: string;
+}
+
+/** A member an import creates: the profile, its consent history, and the keys it claims. */
+export interface NewMember {
+  readonly member: Member;
+  readonly history: readonly ConsentRecord[];
+  readonly externalId?: string;
+  readonly importRef: string;
+}
+
+export interface ImportMeta {
+  readonly id: string;
+  readonly kind: ImportKind;
+  readonly dryRun: boolean;
+  readonly fileName?: string;
+  readonly totalRows?: number;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly by: string;
+}
+
+export interface ImportStore {
+  meta(id: string): Promise<ImportMeta | null>;
+  /** The stored report of a chunk done, else null. */
+  chunk(id: string, firstRow: number): Promise<ChunkReport | null>;
+  /** Every chunk's report of an import, in row order. */
+  chunks(id: string): Promise<ChunkReport[]>;
+  /** The chunk's report and the import's settings (kept from its first chunk; `updatedAt` moved on). */
+  saveChunk(meta: ImportMeta, report: ChunkReport): Promise<void>;
+  /** A dry run: the row each key was first seen at in earlier chunks; the keys of this chunk are remembered. */
+  seenBefore(id: string, keys: ReadonlyMap<string, number>): Promise<Map<string, number>>;
+  /** The owners of identity keys. */
+  owners(keys: readonly string[]): Promise<Map<string, KeyOwner>>;
+  /**
+   * Claims the identity keys of new members (conditional: a key someone holds stays theirs); the import refs whose
+   * claim failed. The members themselves are written by `writeMembers` after it.
+   */
+  claim(members: readonly NewMember[]): Promise<Set<string>>;
+  /** Profiles, consent histories and date items (idempotent puts). */
+  writeMembers(members: readonly NewMember[]): Promise<void>;
+  /** Of these members, the ones whose profile is not written (a chunk cut short between its claims and writes). */
+  missingProfiles(memberIds: readonly string[]): Promise<Set<string>>;
+  /** Of these orders (`channel#orderId`), the ones already recorded. */
+  existingOrders(orders: readonly string[]): Promise<Set<string>>;
+  audit(entry: AuditEntry): Promise<void>;
+}
+
+export interface ImportDeps {
+  readonly imports: ImportStore;
+  readonly ingest: IngestDeps;
+  readonly clock: Clock;
+  readonly programme: { readonly timeZone: string; readonly currency: string };
+}
+
+/** Row errors an import keeps in its report (the counts are always complete). */
+export const MAX_LISTED_ERRORS = 1000;
+
+/** Purchases applied at once within a chunk (one member's in file order, one after another). */
+const PURCHASE_CONCURRENCY = 8;
+
+function emptyReport(firstRow: number, rows: number): ChunkReport {
+  return {
+    firstRow,
+    rows,
+    valid: 0,
+    invalid: 0,
+    duplicates: 0,
+    matched: 0,
+    created: 0,
+    applied: 0,
+    existing: 0,
+    withoutConsentEvidence: 0,
+    errors: [],
+  };
+}
+
+const keysOfMember = (row: ImportedMember) =>
+  [
+    row.externalId !== undefined && { key: `external:${row.externalId}`, column: 'externalId' },
+    row.email !== undefined && { key: `email:${row.email}`, column: 'email' },
+    row.phone !== undefined && { key: `phone:${row.phone}`, column: 'phone' },
+  ].filter((key): key is { key: string; column: string } => Boolean(key));
+
+/** The member as stored, and the consent history that says where each consent came from. */
+export function newMemberOf(row: ImportedMember, importRef: string, memberId: string, now: Date): NewMember {
+  const at = now.toISOString();
+  const email = row.consents.email;
+  const member: Member = {
+    memberId,
+    status: 'active',
+    name: row.name,
+    ...(row.email && { email: row.email }),
+    ...(row.phone && { phone: row.phone }),
+    ...(row.emailVerified && { emailVerifiedAt: row.enrolledAt }),
+    ...(row.phoneVerified && { phoneVerifiedAt: row.enrolledAt }),
+    ...(row.birthday && { birthday: row.birthday }),
+    ...(row.anniversary && { anniversary: row.anniversary }),
+    ...(row.postalAddress && { postalAddress: row.postalAddress }),
+    locale: row.locale,
+    timeZone: row.timeZone,
+    consents: {
+      // A verified address with consent and its evidence counts as confirmed (the company's own double opt-in).
+      email: { ...email, ...(email.value && row.emailVerified && { confirmedAt: email.at }) },
+      sms: row.consents.sms,
+      post: row.consents.post,
+      nightTime: { value: false, at, source: NO_EVIDENCE_SOURCE },
+    },
+    enrolledAt: row.enrolledAt,
+    source: 'import',
+    steps: {},
+  };
+  const history: ConsentRecord[] = (['email', 'sms', 'post', 'nightTime'] as const).map((channel) => ({
+    memberId,
+    channel,
+    value: member.consents[channel].value,
+    at: member.consents[channel].at,
+    source: member.consents[channel].source,
+  }));
+  return { member, history, ...(row.externalId && { externalId: row.externalId }), importRef };
+}
+
+/** `POST /admin/imports`: one chunk; the same chunk again answers its first report and writes nothing. */
+export async function importChunk(body: unknown, by: string, deps: ImportDeps): Promise<ChunkReport> {
+  const parsed = importChunkRequest.safeParse(body);
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
+  const request = parsed.data;
+  const now = deps.clock();
+  const known = await deps.imports.meta(request.id);
+  if (known && (known.kind !== request.kind || known.dryRun !== request.dryRun))
+    throw new Conflict(
+      `Import ${request.id} is a ${known.dryRun ? 'dry run' : 'real run'} of ${known.kind}: use another id for this one`,
+    );
+  const done = await deps.imports.chunk(request.id, request.firstRow);
+  if (done) return done;
+  const report =
+    request.kind === 'members' ? await importMembers(request, now, deps) : await importPurchases(request, now, deps);
+  const at = now.toISOString();
+  await deps.imports.saveChunk(
+    {
+      id: request.id,
+      kind: request.kind,
+      dryRun: request.dryRun,
+      ...((request.fileName ?? known?.fileName) && { fileName: request.fileName ?? known?.fileName }),
+      ...((request.totalRows ?? known?.totalRows) !== undefined && {
+        totalRows: request.totalRows ?? known?.totalRows,
+      }),
+      startedAt: known?.startedAt ?? at,
+      updatedAt: at,
+      by,
+    },
+    report,
+  );
+  if (!known && !request.dryRun)
+    await deps.imports.audit({
+      who: by,
+      action: `imports.${request.kind}`,
+      target: `import:${request.id}`,
+      beforeVersion: null,
+      afterVersion: null,
+      at,
+    });
+  return report;
+}
+
+/** Rows that parsed, the rest counted invalid with their errors. */
+function parseRows<T>(
+  request: ImportChunkRequest,
+  report: ChunkReport,
+  parse: (row: ImportChunkRequest['rows'][number], rowNumber: number) => ReturnType<typeof parseMemberRow> | unknown,
+): T[] {
+  const valid: T[] = [];
+  request.rows.forEach((row, index) => {
+    const result = parse(row, request.firstRow + index) as { ok: true; value: T } | { ok: false; errors: RowError[] };
+    if (result.ok) valid.push(result.value);
+    else {
+      report.invalid++;
+      report.errors.push(...result.errors);
+    }
+  });
+  return valid;
+}
+
+function duplicate(report: ChunkReport, row: number, column: string, earlier: number): void {
+  report.duplicates++;
+  report.errors.push({ row, column, reason: `Duplicate: the same ${column} as row ${earlier}` });
+}
+
+/** Rows whose key an earlier row of the file had: the first of each key, the rest counted as duplicates. */
+async function firstOfEach<T extends { row: number }>(
+  request: ImportChunkRequest,
+  rows: readonly T[],
+  keysOf: (row: T) => { key: string; column: string }[],
+  report: ChunkReport,
+  deps: ImportDeps,
+): Promise<T[]> {
+  const firstRowOf = new Map<string, number>();
+  const kept: T[] = [];
+  for (const row of rows) {
+    const earlier = keysOf(row).find((key) => firstRowOf.has(key.key));
+    if (earlier) {
+      duplicate(report, row.row, earlier.column, firstRowOf.get(earlier.key) ?? 0);
+      continue;
+    }
+    for (const key of keysOf(row)) firstRowOf.set(key.key, row.row);
+    kept.push(row);
+  }
+  // A real run finds earlier chunks' rows by what they wrote; a dry run writes nothing but its memory of keys.
+  if (!request.dryRun) return kept;
+  const seen = await deps.imports.seenBefore(request.id, firstRowOf);
+  return kept.filter((row) => {
+    const earlier = keysOf(row).find((key) => (seen.get(key.key) ?? row.row) < row.row);
+    if (earlier) duplicate(report, row.row, earlier.column, seen.get(earlier.key) ?? 0);
+    return !earlier;
+  });
+}
+
+async function importMembers(request: ImportChunkRequest, now: Date, deps: ImportDeps): Promise<ChunkReport> {
+  const report = emptyReport(request.firstRow, request.rows.length);
+  const parsed = parseRows<ImportedMember>(request, report, (row, number) =>
+    parseMemberRow(row, number, now, deps.programme.timeZone),
+  );
+  const rows = await firstOfEach(request, parsed, keysOfMember, report, deps);
+  const owners = await deps.imports.owners(rows.flatMap((row) => keysOfMember(row).map((key) => key.key)));
+  const ownRef = (row: ImportedMember) => `${request.id}#${row.row}`;
+  const fresh: ImportedMember[] = [];
+  const resumed: { row: ImportedMember; owner: KeyOwner }[] = [];
+  for (const row of rows) {
+    const held = keysOfMember(row).flatMap((key) => {
+      const owner = owners.get(key.key);
+      return owner ? [{ ...key, owner }] : [];
+    });
+    const members = new Set(held.map((key) => key.owner.memberId));
+    if (members.size > 1) {
+      report.invalid++;
+      report.errors.push({
+        row: row.row,
+        column: held[1]?.column ?? 'email',
+        reason: 'These contacts belong to two different members: merge them first (or fix the row)',
+      });
+      continue;
+    }
+    const [first] = held;
+    if (!first) {
+      fresh.push(row);
+      continue;
+    }
+    const ref = first.owner.importRef;
+    if (ref === ownRef(row)) resumed.push({ row, owner: first.owner });
+    else if (ref?.startsWith(`${request.id}#`))
+      duplicate(report, row.row, first.column, Number(ref.slice(request.id.length + 1)));
+    else report.matched++;
+  }
+  report.withoutConsentEvidence = [...fresh, ...resumed.map(({ row }) => row)].filter(
+    (row) => row.consentWithoutEvidence,
+  ).length;
+  if (request.dryRun) {
+    report.created = fresh.length;
+    report.valid = report.created + report.matched;
+    return report;
+  }
+  // Created by this row before a crash: counted again, and finished when its profile is missing.
+  const missing = await deps.imports.missingProfiles(resumed.map(({ owner }) => owner.memberId));
+  const finish = resumed
+    .filter(({ owner }) => missing.has(owner.memberId))
+    .map(({ row, owner }) => newMemberOf(row, ownRef(row), owner.memberId, now));
+  const created = fresh.map((row) => newMemberOf(row, ownRef(row), randomUUID(), now));
+  const lost = await deps.imports.claim(created);
+  // A key someone took between the look-up and the claim: that row is theirs now (matched), nothing written for it.
+  report.matched += lost.size;
+  const claimed = created.filter((member) => !lost.has(member.importRef));
+  await deps.imports.writeMembers([...claimed, ...finish]);
+  report.created = claimed.length + resumed.length;
+  report.valid = report.created + report.matched;
+  return report;
+}
+
+async function importPurchases(request: ImportChunkRequest, now: Date, deps: ImportDeps): Promise<ChunkReport> {
+  const report = emptyReport(request.firstRow, request.rows.length);
+  const parsed = parseRows<ImportedPurchase>(request, report, (row, number) =>
+    parsePurchaseRow(row, number, now, deps.programme.currency),
+  );
+  const orderKey = (row: ImportedPurchase) => `${row.channel}#${row.orderId}`;
+  const rows = await firstOfEach(
+    request,
+    parsed,
+    (row) => [{ key: `order:${orderKey(row)}`, column: 'orderId' }],
+    report,
+    deps,
+  );
+  // The member by external id (the company's own), else the purchase event's own way: by contact.
+  const owners = await deps.imports.owners(
+    rows.flatMap((row) => (row.externalId ? [`external:${row.externalId}`] : [])),
+  );
+  const resolved: { row: ImportedPurchase; detail: Record<string, unknown> }[] = [];
+  for (const row of rows) {
+    const owner = row.externalId ? owners.get(`external:${row.externalId}`) : undefined;
+    if (row.externalId && !owner && !row.email && !row.phone) {
+      report.invalid++;
+      report.errors.push({ row: row.row, column: 'externalId', reason: 'No member has this external id' });
+      continue;
+    }
+    resolved.push({
+      row,
+      detail: {
+        orderId: row.orderId,
+        channel: row.channel,
+        occurredAt: row.occurredAt,
+        amount: { value: row.amount, currency: row.currency },
+        ...(owner
+          ? { member: { memberId: owner.memberId } }
+          : { customer: { ...(row.email && { email: row.email }), ...(row.phone && { phone: row.phone }) } }),
+      },
+    });
+  }
+  if (request.dryRun) {
+    const existing = await deps.imports.existingOrders(resolved.map(({ row }) => orderKey(row)));
+    report.existing = resolved.filter(({ row }) => existing.has(orderKey(row))).length;
+    report.applied = resolved.length - report.existing;
+    report.valid = resolved.length;
+    return report;
+  }
+  // One member's purchases one after another, in file order (each reads the account the one before wrote).
+  const byMember = new Map<string, typeof resolved>();
+  for (const item of resolved) {
+    const member = (item.detail['member'] as { memberId?: string } | undefined)?.memberId;
+    const key = member ?? `${item.row.email ?? ''}|${item.row.phone ?? ''}`;
+    byMember.set(key, [...(byMember.get(key) ?? []), item]);
+  }
+  const queues = [...byMember.values()];
+  const worker = async () => {
+    for (let queue = queues.shift(); queue; queue = queues.shift()) {
+      for (const { row, detail } of queue) {
+        try {
+          const outcome = await recordPurchase(detail, deps.ingest);
+          if (outcome === 'applied') report.applied++;
+          else report.existing++;
+        } catch (error) {
+          if (!(error instanceof RejectedEvent)) throw error;
+          report.invalid++;
+          report.errors.push({ row: row.row, column: 'externalId', reason: error.reason });
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PURCHASE_CONCURRENCY }, worker));
+  report.valid = report.applied + report.existing;
+  report.errors.sort((a, b) => a.row - b.row);
+  return report;
+}
+
+/** `GET /admin/imports/{id}`: counts so far, the chunks done, the first row errors. */
+export async function importReport(id: string, deps: Pick<ImportDeps, 'imports'>): Promise<ImportReport> {
+  const meta = id.length <= 80 ? await deps.imports.meta(id) : null;
+  if (!meta) throw new NotFound('No such import');
+  const chunks = await deps.imports.chunks(id);
+  const sum = (field: keyof Omit<ChunkReport, 'errors' | 'firstRow'>) =>
+    chunks.reduce((total, chunk) => total + chunk[field], 0);
+  const errors = chunks.flatMap((chunk) => chunk.errors);
+  return {
+    id,
+    kind: meta.kind,
+    dryRun: meta.dryRun,
+    ...(meta.fileName && { fileName: meta.fileName }),
+    ...(meta.totalRows !== undefined && { totalRows: meta.totalRows }),
+    startedAt: meta.startedAt,
+    updatedAt: meta.updatedAt,
+    rows: sum('rows'),
+    valid: sum('valid'),
+    invalid: sum('invalid'),
+    duplicates: sum('duplicates'),
+    matched: sum('matched'),
+    created: sum('created'),
+    applied: sum('applied'),
+    existing: sum('existing'),
+    withoutConsentEvidence: sum('withoutConsentEvidence'),
+    chunksDone: chunks.map((chunk) => chunk.firstRow),
+    errors: errors.slice(0, MAX_LISTED_ERRORS),
+    moreErrors: Math.max(0, errors.length - MAX_LISTED_ERRORS),
+  };
+}
