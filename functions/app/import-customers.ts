@@ -251,56 +251,54 @@ async function importMembers(request: ImportChunkRequest, now: Date, deps: Impor
     parseMemberRow(row, number, now, deps.programme.timeZone),
   );
   const rows = await firstOfEach(request, parsed, keysOfMember, report, deps);
-  const owners = await deps.imports.owners(rows.flatMap((row) => keysOfMember(row).map((key) => key.key)));
   const ownRef = (row: ImportedMember) => `${request.id}#${row.row}`;
   const fresh: ImportedMember[] = [];
   const resumed: { row: ImportedMember; owner: KeyOwner }[] = [];
-  for (const row of rows) {
-    const held = keysOfMember(row).flatMap((key) => {
-      const owner = owners.get(key.key);
-      return owner ? [{ ...key, owner }] : [];
-    });
-    const members = new Set(held.map((key) => key.owner.memberId));
-    if (members.size > 1) {
-      report.invalid++;
-      report.errors.push({
-        row: row.row,
-        column: held[1]?.column ?? 'email',
-        reason: 'These contacts belong to two different members: merge them first (or fix the row)',
+  /** Sorts rows by who holds their keys: nobody (fresh), this very row (resumed), someone else. */
+  const classify = async (batch: readonly ImportedMember[]) => {
+    const owners = await deps.imports.owners(batch.flatMap((row) => keysOfMember(row).map((key) => key.key)));
+    const unheld: ImportedMember[] = [];
+    for (const row of batch) {
+      const held = keysOfMember(row).flatMap((key) => {
+        const owner = owners.get(key.key);
+        return owner ? [{ ...key, owner }] : [];
       });
-      continue;
+      const [first] = held;
+      if (new Set(held.map((key) => key.owner.memberId)).size > 1) {
+        report.invalid++;
+        report.errors.push({
+          row: row.row,
+          column: held[1]?.column ?? 'email',
+          reason: 'These contacts belong to two different members: merge them first (or fix the row)',
+        });
+      } else if (!first) unheld.push(row);
+      else if (first.owner.importRef === ownRef(row)) resumed.push({ row, owner: first.owner });
+      else if (first.owner.importRef?.startsWith(`${request.id}#`))
+        duplicate(report, row.row, first.column, Number(first.owner.importRef.slice(request.id.length + 1)));
+      else report.matched++;
     }
-    const [first] = held;
-    if (!first) {
-      fresh.push(row);
-      continue;
-    }
-    const ref = first.owner.importRef;
-    if (ref === ownRef(row)) resumed.push({ row, owner: first.owner });
-    else if (ref?.startsWith(`${request.id}#`))
-      duplicate(report, row.row, first.column, Number(ref.slice(request.id.length + 1)));
-    else report.matched++;
+    return unheld;
+  };
+  fresh.push(...(await classify(rows)));
+  let createdRows = fresh;
+  if (!request.dryRun) {
+    const created = fresh.map((row) => newMemberOf(row, ownRef(row), randomUUID(), now));
+    const lost = await deps.imports.claim(created);
+    // A key taken between the look-up and the claim: by someone else (matched), or by this very row in a run of the
+    // same chunk at the same time (resumed). Nobody can take it back now, so a second look settles it.
+    const again = await classify(fresh.filter((row) => lost.has(ownRef(row))));
+    if (again.length > 0) throw new Error('an import claim failed on a key nobody holds: giving the chunk back');
+    const claimed = created.filter((member) => !lost.has(member.importRef));
+    // Created by this row before (a crash, a concurrent run): counted again, finished when its profile is missing.
+    const missing = await deps.imports.missingProfiles(resumed.map(({ owner }) => owner.memberId));
+    const finish = resumed
+      .filter(({ owner }) => missing.has(owner.memberId))
+      .map(({ row, owner }) => newMemberOf(row, ownRef(row), owner.memberId, now));
+    await deps.imports.writeMembers([...claimed, ...finish]);
+    createdRows = [...fresh.filter((row) => !lost.has(ownRef(row))), ...resumed.map(({ row }) => row)];
   }
-  report.withoutConsentEvidence = [...fresh, ...resumed.map(({ row }) => row)].filter(
-    (row) => row.consentWithoutEvidence,
-  ).length;
-  if (request.dryRun) {
-    report.created = fresh.length;
-    report.valid = report.created + report.matched;
-    return report;
-  }
-  // Created by this row before a crash: counted again, and finished when its profile is missing.
-  const missing = await deps.imports.missingProfiles(resumed.map(({ owner }) => owner.memberId));
-  const finish = resumed
-    .filter(({ owner }) => missing.has(owner.memberId))
-    .map(({ row, owner }) => newMemberOf(row, ownRef(row), owner.memberId, now));
-  const created = fresh.map((row) => newMemberOf(row, ownRef(row), randomUUID(), now));
-  const lost = await deps.imports.claim(created);
-  // A key someone took between the look-up and the claim: that row is theirs now (matched), nothing written for it.
-  report.matched += lost.size;
-  const claimed = created.filter((member) => !lost.has(member.importRef));
-  await deps.imports.writeMembers([...claimed, ...finish]);
-  report.created = claimed.length + resumed.length;
+  report.created = createdRows.length;
+  report.withoutConsentEvidence = createdRows.filter((row) => row.consentWithoutEvidence).length;
   report.valid = report.created + report.matched;
   return report;
 }

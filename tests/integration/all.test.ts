@@ -16,6 +16,7 @@ import './rfm-scoring.it.ts';
 import './admin-members.it.ts';
 import './enrollment-mail-queue.it.ts';
 import './admin-auth.it.ts';
+import './imports.it.ts';
 import './contact-limits.it.ts';
 import './local-stack.it.ts';
 import './logs-no-pii.it.ts';
