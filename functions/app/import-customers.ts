@@ -279,23 +279,25 @@ async function importMembers(request: ImportChunkRequest, now: Date, deps: Impor
     }
     return unheld;
   };
-  fresh.push(...(await classify(rows)));
-  let createdRows = fresh;
-  if (!request.dryRun) {
-    const created = fresh.map((row) => newMemberOf(row, ownRef(row), randomUUID(), now));
+  let createdRows: ImportedMember[];
+  if (request.dryRun) {
+    fresh.push(...(await classify(rows)));
+    createdRows = fresh;
+  } else {
+    // Claim first, look later: a new person's keys are free, so the usual import reads nothing before its writes. A
+    // key held already — by someone else (matched), by this very row in an earlier or concurrent run of the chunk
+    // (resumed) — fails its claim, and one look at the lost rows settles them; nobody gives a key back meanwhile.
+    const created = rows.map((row) => newMemberOf(row, ownRef(row), randomUUID(), now));
     const lost = await deps.imports.claim(created);
-    // A key taken between the look-up and the claim: by someone else (matched), or by this very row in a run of the
-    // same chunk at the same time (resumed). Nobody can take it back now, so a second look settles it.
-    const again = await classify(fresh.filter((row) => lost.has(ownRef(row))));
+    const again = await classify(rows.filter((row) => lost.has(ownRef(row))));
     if (again.length > 0) throw new Error('an import claim failed on a key nobody holds: giving the chunk back');
     const claimed = created.filter((member) => !lost.has(member.importRef));
-    // Created by this row before (a crash, a concurrent run): counted again, finished when its profile is missing.
     const missing = await deps.imports.missingProfiles(resumed.map(({ owner }) => owner.memberId));
     const finish = resumed
       .filter(({ owner }) => missing.has(owner.memberId))
       .map(({ row, owner }) => newMemberOf(row, ownRef(row), owner.memberId, now));
     await deps.imports.writeMembers([...claimed, ...finish]);
-    createdRows = [...fresh.filter((row) => !lost.has(ownRef(row))), ...resumed.map(({ row }) => row)];
+    createdRows = [...rows.filter((row) => !lost.has(ownRef(row))), ...resumed.map(({ row }) => row)];
   }
   report.created = createdRows.length;
   report.withoutConsentEvidence = createdRows.filter((row) => row.consentWithoutEvidence).length;
