@@ -27,7 +27,9 @@ export type TablePartition =
   | 'SESSION#'
   | 'SIGNIN#'
   | 'EXTERNAL#'
-  | 'IMPORT#';
+  | 'IMPORT#'
+  | 'IDENT#'
+  | 'CANDIDATES';
 
 export interface HandlerSpec {
   /** kebab-case; the entry is functions/handlers/<name>.ts with a `handler` export. */
@@ -98,8 +100,8 @@ export const handlers: readonly HandlerSpec[] = [
   {
     name: 'enroll-member',
     description: 'Enrolls a member from the web form',
-    capabilities: ['tableWrite', 'bus', 'phones'],
-    writes: ['MEMBER#', 'EMAIL#', 'PHONE#', 'ZONES'],
+    capabilities: ['tableWrite', 'bus', 'phones', 'contactHashes'],
+    writes: ['MEMBER#', 'EMAIL#', 'PHONE#', 'ZONES', 'IDENT#', 'CANDIDATES'],
   },
   {
     name: 'confirm-email',
@@ -259,6 +261,8 @@ export const handlers: readonly HandlerSpec[] = [
       'PHONE#',
       'EXTERNAL#',
       'ZONES',
+      'IDENT#',
+      'CANDIDATES',
       'ORDER#',
       'PROSPECT#',
       'COUPON#',
@@ -267,6 +271,11 @@ export const handlers: readonly HandlerSpec[] = [
     ],
     timeoutSeconds: 60,
     memoryMb: 1024,
+  },
+  {
+    name: 'admin-identity-candidates',
+    description: 'Admin: pairs of members that may be one person, for review',
+    capabilities: ['tableRead', 'auditWrite', 'programme'],
   },
   {
     name: 'admin-coupons',
@@ -324,6 +333,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/members/{id}', handler: 'admin-get-member', auth: 'admin' },
   { method: 'GET', path: '/admin/coupons', handler: 'admin-coupons', auth: 'admin' },
   { method: 'POST', path: '/admin/imports', handler: 'admin-imports', auth: 'admin' },
+  { method: 'GET', path: '/admin/identity/candidates', handler: 'admin-identity-candidates', auth: 'admin' },
   { method: 'GET', path: '/admin/imports/{id}', handler: 'admin-imports', auth: 'admin' },
   { method: 'GET', path: '/me/sign-in', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/sign-in', handler: 'member-page', auth: 'public' },

@@ -56,3 +56,15 @@ export const memberView = z.object({
   contactHistory: z.array(z.record(z.string(), z.unknown())),
 });
 export type MemberView = z.infer<typeof memberView>;
+
+/** `GET /admin/identity/candidates`: pairs of members that may be one person, and why. */
+export const identityCandidates = z.object({
+  items: z.array(
+    z.object({
+      reasons: z.array(z.enum(['name-birthday', 'email-variant', 'same-phone'])),
+      since: z.string(),
+      members: z.tuple([memberSummary, memberSummary]),
+    }),
+  ),
+  next: z.optional(z.string()),
+});

@@ -3,7 +3,7 @@ import type * as z from 'zod/mini';
 import { enrollmentRequest, enrollmentResponse } from './enrollment.ts';
 import { problem } from './problem.ts';
 import { tierLadder, tierLadderInput } from './tier-ladder.ts';
-import { memberLookupResponse, memberView } from './admin-members.ts';
+import { identityCandidates, memberLookupResponse, memberView } from './admin-members.ts';
 import { calendarEntryInput, testSendRequest } from './calendar.ts';
 import { campaignReport } from './campaign-report.ts';
 import { sendingSwitchInput } from './admin-sending.ts';
@@ -298,6 +298,20 @@ export const apiDocs: Record<string, RouteDoc> = {
       401: unauthorized,
       403: forbiddenEdit,
       409: { description: 'The id belongs to an import of another kind, or a dry run to a real one', json: problem },
+    },
+  },
+  'GET /admin/identity/candidates': {
+    summary:
+      'Pairs of members that may be one person, for review: the same name and birthday with other contacts (`name-birthday`), one mailbox under two addresses — Gmail dots, plus tags (`email-variant`) —, a phone one of them lost unverified to the other (`same-phone`). Noted when members enroll or are imported; never merged here (`POST /admin/members/{id}/merge` does). Pairs with a merged or erased member drop out. Contacts masked for viewers; each member shown gets an access record. Groups marketing or viewer.',
+    query: {
+      limit: { description: 'Pairs per page, 1–100 (default 50)', required: false },
+      cursor: { description: 'The `next` of the page before', required: false },
+    },
+    responses: {
+      200: { description: 'A page of pairs', json: identityCandidates },
+      400: badRequest,
+      401: unauthorized,
+      403: forbiddenRead,
     },
   },
   'GET /admin/imports/{id}': {

@@ -3,44 +3,8 @@
 import * as z from 'zod/mini';
 import './zod-locale.ts';
 
-/** The member columns (docs/import.md): only `name` and one of `email`/`phone` are required. */
-export const MEMBER_COLUMNS = [
-  'externalId',
-  'name',
-  'email',
-  'phone',
-  'birthday',
-  'anniversary',
-  'locale',
-  'timeZone',
-  'postalCode',
-  'address',
-  'address2',
-  'enrolledAt',
-  'emailVerified',
-  'phoneVerified',
-  'emailConsent',
-  'emailConsentSource',
-  'emailConsentAt',
-  'smsConsent',
-  'smsConsentSource',
-  'smsConsentAt',
-  'postConsent',
-  'postConsentSource',
-  'postConsentAt',
-] as const;
-
-/** The purchase columns: the member by `externalId`, else by `email` or `phone`. */
-export const PURCHASE_COLUMNS = [
-  'orderId',
-  'channel',
-  'occurredAt',
-  'amount',
-  'currency',
-  'externalId',
-  'email',
-  'phone',
-] as const;
+// The columns are the domain's (it checks rows against them); named here for the API and the CLI.
+export { MEMBER_COLUMNS, PURCHASE_COLUMNS } from '#domain/import-rows';
 
 export const IMPORT_KINDS = ['members', 'purchases'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];

@@ -54,6 +54,11 @@ export const keys = {
     SK: `CONSENT#${at}#${channel}`,
   }),
   consentHistoryPrefix: (memberId: string) => ({ PK: `MEMBER#${memberId}`, SKPrefix: 'CONSENT#' }),
+  /** The first member who left a piece of identity evidence (name and birthday, a mailbox, a phone), by its hash. */
+  identityEvidence: (kind: string, value: string): Key => ({ PK: `IDENT#${kind}#${contactHash(value)}`, SK: 'FIRST' }),
+  /** A pair of members that may be one person (ids in order), for marketing to review. */
+  identityCandidate: (a: string, b: string): Key => ({ PK: 'CANDIDATES', SK: a < b ? `${a}#${b}` : `${b}#${a}` }),
+  identityCandidates: { PK: 'CANDIDATES' },
   /** A member's id in the company's own systems (an import's `externalId`): at most one member has it. */
   externalOwner: (externalId: string): Key => ({ PK: `EXTERNAL#${externalId}`, SK: OWNER }),
   /** An import: its settings and times; a chunk's report (by its first row, zero-padded so they sort). */

@@ -1,6 +1,7 @@
 // Use case: a person enrolls through the web form. One member per e-mail and per phone, consents recorded,
 // `Member Enrolled` put on the bus (the mail sender sends the double opt-in mail from it); safe to repeat and to
 // run concurrently.
+import type { IdentityIndex } from './identity-candidates.ts';
 import { randomUUID } from 'node:crypto';
 import { enrollmentRequest, type EnrollmentRequest, type EnrollmentResponse } from '#schema/enrollment';
 import type { ConsentRecord, Member } from '#schema/member';
@@ -26,6 +27,8 @@ export interface EnrollDeps {
   readonly events: EventPublisher;
   readonly clock: Clock;
   readonly newId?: () => string;
+  /** Notes the member's identity evidence: a near miss with another member becomes a candidate for review. */
+  readonly identity?: Pick<IdentityIndex, 'note'>;
   /** ISO countries whose phones may enroll (the deployment's allow-list; SMS abroad costs more and invites abuse). */
   readonly phoneCountries?: readonly string[];
   /** Joins purchases made before enrollment (kept as a prospect under the same e-mail or phone). */
@@ -138,6 +141,8 @@ export async function enrollMember(body: unknown, deps: EnrollDeps): Promise<Enr
   const stored = result.created ? member : await deps.members.getMember(result.existingMemberId);
   if (!stored) throw new Error('member owning the contact vanished');
 
+  // Every time, not only when created: noting is idempotent, and a crash may have come right after the creation.
+  await deps.identity?.note([stored], now.toISOString());
   await publishEnrolledOnce(stored, now, deps);
   // Purchases kept under this e-mail or phone join the member only once the contact is verified (confirm-email):
   // whoever enrolls with someone else's address inherits nothing.

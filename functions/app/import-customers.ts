@@ -22,6 +22,7 @@ import {
 import type { ConsentRecord, Member } from '#schema/member';
 import { Conflict, NotFound } from './errors.ts';
 import { type IngestDeps, RejectedEvent, recordPurchase } from './ingest-purchase.ts';
+import type { IdentityIndex } from './identity-candidates.ts';
 import type { AuditEntry, Clock } from './ports.ts';
 import { fieldErrors, ValidationError } from './validation.ts';
 
@@ -78,6 +79,8 @@ export interface ImportStore {
 
 export interface ImportDeps {
   readonly imports: ImportStore;
+  /** Notes each new member's identity evidence: near misses become candidates for review, never merges. */
+  readonly identity?: Pick<IdentityIndex, 'note'>;
   readonly ingest: IngestDeps;
   readonly clock: Clock;
   readonly programme: { readonly timeZone: string; readonly currency: string };
@@ -297,6 +300,13 @@ async function importMembers(request: ImportChunkRequest, now: Date, deps: Impor
       .filter(({ owner }) => missing.has(owner.memberId))
       .map(({ row, owner }) => newMemberOf(row, ownRef(row), owner.memberId, now));
     await deps.imports.writeMembers([...claimed, ...finish]);
+    // Again for rows resumed: noting is idempotent, and a crash may have come between the writes and the note.
+    await deps.identity?.note(
+      [...claimed, ...resumed.map(({ row, owner }) => newMemberOf(row, ownRef(row), owner.memberId, now))].map(
+        ({ member }) => member,
+      ),
+      now.toISOString(),
+    );
     createdRows = [...rows.filter((row) => !lost.has(ownRef(row))), ...resumed.map(({ row }) => row)];
   }
   report.created = createdRows.length;

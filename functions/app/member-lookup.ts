@@ -75,7 +75,7 @@ function contactsAsSeen(profile: Record<string, unknown>, view: ContactView): Re
   return seen;
 }
 
-function summary(raw: Record<string, unknown>, ladder: TierLadder, view: ContactView): MemberSummary {
+export function summary(raw: Record<string, unknown>, ladder: TierLadder, view: ContactView): MemberSummary {
   const profile = contactsAsSeen(raw, view);
   return {
     memberId: String(raw['memberId']),
@@ -124,11 +124,11 @@ export async function lookupMembers(
 }
 
 /** One access record per member whose personal data an admin saw, before the answer leaves. */
-async function recordReads(
+export async function recordReads(
   members: readonly { memberId: string }[],
   action: 'members.find' | 'members.read',
   by: string,
-  deps: LookupDeps,
+  deps: Pick<LookupDeps, 'recordAccess' | 'clock'>,
 ): Promise<void> {
   if (members.length === 0) return;
   const at = deps.clock().toISOString();

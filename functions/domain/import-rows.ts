@@ -3,7 +3,46 @@
 import { normaliseEmail, normaliseName, normalisePhone } from './identity.ts';
 import { canonicalZone, isValidTimeZone } from './local-time.ts';
 import { parseMemberDate } from './member-date.ts';
-import { MEMBER_COLUMNS, PURCHASE_COLUMNS, type RowError } from '#schema/imports';
+import type { RowError } from '#schema/imports';
+
+/** The member columns (docs/import.md): only `name` and one of `email`/`phone` are required. */
+export const MEMBER_COLUMNS = [
+  'externalId',
+  'name',
+  'email',
+  'phone',
+  'birthday',
+  'anniversary',
+  'locale',
+  'timeZone',
+  'postalCode',
+  'address',
+  'address2',
+  'enrolledAt',
+  'emailVerified',
+  'phoneVerified',
+  'emailConsent',
+  'emailConsentSource',
+  'emailConsentAt',
+  'smsConsent',
+  'smsConsentSource',
+  'smsConsentAt',
+  'postConsent',
+  'postConsentSource',
+  'postConsentAt',
+] as const;
+
+/** The purchase columns: the member by `externalId`, else by `email` or `phone`. */
+export const PURCHASE_COLUMNS = [
+  'orderId',
+  'channel',
+  'occurredAt',
+  'amount',
+  'currency',
+  'externalId',
+  'email',
+  'phone',
+] as const;
 
 type Cell = string | number | boolean | null | undefined;
 type Row = Readonly<Record<string, Cell>>;

@@ -17,6 +17,7 @@ import { DynamoCampaignStats } from '#adapters/campaign-stats';
 import { DynamoCouponRedemptions, DynamoCouponStore } from '#adapters/coupon-store';
 import { DynamoSessionStore } from '#adapters/session-store';
 import { DynamoImportStore } from '#adapters/import-store';
+import { DynamoIdentityIndex } from '#adapters/identity-index';
 import { keys } from '#adapters/keys';
 import { DynamoContactLimits } from '#adapters/contact-limits';
 import { DynamoMemberStore } from '#adapters/member-store';
@@ -316,12 +317,23 @@ export function campaignReportDeps() {
 }
 
 /** Coupons as the partner and admin routes read them. */
+/** Identity evidence and candidate pairs (needs the contact hash keys: capability contactHashes). */
+export function identityIndex(): DynamoIdentityIndex {
+  return new DynamoIdentityIndex(dynamoDocumentClient(), readConfig('table').TABLE_NAME);
+}
+
+/** The review list of possible duplicates: the index, and what a member look-up needs to show them. */
+export function candidatesDeps() {
+  return { ...lookupDeps(), identity: identityIndex() };
+}
+
 /** Imports: their reports and identity keys, and the purchase events' own path for purchase history. */
 export function importDeps() {
   const { TABLE_NAME } = readConfig('table');
   const programme = readConfig('programme');
   return {
     imports: new DynamoImportStore(dynamoDocumentClient(), TABLE_NAME),
+    identity: identityIndex(),
     ingest: purchaseDeps(),
     clock: systemClock,
     programme: { timeZone: programme.PROGRAMME_TIME_ZONE, currency: programme.PROGRAMME_CURRENCY },

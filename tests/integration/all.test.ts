@@ -17,6 +17,7 @@ import './admin-members.it.ts';
 import './enrollment-mail-queue.it.ts';
 import './admin-auth.it.ts';
 import './imports.it.ts';
+import './identity.it.ts';
 import './contact-limits.it.ts';
 import './local-stack.it.ts';
 import './logs-no-pii.it.ts';
