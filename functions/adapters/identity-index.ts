@@ -10,6 +10,21 @@ import { batchGetAll, batchWrite } from './send-items.ts';
 
 const keyText = (key: { PK: unknown; SK: unknown }) => `${String(key.PK)}|${String(key.SK)}`;
 
+/** The evidence items a member holds when first to leave them. */
+export function evidenceItems(member: {
+  memberId: string;
+  name: string;
+  birthday?: string;
+  email?: string;
+  phone?: string;
+}): Record<string, unknown>[] {
+  return evidenceOf(member).map((evidence) => ({
+    ...keys.identityEvidence(evidence.kind, evidence.value),
+    entity: 'identity-evidence',
+    memberId: member.memberId,
+  }));
+}
+
 export class DynamoIdentityIndex implements IdentityIndex {
   constructor(
     private readonly db: DynamoDBDocumentClient,

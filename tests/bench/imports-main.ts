@@ -40,6 +40,7 @@ try {
   const { importChunk, newMemberOf } = await import('#app/import-customers');
   const { parseMemberRow } = await import('#domain/import-rows');
   const { claimsOf, memberItems } = await import('#adapters/import-store');
+  const { evidenceItems } = await import('#adapters/identity-index');
   const { readRows } = await import('#infra/import/read-file');
   await contactHashing();
   const deps = importDeps();
@@ -52,7 +53,7 @@ try {
   const file = join(dir, 'members.csv');
   writeFileSync(file, [header, ...Array.from({ length: ROWS }, (_, i) => line(i, 'imp'))].join('\n'));
 
-  // Raw: the same items a new member is (its claims, profile, consents, dates) by BatchWriteItem, 25 a call, as
+  // Raw: the same items a new member is (its claims, profile, consents, dates, identity evidence) by BatchWriteItem, 25 a call, as
   // many writers as the import has chunks in flight.
   const now = new Date();
   const raw = localDynamoClient(dynamo.endpoint);
@@ -66,7 +67,7 @@ try {
     );
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     const member = newMemberOf(parsed.value, `raw#${i}`, `raw-${i}`, now);
-    return [...claimsOf(member), ...memberItems(TABLE, member)];
+    return [...claimsOf(member), ...memberItems(TABLE, member), ...evidenceItems(member.member)];
   });
   const batches: Record<string, unknown>[][] = [];
   const flat = rawItems.flat();
@@ -120,7 +121,7 @@ try {
   if (created !== ROWS) throw new Error(`the import created ${created} of ${ROWS} members`);
 
   console.log('\n## Imports (members, DynamoDB Local in memory)');
-  console.log(`items per member: ${rawItems[0]?.length} (claims, profile, consents, dates)`);
+  console.log(`items per member: ${rawItems[0]?.length} (claims, profile, consents, dates, identity evidence)`);
   console.log(`raw BatchWriteItem: ${rawRate.toFixed(0)} members/s`);
   console.log(
     `import (${ROWS.toLocaleString('en-US')} rows streamed, 2 chunks in flight): ${importRate.toFixed(0)} rows/s`,
