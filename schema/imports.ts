@@ -56,7 +56,13 @@ const counts = {
   withoutConsentEvidence: z.int(),
 };
 
-export const chunkReport = z.strictObject({ firstRow: z.int(), ...counts, errors: z.array(rowError) });
+export const chunkReport = z.strictObject({
+  firstRow: z.int(),
+  ...counts,
+  errors: z.array(rowError),
+  /** Errors beyond the 1,000 a chunk keeps (counted, not listed). */
+  errorsLeftOut: z.optional(z.int()),
+});
 export type ChunkReport = z.infer<typeof chunkReport>;
 
 /** `GET /admin/imports/{id}`: the counts so far, the chunks done and the first row errors. */

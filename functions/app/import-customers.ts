@@ -89,6 +89,9 @@ export interface ImportDeps {
 /** Row errors an import keeps in its report (the counts are always complete). */
 export const MAX_LISTED_ERRORS = 1000;
 
+/** Row errors a chunk's report keeps. */
+const MAX_CHUNK_ERRORS = 1000;
+
 /** Purchases applied at once within a chunk (one member's in file order, one after another). */
 const PURCHASE_CONCURRENCY = 8;
 
@@ -166,8 +169,14 @@ export async function importChunk(body: unknown, by: string, deps: ImportDeps): 
     );
   const done = await deps.imports.chunk(request.id, request.firstRow);
   if (done) return done;
-  const report =
+  const full =
     request.kind === 'members' ? await importMembers(request, now, deps) : await importPurchases(request, now, deps);
+  // A chunk keeps at most this many errors (a stored report stays far below DynamoDB's 400 KB); the rest are counted.
+  const report: ChunkReport = {
+    ...full,
+    errors: full.errors.slice(0, MAX_CHUNK_ERRORS),
+    ...(full.errors.length > MAX_CHUNK_ERRORS && { errorsLeftOut: full.errors.length - MAX_CHUNK_ERRORS }),
+  };
   const at = now.toISOString();
   await deps.imports.saveChunk(
     {
@@ -394,9 +403,10 @@ export async function importReport(id: string, deps: Pick<ImportDeps, 'imports'>
   const meta = id.length <= 80 ? await deps.imports.meta(id) : null;
   if (!meta) throw new NotFound('No such import');
   const chunks = await deps.imports.chunks(id);
-  const sum = (field: keyof Omit<ChunkReport, 'errors' | 'firstRow'>) =>
+  const sum = (field: keyof Omit<ChunkReport, 'errors' | 'firstRow' | 'errorsLeftOut'>) =>
     chunks.reduce((total, chunk) => total + chunk[field], 0);
   const errors = chunks.flatMap((chunk) => chunk.errors);
+  const leftOut = chunks.reduce((total, chunk) => total + (chunk.errorsLeftOut ?? 0), 0);
   return {
     id,
     kind: meta.kind,
@@ -416,6 +426,6 @@ export async function importReport(id: string, deps: Pick<ImportDeps, 'imports'>
     withoutConsentEvidence: sum('withoutConsentEvidence'),
     chunksDone: chunks.map((chunk) => chunk.firstRow),
     errors: errors.slice(0, MAX_LISTED_ERRORS),
-    moreErrors: Math.max(0, errors.length - MAX_LISTED_ERRORS),
+    moreErrors: Math.max(0, errors.length - MAX_LISTED_ERRORS) + leftOut,
   };
 }

@@ -297,4 +297,37 @@ describe('imports', () => {
     // The same chunk a third time: its stored report, nothing written.
     expect(await importChunk(request, 'test', deps)).toEqual(report);
   }, 60_000);
+
+  it('refuses a row whose contacts belong to two members, and reports 10,000 bad rows in full counts', async () => {
+    const { enroll, newPerson } = await import('./helpers.ts');
+    const one = newPerson();
+    const other = newPerson();
+    const [a, b] = [await enroll(one), await enroll(other)];
+    created.push(a.memberId, b.memberId);
+    const both = join(dir, 'two-members.csv');
+    writeFileSync(both, `name,email,phone\nBoth,${one.email},${other.phone}\n`);
+    const run = await runImport(['--file', both]);
+    expect(run.code, run.output).toBe(0);
+    const report = (await call('GET', `/admin/imports/${idIn(run.output)}`)).body;
+    expect(report).toMatchObject({ invalid: 1, created: 0, matched: 0 });
+    expect(report['errors']).toEqual([
+      {
+        row: 2,
+        column: 'phone',
+        reason: 'These contacts belong to two different members: merge them first (or fix the row)',
+      },
+    ]);
+    // Nothing half-written: each contact still its own member's.
+    expect(await memberIdOf({ email: one.email })).toBe(a.memberId);
+    expect(await memberIdOf({ phone: other.phone })).toBe(b.memberId);
+
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, ['name,email', ...Array.from({ length: 10_000 }, (_, i) => `,bad-${i}`)].join('\n'));
+    const dry = await runImport(['--file', bad, '--dry-run']);
+    expect(dry.code, dry.output).toBe(0);
+    const badReport = (await call('GET', `/admin/imports/${idIn(dry.output)}`)).body;
+    expect(badReport).toMatchObject({ rows: 10_000, invalid: 10_000, valid: 0 });
+    expect(badReport['errors']).toHaveLength(1000);
+    expect(badReport['moreErrors']).toBe(19_000);
+  }, 120_000);
 });
