@@ -269,7 +269,8 @@ export const handlers: readonly HandlerSpec[] = [
       'CAMPAIGN#',
       'AUDIT#',
     ],
-    timeoutSeconds: 60,
+    // API Gateway waits 30 s at most for an HTTP API integration; a chunk of 500 takes a few seconds.
+    timeoutSeconds: 29,
     memoryMb: 1024,
   },
   {
@@ -291,7 +292,18 @@ export const handlers: readonly HandlerSpec[] = [
     name: 'member-page',
     description: "Members' own page: sign-in links, sessions, tier and progress, consents, their data",
     capabilities: ['tableWrite', 'bus', 'tokens', 'programme', 'contactHashes'],
-    writes: ['MEMBER#', 'SESSION#', 'SIGNIN#', 'AUDIT#', 'EMAIL#', 'PHONE#', 'PROSPECT#', 'ZONES'],
+    writes: [
+      'MEMBER#',
+      'SESSION#',
+      'SIGNIN#',
+      'AUDIT#',
+      'EMAIL#',
+      'PHONE#',
+      'PROSPECT#',
+      'ZONES',
+      'IDENT#',
+      'CANDIDATES',
+    ],
   },
   {
     name: 'partner-member-status',

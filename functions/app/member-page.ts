@@ -1,6 +1,7 @@
 // Use cases of the members' own page: a sign-in link to a verified contact (no password), a session bound to the
 // member, the page's facts (tier and progress, history, benefits from the calendar, coupons, consents), consent
 // changes the member makes, and the member's own data export (PIPA's right of access).
+import type { IdentityIndex } from './identity-candidates.ts';
 import { emailVerified, phoneVerified } from '#domain/enrollment-rules';
 import { normaliseEmail, normalisePhone } from '#domain/identity';
 import { bindingOf, verifyToken } from '#domain/signed-token';
@@ -66,6 +67,8 @@ export interface MemberPageDeps {
   readonly directory: MemberDirectory & { audit(entry: AuditEntry): Promise<void> };
   readonly sessions: SessionStore;
   readonly consents: ConsentWriter;
+  /** A new name, birthday or contact is new identity evidence: near misses with others become candidates. */
+  readonly identity?: Pick<IdentityIndex, 'note'>;
   readonly coupons: Pick<CouponStore, 'ofMember'>;
   readonly calendar: { list(): Promise<CalendarEntry[]> };
   readonly ladders: LadderSource;
@@ -428,6 +431,7 @@ export async function changeProfile(
   if (changed.length === 0) return { changed };
   const at = now.toISOString();
   if (!(await deps.members.updateProfile(before, after, at))) throw new SessionGone();
+  if (changed.some((field) => field === 'name' || field === 'birthday')) await deps.identity?.note([after], at);
   const detail: ProfileChanged = { memberId, fields: changed, at };
   await deps.events.publish('Profile Changed', detail);
   await deps.directory.audit({
@@ -491,6 +495,12 @@ export async function confirmContactChange(
   const { member } = link;
   const at = deps.clock().toISOString();
   if (!(await deps.members.replaceContact(member, at))) return { problem: 'invalid' };
+  const pending = member.pendingContact;
+  if (pending)
+    await deps.identity?.note(
+      [{ ...member, ...(pending.channel === 'email' ? { email: pending.value } : { phone: pending.value }) }],
+      at,
+    );
   const detail: ContactChanged = { memberId: member.memberId, channel: member.pendingContact?.channel ?? 'email', at };
   await deps.events.publish('Contact Changed', detail);
   await deps.directory.audit({

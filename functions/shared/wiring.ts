@@ -360,6 +360,7 @@ export function memberPageDeps(secret: TokenSecret) {
     erasure: { directory, prospectKeysOf: prospectKeysOf },
     sessions: new DynamoSessionStore(db, TABLE_NAME),
     consents: directory,
+    identity: identityIndex(),
     coupons: new DynamoCouponStore(db, TABLE_NAME),
     calendar: new DynamoCalendarStore(db, TABLE_NAME),
     ladders: new DynamoLadderSource(db, TABLE_NAME),

@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signToken, bindingOf } from '#domain/signed-token';
 import {
+  adminCaller,
   confirmLink,
   drained,
   enroll,
@@ -329,8 +330,28 @@ describe('member page', () => {
       'memberId',
       'timeZone',
     ]);
+    // Someone else of that name and birthday: after the change the two are a candidate pair, not merged.
+    const namesake = await enroll(newPerson({ name: 'Hana Park', birthday: '1991-06-30' }));
+    created.push(namesake.memberId);
     const changed = await put({ name: 'Hana Park', birthday: '1991-06-30', timeZone: 'Europe/Berlin' });
     expect(changed.status).toBe(200);
+    const { signAdminToken } = await import('#infra/local/admin-keys');
+    const reviewer = await signAdminToken({ group: 'marketing', subject: 'mk-candidates' });
+    const items: { members: { memberId: string }[]; reasons: string[] }[] = [];
+    for (let cursor = ''; ; ) {
+      const page = await adminCaller(() => reviewer)('GET', `/admin/identity/candidates?limit=100${cursor}`);
+      items.push(...page.body['items']);
+      if (!page.body['next']) break;
+      cursor = `&cursor=${page.body['next']}`;
+    }
+    expect(
+      items.some(
+        (item: { members: { memberId: string }[]; reasons: string[] }) =>
+          item.members.some((m) => m.memberId === member.memberId) &&
+          item.members.some((m) => m.memberId === namesake.memberId) &&
+          item.reasons.includes('name-birthday'),
+      ),
+    ).toBe(true);
     expect(await changed.json()).toEqual({ changed: ['name', 'birthday', 'timeZone'] });
     // The birthday audience has the member under the new day and zone, once.
     const { QueryCommand } = await import('@aws-sdk/client-dynamodb');
