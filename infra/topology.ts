@@ -29,7 +29,8 @@ export type TablePartition =
   | 'EXTERNAL#'
   | 'IMPORT#'
   | 'IDENT#'
-  | 'CANDIDATES';
+  | 'CANDIDATES'
+  | 'MERGE#';
 
 export interface HandlerSpec {
   /** kebab-case; the entry is functions/handlers/<name>.ts with a `handler` export. */
@@ -274,6 +275,14 @@ export const handlers: readonly HandlerSpec[] = [
     memoryMb: 1024,
   },
   {
+    name: 'admin-merges',
+    description: 'Admin: merges one member into another, and undoes a merge within 30 days',
+    capabilities: ['tableWrite', 'bus', 'programme'],
+    writes: ['MERGE#', 'MEMBER#', 'EMAIL#', 'PHONE#', 'COUPON#', 'AUDIT#'],
+    timeoutSeconds: 29,
+    memoryMb: 512,
+  },
+  {
     name: 'admin-identity-candidates',
     description: 'Admin: pairs of members that may be one person, for review',
     capabilities: ['tableRead', 'auditWrite', 'programme'],
@@ -346,6 +355,8 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/coupons', handler: 'admin-coupons', auth: 'admin' },
   { method: 'POST', path: '/admin/imports', handler: 'admin-imports', auth: 'admin' },
   { method: 'GET', path: '/admin/identity/candidates', handler: 'admin-identity-candidates', auth: 'admin' },
+  { method: 'POST', path: '/admin/members/{id}/merge', handler: 'admin-merges', auth: 'admin' },
+  { method: 'POST', path: '/admin/merges/{mergeId}/undo', handler: 'admin-merges', auth: 'admin' },
   { method: 'GET', path: '/admin/imports/{id}', handler: 'admin-imports', auth: 'admin' },
   { method: 'GET', path: '/me/sign-in', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/sign-in', handler: 'member-page', auth: 'public' },

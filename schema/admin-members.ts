@@ -68,3 +68,13 @@ export const identityCandidates = z.object({
   ),
   next: z.optional(z.string()),
 });
+
+/** `POST /admin/members/{id}/merge`. */
+export const mergeRequest = z.strictObject({ into: z.string().check(z.minLength(1), z.maxLength(64)) });
+export const mergeAnswer = z.object({
+  mergeId: z.string(),
+  memberId: z.string(),
+  into: z.string(),
+  undoUntil: z.string(),
+});
+export const undoAnswer = z.object({ mergeId: z.string(), status: z.literal('undone') });

@@ -3,7 +3,14 @@ import type * as z from 'zod/mini';
 import { enrollmentRequest, enrollmentResponse } from './enrollment.ts';
 import { problem } from './problem.ts';
 import { tierLadder, tierLadderInput } from './tier-ladder.ts';
-import { identityCandidates, memberLookupResponse, memberView } from './admin-members.ts';
+import {
+  identityCandidates,
+  memberLookupResponse,
+  memberView,
+  mergeAnswer,
+  mergeRequest,
+  undoAnswer,
+} from './admin-members.ts';
 import { calendarEntryInput, testSendRequest } from './calendar.ts';
 import { campaignReport } from './campaign-report.ts';
 import { sendingSwitchInput } from './admin-sending.ts';
@@ -312,6 +319,30 @@ export const apiDocs: Record<string, RouteDoc> = {
       400: badRequest,
       401: unauthorized,
       403: forbiddenRead,
+    },
+  },
+  'POST /admin/members/{id}/merge': {
+    summary:
+      'Merges member `{id}` into `into` in one consistent step: spend and orders combine, the tier moves up at once if the combined spend reaches higher (down only at a review), each consent is the more restrictive, the ledger (nobody gets the same birthday mail twice), histories and coupons go to the survivor, its contacts too where it has none. `{id}` keeps resolving to the survivor (purchases, refunds, contact look-ups). A `Members Merged` event. The same merge again answers the same. 409: into itself, into or from a member not active. Undo within 30 days. Group marketing.',
+    requestBody: mergeRequest,
+    responses: {
+      200: { description: 'Merged', json: mergeAnswer },
+      400: badRequest,
+      401: unauthorized,
+      403: forbiddenEdit,
+      404: notFound,
+      409: { description: 'Into itself, or a member erased, merged or pending', json: problem },
+    },
+  },
+  'POST /admin/merges/{mergeId}/undo': {
+    summary:
+      'Undoes a merge within 30 days: both members as they were, the survivor keeping what it gained since (spend, a tier or consents changed since); `Members Merged` with `undone: true`. 409 after 30 days or a second time. Group marketing.',
+    responses: {
+      200: { description: 'Undone', json: undoAnswer },
+      401: unauthorized,
+      403: forbiddenEdit,
+      404: { description: 'No such merge', json: problem },
+      409: { description: 'Undone already, or more than 30 days ago', json: problem },
     },
   },
   'GET /admin/imports/{id}': {

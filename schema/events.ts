@@ -131,3 +131,13 @@ export const memberErased = z.strictObject({
   by: z.enum(['member', 'admin']),
 });
 export type MemberErased = z.infer<typeof memberErased>;
+
+/** One member merged into another (`memberId` now resolves to `into`), or such a merge undone (ids only). */
+export const membersMerged = z.strictObject({
+  mergeId: z.string(),
+  memberId: z.string(),
+  into: z.string(),
+  at: isoInstant,
+  undone: z.optional(z.boolean()),
+});
+export type MembersMerged = z.infer<typeof membersMerged>;

@@ -59,6 +59,13 @@ export const keys = {
   /** A pair of members that may be one person (ids in order), for marketing to review. */
   identityCandidate: (a: string, b: string): Key => ({ PK: 'CANDIDATES', SK: a < b ? `${a}#${b}` : `${b}#${a}` }),
   identityCandidates: { PK: 'CANDIDATES' },
+  /** A merge of two members: its state, and every item it kept to undo it (`SNAP#<n>`), removed by TTL later. */
+  mergeMeta: (mergeId: string): Key => ({ PK: `MERGE#${mergeId}`, SK: 'META' }),
+  mergeKept: (mergeId: string, n: number): Key => ({
+    PK: `MERGE#${mergeId}`,
+    SK: `SNAP#${String(n).padStart(6, '0')}`,
+  }),
+  mergeKeptPrefix: (mergeId: string) => ({ PK: `MERGE#${mergeId}`, SKPrefix: 'SNAP#' }),
   /** A member's id in the company's own systems (an import's `externalId`): at most one member has it. */
   externalOwner: (externalId: string): Key => ({ PK: `EXTERNAL#${externalId}`, SK: OWNER }),
   /** An import: its settings and times; a chunk's report (by its first row, zero-padded so they sort). */

@@ -41,12 +41,14 @@ export class DynamoAccountReader implements AccountReader {
     this.prefetched.clear();
   }
 
-  private async memberAccount(memberId: string): Promise<Account | null> {
+  private async memberAccount(memberId: string, hops = 0): Promise<Account | null> {
     // A prefetched item serves one purchase only; a conflict reloads through GetItem.
     const cached = this.prefetched.get(memberId) ?? this.written.take(memberId);
     this.prefetched.delete(memberId);
     const item = cached ?? ((await getItem(this.db, this.tableName, keys.member(memberId))) as AccountItem | undefined);
     if (!item || item.status === 'erased') return null;
+    // A member merged into another: the survivor's account (its id keeps resolving, in old orders and partner calls).
+    if (item.status === 'merged' && item.mergedInto && hops < 3) return this.memberAccount(item.mergedInto, hops + 1);
     return toAccount({ kind: 'member', memberId }, item);
   }
 

@@ -18,6 +18,7 @@ import { DynamoCouponRedemptions, DynamoCouponStore } from '#adapters/coupon-sto
 import { DynamoSessionStore } from '#adapters/session-store';
 import { DynamoImportStore } from '#adapters/import-store';
 import { DynamoIdentityIndex } from '#adapters/identity-index';
+import { DynamoMergeStore } from '#adapters/merge-store';
 import { keys } from '#adapters/keys';
 import { DynamoContactLimits } from '#adapters/contact-limits';
 import { DynamoMemberStore } from '#adapters/member-store';
@@ -325,6 +326,19 @@ export function identityIndex(): DynamoIdentityIndex {
 /** The review list of possible duplicates: the index, and what a member look-up needs to show them. */
 export function candidatesDeps() {
   return { ...lookupDeps(), identity: identityIndex() };
+}
+
+/** Merges and their undo: the members' items, the ladder (the survivor's tier), the bus. */
+export function mergeDeps() {
+  const { TABLE_NAME } = readConfig('table');
+  const db = dynamoDocumentClient();
+  return {
+    merges: new DynamoMergeStore(db, TABLE_NAME),
+    ladders: new DynamoLadderSource(db, TABLE_NAME),
+    events: eventPublisher(),
+    clock: systemClock,
+    programme: { timeZone: readConfig('programme').PROGRAMME_TIME_ZONE },
+  };
 }
 
 /** Imports: their reports and identity keys, and the purchase events' own path for purchase history. */

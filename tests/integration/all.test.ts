@@ -18,6 +18,7 @@ import './enrollment-mail-queue.it.ts';
 import './admin-auth.it.ts';
 import './imports.it.ts';
 import './identity.it.ts';
+import './merges.it.ts';
 import './contact-limits.it.ts';
 import './local-stack.it.ts';
 import './logs-no-pii.it.ts';
