@@ -1,6 +1,6 @@
 // Merge and undo on the emulators: two members with histories become one (spend, tier, consents, contacts; the
 // merged id keeps resolving), and undo gives both back as they were — a property test over random histories.
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminCaller, drained, dynamo, memberIdOf, putEvents, retire } from './helpers.ts';
@@ -118,8 +118,29 @@ describe('merges', () => {
         orders: [{ monthsBack: 2, amount: 150_000 }],
       },
     ]);
+    // The source got this year's birthday mail: after the merge the survivor's ledger has it, so it gets no second.
+    const sentKey = { PK: `MEMBER#${into}`, SK: 'SENT#default-birthday#2026#email' };
+    await db().send(
+      new PutCommand({
+        TableName: 'dangol',
+        Item: {
+          PK: `MEMBER#${source}`,
+          SK: sentKey.SK,
+          entity: 'send',
+          memberId: source,
+          entryId: 'default-birthday',
+          period: '2026',
+          channel: 'email',
+          state: 'sent',
+        },
+      }),
+    );
     const merged = await call('POST', `/admin/members/${source}/merge`, { into });
     expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    const { Item: ledger } = await db().send(
+      new GetCommand({ TableName: 'dangol', Key: sentKey, ConsistentRead: true }),
+    );
+    expect(ledger).toMatchObject({ memberId: into, state: 'sent', mergedFrom: merged.body['mergeId'] });
     const survivor = (await call('GET', `/admin/members/${into}`)).body;
     expect(survivor['tier']?.code ?? survivor['tier']).toBe('C');
     const { Item: profile = {} } = await db().send(
@@ -165,6 +186,9 @@ describe('merges', () => {
       new GetCommand({ TableName: 'dangol', Key: { PK: `MEMBER#${into}`, SK: 'PROFILE' }, ConsistentRead: true }),
     );
     expect(back['purchaseCount']).toBe(2);
+    expect(
+      (await db().send(new GetCommand({ TableName: 'dangol', Key: sentKey, ConsistentRead: true }))).Item,
+    ).toBeUndefined();
     expect(back['phone']).toBeUndefined();
     const again = await call('POST', `/admin/merges/${merged.body['mergeId']}/undo`);
     expect(again.status).toBe(409);
