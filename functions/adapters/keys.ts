@@ -147,7 +147,7 @@ export const keys = {
   calendarEntries: { PK: 'CALENDAR', SKPrefix: 'ENTRY#' },
   calendarSeeded: (release: number): Key => ({ PK: 'CALENDAR', SK: `SEEDED#v${release}` }),
   /** Prefixes of a member's partition: consent records, tier history, due touchpoints, the send ledger. */
-  memberItemPrefixes: { consent: 'CONSENT#', tierHistory: 'TIER#', due: 'DUE#', sent: 'SENT#' },
+  memberItemPrefixes: { consent: 'CONSENT#', tierHistory: 'TIER#', due: 'DUE#', sent: 'SENT#', date: 'DATE#' },
   /** A page histogram's sort key prefix within a scoring run. */
   rfmHistogramPrefix: 'HIST#',
   /** The zones members live in (one item each): the dispatcher reads member dates in these zones only. */
@@ -160,6 +160,7 @@ export const keys = {
   }),
   /** A coupon a touchpoint issued, by its code (redeemed at most once: the purchase's transaction updates it). */
   coupon: (code: string): Key => ({ PK: `COUPON#${code}`, SK: 'COUPON' }),
+  couponPrefix: 'COUPON#',
   /** A member's session on their page, by its random id (the cookie); removed by TTL after it expires. */
   session: (id: string): Key => ({ PK: `SESSION#${id}`, SK: 'SESSION' }),
   /** A sign-in link that was used (its id): a link signs in once. Removed by TTL after it would have expired. */

@@ -32,8 +32,11 @@ interface IntoAfter {
   readonly consents: unknown;
 }
 
-const COPIED = ['SENT#', 'CONSENT#', 'TIER#'];
-const LEFT_BEHIND = ['DATE#', 'DUE#'];
+const { sent, consent, tierHistory, date, due } = keys.memberItemPrefixes;
+/** What follows the merged member to the survivor: the ledger and both histories. */
+const COPIED = [sent, consent, tierHistory];
+/** What the merged member leaves: its place in the date audiences and its due touchpoints. */
+const LEFT_BEHIND = [date, due];
 
 function addDelta(kept: unknown, now: unknown, after: unknown): Record<string, number> {
   const result: Record<string, number> = { ...((kept ?? {}) as Record<string, number>) };
@@ -364,7 +367,7 @@ export class DynamoMergeStore implements MergeStore {
       restored = (await this.get(keys.mergeMeta(meta.mergeId)))?.['restoredInto'] as Item;
     }
     // Coupons go back to their member as they are now (one redeemed since stays redeemed); the rest as kept.
-    const isCoupon = (item: Item) => String(item['PK']).startsWith('COUPON#');
+    const isCoupon = (item: Item) => String(item['PK']).startsWith(keys.couponPrefix);
     await batchWrite(
       this.db,
       this.tableName,
