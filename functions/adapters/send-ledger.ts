@@ -411,7 +411,22 @@ export class DynamoSendLedger implements SendLedger, EngagementStore {
     if (owner) await this.withdraw(owner, 'email', `ses-${reason}`, at);
   }
 
-  async withdraw(memberId: string, channel: 'email' | 'sms' | 'post', source: string, at: string): Promise<boolean> {
+  async withdraw(asked: string, channel: 'email' | 'sms' | 'post', source: string, at: string): Promise<boolean> {
+    // A link in an old mail of a member merged since withdraws the survivor's consent: that is who gets the mail now.
+    let memberId = asked;
+    for (let hops = 0; hops < 3; hops++) {
+      const { Item } = await this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.member(memberId),
+          ProjectionExpression: '#status, mergedInto',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ConsistentRead: true,
+        }),
+      );
+      if (Item?.['status'] !== 'merged' || typeof Item['mergedInto'] !== 'string') break;
+      memberId = Item['mergedInto'];
+    }
     return transactUnlessCancelled(this.db, [
       {
         Update: {

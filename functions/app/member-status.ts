@@ -26,8 +26,15 @@ export function aggregatesOf(profile: Record<string, unknown>): SpendAggregates 
   };
 }
 
-export async function memberStatus(memberId: string, deps: StatusDeps): Promise<MemberStatus> {
-  if (memberId.length === 0 || memberId.length > 64) throw new NotFound('No such member');
+export async function memberStatus(asked: string, deps: StatusDeps): Promise<MemberStatus> {
+  if (asked.length === 0 || asked.length > 64) throw new NotFound('No such member');
+  // A member merged into another answers as the survivor: the shop's stored id keeps working.
+  let memberId = asked;
+  for (let hops = 0; hops < 3; hops++) {
+    const found = await deps.profiles.profile(memberId);
+    if (found?.['status'] !== 'merged' || typeof found['mergedInto'] !== 'string') break;
+    memberId = found['mergedInto'];
+  }
   const [profile, coupons, ladder] = await Promise.all([
     deps.profiles.profile(memberId),
     deps.coupons.ofMember(memberId),

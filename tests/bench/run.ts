@@ -17,7 +17,7 @@ if (sending.status !== 0) process.exit(sending.status ?? 1);
 // Imports too: a DynamoDB Local of their own, 100,000 rows streamed from a file.
 const imports = spawnSync(
   process.execPath,
-  [...process.execArgv, new URL('./imports-main.ts', import.meta.url).pathname],
+  [...process.execArgv, '--expose-gc', new URL('./imports-main.ts', import.meta.url).pathname],
   { stdio: 'inherit' },
 );
 if (imports.status !== 0) process.exit(imports.status ?? 1);

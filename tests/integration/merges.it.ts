@@ -3,7 +3,7 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminCaller, drained, dynamo, memberIdOf, putEvents, retire } from './helpers.ts';
+import { adminCaller, drained, dynamo, memberIdOf, putEvents, retire, urls } from './helpers.ts';
 
 let token = '';
 const call = adminCaller(() => token);
@@ -195,7 +195,7 @@ describe('merges', () => {
     expect(again.headers.get('content-type')).toContain('application/problem+json');
   }, 60_000);
 
-  it('refuses to undo after 30 days', async () => {
+  it('resolves the merged id for shops and old unsubscribe links, and refuses to undo after 30 days', async () => {
     const stamp = Date.now().toString(36);
     const [source, into] = await importPeople([
       { email: `old-a-${stamp}@example.com`, emailConsent: true, smsConsent: false, orders: [] },
@@ -203,6 +203,31 @@ describe('merges', () => {
     ]);
     const merged = await call('POST', `/admin/members/${source}/merge`, { into });
     expect(merged.status).toBe(200);
+    // The merged id keeps resolving: a shop's status call and an unsubscribe link in an old mail reach the survivor.
+    const { partnerCall } = await import('./helpers.ts');
+    const status = await partnerCall('GET', `/partner/members/${source}/status`);
+    expect(status.status).toBe(200);
+    expect(status.body['memberId']).toBe(into);
+    const { signToken } = await import('#domain/signed-token');
+    const { inject } = await import('vitest');
+    const old = signToken(
+      {
+        purpose: 'unsubscribe',
+        sub: source,
+        exp: Math.floor(Date.now() / 1000) + 86_400,
+        ch: 'email',
+        lc: 'en',
+      } as never,
+      inject('stackEnv')['TOKEN_SECRET'] ?? '',
+    );
+    const unsubscribed = await fetch(`${urls().http}/unsubscribe?token=${encodeURIComponent(old)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(unsubscribed.status).toBe(200);
+    const survivor = (await call('GET', `/admin/members/${into}`)).body;
+    expect(survivor['consents']['email']).toMatchObject({ value: false, source: 'one-click' });
     await db().send(
       new UpdateCommand({
         TableName: 'dangol',
