@@ -105,6 +105,17 @@ function instantOf(raw: string): string | null {
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
+/** A row's e-mail and phone as typed and normalised; a cell that is neither is named. */
+function contactsOf(row: Row, err: (column: string, reason: string) => void) {
+  const rawEmail = text(row['email']);
+  const email = rawEmail ? normaliseEmail(rawEmail) : null;
+  if (rawEmail && !email) err('email', 'Not an e-mail address');
+  const rawPhone = text(row['phone']);
+  const phone = rawPhone ? normalisePhone(rawPhone) : null;
+  if (rawPhone && !phone) err('phone', 'Not a phone number (010-1234-5678 or +821012345678)');
+  return { rawEmail, email, rawPhone, phone };
+}
+
 function unknownColumns(row: Row, columns: readonly string[], rowNumber: number): RowError[] {
   const known = new Set(columns);
   return Object.keys(row)
@@ -134,12 +145,7 @@ export function parseMemberRow(row: Row, rowNumber: number, now: Date, defaultZo
   const name = normaliseName(text(row['name']));
   if (!name) err('name', 'Required');
   else if (name.length > 100) err('name', 'At most 100 characters');
-  const rawEmail = text(row['email']);
-  const email = rawEmail ? normaliseEmail(rawEmail) : null;
-  if (rawEmail && !email) err('email', 'Not an e-mail address');
-  const rawPhone = text(row['phone']);
-  const phone = rawPhone ? normalisePhone(rawPhone) : null;
-  if (rawPhone && !phone) err('phone', 'Not a phone number (010-1234-5678 or +821012345678)');
+  const { rawEmail, email, rawPhone, phone } = contactsOf(row, err);
   if (!rawEmail && !rawPhone) err('email', 'Give an e-mail address or a phone number');
 
   const date = (column: 'birthday' | 'anniversary') => {
@@ -236,12 +242,7 @@ export function parsePurchaseRow(row: Row, rowNumber: number, now: Date, currenc
   const rowCurrency = text(row['currency']).toUpperCase() || currency;
   if (rowCurrency !== currency) err('currency', `Only the programme's currency ${currency}`);
   const externalId = text(row['externalId']);
-  const rawEmail = text(row['email']);
-  const email = rawEmail ? normaliseEmail(rawEmail) : null;
-  if (rawEmail && !email) err('email', 'Not an e-mail address');
-  const rawPhone = text(row['phone']);
-  const phone = rawPhone ? normalisePhone(rawPhone) : null;
-  if (rawPhone && !phone) err('phone', 'Not a phone number');
+  const { rawEmail, email, rawPhone, phone } = contactsOf(row, err);
   if (!externalId && !rawEmail && !rawPhone) err('externalId', 'Name the member: externalId, email or phone');
   if (errors.length > 0) return { ok: false, errors };
   return {
