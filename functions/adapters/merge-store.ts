@@ -232,6 +232,24 @@ export class DynamoMergeStore implements MergeStore {
                 ExpressionAttributeValues: { ':into': meta.into, ':source': meta.source },
               },
             })),
+            // The survivor's tier history says why it moved up (undo removes the line with the merge's copies).
+            ...(merged.tier.change
+              ? [
+                  {
+                    Put: {
+                      TableName: this.tableName,
+                      Item: {
+                        ...keys.tierHistory(meta.into, merged.tier.change.at, ['merge', meta.mergeId]),
+                        entity: 'tier-change',
+                        memberId: meta.into,
+                        ...merged.tier.change,
+                        reason: 'merge',
+                        mergedFrom: meta.mergeId,
+                      },
+                    },
+                  },
+                ]
+              : []),
             {
               Update: {
                 TableName: this.tableName,

@@ -147,6 +147,16 @@ describe('merges', () => {
       new GetCommand({ TableName: 'dangol', Key: { PK: `MEMBER#${into}`, SK: 'PROFILE' }, ConsistentRead: true }),
     );
     expect(profile['purchaseCount']).toBe(2);
+    // The tier moved up by the merge, and the history says so.
+    const { Items: history = [] } = await db().send(
+      new QueryCommand({
+        TableName: 'dangol',
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :tier)',
+        ExpressionAttributeValues: { ':pk': `MEMBER#${into}`, ':tier': 'TIER#' },
+        ConsistentRead: true,
+      }),
+    );
+    expect(history.map((line) => [line['from'], line['to'], line['reason']])).toEqual([['D', 'C', 'merge']]);
     // E-mail: the source said no; SMS: the survivor had no phone, takes the source's, and its own no stands.
     expect(profile['consents']).toMatchObject({ email: { value: false }, sms: { value: false } });
     expect(profile['phone']).toMatch(/^\+8210/);
