@@ -123,7 +123,12 @@ async function linkOf(
   const check = verifyToken(token ?? '', purpose, deps.secret.current(), now);
   if (!check.ok) return { problem: check.reason === 'expired' ? 'expired' : 'invalid' };
   const { sub, bind, jti, exp } = check.claims;
-  const member = await deps.members.getMember(sub);
+  let member = await deps.members.getMember(sub);
+  // A link in an old mail of a member merged since signs in the survivor, if the contact it went to is the survivor's.
+  for (let hops = 0; hops < 3 && member?.status === ('merged' as string); hops++) {
+    const into = (member as { mergedInto?: string }).mergedInto;
+    member = into ? await deps.members.getMember(into) : null;
+  }
   if (member?.status !== 'active' || !jti || !bind) return { problem: 'invalid' };
   // Bound to the contact it went to: a link to an address or phone the member no longer has signs in nobody.
   const secret = deps.secret.current();

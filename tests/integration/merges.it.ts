@@ -302,4 +302,49 @@ describe('merges', () => {
       { numRuns: 12 },
     );
   }, 180_000);
+
+  it('signs in the survivor by a sign-in link an old mail sent the merged member, for a contact the survivor took', async () => {
+    const stamp = Date.now().toString(36);
+    const email = `link-${stamp}@example.com`;
+    const rows = [
+      { externalId: `l-${stamp}-a`, name: 'Merge Source', email, emailVerified: true },
+      {
+        externalId: `l-${stamp}-b`,
+        name: 'Merge Into',
+        phone: `010-6${String(Date.now()).slice(-7, -4)}-${String(Date.now()).slice(-4)}`,
+      },
+    ];
+    expect(
+      (await call('POST', '/admin/imports', { id: `merge-l-${stamp}`, kind: 'members', firstRow: 2, rows })).status,
+    ).toBe(200);
+    const source = (await memberIdOf({ email })) ?? '';
+    const into = (await memberIdOf({ phone: rows[1]?.phone ?? '' })) ?? '';
+    created.push(source, into);
+    expect((await call('POST', `/admin/members/${source}/merge`, { into })).status).toBe(200);
+    const { signToken, bindingOf } = await import('#domain/signed-token');
+    const { inject } = await import('vitest');
+    const secret = inject('stackEnv')['TOKEN_SECRET'] ?? '';
+    const token = signToken(
+      {
+        purpose: 'sign-in',
+        sub: source,
+        exp: Math.floor(Date.now() / 1000) + 900,
+        bind: bindingOf(email, secret),
+        jti: `m-${stamp}`,
+      } as never,
+      secret,
+    );
+    const page = await fetch(`${urls().http}/me/sign-in?lang=en&token=${encodeURIComponent(token)}`);
+    expect(page.status).toBe(200);
+    const session = await fetch(`${urls().http}/me/session?lang=en`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+      redirect: 'manual',
+    });
+    expect(session.status).toBe(303);
+    const cookie = /dangol_session=([^;]*)/.exec(session.headers.get('set-cookie') ?? '')?.[1] ?? '';
+    const home = await (await fetch(`${urls().http}/me`, { headers: { cookie: `dangol_session=${cookie}` } })).text();
+    expect(home).toContain('Merge Into');
+  }, 30_000);
 });
