@@ -1,6 +1,7 @@
 // The send ledger on DynamoDB: one item per (member, entry, period, channel) claimed by conditional put before any
 // SES or SNS call — a job's claims in one transaction — and every later SES event recorded on it once, with the
 // campaign counters, suppression and consent withdrawal in the same write.
+import { followMerges } from '#domain/member-merge';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
@@ -413,20 +414,18 @@ export class DynamoSendLedger implements SendLedger, EngagementStore {
 
   async withdraw(asked: string, channel: 'email' | 'sms' | 'post', source: string, at: string): Promise<boolean> {
     // A link in an old mail of a member merged since withdraws the survivor's consent: that is who gets the mail now.
-    let memberId = asked;
-    for (let hops = 0; hops < 3; hops++) {
+    const { memberId } = await followMerges(asked, async (id) => {
       const { Item } = await this.db.send(
         new GetCommand({
           TableName: this.tableName,
-          Key: keys.member(memberId),
+          Key: keys.member(id),
           ProjectionExpression: '#status, mergedInto',
           ExpressionAttributeNames: { '#status': 'status' },
           ConsistentRead: true,
         }),
       );
-      if (Item?.['status'] !== 'merged' || typeof Item['mergedInto'] !== 'string') break;
-      memberId = Item['mergedInto'];
-    }
+      return Item;
+    });
     return transactUnlessCancelled(this.db, [
       {
         Update: {

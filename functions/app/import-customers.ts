@@ -8,6 +8,7 @@ import {
   type ImportedMember,
   type ImportedPurchase,
   NO_EVIDENCE_SOURCE,
+  type Parsed,
   parseMemberRow,
   parsePurchaseRow,
 } from '#domain/import-rows';
@@ -17,7 +18,6 @@ import {
   type ImportKind,
   type ImportReport,
   importChunkRequest,
-  type RowError,
 } from '#schema/imports';
 import type { ConsentRecord, Member } from '#schema/member';
 import { Conflict, NotFound } from './errors.ts';
@@ -209,11 +209,11 @@ export async function importChunk(body: unknown, by: string, deps: ImportDeps): 
 function parseRows<T>(
   request: ImportChunkRequest,
   report: ChunkReport,
-  parse: (row: ImportChunkRequest['rows'][number], rowNumber: number) => ReturnType<typeof parseMemberRow> | unknown,
+  parse: (row: ImportChunkRequest['rows'][number], rowNumber: number) => Parsed<T>,
 ): T[] {
   const valid: T[] = [];
   request.rows.forEach((row, index) => {
-    const result = parse(row, request.firstRow + index) as { ok: true; value: T } | { ok: false; errors: RowError[] };
+    const result = parse(row, request.firstRow + index);
     if (result.ok) valid.push(result.value);
     else {
       report.invalid++;
@@ -264,9 +264,8 @@ async function importMembers(request: ImportChunkRequest, now: Date, deps: Impor
   );
   const rows = await firstOfEach(request, parsed, keysOfMember, report, deps);
   const ownRef = (row: ImportedMember) => `${request.id}#${row.row}`;
-  const fresh: ImportedMember[] = [];
   const resumed: { row: ImportedMember; owner: KeyOwner }[] = [];
-  /** Sorts rows by who holds their keys: nobody (fresh), this very row (resumed), someone else. */
+  /** Sorts rows by who holds their keys: nobody (returned), this very row (resumed), someone else. */
   const classify = async (batch: readonly ImportedMember[]) => {
     const owners = await deps.imports.owners(batch.flatMap((row) => keysOfMember(row).map((key) => key.key)));
     const unheld: ImportedMember[] = [];
@@ -292,10 +291,8 @@ async function importMembers(request: ImportChunkRequest, now: Date, deps: Impor
     return unheld;
   };
   let createdRows: ImportedMember[];
-  if (request.dryRun) {
-    fresh.push(...(await classify(rows)));
-    createdRows = fresh;
-  } else {
+  if (request.dryRun) createdRows = await classify(rows);
+  else {
     // Claim first, look later: a new person's keys are free, so the usual import reads nothing before its writes. A
     // key held already — by someone else (matched), by this very row in an earlier or concurrent run of the chunk
     // (resumed) — fails its claim, and one look at the lost rows settles them; nobody gives a key back meanwhile.
@@ -304,16 +301,13 @@ async function importMembers(request: ImportChunkRequest, now: Date, deps: Impor
     const again = await classify(rows.filter((row) => lost.has(ownRef(row))));
     if (again.length > 0) throw new Error('an import claim failed on a key nobody holds: giving the chunk back');
     const claimed = created.filter((member) => !lost.has(member.importRef));
-    const missing = await deps.imports.missingProfiles(resumed.map(({ owner }) => owner.memberId));
-    const finish = resumed
-      .filter(({ owner }) => missing.has(owner.memberId))
-      .map(({ row, owner }) => newMemberOf(row, ownRef(row), owner.memberId, now));
-    await deps.imports.writeMembers([...claimed, ...finish]);
+    // Made by this row before (a crash, a concurrent run): counted again, its profile written when missing.
+    const madeBefore = resumed.map(({ row, owner }) => newMemberOf(row, ownRef(row), owner.memberId, now));
+    const missing = await deps.imports.missingProfiles(madeBefore.map(({ member }) => member.memberId));
+    await deps.imports.writeMembers([...claimed, ...madeBefore.filter(({ member }) => missing.has(member.memberId))]);
     // Again for rows resumed: noting is idempotent, and a crash may have come between the writes and the note.
     await deps.identity?.note(
-      [...claimed, ...resumed.map(({ row, owner }) => newMemberOf(row, ownRef(row), owner.memberId, now))].map(
-        ({ member }) => member,
-      ),
+      [...claimed, ...madeBefore].map(({ member }) => member),
       now.toISOString(),
     );
     createdRows = [...rows.filter((row) => !lost.has(ownRef(row))), ...resumed.map(({ row }) => row)];

@@ -1,6 +1,7 @@
 // Use cases of the members' own page: a sign-in link to a verified contact (no password), a session bound to the
 // member, the page's facts (tier and progress, history, benefits from the calendar, coupons, consents), consent
 // changes the member makes, and the member's own data export (PIPA's right of access).
+import { followMerges } from '#domain/member-merge';
 import type { IdentityIndex } from './identity-candidates.ts';
 import { emailVerified, phoneVerified } from '#domain/enrollment-rules';
 import { normaliseEmail, normalisePhone } from '#domain/identity';
@@ -123,12 +124,8 @@ async function linkOf(
   const check = verifyToken(token ?? '', purpose, deps.secret.current(), now);
   if (!check.ok) return { problem: check.reason === 'expired' ? 'expired' : 'invalid' };
   const { sub, bind, jti, exp } = check.claims;
-  let member = await deps.members.getMember(sub);
   // A link in an old mail of a member merged since signs in the survivor, if the contact it went to is the survivor's.
-  for (let hops = 0; hops < 3 && member?.status === ('merged' as string); hops++) {
-    const into = (member as { mergedInto?: string }).mergedInto;
-    member = into ? await deps.members.getMember(into) : null;
-  }
+  const { item: member } = await followMerges(sub, (id) => deps.members.getMember(id));
   if (member?.status !== 'active' || !jti || !bind) return { problem: 'invalid' };
   // Bound to the contact it went to: a link to an address or phone the member no longer has signs in nobody.
   const secret = deps.secret.current();
@@ -158,14 +155,7 @@ export async function openSession(
   const now = deps.clock();
   const session = await deps.sessions.open(link.member.memberId, link.linkId, link.expires, now, SESSION_IDLE_MS);
   if (session === 'used') return { problem: 'used' };
-  await deps.directory.audit({
-    who: `member:${link.member.memberId}`,
-    action: 'member.sign-in',
-    target: `member:${link.member.memberId}`,
-    beforeVersion: null,
-    afterVersion: null,
-    at: now.toISOString(),
-  });
+  await deps.directory.audit(selfAudit(link.member.memberId, 'member.sign-in', now.toISOString()));
   return { session };
 }
 
@@ -272,6 +262,18 @@ export async function memberPage(memberId: string, deps: MemberPageDeps): Promis
   };
 }
 
+/** An audit entry of a change the member made to their own membership. */
+function selfAudit(memberId: string, action: string, at: string): AuditEntry {
+  return {
+    who: `member:${memberId}`,
+    action,
+    target: `member:${memberId}`,
+    beforeVersion: null,
+    afterVersion: null,
+    at,
+  };
+}
+
 /** The signed-in member's session ended meanwhile (erased, or no longer active). */
 export class SessionGone extends NotFound {
   constructor() {
@@ -321,14 +323,7 @@ export async function changeConsents(
     }
     const detail: ConsentChanged = { memberId, channel, value, source: 'member', at };
     await deps.events.publish('Consent Changed', detail);
-    await deps.directory.audit({
-      who: `member:${memberId}`,
-      action: 'member.consent',
-      target: `member:${memberId}`,
-      beforeVersion: null,
-      afterVersion: null,
-      at,
-    });
+    await deps.directory.audit(selfAudit(memberId, 'member.consent', at));
   }
   return { changed };
 }
@@ -439,14 +434,7 @@ export async function changeProfile(
   if (changed.some((field) => field === 'name' || field === 'birthday')) await deps.identity?.note([after], at);
   const detail: ProfileChanged = { memberId, fields: changed, at };
   await deps.events.publish('Profile Changed', detail);
-  await deps.directory.audit({
-    who: `member:${memberId}`,
-    action: 'member.profile',
-    target: `member:${memberId}`,
-    beforeVersion: null,
-    afterVersion: null,
-    at,
-  });
+  await deps.directory.audit(selfAudit(memberId, 'member.profile', at));
   return { changed };
 }
 
@@ -508,13 +496,6 @@ export async function confirmContactChange(
     );
   const detail: ContactChanged = { memberId: member.memberId, channel: member.pendingContact?.channel ?? 'email', at };
   await deps.events.publish('Contact Changed', detail);
-  await deps.directory.audit({
-    who: `member:${member.memberId}`,
-    action: 'member.contact',
-    target: `member:${member.memberId}`,
-    beforeVersion: null,
-    afterVersion: null,
-    at,
-  });
+  await deps.directory.audit(selfAudit(member.memberId, 'member.contact', at));
   return { locale: member.locale };
 }

@@ -1,5 +1,6 @@
 // Use case: a member's standing for a partner system (`GET /partner/members/{id}/status`) — tier and progress from
 // the ladder, and the coupons the member can use now. Ids, codes and amounts only: no contact data.
+import { followMerges } from '#domain/member-merge';
 import { EMPTY_AGGREGATES, type SpendAggregates } from '#domain/spend-window';
 import type { TierState } from '#domain/tier-engine';
 import { tierProgress } from '#domain/tier-progress';
@@ -29,12 +30,7 @@ export function aggregatesOf(profile: Record<string, unknown>): SpendAggregates 
 export async function memberStatus(asked: string, deps: StatusDeps): Promise<MemberStatus> {
   if (asked.length === 0 || asked.length > 64) throw new NotFound('No such member');
   // A member merged into another answers as the survivor: the shop's stored id keeps working.
-  let memberId = asked;
-  for (let hops = 0; hops < 3; hops++) {
-    const found = await deps.profiles.profile(memberId);
-    if (found?.['status'] !== 'merged' || typeof found['mergedInto'] !== 'string') break;
-    memberId = found['mergedInto'];
-  }
+  const { memberId } = await followMerges(asked, (id) => deps.profiles.profile(id));
   const [profile, coupons, ladder] = await Promise.all([
     deps.profiles.profile(memberId),
     deps.coupons.ofMember(memberId),

@@ -86,3 +86,27 @@ export function combineMembers(
     takes: { ...take('email', 'emailVerifiedAt'), ...take('phone', 'phoneVerifiedAt') },
   };
 }
+
+/** How many merge pointers a look-up follows (a merged member merged again later points on). */
+const MERGE_HOPS = 3;
+
+/**
+ * What a member id stands for now: the item read for it, or, when that member was merged, the survivor's (its
+ * pointer followed, `MERGE_HOPS` at most). `read` is the caller's own read of a member.
+ */
+export async function followMerges<T extends Readonly<Record<string, unknown>>>(
+  memberId: string,
+  read: (memberId: string) => Promise<T | null | undefined>,
+): Promise<{ memberId: string; item: T | null }> {
+  let current = memberId;
+  let item = (await read(current)) ?? null;
+  for (
+    let hops = 0;
+    hops < MERGE_HOPS && item?.['status'] === 'merged' && typeof item['mergedInto'] === 'string';
+    hops++
+  ) {
+    current = item['mergedInto'];
+    item = (await read(current)) ?? null;
+  }
+  return { memberId: current, item };
+}
