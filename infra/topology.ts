@@ -30,7 +30,8 @@ export type TablePartition =
   | 'IMPORT#'
   | 'IDENT#'
   | 'CANDIDATES'
-  | 'MERGE#';
+  | 'MERGE#'
+  | 'WEBHOOKS';
 
 export interface HandlerSpec {
   /** kebab-case; the entry is functions/handlers/<name>.ts with a `handler` export. */
@@ -288,6 +289,18 @@ export const handlers: readonly HandlerSpec[] = [
     capabilities: ['tableRead', 'auditWrite', 'programme'],
   },
   {
+    name: 'admin-webhooks',
+    description: 'Admin: webhook subscriptions (list, add, remove) and their EventBridge delivery routes',
+    capabilities: ['tableWrite', 'webhooks'],
+    writes: ['WEBHOOKS', 'AUDIT#'],
+    timeoutSeconds: 29,
+  },
+  {
+    name: 'sign-webhook',
+    description: "Webhook pipes' enrichment: signs each delivery with its subscription's secret (Standard Webhooks)",
+    capabilities: ['tableRead'],
+  },
+  {
     name: 'admin-coupons',
     description: "Admin: a member's coupons and their state",
     capabilities: ['tableRead', 'programme'],
@@ -358,6 +371,9 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/admin/members/{id}/merge', handler: 'admin-merges', auth: 'admin' },
   { method: 'POST', path: '/admin/merges/{mergeId}/undo', handler: 'admin-merges', auth: 'admin' },
   { method: 'GET', path: '/admin/imports/{id}', handler: 'admin-imports', auth: 'admin' },
+  { method: 'GET', path: '/admin/webhooks', handler: 'admin-webhooks', auth: 'admin' },
+  { method: 'POST', path: '/admin/webhooks', handler: 'admin-webhooks', auth: 'admin' },
+  { method: 'DELETE', path: '/admin/webhooks/{id}', handler: 'admin-webhooks', auth: 'admin' },
   { method: 'GET', path: '/me/sign-in', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/sign-in', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/session', handler: 'member-page', auth: 'public' },

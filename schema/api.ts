@@ -17,6 +17,7 @@ import { sendingSwitchInput } from './admin-sending.ts';
 import { couponValidation, couponValidationAnswer, memberCoupons } from './coupons.ts';
 import { memberStatus } from './member-status.ts';
 import { chunkReport, importChunkRequest, importReport } from './imports.ts';
+import { webhookCreated, webhookList, webhookRequest } from './webhooks.ts';
 import { consentChangeRequest, profileChangeRequest, signInRequest } from './member-page.ts';
 
 export interface RouteDoc {
@@ -353,6 +354,32 @@ export const apiDocs: Record<string, RouteDoc> = {
       401: unauthorized,
       403: forbiddenRead,
       404: { description: 'No such import', json: problem },
+    },
+  },
+  'GET /admin/webhooks': {
+    summary:
+      'The webhook subscriptions: address, events, rate limit, state (never their secrets). Groups marketing or viewer.',
+    responses: { 200: { description: 'Every subscription', json: webhookList }, 401: unauthorized, 403: forbiddenRead },
+  },
+  'POST /admin/webhooks': {
+    summary:
+      'A new subscriber: its HTTPS address gets each of the chosen events (`Member Enrolled`, `Tier Changed`, `Touchpoint Sent`, `Consent Changed`, `Coupon Redeemed`, `Members Merged`, `Member Erased` — ids, never contact data) as the EventBridge event in a POST, signed the Standard Webhooks way (`webhook-id` = the event id, the same on every retry; `webhook-timestamp`; `webhook-signature` = `v1,` base64 HMAC-SHA256 of `id.timestamp.body` under the secret, answered here once). EventBridge delivers: retries, a dead-letter queue, at most `rateLimitPerSecond` (default 10) per second (docs/webhooks.md). `eventTypes` is taken as another name of `events`. Group marketing.',
+    requestBody: webhookRequest,
+    responses: {
+      201: { description: 'Subscribed: the secret is shown this once', json: webhookCreated },
+      400: badRequest,
+      401: unauthorized,
+      403: forbiddenEdit,
+    },
+  },
+  'DELETE /admin/webhooks/{id}': {
+    summary:
+      'Removes a subscriber and its delivery route: nothing is delivered to it after the answer. Group marketing.',
+    responses: {
+      204: { description: 'Removed' },
+      401: unauthorized,
+      403: forbiddenEdit,
+      404: { description: 'No such webhook', json: problem },
     },
   },
   'POST /partner/coupons/validate': {

@@ -12,3 +12,15 @@ export const ENROLLMENT_MAIL_EVENTS = [
   'Contact Change Requested',
   'Contact Changed',
 ] as const;
+
+/** The events other systems may subscribe to by webhook (CONTRACT.md's "Out"): each carries ids, never contacts. */
+export const WEBHOOK_EVENTS = [
+  'Member Enrolled',
+  'Tier Changed',
+  'Touchpoint Sent',
+  'Consent Changed',
+  'Coupon Redeemed',
+  'Members Merged',
+  'Member Erased',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

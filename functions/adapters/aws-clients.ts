@@ -3,6 +3,7 @@
 // Each client is a function, so a handler's bundle holds only the clients it calls.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { PipesClient } from '@aws-sdk/client-pipes';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -11,6 +12,7 @@ import { traced } from './tracing.ts';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let events: EventBridgeClient | undefined;
+let pipes: PipesClient | undefined;
 let ses: SESv2Client | undefined;
 let sns: SNSClient | undefined;
 let sqs: SQSClient | undefined;
@@ -36,6 +38,11 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
 export function eventBridgeClient(): EventBridgeClient {
   events ??= instrumented(new EventBridgeClient({}));
   return events;
+}
+
+export function pipesClient(): PipesClient {
+  pipes ??= instrumented(new PipesClient({}));
+  return pipes;
 }
 
 export function snsClient(): SNSClient {

@@ -61,6 +61,9 @@ export const keys = {
   identityCandidates: { PK: 'CANDIDATES' },
   /** A merge of two members: its state, and every item it kept to undo it (`SNAP#<n>`), removed by TTL later. */
   mergeMeta: (mergeId: string): Key => ({ PK: `MERGE#${mergeId}`, SK: 'META' }),
+  /** A webhook subscription (few: one partition, listed by a query). */
+  webhook: (id: string): Key => ({ PK: 'WEBHOOKS', SK: id }),
+  webhooks: { PK: 'WEBHOOKS' },
   mergeKept: (mergeId: string, n: number): Key => ({
     PK: `MERGE#${mergeId}`,
     SK: `SNAP#${String(n).padStart(6, '0')}`,

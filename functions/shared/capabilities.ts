@@ -38,6 +38,8 @@ export type Capability =
   | 'phones'
   /** Reads the keys of the contact hash (prospects, suppression, per-contact limits are keyed by it). */
   | 'contactHashes'
+  /** Builds and removes webhook routes (EventBridge rules, connections, API destinations, queues, pipes). */
+  | 'webhooks'
   /** SendMessage to a queue. */
   | `queue:${QueueName}`
   /** SendMessage to a queue's dead-letter queue (events that can never apply go there at once). */
@@ -62,6 +64,8 @@ export const CAPABILITY_VARIABLES = {
   phones: ['PHONE_COUNTRIES'],
   // In AWS the secret's ARN; locally the keys themselves.
   contactHashes: ['CONTACT_HASH_SECRET_ARN', 'CONTACT_HASH_KEYS'],
+  // JSON: in AWS where routes are built (names, bus, pipe role, signer, dead-letter queue); locally `{"kind":"local"}`.
+  webhooks: ['WEBHOOK_ROUTING'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Variables of a capability that are one of a set (the provider gives the one it has). */

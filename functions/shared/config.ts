@@ -45,6 +45,10 @@ const sections = {
     /** Comma-separated ISO 3166 countries, e.g. `KR` or `KR,JP`. */
     PHONE_COUNTRIES: z.string().check(z.regex(/^[A-Z]{2}(,[A-Z]{2})*$/)),
   }),
+  webhooks: z.object({
+    /** How webhook routes are built, as JSON (parsed by functions/shared/webhook-wiring.ts). */
+    WEBHOOK_ROUTING: z.string().check(z.startsWith('{')),
+  }),
   waves: z.object({
     /** Seconds between waves of a campaign (SQS delay, capped at 900). */
     WAVE_INTERVAL_SECONDS: z.coerce.number().check(z.minimum(0)),
@@ -68,6 +72,7 @@ export const SECTION_CAPABILITIES: Record<ConfigSection, readonly Capability[]> 
   waves: ['waves'],
   phones: ['phones'],
   contactHashes: ['contactHashes'],
+  webhooks: ['webhooks'],
 };
 
 function fail(names: string): never {

@@ -140,6 +140,8 @@ export function handlerEnvironment(ports: LocalPorts, secret: string): Record<st
     // Locally one key, derived from the link secret so that a data directory keeps both stable together.
     CONTACT_HASH_KEYS:
       process.env['CONTACT_HASH_KEYS'] ?? createHash('sha256').update(`contact-hash:${secret}`).digest('hex'),
+    // Locally the events endpoint plays the webhook routes AWS builds (infra/local/events-endpoint.ts).
+    WEBHOOK_ROUTING: JSON.stringify({ kind: 'local' }),
   };
 }
 
@@ -268,7 +270,24 @@ export async function startLocalStack(options: {
         .enqueue(sent)
         .catch((error: unknown) => log(`[ses events] ${error instanceof Error ? error.message : String(error)}`));
 
-    const events = await startEventsEndpoint({ port: ports.events, sqs, queueUrls, region: LOCAL_REGION });
+    // Webhook deliveries that failed every attempt, as the stack's shared webhook dead-letter queue in AWS.
+    const webhookDlq = await sqs.send(new CreateQueueCommand({ QueueName: 'webhooks-dlq' }));
+    queueUrls.set('webhooks-dlq', webhookDlq.QueueUrl ?? '');
+    const { DynamoWebhookStore } = await import('#adapters/webhook-store');
+    const webhookStore = new DynamoWebhookStore(dynamoDocumentClient(), LOCAL_TABLE_NAME);
+    const events = await startEventsEndpoint({
+      port: ports.events,
+      sqs,
+      queueUrls,
+      region: LOCAL_REGION,
+      log,
+      webhooks: {
+        subscriptions: () => webhookStore.list(),
+        deadLetterUrl: webhookDlq.QueueUrl ?? '',
+        maxAttempts: Number(process.env['WEBHOOK_MAX_ATTEMPTS'] ?? 5),
+        retryDelayMs: Number(process.env['WEBHOOK_RETRY_DELAY_MS'] ?? 200),
+      },
+    });
     stops.push(() => events.stop());
 
     const pollers: QueuePoller[] = queues.map((spec) =>

@@ -1,6 +1,6 @@
 // Everything that runs: one function per handler, the HTTP API, queues with DLQs and alarms, event rules,
 // schedules, the SES configuration set and the SNS topics — all built from infra/topology.ts.
-import { type CfnElement, CfnOutput, Duration, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, Duration, Lazy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Effect, ManagedPolicy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -27,6 +27,7 @@ import { MailAccount, SmsAccount } from '../constructs/sms-account.ts';
 import { OpsAlarms, runbook } from '../constructs/ops-alarms.ts';
 import { OpsDashboard } from '../constructs/ops-dashboard.ts';
 import { grantCapabilities } from '../constructs/capability-grants.ts';
+import { WEBHOOK_MAX_RECEIVES, WebhookRouting } from '../constructs/webhook-routing.ts';
 import { topology } from '../topology.ts';
 import type { DeployConfig } from '../config.ts';
 import { dlqVariable, environmentFor, queueVariable, type QueueName } from '../../functions/shared/capabilities.ts';
@@ -88,6 +89,14 @@ export class ServiceStack extends Stack {
       queues.set(spec.name, new QueueWithDlq(this, `${pascal(spec.name)}Queue`, { spec, key: messagingKey }));
     }
 
+    // Webhooks out: what every subscriber's route shares; the routes themselves are built at run time.
+    const webhooks = new WebhookRouting(this, 'Webhooks', {
+      prefix: `dangol-${config.stage}-`,
+      key: messagingKey,
+      busName: `loyalty-${config.stage}`,
+    });
+    let signerArn = '';
+
     // Every value a capability can bring; each function gets only those of its own capabilities.
     const senders = (consumer: string) =>
       topology.queues.find((queue) => queue.consumer === consumer)?.maxConcurrency ?? 1;
@@ -107,6 +116,18 @@ export class ServiceStack extends Stack {
       WAVE_INTERVAL_SECONDS: '60',
       SENDING_HOLD_SECONDS: '900',
       PHONE_COUNTRIES: config.sms.allowedCountries.join(','),
+      WEBHOOK_ROUTING: Lazy.string({
+        produce: () =>
+          this.toJsonString({
+            kind: 'aws',
+            prefix: webhooks.prefix,
+            busName: webhooks.busName,
+            pipeRoleArn: webhooks.pipeRole.roleArn,
+            signerArn,
+            deadLetterArn: webhooks.deadLetters.queueArn,
+            maxReceiveCount: WEBHOOK_MAX_RECEIVES,
+          }),
+      }),
     };
     for (const [name, { queue, dlq }] of queues) {
       values[queueVariable(name as QueueName)] = queue.queueUrl;
@@ -146,6 +167,11 @@ export class ServiceStack extends Stack {
         spec.writes,
       );
       this.functions.set(spec.name, handler);
+      if (spec.name === 'sign-webhook') {
+        signerArn = handler.fn.functionArn;
+        webhooks.allowSigner(handler.fn);
+      }
+      if (spec.capabilities.includes('webhooks')) webhooks.grantBuilder(handler.fn);
     }
 
     // Partner systems sign with SigV4 (IAM); the managed policy below is what a shop's IAM user or role is given.

@@ -269,7 +269,8 @@ describe('service stack built from the topology', () => {
     // unfinished review, failed schedules, SES bounce and complaint rates, SMS spend.
     const metrics = alarms.map(([, alarm]) => `${alarm.Properties.Namespace}/${alarm.Properties.MetricName}`);
     const count = (metric: string) => metrics.filter((name) => name === metric).length;
-    expect(count('AWS/SQS/ApproximateNumberOfMessagesVisible')).toBe(topology.queues.length + 2);
+    // Each queue's DLQ, the bus's, the rules' and the webhook deliveries' dead-letter queue.
+    expect(count('AWS/SQS/ApproximateNumberOfMessagesVisible')).toBe(topology.queues.length + 3);
     expect(count('AWS/Lambda/Errors')).toBe(topology.handlers.length);
     expect(count('AWS/Lambda/Throttles')).toBe(topology.handlers.length);
     expect(count('AWS/SQS/ApproximateAgeOfOldestMessage')).toBe(2);
@@ -440,6 +441,48 @@ describe('service stack built from the topology', () => {
         ).toEqual([]);
       }
     }
+  });
+
+  it('lets only the webhook function build webhook routes, and only under the stage prefix; pipes sign and deliver', () => {
+    const policies = Object.values(service.findResources('AWS::IAM::Policy')) as { Properties: any }[];
+    const building = policies.filter((policy) =>
+      policy.Properties.PolicyDocument.Statement.some((statement: any) =>
+        [statement.Action].flat().includes('pipes:CreatePipe'),
+      ),
+    );
+    expect(building).toHaveLength(1);
+    expect(JSON.stringify(building[0]?.Properties.Roles)).toContain('AdminWebhooks');
+    for (const statement of building[0]?.Properties.PolicyDocument.Statement ?? []) {
+      const actions = [statement.Action].flat() as string[];
+      if (!actions.some((action) => /^(events|sqs|pipes|secretsmanager):/.test(action))) continue;
+      if (actions.every((action) => action.startsWith('xray:'))) continue;
+      if (actions.some((action) => action.startsWith('dynamodb:') || action.startsWith('kms:'))) continue;
+      const resources = JSON.stringify(statement.Resource);
+      expect(resources, actions.join()).toContain('dangol-prod-');
+    }
+    const passRole = building[0]?.Properties.PolicyDocument.Statement.find((statement: any) =>
+      [statement.Action].flat().includes('iam:PassRole'),
+    );
+    expect(passRole.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'pipes.amazonaws.com' } });
+    // The pipes' role: assumed by Pipes of this account only; reads the webhook queues, calls the signer and the
+    // API destinations under the prefix.
+    service.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'pipes.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': Match.anyValue() } },
+          }),
+        ],
+      },
+    });
+    const signerEnv = JSON.stringify(
+      (Object.values(service.findResources('AWS::Lambda::Function')) as { Properties: any }[]).find((fn) =>
+        JSON.stringify(fn.Properties.Environment ?? {}).includes('WEBHOOK_ROUTING'),
+      )?.Properties.Environment,
+    );
+    for (const part of ['"kind\\":\\"aws', 'dangol-prod-', 'loyalty-prod', 'pipeRoleArn', 'signerArn', 'deadLetterArn'])
+      expect(signerEnv).toContain(part);
   });
 
   it('sends mail through an SES configuration set whose events go to SNS', () => {

@@ -19,6 +19,7 @@ import './admin-auth.it.ts';
 import './imports.it.ts';
 import './identity.it.ts';
 import './merges.it.ts';
+import './webhooks.it.ts';
 import './contact-limits.it.ts';
 import './local-stack.it.ts';
 import './logs-no-pii.it.ts';

@@ -23,6 +23,7 @@ export function allValues(): Record<string, string> {
     SENDING_HOLD_SECONDS: '900',
     PHONE_COUNTRIES: 'KR',
     CONTACT_HASH_KEYS: 'h'.repeat(64),
+    WEBHOOK_ROUTING: '{"kind":"local"}',
   };
   for (const queue of queues) {
     for (const capability of [`queue:${queue.name}`, `dlq:${queue.name}`] as Capability[]) {
