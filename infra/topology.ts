@@ -122,7 +122,8 @@ export const handlers: readonly HandlerSpec[] = [
     name: 'ingest-purchases',
     description: 'Applies purchases and refunds from every sales channel to spend and tiers',
     capabilities: ['tableWrite', 'bus', 'programme', 'dlq:purchases', 'contactHashes'],
-    writes: ['MEMBER#', 'ORDER#', 'REFUND#', 'PROSPECT#', 'COUPON#', 'CAMPAIGN#'],
+    // MERGE#: a purchase that came through a merged member is noted under its merge, for the merge's undo.
+    writes: ['MEMBER#', 'ORDER#', 'REFUND#', 'PROSPECT#', 'COUPON#', 'CAMPAIGN#', 'MERGE#'],
     timeoutSeconds: 30,
     memoryMb: 512,
   },
@@ -269,6 +270,7 @@ export const handlers: readonly HandlerSpec[] = [
       'PROSPECT#',
       'COUPON#',
       'CAMPAIGN#',
+      'MERGE#',
       'AUDIT#',
     ],
     // API Gateway waits 30 s at most for an HTTP API integration; a chunk of 500 takes a few seconds.
@@ -279,7 +281,8 @@ export const handlers: readonly HandlerSpec[] = [
     name: 'admin-merges',
     description: 'Admin: merges one member into another, and undoes a merge within 30 days',
     capabilities: ['tableWrite', 'bus', 'programme'],
-    writes: ['MERGE#', 'MEMBER#', 'EMAIL#', 'PHONE#', 'COUPON#', 'AUDIT#'],
+    // ORDER#: undo gives orders that came through the merged member back to it.
+    writes: ['MERGE#', 'MEMBER#', 'EMAIL#', 'PHONE#', 'COUPON#', 'ORDER#', 'AUDIT#'],
     timeoutSeconds: 29,
     memoryMb: 512,
   },

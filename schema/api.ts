@@ -337,7 +337,7 @@ export const apiDocs: Record<string, RouteDoc> = {
   },
   'POST /admin/merges/{mergeId}/undo': {
     summary:
-      'Undoes a merge within 30 days: both members as they were, the survivor keeping what it gained since (spend, a tier or consents changed since); `Members Merged` with `undone: true`. 409 after 30 days or a second time. Group marketing.',
+      'Undoes a merge within 30 days: both members as they were plus what happened since, split by where it came from — purchases that named the merged member (its old id, a contact the merge moved) go back to it with their orders, the survivor keeps its own (and a tier or consents changed since); `Members Merged` with `undone: true`. 409 after 30 days or a second time. Group marketing.',
     responses: {
       200: { description: 'Undone', json: undoAnswer },
       401: unauthorized,

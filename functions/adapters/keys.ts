@@ -69,6 +69,12 @@ export const keys = {
     SK: `SNAP#${String(n).padStart(6, '0')}`,
   }),
   mergeKeptPrefix: (mergeId: string) => ({ PK: `MERGE#${mergeId}`, SKPrefix: 'SNAP#' }),
+  /** A purchase after a merge that named the merged member (its id, or a contact the merge moved): undo gives it back. */
+  mergeSince: (mergeId: string, channel: string, orderId: string): Key => ({
+    PK: `MERGE#${mergeId}`,
+    SK: `SINCE#${channel}#${orderId}`,
+  }),
+  mergeSincePrefix: (mergeId: string) => ({ PK: `MERGE#${mergeId}`, SKPrefix: 'SINCE#' }),
   /** A member's id in the company's own systems (an import's `externalId`): at most one member has it. */
   externalOwner: (externalId: string): Key => ({ PK: `EXTERNAL#${externalId}`, SK: OWNER }),
   /** An import: its settings and times; a chunk's report (by its first row, zero-padded so they sort). */

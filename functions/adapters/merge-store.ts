@@ -49,11 +49,40 @@ function addDelta(kept: unknown, now: unknown, after: unknown): Record<string, n
   return result;
 }
 
+function addUp(base: unknown, more: Record<string, number>): Record<string, number> {
+  const result: Record<string, number> = { ...((base ?? {}) as Record<string, number>) };
+  for (const [month, value] of Object.entries(more)) result[month] = (result[month] ?? 0) + value;
+  return result;
+}
+
 export class DynamoMergeStore implements MergeStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
+
+  /** The purchases since the merge that came through the merged member, summed, and which orders they were. */
+  private async since(mergeId: string) {
+    const prefix = keys.mergeSincePrefix(mergeId);
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :since)',
+      ExpressionAttributeValues: { ':pk': prefix.PK, ':since': prefix.SKPrefix },
+      ConsistentRead: true,
+    });
+    const spend: Record<string, number> = {};
+    const orders: Record<string, number> = {};
+    let count = 0;
+    for (const item of items) {
+      for (const [month, value] of Object.entries((item['spendByMonth'] ?? {}) as Record<string, number>))
+        spend[month] = (spend[month] ?? 0) + value;
+      for (const [month, value] of Object.entries((item['ordersByMonth'] ?? {}) as Record<string, number>))
+        orders[month] = (orders[month] ?? 0) + value;
+      count += Number(item['purchaseCount'] ?? 0);
+    }
+    const sinceOrders = items.map((item) => ({ channel: String(item['channel']), orderId: String(item['orderId']) }));
+    return { spend, orders, count, sinceOrders };
+  }
 
   private async get(key: Key): Promise<Item | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
@@ -227,9 +256,10 @@ export class DynamoMergeStore implements MergeStore {
               Update: {
                 TableName: this.tableName,
                 Key: key,
-                UpdateExpression: 'SET memberId = :into',
+                // Whose it was: a purchase under it after the merge goes back to that member on undo.
+                UpdateExpression: 'SET memberId = :into, mergedFrom = :source, mergeId = :mergeId',
                 ConditionExpression: 'memberId = :source',
-                ExpressionAttributeValues: { ':into': meta.into, ':source': meta.source },
+                ExpressionAttributeValues: { ':into': meta.into, ':source': meta.source, ':mergeId': meta.mergeId },
               },
             })),
             // The survivor's tier history says why it moved up (undo removes the line with the merge's copies).
@@ -347,19 +377,33 @@ export class DynamoMergeStore implements MergeStore {
     ).map((item) => item['original'] as Item);
     const intoKey = keys.member(meta.into);
     const isInto = (item: Item) => item['PK'] === intoKey.PK && item['SK'] === intoKey.SK;
-    // The survivor as kept, with what it gained since the merge; worked out once (a rerun of undo uses it).
+    // The survivor as kept, with what it gained since the merge, less what came through the merged member (its old
+    // id, a contact the merge moved), which goes back to that member; worked out once (a rerun of undo uses it).
+    const sourceKey = keys.member(meta.source);
+    const isSource = (item: Item) => item['PK'] === sourceKey.PK && item['SK'] === sourceKey.SK;
+    const since = await this.since(meta.mergeId);
     let restored = stored['restoredInto'] as Item | undefined;
-    if (!restored) {
+    let restoredSource = stored['restoredSource'] as Item | undefined;
+    if (!restored || !restoredSource) {
       const keptInto = kept.find(isInto) ?? {};
+      const keptSource = kept.find(isSource) ?? {};
       const now = (await this.get(intoKey)) ?? {};
+      const sourceNow = (await this.get(sourceKey)) ?? {};
       const after = (stored['intoAfter'] ?? {}) as IntoAfter;
       const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
       restored = {
         ...keptInto,
-        spendByMonth: addDelta(keptInto['spendByMonth'], now['spendByMonth'], after.spendByMonth),
-        ordersByMonth: addDelta(keptInto['ordersByMonth'], now['ordersByMonth'], after.ordersByMonth),
+        spendByMonth: addDelta(keptInto['spendByMonth'], now['spendByMonth'], addUp(after.spendByMonth, since.spend)),
+        ordersByMonth: addDelta(
+          keptInto['ordersByMonth'],
+          now['ordersByMonth'],
+          addUp(after.ordersByMonth, since.orders),
+        ),
         purchaseCount:
-          Number(keptInto['purchaseCount'] ?? 0) + Number(now['purchaseCount'] ?? 0) - Number(after.purchaseCount ?? 0),
+          Number(keptInto['purchaseCount'] ?? 0) +
+          Number(now['purchaseCount'] ?? 0) -
+          Number(after.purchaseCount ?? 0) -
+          since.count,
         // A tier or consent changed since the merge (a purchase, the member's own choice) stays as it is now.
         ...(!same(now['tierState'], after.tierState) && { tierState: now['tierState'] }),
         ...(!same(now['consents'], after.consents) && { consents: now['consents'] }),
@@ -369,27 +413,53 @@ export class DynamoMergeStore implements MergeStore {
         if (Object.keys(restored[field] as object).length === 0 && keptInto[field] === undefined)
           delete restored[field];
       if (restored['purchaseCount'] === 0 && keptInto['purchaseCount'] === undefined) delete restored['purchaseCount'];
+      restoredSource =
+        since.count === 0
+          ? keptSource
+          : {
+              ...keptSource,
+              spendByMonth: addUp(keptSource['spendByMonth'], since.spend),
+              ordersByMonth: addUp(keptSource['ordersByMonth'], since.orders),
+              purchaseCount: Number(keptSource['purchaseCount'] ?? 0) + since.count,
+              // Past any version a cache holds of it from before the merge.
+              aggVersion: Number(sourceNow['aggVersion'] ?? 0) + 1,
+            };
       await this.db
         .send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: keys.mergeMeta(meta.mergeId),
-            UpdateExpression: 'SET restoredInto = :restored',
+            UpdateExpression: 'SET restoredInto = :restored, restoredSource = :source',
             ConditionExpression: 'attribute_not_exists(restoredInto)',
-            ExpressionAttributeValues: { ':restored': restored },
+            ExpressionAttributeValues: { ':restored': restored, ':source': restoredSource },
           }),
         )
         .catch((error: unknown) => {
           if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
         });
-      restored = (await this.get(keys.mergeMeta(meta.mergeId)))?.['restoredInto'] as Item;
+      const settled = (await this.get(keys.mergeMeta(meta.mergeId))) ?? {};
+      restored = settled['restoredInto'] as Item;
+      restoredSource = (settled['restoredSource'] as Item | undefined) ?? keptSource;
     }
+    // Orders that came through the merged member are its own again (a later refund finds it).
+    for (const order of since.sinceOrders)
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.order(order.channel, order.orderId),
+          UpdateExpression: 'SET #owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': { kind: 'member', memberId: meta.source } },
+        }),
+      );
     // Coupons go back to their member as they are now (one redeemed since stays redeemed); the rest as kept.
     const isCoupon = (item: Item) => String(item['PK']).startsWith(keys.couponPrefix);
     await batchWrite(
       this.db,
       this.tableName,
-      kept.filter((item) => !isCoupon(item)).map((item) => ({ PutRequest: { Item: isInto(item) ? restored : item } })),
+      kept
+        .filter((item) => !isCoupon(item))
+        .map((item) => ({ PutRequest: { Item: isInto(item) ? restored : isSource(item) ? restoredSource : item } })),
     );
     for (const coupon of kept.filter(isCoupon))
       await this.db.send(

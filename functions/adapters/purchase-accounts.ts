@@ -41,15 +41,25 @@ export class DynamoAccountReader implements AccountReader {
     this.prefetched.clear();
   }
 
-  private async memberAccount(memberId: string, hops = 0): Promise<Account | null> {
+  private async memberAccount(
+    memberId: string,
+    hops = 0,
+    cameThrough?: Account['cameThrough'],
+  ): Promise<Account | null> {
     // A prefetched item serves one purchase only; a conflict reloads through GetItem.
     const cached = this.prefetched.get(memberId) ?? this.written.take(memberId);
     this.prefetched.delete(memberId);
     const item = cached ?? ((await getItem(this.db, this.tableName, keys.member(memberId))) as AccountItem | undefined);
     if (!item || item.status === 'erased') return null;
     // A member merged into another: the survivor's account (its id keeps resolving, in old orders and partner calls).
-    if (item.status === 'merged' && item.mergedInto && hops < 3) return this.memberAccount(item.mergedInto, hops + 1);
-    return toAccount({ kind: 'member', memberId }, item);
+    if (item.status === 'merged' && item.mergedInto && hops < 3)
+      return this.memberAccount(
+        item.mergedInto,
+        hops + 1,
+        cameThrough ?? (item.mergeId ? { mergeId: item.mergeId, memberId } : undefined),
+      );
+    const account = toAccount({ kind: 'member', memberId }, item);
+    return cameThrough ? { ...account, cameThrough } : account;
   }
 
   async resolveAccount(query: {
@@ -72,9 +82,15 @@ export class DynamoAccountReader implements AccountReader {
       // Only a verified contact is the member's: a purchase under an address someone enrolled with but never
       // verified stays with the buyer (a prospect) until the member proves the contact theirs.
       const owner = (await getItem(this.db, this.tableName, ownerKey)) as
-        | { memberId?: string; verifiedAt?: string }
+        | { memberId?: string; verifiedAt?: string; mergedFrom?: string; mergeId?: string }
         | undefined;
-      if (owner?.memberId && owner.verifiedAt) return this.memberAccount(owner.memberId);
+      if (owner?.memberId && owner.verifiedAt)
+        // A contact a merge moved to the survivor still says whose it was.
+        return this.memberAccount(
+          owner.memberId,
+          0,
+          owner.mergedFrom && owner.mergeId ? { mergeId: owner.mergeId, memberId: owner.mergedFrom } : undefined,
+        );
     }
     const contact = {
       ...(query.email && { email: query.email }),

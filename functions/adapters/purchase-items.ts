@@ -10,6 +10,8 @@ export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWrit
 export interface AccountItem extends Partial<SpendAggregates> {
   memberId?: string;
   mergedInto?: string;
+  /** The merge that made this member `merged` (on a merged member). */
+  mergeId?: string;
   aggVersion?: number;
   tierState?: TierState;
   status?: string;

@@ -243,8 +243,39 @@ export class DynamoPurchaseWriter implements PurchaseWriter {
       ...this.tierItems(account.owner, input.tier, order.tierChange),
       ...this.couponUpdates(order, 'redeem'),
       ...this.conversion(order.attribution, 1, order.amount),
+      ...this.sinceMerge(account, order, input.aggregates),
     ];
     return this.remember(account, input.aggregates, input.tier, await this.transact(items, 0));
+  }
+
+  /** A purchase that came through a merged member: what it added, kept under the merge for its undo. */
+  private sinceMerge(account: Account, order: OrderRecord, after: SpendAggregates): TransactItem[] {
+    if (!account.cameThrough) return [];
+    const delta = (now: Record<string, number>, before: Record<string, number>) =>
+      Object.fromEntries(
+        Object.keys(now)
+          .filter((month) => (now[month] ?? 0) !== (before[month] ?? 0))
+          .map((month) => [month, (now[month] ?? 0) - (before[month] ?? 0)]),
+      );
+    return [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.mergeSince(account.cameThrough.mergeId, order.channel, order.orderId),
+            entity: 'merge-since',
+            memberId: account.cameThrough.memberId,
+            channel: order.channel,
+            orderId: order.orderId,
+            spendByMonth: delta(after.spendByMonth, account.aggregates.spendByMonth),
+            ordersByMonth: delta(after.ordersByMonth, account.aggregates.ordersByMonth),
+            purchaseCount: after.purchaseCount - account.aggregates.purchaseCount,
+            // Kept as long as the merge's own items.
+            expiresAt: Math.floor(Date.now() / 1000) + 90 * 86_400,
+          },
+        },
+      },
+    ];
   }
 
   async recordRefund(input: {

@@ -152,7 +152,9 @@ export async function recordPurchase(detail: unknown, deps: IngestDeps): Promise
     },
     async () => {
       // Another write won: the account, and the coupons (one may have been redeemed by a concurrent order).
-      account = await deps.store.loadAccount(owner);
+      const reloaded = await deps.store.loadAccount(owner);
+      // Still the purchase of a merged member, if it came through one (undo gives it back).
+      account = first.cameThrough ? { ...reloaded, cameThrough: first.cameThrough } : reloaded;
       if (codes.length > 0) coupons = await readCoupons();
     },
   );

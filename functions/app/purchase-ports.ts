@@ -36,6 +36,11 @@ export interface Account {
   readonly version: number;
   /** The member's last touchpoint (or holdout of one), for attributing the purchase. */
   readonly lastTouch?: Touch;
+  /**
+   * The purchase named a member merged into this one (by its id, or by a contact the merge moved): undoing that
+   * merge gives the purchase back to it.
+   */
+  readonly cameThrough?: { readonly mergeId: string; readonly memberId: string };
 }
 
 /** What became of a coupon an order named: redeemed by it, or rejected with the reason (the order counts anyway). */

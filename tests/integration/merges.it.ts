@@ -164,23 +164,27 @@ describe('merges', () => {
     expect((await call('POST', `/admin/members/${source}/merge`, { into })).body['mergeId']).toBe(
       merged.body['mergeId'],
     );
-    await putEvents([
-      {
-        detailType: 'Purchase Completed',
-        detail: {
-          orderId: `after-${stamp}`,
-          channel: 'store',
-          occurredAt: new Date().toISOString(),
-          amount: { value: 10_000, currency: 'KRW' },
-          member: { memberId: source },
-        },
+    // After the merge: one purchase names the merged id, one the merged member's e-mail, one the survivor itself.
+    const bought = (orderId: string, value: number, who: Record<string, unknown>) => ({
+      detailType: 'Purchase Completed',
+      detail: {
+        orderId,
+        channel: 'store',
+        occurredAt: new Date().toISOString(),
+        amount: { value, currency: 'KRW' },
+        ...who,
       },
+    });
+    await putEvents([
+      bought(`after-${stamp}`, 10_000, { member: { memberId: source } }),
+      bought(`after-mail-${stamp}`, 20_000, { customer: { email: `src-${stamp}@example.com` } }),
+      bought(`after-own-${stamp}`, 5_000, { member: { memberId: into } }),
     ]);
     await drained('purchases');
     const { Item: after = {} } = await db().send(
       new GetCommand({ TableName: 'dangol', Key: { PK: `MEMBER#${into}`, SK: 'PROFILE' }, ConsistentRead: true }),
     );
-    expect(after['purchaseCount']).toBe(3);
+    expect(after['purchaseCount']).toBe(5);
 
     // Into itself, from a merged member, into a member not active: 409 with problem+json.
     expect((await call('POST', `/admin/members/${into}/merge`, { into })).status).toBe(409);
@@ -189,13 +193,43 @@ describe('merges', () => {
     ]);
     expect((await call('POST', `/admin/members/${source}/merge`, { into: third })).status).toBe(409);
     expect((await call('POST', `/admin/members/${third}/merge`, { into: source })).status).toBe(409);
-    // Undo keeps what the survivor gained since (the purchase after the merge), then a second undo is refused.
+    // Undo splits what happened since by where it came from: the survivor keeps its own purchase, the two that
+    // named the merged member (its id, its e-mail) go back to it, orders included; then a second undo is refused.
     const undone = await call('POST', `/admin/merges/${merged.body['mergeId']}/undo`);
     expect(undone.status, JSON.stringify(undone.body)).toBe(200);
-    const { Item: back = {} } = await db().send(
-      new GetCommand({ TableName: 'dangol', Key: { PK: `MEMBER#${into}`, SK: 'PROFILE' }, ConsistentRead: true }),
-    );
+    const profileOf = async (memberId: string) =>
+      (
+        await db().send(
+          new GetCommand({
+            TableName: 'dangol',
+            Key: { PK: `MEMBER#${memberId}`, SK: 'PROFILE' },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item ?? {};
+    const back = await profileOf(into ?? '');
+    const sourceBack = await profileOf(source ?? '');
     expect(back['purchaseCount']).toBe(2);
+    expect(sourceBack['purchaseCount']).toBe(3);
+    expect(sourceBack['status']).toBe('active');
+    const month = Object.keys(after['spendByMonth'] as object)
+      .sort()
+      .at(-1) as string;
+    const total = (profile: Record<string, unknown>) =>
+      Object.values(profile['spendByMonth'] as Record<string, number>).reduce((sum, value) => sum + value, 0);
+    expect(total(back)).toBe(150_000 + 5_000);
+    expect(total(sourceBack)).toBe(200_000 + 30_000);
+    expect((sourceBack['spendByMonth'] as Record<string, number>)[month]).toBeGreaterThanOrEqual(30_000);
+    for (const orderId of [`after-${stamp}`, `after-mail-${stamp}`]) {
+      const { Item: order } = await db().send(
+        new GetCommand({
+          TableName: 'dangol',
+          Key: { PK: `ORDER#store#${orderId}`, SK: 'ORDER' },
+          ConsistentRead: true,
+        }),
+      );
+      expect(order?.['owner']).toEqual({ kind: 'member', memberId: source });
+    }
     expect(
       (await db().send(new GetCommand({ TableName: 'dangol', Key: sentKey, ConsistentRead: true }))).Item,
     ).toBeUndefined();
