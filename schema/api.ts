@@ -77,7 +77,8 @@ export const apiDocs: Record<string, RouteDoc> = {
   },
   'PUT /admin/tiers': {
     summary:
-      'Replace the tier ladder; needs If-Match with the version read; takes effect at the next tier review; answers with a preview of members moving up or down. Group marketing.',
+      'Replace the tier ladder; needs If-Match with the version read; takes effect at the next tier review; answers with a preview of members moving up or down. With `?dryRun=true` nothing is saved: the ladder is checked and the preview answered (`dryRun: true`). Group marketing.',
+    query: { dryRun: { description: '`true`: check and preview only, save nothing', required: false } },
     requestBody: tierLadderInput,
     responses: {
       200: { description: 'Saved as pending (ETag: the new version)', json: tierLadder },
@@ -242,7 +243,10 @@ export const apiDocs: Record<string, RouteDoc> = {
     summary:
       'Members, 12-month spend and average LTV per tier, members per RFM offer group, as of the last monthly RFM run.',
     responses: {
-      200: { description: '`{asOf, tiers: [{code, members, spend12m, averageLtv}], rfmGroups}`' },
+      200: {
+        description:
+          '`{asOf, tiers: [{code, members, spend12m, averageLtv}], rfmGroups, history: [{month, members: {code: n}}]}` (history: the last 12 monthly runs, oldest first)',
+      },
       401: unauthorized,
       403: forbiddenRead,
     },

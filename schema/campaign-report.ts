@@ -62,6 +62,8 @@ export const campaignReport = z.strictObject({
   /** `0` the first send, `1` and `2` the reached-not-opened follow-ups. */
   byStep: z.record(z.string(), campaignCounters),
   holdout: holdoutCounters,
+  /** Test sends from the console or `POST …/test-send` (never in the totals). */
+  tests: z.strictObject({ sent: z.int() }),
   /** Null until both the sent and the holdout group have members. */
   uplift: z.nullable(campaignUplift),
 });

@@ -2,6 +2,7 @@
 // variant, period and follow-up step, and the uplift of sending over the holdout.
 import { uplift } from '#domain/attribution';
 import { CAMPAIGN_OUTCOMES, type CampaignCounters, type CampaignReport, emptyCounters } from '#schema/campaign-report';
+import { TEST_SENT } from './send-test.ts';
 import { NotFound } from './errors.ts';
 import type { CalendarSource } from './sending-ports.ts';
 import { ValidationError } from './validation.ts';
@@ -54,8 +55,10 @@ export async function campaignReport(
     byPeriod: {},
     byStep: {},
   };
+  let tests = 0;
   for (const [name, value] of Object.entries(stats ?? {})) {
     const [dimension, key, outcome] = name.split('~');
+    if (dimension === 'all' && outcome === TEST_SENT && typeof value === 'number') tests = value;
     if (!dimension || key === undefined || !outcome || typeof value !== 'number') continue;
     const known =
       (CAMPAIGN_OUTCOMES as readonly string[]).includes(outcome) ||
@@ -98,6 +101,7 @@ export async function campaignReport(
     byPeriod: period === undefined ? completeAll(breakdowns.byPeriod) : {},
     byStep: completeAll(breakdowns.byStep),
     holdout,
+    tests: { sent: tests },
     uplift: rates && {
       ...rates,
       revenuePerRecipientDifference: sent.revenuePerRecipient - holdout.revenuePerMember,

@@ -34,7 +34,7 @@ export function ladderView(document: TierLadderDocument) {
 }
 
 export async function editTiers(
-  input: { ifMatch: string | undefined; body: unknown; by: string },
+  input: { ifMatch: string | undefined; body: unknown; by: string; dryRun?: boolean },
   deps: {
     ladders: LadderDocuments;
     clock: Clock;
@@ -47,6 +47,15 @@ export async function editTiers(
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues));
   if (parsed.data.currency !== deps.programmeCurrency) {
     throw new ValidationError([{ path: 'currency', message: `The programme's currency is ${deps.programmeCurrency}` }]);
+  }
+  if (input.dryRun) {
+    // Checked and previewed, nothing saved: who would move, before marketing commits to it.
+    const current = await deps.ladders.document();
+    if (current.version !== expected)
+      throw new Stale(`The ladder is at version ${current.version}, not ${expected}: read it again`);
+    const next = { ...parsed.data, version: current.version };
+    const preview = deps.lastRun ? previewLadderChange(next, await deps.lastRun()) : undefined;
+    return { ...ladderView(current), dryRun: true as const, ...(preview && { preview }) };
   }
   const saved = await deps.ladders.savePending(expected, parsed.data, input.by, deps.clock());
   if (!saved) {

@@ -1,11 +1,14 @@
 // Use case: a test send from the admin API — the entry rendered with sample values to the address or phone given,
-// marked `[TEST]`, with no ledger, caps or counters.
+// marked `[TEST]`, with no ledger or caps; counted as tests only.
 import { adSms } from '#domain/ad-rules';
 import { campaignTag, sampleVariables, senderNameOf, templateFor } from '#domain/message-content';
 import { render } from '#domain/templates';
 import { emptyOutcome, type JobOutcome } from './send-prepare.ts';
 import { jobClock, type SenderDeps, smsIdentity } from './send-job.ts';
 import type { SendJob } from './sending-ports.ts';
+
+/** The counter of test sends: an outcome no campaign figure sums. */
+export const TEST_SENT = 'testSent';
 
 /** A test send: the entry rendered with sample values to the address or phone given, marked as a test. */
 export async function sendTest(job: SendJob, realDeps: SenderDeps): Promise<JobOutcome> {
@@ -48,5 +51,7 @@ export async function sendTest(job: SendJob, realDeps: SenderDeps): Promise<JobO
   }
   outcome.calls += 1;
   outcome.sent += 1;
+  // Counted apart from the campaign's sends (the report shows tests beside its totals, never in them).
+  await deps.store.count(entry.id, { tier: 'test', segment: 'test', period: 'test' }, TEST_SENT, 1);
   return outcome;
 }

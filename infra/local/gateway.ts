@@ -1,7 +1,10 @@
 // Local HTTP API: turns each request into an API Gateway HTTP API (payload 2.0) event and calls the same handler
-// Lambda would run, using the topology's route table. Also serves the local-only `/_local/*` routes.
+// Lambda would run, using the topology's route table. Also serves the local-only `/_local/*` routes and the built
+// marketing console at `/console/` (S3 behind CloudFront in AWS).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routes, type RouteSpec } from '../topology.ts';
 import { invoke } from './lambda-runner.ts';
@@ -147,11 +150,55 @@ export function isLoopbackHost(host: string | undefined): boolean {
   return ['127.0.0.1', 'localhost', '[::1]'].includes((name ?? '').toLowerCase());
 }
 
+/** The console's files as CloudFront serves them from S3 in AWS: its security headers, nothing cached. */
+const CONSOLE_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+};
+export const CONSOLE_HEADERS = {
+  // Nothing but this origin: the API is here, the console loads nothing from any other host.
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+function serveConsole(response: ServerResponse, pathname: string, console: { dir: string; config: unknown }): boolean {
+  if (pathname === '/console') {
+    send(response, 301, { location: '/console/' }, '');
+    return true;
+  }
+  if (!pathname.startsWith('/console/')) return false;
+  const name = pathname === '/console/' ? 'index.html' : pathname.slice('/console/'.length);
+  if (name === 'config.json') {
+    send(
+      response,
+      200,
+      { ...CONSOLE_HEADERS, 'content-type': CONSOLE_TYPES['.json'] ?? '' },
+      JSON.stringify(console.config),
+    );
+    return true;
+  }
+  const type = CONSOLE_TYPES[extname(name)];
+  const file = join(console.dir, name);
+  if (!type || name.includes('..') || name.includes('/') || !existsSync(file)) {
+    sendProblem(response, 404, 'Not Found', `No console file ${name}`);
+    return true;
+  }
+  send(response, 200, { ...CONSOLE_HEADERS, 'content-type': type }, readFileSync(file));
+  return true;
+}
+
 export async function startGateway(options: {
   port: number;
   localRoutes: LocalRoute[];
   verifyAdmin: AdminVerifier;
   verifyPartner: PartnerVerifier;
+  /** The built console (infra/web/build.ts) and its config.json. */
+  console?: { dir: string; config: unknown };
 }): Promise<Gateway> {
   const server = createServer(async (request, response) => {
     try {
@@ -179,6 +226,7 @@ export async function startGateway(options: {
         }
         return sendProblem(response, 404, 'Not Found', `No local route ${request.method} ${url.pathname}`);
       }
+      if (options.console && request.method === 'GET' && serveConsole(response, url.pathname, options.console)) return;
       const route = matchRoute(request.method ?? 'GET', url.pathname);
       if (route === null) return sendProblem(response, 404, 'Not Found', `No route ${url.pathname}`);
       if (route === 'method-not-allowed')

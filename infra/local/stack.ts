@@ -426,7 +426,56 @@ export async function startLocalStack(options: {
     ];
     const verifyAdmin = await adminVerifier(options.dataDir ? join(options.dataDir, 'local-admin') : undefined);
     const verifyPartner = partnerVerifier(options.dataDir ? join(options.dataDir, 'local-partner') : undefined);
-    const gateway = await startGateway({ port: ports.http, localRoutes, verifyAdmin, verifyPartner });
+    // The console: built now (esbuild, well under a second), its sign-in the local key pair's tokens.
+    const { buildConsole, CONSOLE_OUT } = await import('../web/build.ts');
+    buildConsole();
+    const adminDir = options.dataDir ? join(options.dataDir, 'local-admin') : undefined;
+    localRoutes.push(async (request, body, url) => {
+      if (request.method !== 'POST' || url.pathname !== '/_local/console/token') return null;
+      let group: unknown;
+      try {
+        group = (JSON.parse(body.toString('utf8') || '{}') as { group?: unknown }).group;
+      } catch {
+        group = undefined;
+      }
+      if (group !== 'marketing' && group !== 'viewer' && group !== 'privacy')
+        return {
+          status: 400,
+          body: {
+            title: 'Invalid request',
+            status: 400,
+            errors: [{ path: 'group', message: 'One of marketing, viewer, privacy' }],
+          },
+        };
+      const { signAdminToken } = await import('./admin-keys.ts');
+      return {
+        status: 200,
+        body: {
+          token: await signAdminToken({
+            group,
+            subject: `console-${group}`,
+            expiresIn: '8h',
+            ...(adminDir && { dir: adminDir }),
+          }),
+        },
+      };
+    });
+    const gateway = await startGateway({
+      port: ports.http,
+      localRoutes,
+      verifyAdmin,
+      verifyPartner,
+      console: {
+        dir: CONSOLE_OUT,
+        config: {
+          auth: { kind: 'local' },
+          sms: {
+            senderName: env['SMS_SENDER_NAME'] ?? 'dangol',
+            optOutNumber: env['SMS_OPT_OUT_NUMBER'] ?? '080-000-0000',
+          },
+        },
+      },
+    });
     stops.push(() => gateway.stop());
 
     const url = (port: number) => `http://127.0.0.1:${port}`;
