@@ -59,10 +59,15 @@ export function buildApp(app: App = new App(), given?: DeployConfig): DangolApp 
     env: { account: env.account, region: 'us-east-1' },
     stackName: stackName('edge'),
     crossRegionReferences: true,
-    description: 'dangol: CloudFront with AWS WAF in front of the API',
+    description: 'dangol: CloudFront with AWS WAF in front of the API, and the marketing console',
     apiDomain: `${service.api.apiId}.execute-api.${config.region}.${service.urlSuffix}`,
     requestsPerIpPer5Minutes: config.edge.requestsPerIpPer5Minutes,
     signInsPerIpPer5Minutes: config.edge.signInsPerIpPer5Minutes,
+    console: {
+      cognitoDomain: `${config.console.cognitoDomainPrefix}.auth.${config.region}.amazoncognito.com`,
+      clientId: service.adminAuth.consoleClient?.userPoolClientId ?? '',
+      sms: { senderName: config.sms.senderName, optOutNumber: config.sms.optOutNumber },
+    },
   });
   return { app, stateful, service, edge };
 }

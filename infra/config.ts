@@ -67,6 +67,17 @@ export const deployConfig = z.strictObject({
     /** The first marketing admin: the stack creates the user (Cognito mails a temporary password) in `marketing`. */
     firstMarketingEmail: z.string().check(z.regex(/^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/, 'An e-mail address')),
   }),
+  /** The marketing console (`/console/` on the edge): its Cognito sign-in. */
+  console: z.strictObject({
+    /** The Cognito Hosted UI's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`), unique in the region. */
+    cognitoDomainPrefix: z
+      .string()
+      .check(z.regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'Lower-case letters, digits and hyphens (1-63)')),
+    /** Where the Hosted UI may send people back: the console's address(es), `https://…/console/`. */
+    callbackUrls: z
+      .array(z.string().check(z.regex(/^https:\/\/[^\s/]+\/console\/$/, 'https://<host>/console/')))
+      .check(z.minLength(1)),
+  }),
   ops: z.strictObject({
     /** Who is told when an alarm fires (a dead-letter queue holds something): at least one address. */
     alarmEmails: z

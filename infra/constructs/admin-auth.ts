@@ -11,7 +11,9 @@ import {
   Mfa,
   StandardThreatProtectionMode,
   UserPool,
+  OAuthScope,
   type UserPoolClient,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
@@ -22,8 +24,18 @@ export class AdminAuth extends Construct {
   readonly pool: UserPool;
   readonly client: UserPoolClient;
   readonly authorizer: HttpJwtAuthorizer;
+  /** The marketing console's client: Hosted UI, authorization code with PKCE, no secret (a browser keeps none). */
+  readonly consoleClient?: UserPoolClient;
+  readonly domain?: UserPoolDomain;
 
-  constructor(scope: Construct, id: string, props: { readonly firstMarketingEmail?: string } = {}) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      readonly firstMarketingEmail?: string;
+      readonly console?: { readonly cognitoDomainPrefix: string; readonly callbackUrls: readonly string[] };
+    } = {},
+  ) {
     super(scope, id);
     this.pool = new UserPool(this, 'AdminUserPool', {
       selfSignUpEnabled: false,
@@ -76,7 +88,26 @@ export class AdminAuth extends Construct {
       // the implicit grant on, which hands tokens out in URLs.
       disableOAuth: true,
     });
+    if (props.console) {
+      this.domain = this.pool.addDomain('ConsoleDomain', {
+        cognitoDomain: { domainPrefix: props.console.cognitoDomainPrefix },
+      });
+      this.consoleClient = this.pool.addClient('ConsoleClient', {
+        generateSecret: false,
+        preventUserExistenceErrors: true,
+        authFlows: {},
+        oAuth: {
+          // The authorization code only (the console sends a PKCE challenge); never the implicit grant.
+          flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+          scopes: [OAuthScope.OPENID],
+          callbackUrls: [...props.console.callbackUrls],
+          logoutUrls: [...props.console.callbackUrls],
+        },
+      });
+    }
     const issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.pool.userPoolId}`;
-    this.authorizer = new HttpJwtAuthorizer('AdminJwt', issuer, { jwtAudience: [this.client.userPoolClientId] });
+    this.authorizer = new HttpJwtAuthorizer('AdminJwt', issuer, {
+      jwtAudience: [this.client.userPoolClientId, ...(this.consoleClient ? [this.consoleClient.userPoolClientId] : [])],
+    });
   }
 }

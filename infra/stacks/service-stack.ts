@@ -43,6 +43,8 @@ export interface ServiceStackProps extends StackProps {
 export class ServiceStack extends Stack {
   readonly api: HttpApi;
   readonly functions = new Map<string, HandlerFunction>();
+  /** Cognito: the admin API's authorizer, and the console's Hosted UI domain and client. */
+  readonly adminAuth: AdminAuth;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -79,7 +81,11 @@ export class ServiceStack extends Stack {
         'Items are keyed by these hashes; rotation is a planned operation (new current, old as previous, re-key), not a scheduled Lambda.',
     });
 
-    const adminAuth = new AdminAuth(this, 'AdminAuth', { firstMarketingEmail: props.config.admin.firstMarketingEmail });
+    const adminAuth = new AdminAuth(this, 'AdminAuth', {
+      firstMarketingEmail: props.config.admin.firstMarketingEmail,
+      console: props.config.console,
+    });
+    this.adminAuth = adminAuth;
 
     this.api = new HttpApi(this, 'HttpApi', { description: 'dangol public and admin API', createDefaultStage: true });
     const { config } = props;

@@ -170,9 +170,45 @@ describe('the marketing console in the browser', () => {
     expect(mails[0]?.subject).toContain('[TEST]');
     expect(mails[0]?.subject).toContain('새 생일 제목');
 
+    // Members, and two monthly RFM runs (last month's and this month's): the tier chart has its points.
+    for (const n of [1, 2, 3]) {
+      const joined = await fetch(`${stack.base}/members`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: `Chart ${n}`,
+          email: `chart-${n}-${Date.now()}@example.com`,
+          locale: 'ko',
+          consents: { email: true, sms: false, post: false, nightTime: false },
+          privacyNotice: true,
+        }),
+      });
+      expect(joined.status).toBe(202);
+    }
+    const lastMonth = new Date();
+    lastMonth.setUTCDate(1);
+    lastMonth.setUTCMonth(lastMonth.getUTCMonth() - 1);
+    for (const at of [lastMonth, new Date()]) {
+      const fired = await fetch(`${stack.base}/_local/schedules/rfm-scoring`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ at: at.toISOString() }),
+      });
+      expect(fired.status).toBe(200);
+      await until(
+        async () =>
+          (await (
+            await fetch(`${stack.base}/admin/reports/tiers`, { headers: { authorization: `Bearer ${token}` } })
+          ).json()) as { asOf: string | null },
+        (report) => report.asOf === at.toISOString().slice(0, 7),
+      );
+    }
+
     // The report shows the test, apart from the campaign's figures.
     await page.goto(`${stack.base}/console/#/reports/default-birthday`);
     await expect.poll(() => page.locator('p.tests').textContent(), { timeout: 20_000 }).toContain('1');
+    await page.locator('canvas').first().waitFor();
+    expect(await page.locator('canvas').count()).toBe(2);
     await noViolations(page, 'reports');
     await shot(page, 'reports');
 

@@ -235,12 +235,48 @@ describe('service stack built from the topology', () => {
     expect(resources).not.toContain('/admin/');
     service.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
     service.resourceCountIs('AWS::Cognito::UserPoolGroup', 3);
-    // No implicit grant (tokens in URLs) and no other hosted-UI flow until the console uses code + PKCE.
+    // No implicit grant (tokens in URLs): the API's client has no hosted-UI flow; the console's the authorization
+    // code only (its PKCE challenge is the console's), no secret, back only to the config's console addresses.
     const clients = Object.values(service.findResources('AWS::Cognito::UserPoolClient')) as {
       Properties: Record<string, unknown>;
     }[];
-    expect(clients).toHaveLength(1);
-    expect(clients[0]?.Properties['AllowedOAuthFlows'] ?? []).not.toContain('implicit');
+    expect(clients).toHaveLength(2);
+    for (const client of clients) {
+      expect(client.Properties['AllowedOAuthFlows'] ?? []).not.toContain('implicit');
+      expect(client.Properties['GenerateSecret']).toBe(false);
+    }
+    const consoleClient = clients.find((client) => client.Properties['AllowedOAuthFlows'] !== undefined);
+    expect(consoleClient?.Properties).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid'],
+      CallbackURLs: ['https://members.brand.example/console/'],
+    });
+    service.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'brand-dangol-prod' });
+  });
+
+  it('serves the console from a private bucket through CloudFront with origin access control, nothing public', () => {
+    const edgeTemplate = edge;
+    edgeTemplate.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    edgeTemplate.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    edgeTemplate.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        CacheBehaviors: [Match.objectLike({ PathPattern: '/console/*', ViewerProtocolPolicy: 'redirect-to-https' })],
+      }),
+    });
+    // Only the distribution reads the bucket (the OAC's service principal, conditioned on this distribution).
+    const policy = JSON.stringify(edgeTemplate.findResources('AWS::S3::BucketPolicy'));
+    expect(policy).toContain('cloudfront.amazonaws.com');
+    expect(policy).toContain('AWS:SourceArn');
+    // The console may talk to its own origin and the Cognito sign-in, nothing else.
+    const headers = JSON.stringify(edgeTemplate.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+    expect(headers).toContain("connect-src 'self' https://brand-dangol-prod.auth.ap-northeast-2.amazoncognito.com");
   });
 
   it('gives every queue a dead-letter queue with an alarm, and every consumer partial batch failures', () => {
