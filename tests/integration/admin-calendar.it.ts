@@ -170,6 +170,7 @@ describe('admin-calendar', () => {
         byPeriod: {},
         byStep: {},
         holdout: { members: 0, converted: 0, revenue: 0, revenuePerMember: 0 },
+        tests: { sent: 0 },
         uplift: null,
       });
       expect((await call('GET', '/admin/reports/campaigns/nothing-here')).status).toBe(404);
