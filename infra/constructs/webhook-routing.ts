@@ -35,7 +35,7 @@ export class WebhookRouting extends Construct {
       assumedBy: new ServicePrincipal('pipes.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
-      description: 'dangol: the role of every webhook pipe (queue → signer → API destination)',
+      description: 'dangol: the role of every webhook pipe (queue, then signer, then API destination)',
     });
     this.pipeRole.addToPolicy(
       new PolicyStatement({

@@ -1,7 +1,16 @@
 // The edge in front of the HTTP API: a CloudFront distribution with AWS WAF (HTTP APIs cannot carry a web ACL). A
 // rate-based rule per client IP (and a tighter one for sign-in links), AWS's IP reputation list and common rule set. WAF for CloudFront lives in
 // us-east-1, so this stack does; it reads the API's domain across regions.
-import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  type CfnElement,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -225,7 +234,8 @@ export class EdgeStack extends Stack {
         'Action::s3:List*',
         'Action::s3:DeleteObject*',
         'Action::s3:Abort*',
-        `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${this.region}/*`,
+        // cdk-nag spells the partition as the stack resolves it: a literal when the region is known, else the token.
+        `Resource::arn:${Token.isUnresolved(this.partition) ? '<AWS::Partition>' : this.partition}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${this.region}/*`,
         `Resource::<${this.getLogicalId(consoleBucket.node.defaultChild as CfnElement)}.Arn>/*`,
         'Resource::*',
       ].map((finding): [string, string] => [`AwsSolutions-IAM5[${finding}]`, copying]),
