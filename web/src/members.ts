@@ -18,7 +18,7 @@ interface Summary {
 function SummaryRows({ items, t }: { items: Summary[]; t: ScreenProps['t'] }) {
   return html`<table>
     <caption>${t.results}</caption>
-    <thead><tr><th scope="col">${t.name}</th><th scope="col">${t.email}</th><th scope="col">${t.phone}</th><th scope="col">${t.tier}</th><th scope="col">status</th></tr></thead>
+    <thead><tr><th scope="col">${t.name}</th><th scope="col">${t.email}</th><th scope="col">${t.phone}</th><th scope="col">${t.tier}</th><th scope="col">${t.status}</th></tr></thead>
     <tbody>
       ${items.map(
         (item) => html`<tr>

@@ -8,7 +8,13 @@ import { html, type ScreenProps } from './main.ts';
 
 interface LadderReply extends TierLadder {
   pending?: { ladder: TierLadder; appliesAt: string };
-  preview?: { asOf: string | null; up: number; down: number; unchanged: number };
+  preview?: {
+    asOf: string | null;
+    up: number;
+    down: number;
+    unchanged: number;
+    byTier: Record<string, { up: number; down: number; unchanged: number }>;
+  };
 }
 
 export function TiersScreen({ t, lang, session }: ScreenProps) {
@@ -77,5 +83,19 @@ export function TiersScreen({ t, lang, session }: ScreenProps) {
       <button type="button" onClick=${() => send(false)}>${t.save}</button>
     </p>`
     }
-    <p role="status">${preview ? t.moves(preview.up, preview.down, preview.unchanged) : ''} ${status}</p>`;
+    <p role="status">${preview ? t.moves(preview.up, preview.down, preview.unchanged) : ''} ${status}</p>
+    ${
+      preview &&
+      Object.keys(preview.byTier).length > 0 &&
+      html`<table>
+      <caption>${t.previewMoves}${preview.asOf ? ` (${t.audienceAsOf(preview.asOf)})` : ''}</caption>
+      <thead><tr><th scope="col">${t.tier}</th><th scope="col">${t.up}</th><th scope="col">${t.down}</th><th scope="col">${t.same}</th></tr></thead>
+      <tbody>
+        ${Object.entries(preview.byTier).map(
+          ([code, moves]) =>
+            html`<tr><th scope="row">${code}</th><td>${moves.up}</td><td>${moves.down}</td><td>${moves.unchanged}</td></tr>`,
+        )}
+      </tbody>
+    </table>`
+    }`;
 }
