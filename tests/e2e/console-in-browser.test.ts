@@ -158,6 +158,12 @@ describe('the marketing console in the browser', () => {
     ).json()) as { name: string; content: { email: { ko: { subject: string } } }; version: number };
     expect(saved.content.email.ko.subject).toBe('{{name}}님, 새 생일 제목');
     expect(saved.name).toBe('C. Birthday (edited elsewhere)');
+    // The entry's history (audit log) lists both saves: the other marketer's and this one.
+    await expect
+      .poll(async () =>
+        (await page.locator('section[aria-labelledby="history-h"] tbody tr').allTextContents()).join('|'),
+      )
+      .toMatch(/other-marketer.*console-marketing|console-marketing.*other-marketer/);
 
     // Test-send to oneself: the mail arrives in the SES viewer with the new subject.
     const me = `marketer-${Date.now()}@example.com`;

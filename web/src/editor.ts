@@ -134,7 +134,7 @@ interface AuditItem {
   afterVersion: number | null;
 }
 
-function History({ id, t }: { id: string; t: ScreenProps['t'] }) {
+function History({ id, version, t }: { id: string; version: number; t: ScreenProps['t'] }) {
   const [items, setItems] = useState<AuditItem[] | null>(null);
   useEffect(() => {
     const now = new Date();
@@ -143,8 +143,10 @@ function History({ id, t }: { id: string; t: ScreenProps['t'] }) {
     );
     void Promise.all(
       months.map((month) => api<{ items: AuditItem[] }>('GET', `/admin/audit?month=${month}&limit=100`)),
-    ).then((pages) => setItems(pages.flatMap((page) => (page.body.items ?? []).filter((item) => item.target === id))));
-  }, [id]);
+    ).then((pages) =>
+      setItems(pages.flatMap((page) => (page.body.items ?? []).filter((item) => item.target === `calendar:${id}`))),
+    );
+  }, [id, version]);
   if (!items) return html`<p aria-busy="true">${t.loading}</p>`;
   if (items.length === 0) return html`<p>${t.noData}</p>`;
   return html`<table>
@@ -306,7 +308,7 @@ export function EditorScreen({ t, lang, session, config, params }: ScreenProps) 
         <dt>${t.trigger}</dt><dd><code>${JSON.stringify(loaded.trigger)}</code></dd>
       </dl>
       ${previews}
-      <section aria-labelledby="history-h"><h2 id="history-h">${t.history}</h2><${History} id=${id} t=${t} /></section>`;
+      <section aria-labelledby="history-h"><h2 id="history-h">${t.history}</h2><${History} id=${id} version=${version} t=${t} /></section>`;
 
   return html`<h1 tabindex="-1">${draft.name}</h1>
     <p><a href="#/year">${t.back}</a> · v${version} · ${loaded.updatedBy} ${loaded.updatedAt.slice(0, 10)}</p>
@@ -465,5 +467,5 @@ export function EditorScreen({ t, lang, session, config, params }: ScreenProps) 
         <button type="submit">${t.testSend}</button>
       </form>
     </section>
-    <section aria-labelledby="history-h"><h2 id="history-h">${t.history}</h2><${History} id=${id} t=${t} /></section>`;
+    <section aria-labelledby="history-h"><h2 id="history-h">${t.history}</h2><${History} id=${id} version=${version} t=${t} /></section>`;
 }
