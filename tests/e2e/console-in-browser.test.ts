@@ -3,52 +3,26 @@
 // saves, test-sends to itself (the mail arrives in the SES viewer) and finds the test in the report; a viewer sees no
 // edit controls and masked contacts. Korean and English, a 360 px phone, 0 axe-core violations (WCAG 2.2 AA) on
 // every screen, no request to any other host; screenshots of each screen in .cache/screenshots/.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAdminToken } from '#infra/local/admin-keys';
-import { ROOT, type RunningStack, startStack } from './local-stack.ts';
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SCREENSHOTS = join(ROOT, '.cache', 'screenshots');
-const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+import { launchChromium, noViolations, SCREENSHOTS, stopStack } from './browser.ts';
+import { type RunningStack, startStack } from './local-stack.ts';
 
 let stack: RunningStack;
 let browser: Browser;
 const foreignRequests: string[] = [];
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   stack = await startStack();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (stack && stack.child.exitCode === null) {
-    stack.child.kill('SIGKILL');
-    await stack.exited;
-  }
+  await stopStack(stack);
 });
-
-async function noViolations(page: Page, name: string): Promise<void> {
-  // The previews' e-mail HTML sits in sandboxed iframes (no scripts, no same origin): axe cannot enter them (it waits
-  // for an answer that never comes), and their content is the marketer's mail, not the console's.
-  const results = await new AxeBuilder({ page })
-    .withTags(WCAG_22_AA)
-    .exclude('iframe[sandbox]')
-    .options({ iframes: false })
-    .analyze();
-  const found = results.violations.map(
-    (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-  );
-  expect(found, name).toEqual([]);
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`), fullPage: true });

@@ -2,19 +2,16 @@
 // SES emulator, follows its link, and gets the welcome mail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { isPortFree } from '#infra/local/ports';
-import { ROOT, startStack, type RunningStack } from './local-stack.ts';
+import { launchChromium, SCREENSHOTS, stopStack } from './browser.ts';
+import { startStack, type RunningStack } from './local-stack.ts';
 
 interface StoredMail {
   destination: { to: string[] };
   subject: string;
   body: { html?: string };
 }
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-/** Screenshots the browser tests write, to be looked at (ignored by git, like all of .cache/). */
-const SCREENSHOTS = join(ROOT, '.cache', 'screenshots');
 
 let stack: RunningStack;
 let browser: Browser;
@@ -35,26 +32,12 @@ async function waitForMails(address: string, count: number): Promise<StoredMail[
 
 beforeAll(async () => {
   stack = await startStack();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (stack && stack.child.exitCode === null) {
-    stack.child.kill('SIGKILL');
-    await stack.exited;
-  }
+  await stopStack(stack);
 });
 
 describe('enrollment in the browser', () => {

@@ -5,21 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { normalisePhone } from '#domain/identity';
 import { signAdminToken } from '#infra/local/admin-keys';
-import { ROOT, startStack, type RunningStack } from './local-stack.ts';
+import { launchChromium, noViolations, SCREENSHOTS, stopStack } from './browser.ts';
+import { startStack, type RunningStack } from './local-stack.ts';
 
 interface StoredMail {
   destination: { to: string[] };
   subject: string;
   body: { html?: string; text?: string };
 }
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SCREENSHOTS = join(ROOT, '.cache', 'screenshots');
-const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 let stack: RunningStack;
 let browser: Browser;
@@ -96,28 +92,14 @@ async function linkIn(address: string, path: string, after = 0): Promise<string>
   return link ?? '';
 }
 
-async function noViolations(page: Page, name: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze();
-  const found = results.violations.map(
-    (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-  );
-  expect(found, name).toEqual([]);
-}
-
 beforeAll(async () => {
   stack = await startStack();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (stack && stack.child.exitCode === null) {
-    stack.child.kill('SIGKILL');
-    await stack.exited;
-  }
+  await stopStack(stack);
 });
 
 describe('the members’ page in the browser', () => {
