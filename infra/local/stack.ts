@@ -455,6 +455,9 @@ export async function startLocalStack(options: {
             group,
             subject: `console-${group}`,
             expiresIn: '8h',
+            // A privacy officer finds members before exporting or erasing them: privacy with viewer, as such a
+            // person is set up in Cognito (look-ups need marketing or viewer).
+            ...(group === 'privacy' && { claims: { 'cognito:groups': ['viewer', 'privacy'] } }),
             ...(adminDir && { dir: adminDir }),
           }),
         },

@@ -224,6 +224,52 @@ describe('the marketing console in the browser', () => {
     expect(foreignRequests).toEqual([]);
   }, 120_000);
 
+  it('the privacy group alone sees export and erasure, and erasure asks twice', async () => {
+    const email = `privacy-sees-${Date.now()}@example.com`;
+    const enrolled = await fetch(`${stack.base}/members`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Erin Privacy',
+        email,
+        locale: 'en',
+        consents: { email: false, sms: false, post: false, nightTime: false },
+        privacyNotice: true,
+      }),
+    });
+    expect(enrolled.status).toBe(202);
+    const lookUp = async (page: Page) => {
+      await page.goto(`${stack.base}/console/#/members`);
+      await page.selectOption('#by', 'email');
+      await page.locator('#value').fill(email);
+      await page.getByRole('button', { name: 'Look up' }).click();
+      await page.locator('main table tbody tr a').first().click();
+      await page.locator('dl.facts').waitFor();
+    };
+    const browserContext = await context('en');
+    const marketing = await browserContext.newPage();
+    await signIn(marketing, 'marketing');
+    await lookUp(marketing);
+    expect(await marketing.getByRole('button', { name: 'Export data' }).count()).toBe(0);
+    expect(await marketing.getByRole('button', { name: 'Erase member' }).count()).toBe(0);
+    await browserContext.close();
+
+    const privacyContext = await context('en');
+    const page = await privacyContext.newPage();
+    await signIn(page, 'privacy');
+    await lookUp(page);
+    expect(await page.getByRole('button', { name: 'Export data' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Erase member' }).click();
+    // The first press only asks; nothing is erased yet.
+    await page.getByRole('button', { name: 'Erase for good: press again' }).waitFor();
+    await noViolations(page, 'privacy member');
+    await shot(page, 'privacy-member');
+    await page.getByRole('button', { name: 'Erase for good: press again' }).click();
+    await expect.poll(() => page.locator('main [role=status]').first().textContent()).toBe('Erased.');
+    await privacyContext.close();
+    expect(foreignRequests).toEqual([]);
+  }, 60_000);
+
   it('a viewer sees no edit controls and masked contacts', async () => {
     const email = `viewer-sees-${Date.now()}@example.com`;
     const enrolled = await fetch(`${stack.base}/members`, {

@@ -118,6 +118,8 @@ const en = {
   export: 'Export data',
   erase: 'Erase member',
   erased: 'Erased.',
+  eraseConfirm: 'Erase for good: press again',
+  cancel: 'Cancel',
   none: '—',
 };
 
@@ -237,6 +239,8 @@ const ko: typeof en = {
   export: '데이터 내보내기',
   erase: '회원 정보 삭제',
   erased: '삭제했습니다.',
+  eraseConfirm: '되돌릴 수 없습니다: 한 번 더 눌러 삭제',
+  cancel: '취소',
   none: '—',
 };
 

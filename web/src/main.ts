@@ -86,7 +86,7 @@ function SignIn({ t, config, onSession }: { t: Words; config: ConsoleConfig; onS
       <select id="group" value=${group} onChange=${(e: Event) => setGroup((e.target as HTMLSelectElement).value)}>
         <option value="marketing">marketing</option>
         <option value="viewer">viewer</option>
-        <option value="privacy">privacy</option>
+        <option value="privacy">privacy + viewer</option>
       </select>
       <button type="submit">${t.signIn}</button>
       ${failed && html`<p role="alert">${t.error}</p>`}

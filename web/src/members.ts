@@ -69,6 +69,7 @@ export function MemberScreen({ t, lang, session, params }: ScreenProps) {
   const id = params[0] ?? '';
   const [member, setMember] = useState<MemberView | null>(null);
   const [status, setStatus] = useState('');
+  const [confirming, setConfirming] = useState(false);
   useEffect(
     () =>
       void api<MemberView>('GET', `/admin/members/${encodeURIComponent(id)}`).then((r) =>
@@ -99,7 +100,13 @@ export function MemberScreen({ t, lang, session, params }: ScreenProps) {
     link.download = `member-${id}.json`;
     link.click();
   };
+  // Erasure cannot be undone: a second, explicit press.
   const erase = async () => {
+    if (!confirming) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
     const reply = await api('DELETE', `/admin/members/${encodeURIComponent(id)}`);
     setStatus(reply.ok ? t.erased : (reply.problem?.detail ?? t.error));
   };
@@ -115,7 +122,11 @@ export function MemberScreen({ t, lang, session, params }: ScreenProps) {
     </dl>
     ${
       isPrivacy(session) &&
-      html`<p><button type="button" class="secondary" onClick=${exportData}>${t.export}</button> <button type="button" onClick=${erase}>${t.erase}</button></p>`
+      html`<p>
+        <button type="button" class="secondary" onClick=${exportData}>${t.export}</button>
+        <button type="button" onClick=${erase}>${confirming ? t.eraseConfirm : t.erase}</button>
+        ${confirming && html`<button type="button" class="secondary" onClick=${() => setConfirming(false)}>${t.cancel}</button>`}
+      </p>`
     }
     <p role="status">${status}</p>
     <h2>${t.timeline}</h2>
