@@ -377,6 +377,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/webhooks', handler: 'admin-webhooks', auth: 'admin' },
   { method: 'POST', path: '/admin/webhooks', handler: 'admin-webhooks', auth: 'admin' },
   { method: 'DELETE', path: '/admin/webhooks/{id}', handler: 'admin-webhooks', auth: 'admin' },
+  { method: 'DELETE', path: '/admin/webhooks', handler: 'admin-webhooks', auth: 'admin' },
   { method: 'GET', path: '/me/sign-in', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/sign-in', handler: 'member-page', auth: 'public' },
   { method: 'POST', path: '/me/session', handler: 'member-page', auth: 'public' },

@@ -386,6 +386,18 @@ export const apiDocs: Record<string, RouteDoc> = {
       404: { description: 'No such webhook', json: problem },
     },
   },
+  'DELETE /admin/webhooks': {
+    summary:
+      'The same as `DELETE /admin/webhooks/{id}`, the id given as `?id=` (or a JSON body `{"id"}`). Group marketing.',
+    query: { id: { description: 'The webhook', required: false } },
+    responses: {
+      204: { description: 'Removed' },
+      400: badRequest,
+      401: unauthorized,
+      403: forbiddenEdit,
+      404: { description: 'No such webhook', json: problem },
+    },
+  },
   'POST /partner/coupons/validate': {
     summary:
       'Whether a coupon applies to this member (when named) and basket now, and its discount. Redeems nothing: the purchase event that names the code does. Signed with AWS SigV4 (service execute-api); locally with the key pair of `npm run partner-credentials`.',

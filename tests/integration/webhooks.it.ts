@@ -187,6 +187,12 @@ describe('webhooks out', () => {
     const removed = await call('DELETE', `/admin/webhooks/${subscription.id}`);
     expect(removed.status).toBe(204);
     expect((await call('DELETE', `/admin/webhooks/${subscription.id}`)).status).toBe(404);
+    // The collection's DELETE takes the id as a query parameter too; without one it names the field.
+    const other = await subscribe(hook.url, ['Tier Changed']);
+    expect((await call('DELETE', `/admin/webhooks?id=${other.id}`)).status).toBe(204);
+    const unnamed = await call('DELETE', '/admin/webhooks');
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body['errors']).toEqual([{ path: 'id', message: expect.any(String) }]);
     const listed = await call('GET', '/admin/webhooks');
     expect((listed.body['items'] as { id: string }[]).map((item) => item.id)).not.toContain(subscription.id);
     const { memberId } = await enroll(newPerson());
