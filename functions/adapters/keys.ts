@@ -42,6 +42,8 @@ const OWNER = 'OWNER';
 
 /** The partition prefix of the audit log: IAM denies every role updates and deletes of these items. */
 export const AUDIT_PREFIX = 'AUDIT#';
+/** A merge's items (its state, what it kept, purchases since) outlive the 30 days of undo by a margin, then go by TTL. */
+export const MERGE_KEEP_SECONDS = 90 * 86_400;
 
 export const keys = {
   member: (memberId: string): Key => ({ PK: `MEMBER#${memberId}`, SK: PROFILE }),

@@ -14,14 +14,12 @@ import type { MergeMeta, MergeStore } from '#app/merge-members';
 import type { AuditEntry } from '#app/ports';
 import type { MergedFields } from '#domain/member-merge';
 import { AUDIT_PUT_CONDITION, auditItem } from './audit-log.ts';
-import { type Key, keys, memberCouponsPartition, reviewIndex, withoutKeys } from './keys.ts';
+import { type Key, keys, MERGE_KEEP_SECONDS, memberCouponsPartition, reviewIndex, withoutKeys } from './keys.ts';
+import { aggregateUpdate } from './purchase-items.ts';
 import { queryAll } from './query-all.ts';
 import { batchWrite } from './send-items.ts';
 
 type Item = Record<string, unknown>;
-
-/** Kept items and the merge's state outlive the 30 days of undo by a margin, then go by TTL. */
-const KEEP_DAYS = 90;
 
 /** What the survivor was right after the merge: undo gives it what changed since. */
 interface IntoAfter {
@@ -70,14 +68,12 @@ export class DynamoMergeStore implements MergeStore {
       ExpressionAttributeValues: { ':pk': prefix.PK, ':since': prefix.SKPrefix },
       ConsistentRead: true,
     });
-    const spend: Record<string, number> = {};
-    const orders: Record<string, number> = {};
+    let spend: Record<string, number> = {};
+    let orders: Record<string, number> = {};
     let count = 0;
     for (const item of items) {
-      for (const [month, value] of Object.entries((item['spendByMonth'] ?? {}) as Record<string, number>))
-        spend[month] = (spend[month] ?? 0) + value;
-      for (const [month, value] of Object.entries((item['ordersByMonth'] ?? {}) as Record<string, number>))
-        orders[month] = (orders[month] ?? 0) + value;
+      spend = addUp(spend, (item['spendByMonth'] ?? {}) as Record<string, number>);
+      orders = addUp(orders, (item['ordersByMonth'] ?? {}) as Record<string, number>);
       count += Number(item['purchaseCount'] ?? 0);
     }
     const sinceOrders = items.map((item) => ({ channel: String(item['channel']), orderId: String(item['orderId']) }));
@@ -125,7 +121,7 @@ export class DynamoMergeStore implements MergeStore {
   }
 
   async keep(meta: MergeMeta, source: Item, into: Item): Promise<void> {
-    const expiresAt = Math.floor(Date.parse(meta.at) / 1000) + KEEP_DAYS * 86_400;
+    const expiresAt = Math.floor(Date.parse(meta.at) / 1000) + MERGE_KEEP_SECONDS;
     const [sourceItems, intoItems, coupons] = await Promise.all([
       this.partition(meta.source),
       this.partition(meta.into),
@@ -161,19 +157,16 @@ export class DynamoMergeStore implements MergeStore {
         : { condition: 'aggVersion = :version', value: Number(item['aggVersion']) };
     const intoVersion = version(into);
     const sourceVersion = version(source);
+    const written = aggregateUpdate(merged);
     const set = [
-      'spendByMonth = :spend',
-      'ordersByMonth = :orders',
-      'purchaseCount = :count',
+      ...written.set,
       'tierState = :tier',
       'consents = :consents',
       'aggVersion = :next',
       'mergedFrom = list_append(if_not_exists(mergedFrom, :none), :source)',
     ];
     const values: Item = {
-      ':spend': merged.spendByMonth,
-      ':orders': merged.ordersByMonth,
-      ':count': merged.purchaseCount,
+      ...written.values,
       ':tier': merged.tier.state,
       ':consents': merged.consents,
       ':next': intoVersion.value + 1,
@@ -183,14 +176,6 @@ export class DynamoMergeStore implements MergeStore {
       ...(intoVersion.condition.includes(':version') && { ':version': intoVersion.value }),
     };
     const remove: string[] = [];
-    if (merged.firstPurchaseAt) {
-      set.push('firstPurchaseAt = :first');
-      values[':first'] = merged.firstPurchaseAt;
-    }
-    if (merged.lastPurchaseAt) {
-      set.push('lastPurchaseAt = :last');
-      values[':last'] = merged.lastPurchaseAt;
-    }
     for (const [field, verified] of [
       ['email', 'emailVerifiedAt'],
       ['phone', 'phoneVerifiedAt'],

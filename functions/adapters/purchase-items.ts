@@ -18,6 +18,28 @@ export interface AccountItem extends Partial<SpendAggregates> {
   lastTouch?: Touch;
 }
 
+/**
+ * The SET clauses and values that write an account's spend aggregates (a purchase's, a refund's, a merge's):
+ * spend and orders by month, the purchase count, and the first and last purchase when there are any.
+ */
+export function aggregateUpdate(aggregates: SpendAggregates): { set: string[]; values: Record<string, unknown> } {
+  const set = ['spendByMonth = :spend', 'ordersByMonth = :orders', 'purchaseCount = :count'];
+  const values: Record<string, unknown> = {
+    ':spend': aggregates.spendByMonth,
+    ':orders': aggregates.ordersByMonth,
+    ':count': aggregates.purchaseCount,
+  };
+  if (aggregates.firstPurchaseAt) {
+    set.push('firstPurchaseAt = :first');
+    values[':first'] = aggregates.firstPurchaseAt;
+  }
+  if (aggregates.lastPurchaseAt) {
+    set.push('lastPurchaseAt = :last');
+    values[':last'] = aggregates.lastPurchaseAt;
+  }
+  return { set, values };
+}
+
 export async function getItem(
   db: DynamoDBDocumentClient,
   tableName: string,

@@ -14,8 +14,8 @@ import type {
   TierEffects,
   WriteOutcome,
 } from '#app/purchase-ports';
-import { dueIndex, keys, reviewIndex, withoutKeys } from './keys.ts';
-import { getItem, type TransactItem, WrittenAccounts } from './purchase-items.ts';
+import { dueIndex, keys, MERGE_KEEP_SECONDS, reviewIndex, withoutKeys } from './keys.ts';
+import { aggregateUpdate, getItem, type TransactItem, WrittenAccounts } from './purchase-items.ts';
 import { counterUpdates } from './send-items.ts';
 import type { Attribution } from '#domain/attribution';
 
@@ -54,22 +54,10 @@ export class DynamoPurchaseWriter implements PurchaseWriter {
     const owner = account.owner;
     const isMember = owner.kind === 'member';
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {
-      ':spend': aggregates.spendByMonth,
-      ':orders': aggregates.ordersByMonth,
-      ':count': aggregates.purchaseCount,
-      ':next': account.version + 1,
-    };
-    const set = ['spendByMonth = :spend', 'ordersByMonth = :orders', 'purchaseCount = :count', 'aggVersion = :next'];
+    const written = aggregateUpdate(aggregates);
+    const values: Record<string, unknown> = { ...written.values, ':next': account.version + 1 };
+    const set = [...written.set, 'aggVersion = :next'];
     const remove: string[] = [];
-    if (aggregates.firstPurchaseAt) {
-      set.push('firstPurchaseAt = :first');
-      values[':first'] = aggregates.firstPurchaseAt;
-    }
-    if (aggregates.lastPurchaseAt) {
-      set.push('lastPurchaseAt = :last');
-      values[':last'] = aggregates.lastPurchaseAt;
-    }
     if (tier && isMember && tier.stateChanged) {
       set.push('tierState = :tier');
       values[':tier'] = tier.state;
@@ -271,7 +259,7 @@ export class DynamoPurchaseWriter implements PurchaseWriter {
             ordersByMonth: delta(after.ordersByMonth, account.aggregates.ordersByMonth),
             purchaseCount: after.purchaseCount - account.aggregates.purchaseCount,
             // Kept as long as the merge's own items.
-            expiresAt: Math.floor(Date.now() / 1000) + 90 * 86_400,
+            expiresAt: Math.floor(Date.now() / 1000) + MERGE_KEEP_SECONDS,
           },
         },
       },
