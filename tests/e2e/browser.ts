@@ -1,5 +1,5 @@
 // What the browser tests share: headless Chromium (Debian's, no download), where screenshots go, the axe-core check
-// at WCAG 2.2 AA, and stopping the `npm start` stack they run against.
+// at WCAG 2.2 AA, the mails in the SES emulator, waiting for a condition, and stopping the `npm start` stack.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -48,5 +48,27 @@ export async function stopStack(stack: RunningStack | undefined): Promise<void> 
   if (stack && stack.child.exitCode === null) {
     stack.child.kill('SIGKILL');
     await stack.exited;
+  }
+}
+
+export interface StoredMail {
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+}
+
+/** The mails the stack's SES emulator holds for one address. */
+export async function mailsTo(stack: RunningStack, address: string): Promise<StoredMail[]> {
+  const store = (await (await fetch(`${stack.ses}/store`)).json()) as { emails: StoredMail[] };
+  return store.emails.filter((mail) => mail.destination.to.includes(address));
+}
+
+/** Reads until `done` holds or `ms` pass, then answers the last value read (the caller's expect says what failed). */
+export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

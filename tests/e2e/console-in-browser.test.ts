@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAdminToken } from '#infra/local/admin-keys';
-import { launchChromium, noViolations, SCREENSHOTS, stopStack } from './browser.ts';
+import { launchChromium, mailsTo, noViolations, SCREENSHOTS, stopStack, until } from './browser.ts';
 import { type RunningStack, startStack } from './local-stack.ts';
 
 let stack: RunningStack;
@@ -51,20 +51,28 @@ async function signIn(page: Page, group: 'marketing' | 'viewer' | 'privacy'): Pr
   await page.locator('nav').waitFor();
 }
 
-async function mailsTo(address: string): Promise<{ subject: string }[]> {
-  const store = (await (await fetch(`${stack.ses}/store`)).json()) as {
-    emails: { destination: { to: string[] }; subject: string }[];
-  };
-  return store.emails.filter((mail) => mail.destination.to.includes(address));
+/** A member joins through the API, as the join form sends it. */
+async function enroll(name: string, email: string, locale: 'ko' | 'en', emailConsent: boolean): Promise<void> {
+  const joined = await fetch(`${stack.base}/members`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name,
+      email,
+      locale,
+      consents: { email: emailConsent, sms: false, post: false, nightTime: false },
+      privacyNotice: true,
+    }),
+  });
+  expect(joined.status).toBe(202);
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+/** The members screen's look-up by e-mail. */
+async function lookUp(page: Page, email: string): Promise<void> {
+  await page.goto(`${stack.base}/console/#/members`);
+  await page.selectOption('#by', 'email');
+  await page.locator('#value').fill(email);
+  await page.getByRole('button', { name: 'Look up' }).click();
 }
 
 describe('the marketing console in the browser', () => {
@@ -144,7 +152,7 @@ describe('the marketing console in the browser', () => {
     await page.locator('#test-to').fill(me);
     await page.getByRole('button', { name: '나에게 테스트 발송' }).last().click();
     const mails = await until(
-      () => mailsTo(me),
+      () => mailsTo(stack, me),
       (found) => found.length > 0,
     );
     expect(mails[0]?.subject).toContain('[TEST]');
@@ -152,18 +160,7 @@ describe('the marketing console in the browser', () => {
 
     // Members, and two monthly RFM runs (last month's and this month's): the tier chart has its points.
     for (const n of [1, 2, 3]) {
-      const joined = await fetch(`${stack.base}/members`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          name: `Chart ${n}`,
-          email: `chart-${n}-${Date.now()}@example.com`,
-          locale: 'ko',
-          consents: { email: true, sms: false, post: false, nightTime: false },
-          privacyNotice: true,
-        }),
-      });
-      expect(joined.status).toBe(202);
+      await enroll(`Chart ${n}`, `chart-${n}-${Date.now()}@example.com`, 'ko', true);
     }
     const lastMonth = new Date();
     lastMonth.setUTCDate(1);
@@ -226,30 +223,16 @@ describe('the marketing console in the browser', () => {
 
   it('the privacy group alone sees export and erasure, and erasure asks twice', async () => {
     const email = `privacy-sees-${Date.now()}@example.com`;
-    const enrolled = await fetch(`${stack.base}/members`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: 'Erin Privacy',
-        email,
-        locale: 'en',
-        consents: { email: false, sms: false, post: false, nightTime: false },
-        privacyNotice: true,
-      }),
-    });
-    expect(enrolled.status).toBe(202);
-    const lookUp = async (page: Page) => {
-      await page.goto(`${stack.base}/console/#/members`);
-      await page.selectOption('#by', 'email');
-      await page.locator('#value').fill(email);
-      await page.getByRole('button', { name: 'Look up' }).click();
+    await enroll('Erin Privacy', email, 'en', false);
+    const openMember = async (page: Page) => {
+      await lookUp(page, email);
       await page.locator('main table tbody tr a').first().click();
       await page.locator('dl.facts').waitFor();
     };
     const browserContext = await context('en');
     const marketing = await browserContext.newPage();
     await signIn(marketing, 'marketing');
-    await lookUp(marketing);
+    await openMember(marketing);
     expect(await marketing.getByRole('button', { name: 'Export data' }).count()).toBe(0);
     expect(await marketing.getByRole('button', { name: 'Erase member' }).count()).toBe(0);
     await browserContext.close();
@@ -257,7 +240,7 @@ describe('the marketing console in the browser', () => {
     const privacyContext = await context('en');
     const page = await privacyContext.newPage();
     await signIn(page, 'privacy');
-    await lookUp(page);
+    await openMember(page);
     expect(await page.getByRole('button', { name: 'Export data' }).count()).toBe(1);
     await page.getByRole('button', { name: 'Erase member' }).click();
     // The first press only asks; nothing is erased yet.
@@ -272,18 +255,7 @@ describe('the marketing console in the browser', () => {
 
   it('a viewer sees no edit controls and masked contacts', async () => {
     const email = `viewer-sees-${Date.now()}@example.com`;
-    const enrolled = await fetch(`${stack.base}/members`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: 'Mina Viewer',
-        email,
-        locale: 'en',
-        consents: { email: true, sms: false, post: false, nightTime: false },
-        privacyNotice: true,
-      }),
-    });
-    expect(enrolled.status).toBe(202);
+    await enroll('Mina Viewer', email, 'en', true);
     const browserContext = await context('en');
     const page = await browserContext.newPage();
     await signIn(page, 'viewer');
@@ -296,10 +268,7 @@ describe('the marketing console in the browser', () => {
     await noViolations(page, 'viewer entry');
     await shot(page, 'viewer-entry');
 
-    await page.goto(`${stack.base}/console/#/members`);
-    await page.selectOption('#by', 'email');
-    await page.locator('#value').fill(email);
-    await page.getByRole('button', { name: 'Look up' }).click();
+    await lookUp(page, email);
     const row = page.locator('main table tbody tr').first();
     await row.waitFor();
     const text = (await row.textContent()) ?? '';

@@ -4,30 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { isPortFree } from '#infra/local/ports';
-import { launchChromium, SCREENSHOTS, stopStack } from './browser.ts';
+import { launchChromium, mailsTo, SCREENSHOTS, type StoredMail, stopStack, until } from './browser.ts';
 import { startStack, type RunningStack } from './local-stack.ts';
-
-interface StoredMail {
-  destination: { to: string[] };
-  subject: string;
-  body: { html?: string };
-}
 
 let stack: RunningStack;
 let browser: Browser;
 
-async function mailsTo(address: string): Promise<StoredMail[]> {
-  const store = (await (await fetch(`${stack.ses}/store`)).json()) as { emails: StoredMail[] };
-  return store.emails.filter((mail) => mail.destination.to.includes(address));
-}
-
-async function waitForMails(address: string, count: number): Promise<StoredMail[]> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const mails = await mailsTo(address);
-    if (mails.length >= count || Date.now() > deadline) return mails;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+function waitForMails(address: string, count: number): Promise<StoredMail[]> {
+  return until(
+    () => mailsTo(stack, address),
+    (mails) => mails.length >= count,
+  );
 }
 
 beforeAll(async () => {
@@ -100,7 +87,7 @@ describe('enrollment in the browser', () => {
     expect(response?.status()).toBe(200);
     expect(await page.locator('h1').textContent()).toBe('이메일 주소를 확인해 주세요');
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(await mailsTo(email)).toHaveLength(1);
+    expect(await mailsTo(stack, email)).toHaveLength(1);
     await page.getByRole('button', { name: '이메일 확인하기' }).click();
     await page.locator('h1', { hasText: '이메일이 확인되었습니다' }).waitFor();
 

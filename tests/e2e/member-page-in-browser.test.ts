@@ -8,31 +8,11 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { Browser } from 'playwright-core';
 import { normalisePhone } from '#domain/identity';
 import { signAdminToken } from '#infra/local/admin-keys';
-import { launchChromium, noViolations, SCREENSHOTS, stopStack } from './browser.ts';
+import { launchChromium, mailsTo, noViolations, SCREENSHOTS, type StoredMail, stopStack, until } from './browser.ts';
 import { startStack, type RunningStack } from './local-stack.ts';
-
-interface StoredMail {
-  destination: { to: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-}
 
 let stack: RunningStack;
 let browser: Browser;
-
-async function mailsTo(address: string): Promise<StoredMail[]> {
-  const store = (await (await fetch(`${stack.ses}/store`)).json()) as { emails: StoredMail[] };
-  return store.emails.filter((mail) => mail.destination.to.includes(address));
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** A member who joined with e-mail and SMS consent and confirmed the address (through the API, as the join form does). */
 async function member(locale: 'ko' | 'en', phone = randomPhone()): Promise<string> {
@@ -51,7 +31,7 @@ async function member(locale: 'ko' | 'en', phone = randomPhone()): Promise<strin
   });
   expect(enrolled.status).toBe(202);
   const [confirmation] = await until(
-    () => mailsTo(email),
+    () => mailsTo(stack, email),
     (mails) => mails.length > 0,
   );
   const token = new URL(
@@ -80,7 +60,7 @@ async function linkIn(address: string, path: string, after = 0): Promise<string>
   const pattern = new RegExp(`https?://[^\\s"<]+${path.replace(/\//g, '\\/')}\\?token=[^\\s"<]+`);
   const textOf = (mail: StoredMail) => `${mail.body.text ?? ''} ${(mail.body.html ?? '').replace(/&amp;/g, '&')}`;
   const mails = await until(
-    () => mailsTo(address),
+    () => mailsTo(stack, address),
     (found) => found.slice(after).some((mail) => pattern.test(textOf(mail))),
   );
   const link = mails
@@ -122,7 +102,7 @@ describe('the members’ page in the browser', () => {
       await noViolations(page, 'link sent');
 
       const mails = await until(
-        () => mailsTo(email),
+        () => mailsTo(stack, email),
         (found) => found.length >= 3,
       );
       const link = /https?:\/\/\S+\/me\/sign-in\?token=[^\s"<]+/.exec(mails[mails.length - 1]?.body.text ?? '')?.[0];
@@ -287,7 +267,7 @@ describe('the members’ page in the browser', () => {
     await page.uncheck('#consent-email');
     await saveConsents();
     expect(await stateOf('email')).toMatch(/^No \(your page, /);
-    const mailed = (await mailsTo(email)).length;
+    const mailed = (await mailsTo(stack, email)).length;
     await page.check('#consent-email');
     await saveConsents();
     expect(await stateOf('email')).toContain('waiting for the confirmation mail’s link');
@@ -312,13 +292,13 @@ describe('the members’ page in the browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'me-en-360-contact-sent.png'), fullPage: true });
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     expect((await own())['member']['email']).toBe(email);
-    const toldBefore = (await mailsTo(email)).length;
+    const toldBefore = (await mailsTo(stack, email)).length;
     await page.goto(await linkIn(moved, '/me/contacts/confirm'));
     await noViolations(page, 'contact confirmation');
     await page.getByRole('button', { name: 'Use this contact' }).click();
     expect(await page.locator('[role=status]').textContent()).toBe('Your contact is changed.');
     await until(
-      () => mailsTo(email),
+      () => mailsTo(stack, email),
       (mails) => mails.length > toldBefore,
     );
     await page.goto(`${stack.base}/me`);
@@ -339,7 +319,7 @@ describe('the members’ page in the browser', () => {
     expect(data['tierHistory']).toEqual([expect.objectContaining({ to: 'C', reason: 'purchase' })]);
 
     // 7. Deletion, confirmed by the link it mails.
-    const beforeErase = (await mailsTo(moved)).length;
+    const beforeErase = (await mailsTo(stack, moved)).length;
     await page.getByRole('button', { name: 'Send me the link that confirms it' }).click();
     await page.locator('[role=status]').waitFor();
     await noViolations(page, 'erasure link sent');
